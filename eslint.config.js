@@ -1,0 +1,33 @@
+// @ts-check
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+  { ignores: ["node_modules/", "data/", "coverage/", "dist/"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { process: "readonly", console: "readonly" } },
+    rules: {
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "@typescript-eslint/no-explicit-any": "error",
+    },
+  },
+  {
+    // Pure logic: no file system, database, network or channel code in here.
+    files: ["src/domain/**/*.ts", "src/text/**/*.ts", "src/flows/engine.ts", "src/flows/answers.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["node:*", "fs", "path", "http", "https", "better-sqlite3", "drizzle-orm", "drizzle-orm/*", "grammy", "grammy/*", "hono", "hono/*", "pino"],
+              message: "Pure modules take data and return data; do I/O in a loader, storage or channel module.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+);

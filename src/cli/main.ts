@@ -1,0 +1,54 @@
+import { DataFileError, UserInputError } from "../shared/errors.ts";
+import { EXIT, processIO, type CliIO, type Command } from "./io.ts";
+
+/**
+ * The sub-commands of `hoichinhsach`, loaded on demand so that a command only pays for what it uses
+ * (`check` never opens the database, for instance).
+ */
+const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {};
+
+/** Registers a sub-command; called by the command table below. */
+function command(name: string, summary: string, load: () => Promise<Command>): void {
+  COMMANDS[name] = { summary, load };
+}
+
+// === Command table (one line per command)
+
+function usage(): string {
+  const lines = Object.entries(COMMANDS).map(([name, { summary }]) => `  ${name.padEnd(10)} ${summary}`);
+  return ["Cách dùng: hoichinhsach <lệnh> [tuỳ chọn]", "", "Các lệnh:", ...lines, ""].join("\n");
+}
+
+/**
+ * Runs the CLI with the given arguments and returns the exit code. Never lets an exception reach the user as
+ * a stack trace: input errors exit 2 with their Vietnamese message, broken data files exit 1 naming the file,
+ * anything else exits 1 with a short apology (details only with HOICHINHSACH_DEBUG=1).
+ */
+export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === "--help" || name === "-h" || name === "help") {
+    io.stdout.write(usage());
+    return name ? EXIT.ok : EXIT.badInput;
+  }
+  const entry = COMMANDS[name];
+  if (!entry) {
+    io.stderr.write(`Không có lệnh "${name}".\n\n${usage()}`);
+    return EXIT.badInput;
+  }
+  try {
+    const run = await entry.load();
+    return await run(args, io);
+  } catch (error) {
+    if (error instanceof UserInputError) {
+      io.stderr.write(`${error.message}\n`);
+      return EXIT.badInput;
+    }
+    if (error instanceof DataFileError) {
+      io.stderr.write(`Tệp dữ liệu bị lỗi, cần sửa trước khi chạy:\n${error.message}\n`);
+      return EXIT.failure;
+    }
+    io.stderr.write("Xin lỗi, đã có lỗi ngoài dự kiến. Vui lòng thử lại.\n");
+    if (io.env.HOICHINHSACH_DEBUG === "1") io.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
+    return EXIT.failure;
+  }
+}
