@@ -1,0 +1,25 @@
+/**
+ * `npm run bench`: runs every bench/*.bench.ts one after another, each in its own process so that one
+ * benchmark's memory and JIT state do not colour the next. Pass names to run a subset: `npm run bench -- kb`.
+ */
+import { spawnSync } from "node:child_process";
+import { readdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const wanted = process.argv.slice(2);
+const files = readdirSync(here)
+  .filter((name) => name.endsWith(".bench.ts"))
+  .filter((name) => wanted.length === 0 || wanted.some((w) => name.startsWith(w)))
+  .sort();
+
+let failed = 0;
+for (const file of files) {
+  console.log(`\n=== ${file}`);
+  const run = spawnSync(process.execPath, ["--expose-gc", "--import", "tsx", join(here, file)], {
+    stdio: "inherit",
+  });
+  if (run.status !== 0) failed++;
+}
+process.exitCode = failed > 0 ? 1 : 0;
