@@ -412,7 +412,9 @@ class Transition {
       this.answer(text, false);
       return;
     }
-    if (mode === "menu" && this.menuChoice(text, true)) return;
+    // A short text may pick a menu option ("1", "kiểm tra"); a sentence that happens to contain "hỏi" is a question.
+    const short = questionStrength(text) === "none" && text.split(/\s+/).length <= 4;
+    if (mode === "menu" && short && this.menuChoice(text, true)) return;
     if (mode === "menu" && questionStrength(text) === "none" && text.split(/\s+/).length < 3) {
       this.reply(this.assistant.welcome);
       this.reply(this.menuReply());

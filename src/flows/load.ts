@@ -91,7 +91,8 @@ export function loadFlows(dir: string = DEFAULT_FLOWS_DIR): FlowSet {
       `${shown(ASSISTANT_FILE)}: the file is missing; it defines the menu, the commands and the help text.`,
     );
   }
-  if (assistant) {
+  // Links between files are only checked once every file has the right shape (no cascade of errors).
+  if (assistant && problems.length === 0) {
     const compiled = compileFlowSet(assistant, flows);
     if (compiled.ok && problems.length === 0) return compiled.value;
     if (!compiled.ok)

@@ -44,7 +44,10 @@ export function describeZodIssues(
       return `${where}: ${JSON.stringify(got)} is not allowed. ${didYouMean(String(got), allowed)}`;
     }
     if (issue.code === "invalid_union" && issue.path.at(-1) === "type") {
-      return `${where}: ${issue.message}.`;
+      // A discriminator (answer type) that matches no variant: zod lists the allowed values in its message.
+      const allowed = [...issue.message.matchAll(/'([^']+)'/g)].map((m) => m[1]!);
+      const got = valueAt(issue.path);
+      return `${where}: ${JSON.stringify(got)} is not an answer type. ${didYouMean(String(got), allowed)}`;
     }
     return `${where}: ${issue.message}.`;
   });

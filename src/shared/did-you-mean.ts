@@ -3,22 +3,25 @@
  */
 
 /**
- * Levenshtein distance between two strings (insertions, deletions, substitutions each cost 1), counted in
- * code points so that accented letters count once.
+ * Edit distance between two strings: insertions, deletions, substitutions and swaps of two neighbouring
+ * letters each cost 1 (optimal string alignment, so "shrot" is one edit from "short"), counted in code
+ * points so that accented letters count once.
  */
 export function editDistance(a: string, b: string): number {
   const left = [...a];
   const right = [...b];
-  let previous = Array.from({ length: right.length + 1 }, (_, j) => j);
+  const rows: number[][] = [Array.from({ length: right.length + 1 }, (_, j) => j)];
   for (let i = 1; i <= left.length; i++) {
-    const current = [i];
+    const row = [i];
     for (let j = 1; j <= right.length; j++) {
       const cost = left[i - 1] === right[j - 1] ? 0 : 1;
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+      let best = Math.min(rows[i - 1]![j]! + 1, row[j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && left[i - 1] === right[j - 2] && left[i - 2] === right[j - 1]) best = Math.min(best, rows[i - 2]![j - 2]! + 1);
+      row[j] = best;
     }
-    previous = current;
+    rows.push(row);
   }
-  return previous[right.length]!;
+  return rows[left.length]![right.length]!;
 }
 
 /**

@@ -9,7 +9,6 @@
 import { err, ok, type Result } from "../../src/shared/result.ts";
 import type {
   DecisionLike,
-  EligibilityPort,
   HouseholdDraft,
   KnowledgePort,
   MissingFactLike,
@@ -41,9 +40,10 @@ function program(
 }
 
 /** A scorer good enough to route the interview: see the file comment. */
-export function createFakeScorer(
-  log: FakeScorerLog = { households: [] },
-): EligibilityPort & { log: FakeScorerLog } {
+export function createFakeScorer(log: FakeScorerLog = { households: [] }): {
+  decide(household: HouseholdDraft): Result<DecisionLike, string[]>;
+  log: FakeScorerLog;
+} {
   return {
     log,
     decide(household: HouseholdDraft): Result<DecisionLike, string[]> {

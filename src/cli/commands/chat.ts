@@ -57,8 +57,8 @@ export async function runChat(args: string[], io: CliIO, open: OpenChat = openCo
       },
       strict: true,
     }));
-  } catch (error) {
-    throw new UserInputError(`${(error as Error).message}\n${USAGE}`);
+  } catch {
+    throw new UserInputError(`Tuỳ chọn không hợp lệ: ${args.join(" ")}\n${USAGE}`);
   }
   if (values.help) {
     await write(io.stdout, USAGE);
