@@ -103,9 +103,12 @@ export function isUnknownAnswer(text: string): boolean {
   );
 }
 
+/** Vietnamese number format: dots between thousands, comma before decimals. */
+export const VIETNAMESE_NUMBER = new Intl.NumberFormat("vi-VN", { maximumFractionDigits: 2 });
+
 /** Formats a number of đồng the Vietnamese way: "3.500.000 đ". */
 export function formatMoney(amount: number): string {
-  return `${Math.round(amount).toLocaleString("de-DE")} đ`;
+  return `${VIETNAMESE_NUMBER.format(Math.round(amount))} đ`;
 }
 
 // === Yes / no

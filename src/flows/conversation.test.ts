@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openDatabase, type AppDatabase } from "../storage/database.ts";
 import { createSessionStore } from "../storage/repositories/sessions.ts";
 import { createFakeKnowledge, createFakeScorer } from "../../test/support/fake-deps.ts";
-import { createConversation, type ConversationDeps } from "./conversation.ts";
+import { createConversation, isoDateIn, type ConversationDeps } from "./conversation.ts";
 import type { FlowSet } from "./definition.ts";
 import { loadFlows } from "./load.ts";
 import type { SessionStorePort } from "./ports.ts";
@@ -219,5 +219,11 @@ describe("createConversation", () => {
     const { conversation } = setup();
     const replies = await conversation.handle("u", { text: undefined as unknown as string });
     expect(replies[0]!.text).toContain("chưa gõ gì");
+  });
+
+  it("takes today's date in Vietnam's time zone, across midnight", () => {
+    expect(isoDateIn(new Date("2026-11-22T16:59:00Z"), "Asia/Ho_Chi_Minh")).toBe("2026-11-22");
+    expect(isoDateIn(new Date("2026-11-22T17:00:00Z"), "Asia/Ho_Chi_Minh")).toBe("2026-11-23");
+    expect(isoDateIn(new Date("2026-11-22T17:00:30Z"), "UTC")).toBe("2026-11-22");
   });
 });

@@ -90,14 +90,29 @@ const snapshotSchema = z.strictObject({
 
 const HOUR_MS = 60 * 60 * 1000;
 
+const dateFormats = new Map<string, { format: Intl.DateTimeFormat; minute: number; date: string }>();
+
 /** Today's date as ISO "YYYY-MM-DD" in a time zone. */
 export function isoDateIn(date: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat("en-CA", {
-    timeZone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-  }).format(date);
+  // Formatting in a time zone is slow next to everything else a message costs; the date can only change on
+  // a minute boundary (zone offsets are whole quarter hours), so remember it per minute.
+  const minute = Math.floor(date.getTime() / 60_000);
+  let cached = dateFormats.get(timeZone);
+  if (!cached) {
+    const format = new Intl.DateTimeFormat("en-CA", {
+      timeZone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+    });
+    cached = { format, minute: Number.NaN, date: "" };
+    dateFormats.set(timeZone, cached);
+  }
+  if (cached.minute !== minute) {
+    cached.date = cached.format.format(date);
+    cached.minute = minute;
+  }
+  return cached.date;
 }
 
 /**

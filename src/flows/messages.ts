@@ -4,7 +4,7 @@
  * message. Pure.
  */
 
-import type { AnswerProblem } from "./answers.ts";
+import { VIETNAMESE_NUMBER, type AnswerProblem } from "./answers.ts";
 import type { AnswerType } from "./schema.ts";
 
 /** Fixed sentences and small templates. */
@@ -69,9 +69,9 @@ export function problemMessage(problem: AnswerProblem): string {
     case "needs_unit":
       return "Bạn ghi rõ đơn vị giúp mình, ví dụ 3 triệu hoặc 800 nghìn.";
     case "too_small":
-      return `Số này phải từ ${problem.min.toLocaleString("de-DE")} trở lên.`;
+      return `Số này phải từ ${VIETNAMESE_NUMBER.format(problem.min)} trở lên.`;
     case "too_large":
-      return `Số này không được quá ${problem.max.toLocaleString("de-DE")}.`;
+      return `Số này không được quá ${VIETNAMESE_NUMBER.format(problem.max)}.`;
     case "future_date":
       return "Thời gian này chưa tới. Bạn xem lại giúp mình.";
     case "too_early":

@@ -4,7 +4,7 @@
  * Pure.
  */
 
-import { formatMoney, type Answer } from "./answers.ts";
+import { formatMoney, VIETNAMESE_NUMBER, type Answer } from "./answers.ts";
 import { MESSAGES } from "./messages.ts";
 import type { DecisionLike, ProgramDecisionLike, ReferenceLike, SearchOutcomeLike } from "./ports.ts";
 import { createReply, type Reply, type ReplyChoice } from "./reply.ts";
@@ -153,7 +153,7 @@ export function formatDate(iso: string): string {
 }
 
 function formatPercent(value: number): string {
-  return `${value.toLocaleString("vi-VN", { maximumFractionDigits: 2 })}%`;
+  return `${VIETNAMESE_NUMBER.format(value)}%`;
 }
 
 function classificationLines(decision: DecisionLike): string[] {

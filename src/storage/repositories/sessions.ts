@@ -43,6 +43,13 @@ export function createSessionStore(
     .delete(sessions)
     .where(eq(sessions.userKey, sql.placeholder("key")))
     .prepare();
+  // Upsert through the raw handle: drizzle's insert builder would rebuild and re-prepare it on every call.
+  const upsert = database.sqlite.prepare(
+    `insert into sessions (user_key, flow_id, flow_version, state, updated_at, expires_at)
+     values (@key, @flowId, @flowVersion, @state, @updatedAt, @expiresAt)
+     on conflict (user_key) do update set flow_id = excluded.flow_id, flow_version = excluded.flow_version,
+       state = excluded.state, updated_at = excluded.updated_at, expires_at = excluded.expires_at`,
+  );
   const deleteExpired = db
     .delete(sessions)
     .where(lte(sessions.expiresAt, sql.placeholder("now")))
@@ -61,28 +68,15 @@ export function createSessionStore(
       return { state: row.state, flowId: row.flowId, flowVersion: row.flowVersion, updatedAt: row.updatedAt };
     },
     save(userKey, state, flow): void {
-      const at = now();
-      const values = {
-        userKey: digestUserKey(userKey),
+      const at = now().getTime();
+      upsert.run({
+        key: digestUserKey(userKey),
         flowId: flow?.id ?? null,
         flowVersion: flow?.version ?? null,
-        state,
+        state: JSON.stringify(state),
         updatedAt: at,
-        expiresAt: new Date(at.getTime() + ttlDays * DAY_MS),
-      };
-      db.insert(sessions)
-        .values(values)
-        .onConflictDoUpdate({
-          target: sessions.userKey,
-          set: {
-            flowId: values.flowId,
-            flowVersion: values.flowVersion,
-            state,
-            updatedAt: at,
-            expiresAt: values.expiresAt,
-          },
-        })
-        .run();
+        expiresAt: at + ttlDays * DAY_MS,
+      });
     },
     delete(userKey: string): void {
       deleteOne.run({ key: digestUserKey(userKey) });
