@@ -174,7 +174,9 @@ describe("the conversation core under random and hostile input", () => {
         for (const reply of replies) {
           expect(reply.fallbackText.trim(), context).not.toBe("");
           expect(reply.fallbackText.length, context).toBeLessThanOrEqual(LIMIT);
-          expect(reply.fallbackText, context).not.toMatch(/undefined|NaN|\[object Object\]|\n\s+at /);
+          // The fake knowledge base echoes the question, so the user's own text is left out of this check.
+          const own = reply.fallbackText.replaceAll(batch[i]!.text.trim(), "");
+          expect(own, context).not.toMatch(/undefined|NaN|\[object Object\]|\n\s+at /);
         }
         const question = [...replies].reverse().find((r) => r.question)?.question;
         if (question) seenQuestions.set(batch[i]!.user, question);

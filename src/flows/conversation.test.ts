@@ -119,6 +119,7 @@ describe("createConversation", () => {
     expect(await broken.say("u", "cho hỏi thủ tục vay vốn?")).toContain("chưa tra cứu được");
     await broken.say("u", "/kiemtra", "1");
     expect(await broken.say("u", "4")).toContain("danh sách hộ nghèo");
+    expect(await broken.say("u", "hộ nghèo")).toContain("xã nghèo");
     expect(broken.errors).toEqual(["search", "decide"]);
 
     const failingStore: SessionStorePort = {

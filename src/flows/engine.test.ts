@@ -64,17 +64,20 @@ describe("step (pure transition)", () => {
     expect(a).toEqual(b);
   });
 
-  it("asks the scorer once the facts it needs first are known, with the household so far", () => {
+  it("asks the steps marked always without the scorer, then the scorer with the household so far", () => {
     const start = run(["/kiemtra", "2"]).snapshot;
-    const { effects } = step(context, start, { type: "message", text: "4", today });
+    const members = step(context, start, { type: "message", text: "4", today });
+    expect(members.effects.some((e) => e.type === "decide")).toBe(false);
+    expect(members.snapshot.interview?.pending).toBe("ask_listed_status");
+    const { effects } = step(context, members.snapshot, { type: "message", text: "hộ nghèo", today });
     expect(effects).toContainEqual({
       type: "decide",
-      household: { assessedOn: today, area: "urban", members: 4 },
+      household: { assessedOn: today, area: "urban", members: 4, listedStatus: "poor" },
     });
   });
 
   it("asks only what the scorer reports missing, in flow order", () => {
-    const start = run(["/kiemtra", "1", "4"]).snapshot;
+    const start = run(["/kiemtra", "1", "4", "không có tên"]).snapshot;
     const decision = (missing: string[]): DecisionLike => ({
       classification: { category: "unknown", basis: "estimated" },
       programs: [],
@@ -95,6 +98,33 @@ describe("step (pure transition)", () => {
     const none = step(context, start, { type: "decided", outcome: ok(decision([])), today });
     expect(none.snapshot.interview?.pending).toBeNull();
     expect(texts(none.effects)).toContain("KẾT QUẢ ƯỚC TÍNH");
+  });
+
+  it("keeps later answers when the scorer asks late for an earlier fact, and asks nothing twice", () => {
+    const start = run(["/kiemtra", "1", "4", "hộ nghèo", "1", "lớp 7", "trường công"]).snapshot;
+    expect(start.interview?.pending).toBe("ask_ethnic_minority");
+    const decision = (missing: string[]): DecisionLike => ({
+      classification: { category: "poor", basis: "listed" },
+      programs: [],
+      missingFacts: missing.map((fact) => ({ fact })),
+    });
+    const answered = step(context, start, { type: "message", text: "không", today });
+    const late = step(context, answered.snapshot, {
+      type: "decided",
+      outcome: ok(decision(["inPoorCommune"])),
+      today,
+    });
+    expect(late.snapshot.interview?.pending).toBe("ask_poor_commune");
+    expect(Object.keys(late.snapshot.interview!.answers)).toContain("ask_student_school#1");
+    const again = step(context, late.snapshot, { type: "message", text: "có", today });
+    const done = step(context, again.snapshot, {
+      type: "decided",
+      outcome: ok(decision(["inPoorCommune", "persons"])),
+      today,
+    });
+    expect(done.snapshot.interview?.pending).toBeNull();
+    expect(texts(done.effects)).toContain("KẾT QUẢ ƯỚC TÍNH");
+    expect(done.snapshot.interview?.history).toHaveLength(8);
   });
 
   it("never asks a listed poor household the deprivations, even if the scorer lists them", () => {
@@ -183,7 +213,7 @@ describe("step (pure transition)", () => {
       today,
       question: "eligibility@1:ask_members",
     });
-    expect(fresh.effects.some((e) => e.type === "decide")).toBe(true);
+    expect(fresh.snapshot.interview?.pending).toBe("ask_listed_status");
   });
 
   it("reads a button press as an answer even when the same text typed would look like a question", () => {

@@ -16,7 +16,7 @@ import { describeAnswer, questionRef, renderQuestion, renderResult, resolveChoic
 import { createReply, type Reply } from "./reply.ts";
 import type { CommandName, FlowDefinition } from "./schema.ts";
 import type { Result } from "../shared/result.ts";
-import { indexOfKey, stepOfKey, walk, type MissingFacts } from "./walk.ts";
+import { answeredPath, indexOfKey, stepOfKey, walk, type MissingFacts } from "./walk.ts";
 
 // === State
 
@@ -202,21 +202,22 @@ class Transition {
     const interview = this.snapshot.interview;
     const flow = this.flowOf();
     if (!interview || !flow) return;
-    let { outcome, path } = walk(flow, interview.answers, missing);
+    // Every answer on the route, including those given after the next question (the scorer may ask for an
+    // earlier fact late): what the scorer sees, and all that is kept.
+    const answered = answeredPath(flow, interview.answers);
+    let { outcome } = walk(flow, interview.answers, missing);
     if (outcome.type === "need_decision") {
-      // The scorer sees every answer on the path as if no further question were needed.
-      const answered = walk(flow, interview.answers, new Set()).path;
       const household = buildHousehold(flow, interview.answers, answered, this.today);
       if (isDecidable(flow, household)) {
         this.effects.push({ type: "decide", household });
         return;
       }
-      ({ outcome, path } = walk(flow, interview.answers, "all"));
+      ({ outcome } = walk(flow, interview.answers, "all"));
     }
-    // Answers off the path (left behind by a changed earlier answer) are not needed: do not keep them.
-    const onPath = new Set(path);
-    for (const key of Object.keys(interview.answers)) if (!onPath.has(key)) delete interview.answers[key];
-    interview.history = interview.history.filter((key) => onPath.has(key));
+    // Answers off the route (left behind by a changed earlier answer) are not needed: do not keep them.
+    const onRoute = new Set(answered);
+    for (const key of Object.keys(interview.answers)) if (!onRoute.has(key)) delete interview.answers[key];
+    interview.history = interview.history.filter((key) => onRoute.has(key));
     if (outcome.type === "ask") {
       const step = flow.steps[outcome.stepId]!;
       interview.pending = outcome.key;
@@ -233,7 +234,7 @@ class Transition {
     this.snapshot.mode = "ask";
     if (decision && outcome.type === "done") {
       const answeredFacts = new Set<string>();
-      for (const key of path) {
+      for (const key of answered) {
         const fact = stepOfKey(flow, key)?.fact;
         if (fact) answeredFacts.add(fact).add(ALTERNATIVE_FACTS[fact] ?? fact);
       }

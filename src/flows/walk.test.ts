@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Answer, AnswerValue } from "./answers.ts";
 import { buildHousehold, isDecidable, lastDayOf } from "./household.ts";
 import { loadFlows } from "./load.ts";
-import { holds, walk } from "./walk.ts";
+import { answeredPath, holds, walk } from "./walk.ts";
 
 const flow = loadFlows().flows.eligibility!;
 const v = (value: AnswerValue): Answer => ({ type: "value", value });
@@ -11,28 +11,41 @@ const unknown: Answer = { type: "unknown" };
 describe("walk", () => {
   it("asks the steps marked always before consulting the scorer", () => {
     expect(walk(flow, {}, undefined).outcome).toMatchObject({ type: "ask", key: "ask_area" });
-    expect(walk(flow, { ask_area: v("rural") }, undefined).outcome).toMatchObject({
-      type: "ask",
-      key: "ask_members",
-    });
-    expect(walk(flow, { ask_area: v("rural"), ask_members: v(4) }, undefined).outcome).toEqual({
-      type: "need_decision",
-    });
+    const two = { ask_area: v("rural"), ask_members: v(4) };
+    expect(walk(flow, two, undefined).outcome).toMatchObject({ key: "ask_listed_status" });
+    const three = { ...two, ask_listed_status: v("none") };
+    expect(walk(flow, three, undefined).outcome).toEqual({ type: "need_decision" });
   });
 
   it("skips a step whose fact the scorer does not need, and asks it when it does", () => {
-    const answers = { ask_area: v("rural"), ask_members: v(4) };
+    const answers = { ask_area: v("rural"), ask_members: v(4), ask_listed_status: v("none") };
     expect(walk(flow, answers, new Set(["persons"])).outcome).toMatchObject({ key: "ask_student_count" });
-    expect(walk(flow, answers, new Set(["persons", "listedStatus"])).outcome).toMatchObject({
-      key: "ask_listed_status",
+    expect(walk(flow, answers, new Set(["persons", "monthlyIncome"])).outcome).toMatchObject({
+      key: "ask_income",
     });
+    expect(walk(flow, answers, new Set(["incomePerPerson"])).outcome).toMatchObject({ key: "ask_income" });
     expect(walk(flow, answers, new Set()).outcome).toEqual({ type: "done" });
+  });
+
+  it("keeps answers given after a question the scorer asks for late", () => {
+    const answers = {
+      ask_area: v("rural"),
+      ask_members: v(4),
+      ask_listed_status: v("none"),
+      ask_student_count: v(1),
+      "ask_student_level#1": v("primary"),
+    };
+    const { outcome, path } = walk(flow, answers, new Set(["monthlyIncome"]));
+    expect(outcome).toMatchObject({ key: "ask_income" });
+    expect(path).toEqual(["ask_area", "ask_members", "ask_listed_status"]);
+    expect(answeredPath(flow, answers)).toEqual(Object.keys(answers));
   });
 
   it("asks the repeated block once per student, interleaved, up to its maximum", () => {
     const answers: Record<string, Answer> = {
       ask_area: v("rural"),
       ask_members: v(4),
+      ask_listed_status: v("poor"),
       ask_student_count: v(6),
     };
     const keys: string[] = [];

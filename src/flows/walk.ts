@@ -88,7 +88,7 @@ function isMissing(step: StepDefinition, missing: ReadonlySet<string>): boolean 
 export function walk(
   flow: FlowDefinition,
   answers: Answers,
-  missing: MissingFacts,
+  missing: MissingFacts | "none",
 ): { outcome: WalkOutcome; path: string[] } {
   const path: string[] = [];
   let stepId = flow.start;
@@ -123,12 +123,25 @@ export function walk(
       stepId = nextOf(step, answers);
       continue;
     }
-    if (step.always || missing === "all") return { outcome: { type: "ask", key, stepId, index }, path };
+    if (missing !== "none" && (step.always || missing === "all")) {
+      return { outcome: { type: "ask", key, stepId, index }, path };
+    }
     if (missing === undefined) return { outcome: { type: "need_decision" }, path };
-    if (isMissing(step, missing)) return { outcome: { type: "ask", key, stepId, index }, path };
+    if (missing !== "none" && isMissing(step, missing))
+      return { outcome: { type: "ask", key, stepId, index }, path };
     stepId = nextOf(step, answers);
   }
   throw new Error(`flow ${flow.id}: walk did not end (cycle?)`);
+}
+
+/**
+ * The keys of every answered question on the route the answers take, as if nothing more were asked: what
+ * the scorer is given, and what is kept when answers are pruned. Unlike the path of {@link walk}, it does
+ * not stop at the next question, so answers given after it (the scorer may ask for an earlier fact late)
+ * are kept.
+ */
+export function answeredPath(flow: FlowDefinition, answers: Answers): string[] {
+  return walk(flow, answers, "none").path;
 }
 
 /** The step definition behind a question key. */
