@@ -13,6 +13,7 @@ function command(name: string, summary: string, load: () => Promise<Command>): v
 }
 
 // === Command table (one line per command)
+command("chat", "Trò chuyện với trợ lý (--script TỆP)", async () => (await import("./commands/chat.ts")).run);
 
 function usage(): string {
   const lines = Object.entries(COMMANDS).map(([name, { summary }]) => `  ${name.padEnd(10)} ${summary}`);

@@ -27,7 +27,8 @@ function tonePosition(syllable: string): number {
   const lower = syllable.toLowerCase();
   let start = 0;
   // "qu" and "gi" before another vowel are consonants: quả, già.
-  if ((lower.startsWith("qu") || lower.startsWith("gi")) && lower.length > 2 && VOWELS.has(lower[2]!)) start = 2;
+  if ((lower.startsWith("qu") || lower.startsWith("gi")) && lower.length > 2 && VOWELS.has(lower[2]!))
+    start = 2;
   while (start < lower.length && !VOWELS.has(lower[start]!)) start++;
   if (start >= lower.length) return -1;
   let end = start;
@@ -77,11 +78,7 @@ export function normalizeVietnamese(text: string): string {
  * This is how residents often type, and how an unaccented query is matched against accented text.
  */
 export function foldDiacritics(text: string): string {
-  return text
-    .normalize("NFD")
-    .replace(COMBINING_MARK, "")
-    .replace(/[đĐ]/g, "d")
-    .toLowerCase();
+  return text.normalize("NFD").replace(COMBINING_MARK, "").replace(/[đĐ]/g, "d").toLowerCase();
 }
 
 /** True when the text carries at least one Vietnamese diacritic (or đ): the writer types with accents. */

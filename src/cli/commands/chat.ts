@@ -1,0 +1,126 @@
+/**
+ * `hoichinhsach chat`: the assistant in the terminal, through the same conversation core as Telegram and
+ * Zalo. Interactive use shows a prompt; piped input is read line by line and the command exits at the end
+ * of it; `--script FILE` feeds the lines of FILE as messages (blank lines and lines starting with # are
+ * skipped) and prints each one before its replies, to reproduce a conversation.
+ */
+
+import { readFile } from "node:fs/promises";
+import { userInfo } from "node:os";
+import { createInterface } from "node:readline";
+import { parseArgs } from "node:util";
+import { UserInputError } from "../../shared/errors.ts";
+import type { Conversation } from "../../flows/conversation.ts";
+import type { Reply } from "../../flows/reply.ts";
+import { openConversation, type OpenConversationOptions } from "../../flows/wiring.ts";
+import { DEFAULT_DATABASE_PATH } from "../../storage/database.ts";
+import { EXIT, readLines, write, type CliIO } from "../io.ts";
+
+const USAGE = `Cách dùng: hoichinhsach chat [--script TỆP] [--db ĐƯỜNG_DẪN] [--user TÊN] [--ttl-days SỐ_NGÀY]
+  --script TỆP        gửi lần lượt từng dòng của TỆP như tin nhắn và in câu trả lời
+  --db ĐƯỜNG_DẪN      tệp SQLite lưu phiên trò chuyện (mặc định: biến DATABASE_PATH hoặc ${DEFAULT_DATABASE_PATH})
+  --user TÊN          tên người dùng của phiên (mặc định: tên đăng nhập máy)
+  --ttl-days SỐ_NGÀY  số ngày giữ câu trả lời sau tin nhắn cuối (mặc định: biến SESSION_TTL_DAYS hoặc 30)
+`;
+
+/** How the chat command gets its conversation: the real one, or one a test builds. */
+export type OpenChat = (
+  options: OpenConversationOptions,
+) => Promise<{ conversation: Conversation; close(): void }>;
+
+function formatReplies(replies: readonly Reply[]): string {
+  return replies.map((reply) => `${reply.fallbackText}\n`).join("\n");
+}
+
+function parseTtl(raw: string | undefined): number | undefined {
+  if (raw === undefined || raw === "") return undefined;
+  const days = Number(raw);
+  if (!Number.isFinite(days) || days <= 0)
+    throw new UserInputError(`Số ngày giữ phiên phải là số dương, nhận được "${raw}".`);
+  return days;
+}
+
+/**
+ * Runs the chat command with a conversation opened by `open` (tests pass their own, over fakes).
+ */
+export async function runChat(args: string[], io: CliIO, open: OpenChat = openConversation): Promise<number> {
+  let values: { script?: string; db?: string; user?: string; "ttl-days"?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        script: { type: "string" },
+        db: { type: "string" },
+        user: { type: "string" },
+        "ttl-days": { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+      strict: true,
+    }));
+  } catch {
+    throw new UserInputError(`Tuỳ chọn không hợp lệ: ${args.join(" ")}\n${USAGE}`);
+  }
+  if (values.help) {
+    await write(io.stdout, USAGE);
+    return EXIT.ok;
+  }
+  const ttlDays = parseTtl(values["ttl-days"] ?? io.env.SESSION_TTL_DAYS);
+  let scriptLines: string[] | undefined;
+  if (values.script !== undefined) {
+    try {
+      scriptLines = (await readFile(values.script, "utf8"))
+        .split(/\r?\n/)
+        .filter((line) => line.trim() && !line.trimStart().startsWith("#"));
+    } catch {
+      throw new UserInputError(`Không đọc được tệp kịch bản "${values.script}".`);
+    }
+  }
+  const userKey = `terminal:${values.user ?? safeUserName()}`;
+  const { conversation, close } = await open({
+    databasePath: values.db ?? io.env.DATABASE_PATH ?? DEFAULT_DATABASE_PATH,
+    ...(ttlDays ? { ttlDays } : {}),
+  });
+  try {
+    if (scriptLines) {
+      for (const line of scriptLines) {
+        await write(io.stdout, `> ${line}\n`);
+        await write(io.stdout, formatReplies(await conversation.handle(userKey, line)) + "\n");
+      }
+    } else if (io.interactive) {
+      await interactive(conversation, userKey, io);
+    } else {
+      for await (const line of readLines(io.stdin)) {
+        await write(io.stdout, `> ${line}\n`);
+        await write(io.stdout, formatReplies(await conversation.handle(userKey, line)) + "\n");
+      }
+    }
+  } finally {
+    close();
+  }
+  return EXIT.ok;
+}
+
+function safeUserName(): string {
+  try {
+    return userInfo().username || "local";
+  } catch {
+    return "local";
+  }
+}
+
+async function interactive(conversation: Conversation, userKey: string, io: CliIO): Promise<void> {
+  await write(
+    io.stdout,
+    "Hỏi Chính Sách — gõ /batdau để bắt đầu, /trogiup để xem hướng dẫn, Ctrl+D để thoát.\n\n",
+  );
+  const lines = createInterface({ input: io.stdin, output: io.stdout, terminal: true, prompt: "Bạn> " });
+  lines.prompt();
+  for await (const line of lines) {
+    await write(io.stdout, `\n${formatReplies(await conversation.handle(userKey, line))}\n`);
+    lines.prompt();
+  }
+  await write(io.stdout, "\nTạm biệt!\n");
+}
+
+/** The `chat` sub-command. */
+export const run = (args: string[], io: CliIO): Promise<number> => runChat(args, io);

@@ -1,0 +1,230 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { openDatabase, type AppDatabase } from "../storage/database.ts";
+import { createSessionStore } from "../storage/repositories/sessions.ts";
+import { createFakeKnowledge, createFakeScorer } from "../../test/support/fake-deps.ts";
+import { createConversation, isoDateIn, type ConversationDeps } from "./conversation.ts";
+import type { FlowSet } from "./definition.ts";
+import { loadFlows } from "./load.ts";
+import type { SessionStorePort } from "./ports.ts";
+import { ZALO_MESSAGE_LIMIT } from "./split.ts";
+
+const flows = loadFlows();
+const DAY = 24 * 60 * 60 * 1000;
+let database: AppDatabase;
+beforeEach(() => {
+  database = openDatabase(":memory:");
+});
+afterEach(() => database.close());
+
+function setup(overrides: Partial<ConversationDeps> = {}, flowSet: FlowSet = flows) {
+  let now = new Date("2026-11-22T03:00:00Z").getTime();
+  const clock = () => new Date(now);
+  const sessions = createSessionStore(database, { now: clock });
+  const errors: string[] = [];
+  const conversation = createConversation({
+    flows: flowSet,
+    sessions,
+    knowledge: createFakeKnowledge(),
+    eligibility: createFakeScorer(),
+    now: clock,
+    onError: (_error, stage) => errors.push(stage),
+    ...overrides,
+  });
+  const say = async (user: string, ...lines: string[]) => {
+    let last = "";
+    for (const line of lines)
+      last = (await conversation.handle(user, line)).map((r) => r.fallbackText).join("\n\n");
+    return last;
+  };
+  return { conversation, sessions, say, errors, advance: (ms: number) => (now += ms) };
+}
+
+function rows(): { state: string; flow_version: number | null }[] {
+  return database.sqlite.prepare("select state, flow_version from sessions").all() as {
+    state: string;
+    flow_version: number | null;
+  }[];
+}
+
+describe("createConversation", () => {
+  it("keeps the interview across messages through the session store", async () => {
+    const { say } = setup();
+    expect(await say("u", "/kiemtra")).toContain("sống ở xã");
+    expect(await say("u", "1")).toContain("bao nhiêu người");
+    expect(await say("u", "4")).toContain("danh sách hộ nghèo");
+    expect(rows()).toHaveLength(1);
+  });
+
+  it("stores answers as read values, never the message text", async () => {
+    const { say } = setup();
+    await say("u", "/kiemtra", "1", "4", "3", "không", "3tr5", "vay vốn lãi suất bao nhiêu?");
+    const [row] = rows();
+    expect(row!.state).toContain("3500000");
+    expect(row!.state).not.toContain("3tr5");
+    expect(row!.state).not.toContain("lãi suất");
+    expect(row!.flow_version).toBe(flows.flows.eligibility!.version);
+  });
+
+  it("restarts politely when the flow's version changed since the answers were stored", async () => {
+    const first = setup();
+    await first.say("u", "/kiemtra", "1", "4");
+    const bumped: FlowSet = {
+      ...flows,
+      flows: { eligibility: { ...flows.flows.eligibility!, version: flows.flows.eligibility!.version + 1 } },
+    };
+    const second = setup({}, bumped);
+    const reply = await second.say("u", "hộ nghèo");
+    expect(reply).toContain("vừa được cập nhật");
+    expect(reply).toContain("sống ở xã");
+    expect(rows()[0]!.flow_version).toBe(flows.flows.eligibility!.version + 1);
+  });
+
+  it("starts again politely from a stored state it cannot read", async () => {
+    const { say, sessions } = setup();
+    sessions.save("u", { format: 99, whatever: true }, null);
+    const reply = await say("u", "/kiemtra");
+    expect(reply).toContain("vừa được cập nhật");
+    expect(reply).toContain("sống ở xã");
+  });
+
+  it("forgets a session once it expired", async () => {
+    const { say, advance } = setup();
+    await say("u", "/kiemtra", "1", "4");
+    advance(31 * DAY);
+    expect(await say("u", "/kiemtra")).not.toContain("hỏi tiếp");
+  });
+
+  it("deletes the user's row on /xoa and only that user's", async () => {
+    const { say } = setup();
+    await say("a", "/kiemtra", "1");
+    await say("b", "/kiemtra", "1");
+    expect(await say("a", "/xoa")).toContain("Đã xóa");
+    expect(rows()).toHaveLength(1);
+  });
+
+  it("never rejects: a failing scorer, search or store becomes a polite reply", async () => {
+    const throwing = {
+      decide: () => {
+        throw new Error("scorer down");
+      },
+    };
+    const broken = setup({
+      eligibility: throwing,
+      knowledge: {
+        search: () => {
+          throw new Error("kb down");
+        },
+      },
+    });
+    expect(await broken.say("u", "cho hỏi thủ tục vay vốn?")).toContain("chưa tra cứu được");
+    await broken.say("u", "/kiemtra", "1");
+    expect(await broken.say("u", "4")).toContain("danh sách hộ nghèo");
+    expect(await broken.say("u", "hộ nghèo")).toContain("xã nghèo");
+    expect(broken.errors).toEqual(["search", "decide"]);
+
+    const failingStore: SessionStorePort = {
+      ttlDays: 30,
+      load: () => {
+        throw new Error("disk");
+      },
+      save: () => undefined,
+      delete: () => undefined,
+      purgeExpired: () => 0,
+    };
+    const noStore = setup({ sessions: failingStore });
+    const replies = await noStore.conversation.handle("u", "/kiemtra");
+    expect(replies).toHaveLength(1);
+    expect(replies[0]!.text).toContain("lỗi ngoài dự kiến");
+  });
+
+  it("isolates users: one user's failure does not affect another's", async () => {
+    let failFor = "";
+    const scorer = createFakeScorer();
+    const { conversation } = setup({
+      eligibility: {
+        decide(household) {
+          if (failFor && household.members === 9) throw new Error("boom");
+          return scorer.decide(household);
+        },
+      },
+    });
+    failFor = "bad";
+    const [bad, good] = await Promise.all([
+      (async () => {
+        for (const line of ["/kiemtra", "1"]) await conversation.handle("bad", line);
+        return conversation.handle("bad", "9");
+      })(),
+      (async () => {
+        for (const line of ["/kiemtra", "1"]) await conversation.handle("good", line);
+        return conversation.handle("good", "4");
+      })(),
+    ]);
+    expect(good.map((r) => r.text).join()).toContain("danh sách hộ nghèo");
+    expect(bad.map((r) => r.text).join()).toContain("danh sách hộ nghèo");
+  });
+
+  it("handles one user's messages in order even when they arrive together", async () => {
+    const { conversation } = setup();
+    const results = await Promise.all(
+      ["/kiemtra", "1", "4", "hộ nghèo"].map((line) => conversation.handle("u", line)),
+    );
+    expect(results.map((replies) => replies.at(-1)!.question)).toEqual([
+      "eligibility@1:ask_area",
+      "eligibility@1:ask_members",
+      "eligibility@1:ask_listed_status",
+      "eligibility@1:ask_student_count",
+    ]);
+  });
+
+  it("splits long replies to the channel's limit", async () => {
+    const { conversation, say } = setup();
+    await say(
+      "u",
+      "/kiemtra",
+      "1",
+      "4",
+      "3",
+      "có",
+      "3/2024",
+      "1tr",
+      "1, 2, 3, 4, 5",
+      "4",
+      "1",
+      "1",
+      "2",
+      "2",
+      "3",
+      "1",
+      "7",
+      "2",
+    );
+    const replies = await conversation.handle("u", "có", { maxMessageLength: 400 });
+    expect(replies.length).toBeGreaterThan(1);
+    for (const reply of replies) expect(reply.fallbackText.length).toBeLessThanOrEqual(400);
+    const zalo = await conversation.handle("u", "/trogiup", { maxMessageLength: ZALO_MESSAGE_LIMIT });
+    for (const reply of zalo) expect(reply.fallbackText.length).toBeLessThanOrEqual(ZALO_MESSAGE_LIMIT);
+  });
+
+  it("lists the commands for a channel's command menu", () => {
+    const { conversation } = setup();
+    expect(conversation.commands).toContainEqual({
+      command: "kiemtra",
+      description: "Kiểm tra hộ bạn được hỗ trợ gì",
+    });
+    expect(conversation.commands.map((c) => c.command)).toEqual(
+      expect.arrayContaining(["batdau", "hoi", "quaylai", "lamlai", "trogiup", "xoa"]),
+    );
+  });
+
+  it("reads a non-string message as text without failing", async () => {
+    const { conversation } = setup();
+    const replies = await conversation.handle("u", { text: undefined as unknown as string });
+    expect(replies[0]!.text).toContain("chưa gõ gì");
+  });
+
+  it("takes today's date in Vietnam's time zone, across midnight", () => {
+    expect(isoDateIn(new Date("2026-11-22T16:59:00Z"), "Asia/Ho_Chi_Minh")).toBe("2026-11-22");
+    expect(isoDateIn(new Date("2026-11-22T17:00:00Z"), "Asia/Ho_Chi_Minh")).toBe("2026-11-23");
+    expect(isoDateIn(new Date("2026-11-22T17:00:30Z"), "UTC")).toBe("2026-11-22");
+  });
+});

@@ -1,0 +1,161 @@
+/**
+ * The ports of the conversation core: the small structural types it needs from the knowledge base
+ * (branch kb) and the eligibility scorer (branch scorer), written against /work/contracts.md. They are
+ * deliberately narrower than the real types, so that the real `SearchOutcome`, `Decision` and
+ * `HouseholdInput` are assignable to them without casts; the adapters that plug the real modules in are
+ * in `wiring.ts`. Nothing here does I/O.
+ */
+
+import type { Result } from "../shared/result.ts";
+
+// === Household facts (the scorer's HouseholdInput field names, issue 3)
+
+/**
+ * Household facts a flow step may collect, by their `HouseholdInput` field name. A flow file naming a fact
+ * outside this list fails at start-up with a "did you mean" suggestion.
+ */
+export const HOUSEHOLD_FACTS = [
+  "assessedOn",
+  "area",
+  "members",
+  "monthlyIncome",
+  "incomePerPerson",
+  "deprivations",
+  "deprivationCount",
+  "listedStatus",
+  "leftListOn",
+  "agricultural",
+  "inPoorCommune",
+  "persons",
+] as const;
+
+/** One of {@link HOUSEHOLD_FACTS}. */
+export type HouseholdFact = (typeof HOUSEHOLD_FACTS)[number];
+
+/** Fields of one person in `HouseholdInput.persons` that a flow step may set. */
+export const PERSON_FACTS = ["age", "ethnicMinority", "education", "publicSchool"] as const;
+
+/** One of {@link PERSON_FACTS}. */
+export type PersonFact = (typeof PERSON_FACTS)[number];
+
+/**
+ * What the interview has gathered, in the scorer's input shape (a plain object, validated by the scorer's
+ * own `parseHousehold` before `decide`). Only answered facts are present.
+ */
+export type HouseholdDraft = Record<string, unknown>;
+
+// === Eligibility scorer (src/domain, branch scorer)
+
+/** A fact the scorer still needs (contract: `MissingFact`). */
+export interface MissingFactLike {
+  fact: string;
+  reason?: string;
+}
+
+/** A legal reference of a decision (contract: instrument, article/clause, date, url). */
+export interface ReferenceLike {
+  instrument?: string;
+  title?: string;
+  article?: string;
+  clause?: string;
+  date?: string;
+  url?: string;
+}
+
+/** Per-programme outcome (contract: `ProgramDecision`), with the detail fields the result message shows. */
+export interface ProgramDecisionLike {
+  id: string;
+  title?: string;
+  status: "eligible" | "possible" | "not_eligible" | "needs_info";
+  reasons: readonly string[];
+  references: readonly ReferenceLike[];
+  confirmed: boolean;
+  nextSteps?: readonly string[];
+  /** Credit details. */
+  maxAmount?: number | null;
+  interestRatePerYear?: number | null;
+  termMonths?: number | null;
+  /** Health-insurance detail: the minimum share of the premium the state pays. */
+  supportPercent?: number | null;
+  /** Tuition details, per person of the household. */
+  persons?: readonly TuitionPersonLike[];
+}
+
+/** Tuition outcome for one person (contract: `{personIndex, exemption, learningCostSupport}`). */
+export interface TuitionPersonLike {
+  personIndex: number;
+  exemption?: "full" | "70" | "50" | "none" | string;
+  learningCostSupport?: number | boolean | null;
+}
+
+/** The scorer's decision (contract: `Decision`), as far as the conversation reads it. */
+export interface DecisionLike {
+  standard?: { id: string; from?: string; to?: string | null };
+  classification: {
+    category: "poor" | "near_poor" | "average_living" | "none" | "unknown";
+    basis: "listed" | "estimated";
+    incomePerPerson?: number | null;
+    incomeLine?: number | null;
+    deprivationCount?: number | null;
+  };
+  programs: readonly ProgramDecisionLike[];
+  missingFacts: readonly MissingFactLike[];
+}
+
+/**
+ * What the conversation needs from the scorer: a decision on the facts gathered so far, or the reasons the
+ * facts cannot be decided on (plain Vietnamese, as `parseHousehold` reports them).
+ */
+export interface EligibilityPort {
+  decide(household: HouseholdDraft): Result<DecisionLike, string[]> | Promise<Result<DecisionLike, string[]>>;
+}
+
+// === Knowledge base (src/knowledge, branch kb)
+
+/** One search hit (contract: `SearchResult`), as far as the conversation reads it. */
+export interface SearchResultLike {
+  documentId: string;
+  title: string;
+  excerpt: string;
+  citation: string;
+  warnings: readonly string[];
+}
+
+/** A search outcome (contract: `SearchOutcome`). */
+export type SearchOutcomeLike =
+  | { type: "results"; query: string; results: readonly SearchResultLike[] }
+  | { type: "no_match"; query: string; message: string; results: readonly SearchResultLike[] }
+  | { type: "invalid"; query: string; message: string };
+
+/**
+ * What the conversation needs from the knowledge base: a search, and optionally the knowledge base's own
+ * chat rendering of an outcome (`formatSearchOutcome`); without it the core renders a short fallback.
+ */
+export interface KnowledgePort {
+  search(query: string): SearchOutcomeLike | Promise<SearchOutcomeLike>;
+  format?(outcome: SearchOutcomeLike): string;
+}
+
+// === Session storage
+
+/** A stored conversation state, as the session store hands it back. */
+export interface StoredSession {
+  /** The snapshot JSON as saved (validated by the caller, it may come from an older release). */
+  state: unknown;
+  flowId: string | null;
+  flowVersion: number | null;
+  updatedAt: Date;
+}
+
+/**
+ * Where conversation state lives between messages. The SQLite implementation is
+ * `storage/repositories/sessions.ts`; expiry is enforced on read.
+ */
+export interface SessionStorePort {
+  load(userKey: string): StoredSession | undefined;
+  save(userKey: string, state: unknown, flow: { id: string; version: number } | null): void;
+  delete(userKey: string): void;
+  purgeExpired(): number;
+  /** How long a session is kept after its last message, in days (said in the privacy notice). */
+  readonly ttlDays: number;
+}

@@ -1,0 +1,88 @@
+import { createHash } from "node:crypto";
+import { eq, lte, sql } from "drizzle-orm";
+import type { AppDatabase } from "../database.ts";
+import { sessions } from "../schema/sessions.ts";
+import type { SessionStorePort, StoredSession } from "../../flows/ports.ts";
+
+/** How long a session is kept after the last message when nothing else is configured. */
+export const DEFAULT_SESSION_TTL_DAYS = 30;
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The stored form of a user key: a SHA-256 digest, so account ids are not kept in clear. */
+export function digestUserKey(userKey: string): string {
+  return createHash("sha256").update(userKey, "utf8").digest("base64url");
+}
+
+/**
+ * Conversation sessions in SQLite (table `sessions`, migration 0002). Expiry is enforced on every read, so
+ * an expired session is never continued even before {@link SessionStorePort.purgeExpired} has run; saving
+ * pushes the expiry back (`ttlDays` after the last message). Statements are prepared once: this is on every
+ * message's path.
+ *
+ * ```ts
+ * const store = createSessionStore(openDatabase(":memory:"), { ttlDays: 30 });
+ * store.save("telegram:42", snapshot, { id: "eligibility", version: 1 });
+ * ```
+ */
+export function createSessionStore(
+  database: AppDatabase,
+  options: { ttlDays?: number; now?: () => Date } = {},
+): SessionStorePort {
+  const ttlDays = options.ttlDays ?? DEFAULT_SESSION_TTL_DAYS;
+  if (!(ttlDays > 0)) throw new RangeError(`ttlDays must be positive, got ${ttlDays}`);
+  const now = options.now ?? (() => new Date());
+  const { db } = database;
+
+  const selectOne = db
+    .select()
+    .from(sessions)
+    .where(eq(sessions.userKey, sql.placeholder("key")))
+    .prepare();
+  const deleteOne = db
+    .delete(sessions)
+    .where(eq(sessions.userKey, sql.placeholder("key")))
+    .prepare();
+  // Upsert through the raw handle: drizzle's insert builder would rebuild and re-prepare it on every call.
+  const upsert = database.sqlite.prepare(
+    `insert into sessions (user_key, flow_id, flow_version, state, updated_at, expires_at)
+     values (@key, @flowId, @flowVersion, @state, @updatedAt, @expiresAt)
+     on conflict (user_key) do update set flow_id = excluded.flow_id, flow_version = excluded.flow_version,
+       state = excluded.state, updated_at = excluded.updated_at, expires_at = excluded.expires_at`,
+  );
+  const deleteExpired = db
+    .delete(sessions)
+    .where(lte(sessions.expiresAt, sql.placeholder("now")))
+    .prepare();
+
+  return {
+    ttlDays,
+    load(userKey: string): StoredSession | undefined {
+      const key = digestUserKey(userKey);
+      const row = selectOne.get({ key });
+      if (!row) return undefined;
+      if (row.expiresAt.getTime() <= now().getTime()) {
+        deleteOne.run({ key });
+        return undefined;
+      }
+      return { state: row.state, flowId: row.flowId, flowVersion: row.flowVersion, updatedAt: row.updatedAt };
+    },
+    save(userKey, state, flow): void {
+      const at = now().getTime();
+      upsert.run({
+        key: digestUserKey(userKey),
+        flowId: flow?.id ?? null,
+        flowVersion: flow?.version ?? null,
+        state: JSON.stringify(state),
+        updatedAt: at,
+        expiresAt: at + ttlDays * DAY_MS,
+      });
+    },
+    delete(userKey: string): void {
+      deleteOne.run({ key: digestUserKey(userKey) });
+    },
+    purgeExpired(): number {
+      return deleteExpired.run({ now: now().getTime() }).changes;
+    },
+  };
+}

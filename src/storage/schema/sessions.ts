@@ -1,0 +1,22 @@
+import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+/**
+ * One conversation per user: the engine's snapshot (answers needed for the decision, where the user is),
+ * never message text. The key is a SHA-256 digest of the channel's user key ("telegram:123"), so the table
+ * does not list account ids in clear. A row expires `ttl` days after the last message; expired rows are
+ * ignored on read and purged.
+ */
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    userKey: text("user_key").primaryKey(),
+    /** The interview flow and version the stored answers belong to (null outside an interview). */
+    flowId: text("flow_id"),
+    flowVersion: integer("flow_version"),
+    /** The engine snapshot, JSON. */
+    state: text("state", { mode: "json" }).notNull(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (table) => [index("sessions_expires_at_idx").on(table.expiresAt)],
+);
