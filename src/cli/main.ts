@@ -14,7 +14,7 @@ function command(name: string, summary: string, load: () => Promise<Command>): v
 
 // === Command table (one line per command)
 command("serve", "chạy bot Telegram, Zalo và webhook", async () => (await import("./commands/serve.ts")).run);
-command("webhooks", "đặt, xem, gỡ webhook (set/info/delete)", async () => (await import("./commands/webhooks.ts")).run);
+command("webhooks", "đặt, xem, gỡ webhook", async () => (await import("./commands/webhooks.ts")).run);
 
 function usage(): string {
   const lines = Object.entries(COMMANDS).map(([name, { summary }]) => `  ${name.padEnd(10)} ${summary}`);
