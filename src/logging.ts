@@ -111,6 +111,9 @@ export function serializeError(
 }
 
 const PSEUDONYM_KEY = randomBytes(32);
+/** Recent pseudonyms: a user's messages come in runs, and an HMAC per log line is measurable at load. */
+const pseudonyms = new Map<string, string>();
+const PSEUDONYM_CACHE = 5000;
 
 /**
  * A short pseudonym for a user key, for correlating one user's log lines without logging the platform id.
@@ -118,7 +121,13 @@ const PSEUDONYM_KEY = randomBytes(32);
  * does not link a user across restarts.
  */
 export function pseudonym(userKey: string): string {
-  return createHmac("sha256", PSEUDONYM_KEY).update(userKey).digest("base64url").slice(0, 12);
+  let value = pseudonyms.get(userKey);
+  if (value === undefined) {
+    value = createHmac("sha256", PSEUDONYM_KEY).update(userKey).digest("base64url").slice(0, 12);
+    if (pseudonyms.size >= PSEUDONYM_CACHE) pseudonyms.clear();
+    pseudonyms.set(userKey, value);
+  }
+  return value;
 }
 
 /** Narrows a string to a {@link LogLevel}. */

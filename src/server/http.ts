@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
 import type { ChannelName } from "../config.ts";
 import type { Logger } from "../logging.ts";
-import { secretMatches } from "./secret.ts";
+import { createSecretCheck } from "./secret.ts";
 
 /** What the HTTP server needs from a channel to accept its webhook deliveries. */
 export interface WebhookTarget {
@@ -80,11 +80,11 @@ export function createHttpApp(options: HttpAppOptions): Hono {
       app.post(path, (c) => reject(c, channel, 404, "webhook_not_enabled"));
       continue;
     }
+    const secretMatches = createSecretCheck(target.secret);
     app.post(
       path,
       async (c, next) => {
-        if (!secretMatches(c.req.header(target.secretHeader), target.secret))
-          return reject(c, channel, 401, "bad_secret");
+        if (!secretMatches(c.req.header(target.secretHeader))) return reject(c, channel, 401, "bad_secret");
         const type = c.req.header("content-type") ?? "";
         if (!/^application\/json\s*(;|$)/i.test(type)) return reject(c, channel, 415, "not_json");
         await next();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHANNEL_MESSAGES } from "../../src/channels/messages.ts";
-import { LONG_TEXT_LINES } from "./fake-core.ts";
+import { KB_ANSWER, LONG_TEXT_LINES } from "./fake-core.ts";
 import type { ChannelHarness } from "./harness.ts";
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -20,7 +20,7 @@ export function runChannelContract(name: string, makeHarness: () => Promise<Chan
       await h?.close();
     });
 
-    it("carries a whole scripted interview: choices, an answer by choice, an answer by text, a long result", async () => {
+    it("carries a whole scripted interview: choices, a policy question midway, answers by choice and by text, a long result", async () => {
       const user = 101;
       await h.say(user, "/kiemtra");
       const [intro, question] = await h.waitForReplies(user, 2);
@@ -28,9 +28,15 @@ export function runChannelContract(name: string, makeHarness: () => Promise<Chan
       expect(question?.text).toContain("danh sách hộ nghèo");
       expect(question?.choices).toEqual(["Có", "Không"]);
 
+      // A policy question in the middle: answered with its citation, then the same question again.
+      await h.say(user, "vay vốn lãi suất bao nhiêu?");
+      const [, , kb, again] = await h.waitForReplies(user, 4);
+      expect(kb?.text).toBe(KB_ANSWER);
+      expect(again?.choices).toEqual(["Có", "Không"]);
+
       await h.pick(user, 0);
-      const afterChoice = await h.waitForReplies(user, 3);
-      expect(afterChoice[2]?.text).toContain("bao nhiêu người");
+      const afterChoice = await h.waitForReplies(user, 5);
+      expect(afterChoice[4]?.text).toContain("bao nhiêu người");
 
       await h.say(user, "4");
       await h.api.waitFor(
@@ -38,7 +44,7 @@ export function runChannelContract(name: string, makeHarness: () => Promise<Chan
         10_000,
         "the end of the result",
       );
-      const result = h.received(user).slice(3);
+      const result = h.received(user).slice(5);
       expect(result[0]?.text.startsWith("Kết quả cho hộ 4 người (hộ nghèo)")).toBe(true);
       for (const part of result) expect(part.text.length).toBeLessThanOrEqual(h.limit);
       const lines = result.flatMap((part) => part.text.split("\n"));
@@ -46,7 +52,7 @@ export function runChannelContract(name: string, makeHarness: () => Promise<Chan
       expect(result.length).toBe(Math.ceil(result.map((p) => p.text).join("\n").length / h.limit));
       expect(
         h.core.calls.filter((c) => c.userKey === `${h.channel}:${user}`).map((c) => c.input.type),
-      ).toEqual(["text", h.channel === "telegram" ? "choice" : "text", "text"]);
+      ).toEqual(["text", "text", h.channel === "telegram" ? "choice" : "text", "text"]);
     });
 
     it("splits a long reply at the channel's limit on line boundaries, in order", async () => {

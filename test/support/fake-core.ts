@@ -32,6 +32,10 @@ const POOR_LIST_CHOICES = [
 const RESULT_LINE = (i: number): string =>
   `${String(i).padStart(2, "0")}. ✅ Chương trình hỗ trợ số ${i}: đủ điều kiện theo Quyết định mẫu, điều ${i}.`;
 
+/** The knowledge-base-like answer, with its citation. */
+export const KB_ANSWER =
+  "Theo Kế hoạch giảm nghèo của tỉnh, mục 2.1: hộ nghèo được vay vốn ưu đãi. (Nguồn: Kế hoạch số 1/KH-UBND)";
+
 export const LONG_TEXT_LINES = Array.from(
   { length: 150 },
   (_, i) => `Dòng ${i + 1}: ${"nội dung dài ".repeat(4)}hết dòng.`,
@@ -100,6 +104,10 @@ export function createFakeCore(options: { statePath?: string } = {}): FakeCore {
       if (text.startsWith("echo ")) {
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 30));
         return [{ text: input.text.trim() }];
+      }
+      if (text.endsWith("?")) {
+        // A question in the middle of the interview is answered, then the interview resumes where it was.
+        return [{ text: KB_ANSWER }, ...(state.step === "idle" ? [] : ask())];
       }
       if (state.step === "ask_poor_list") {
         if (["1", "có", "co"].includes(text)) return answerPoorList(true);

@@ -89,11 +89,8 @@ describe("Zalo client", () => {
   });
 
   it("rejects answers that are not the documented envelope", async () => {
-    const fakeFetch = (body: string, status = 200): typeof fetch =>
-      (async () =>
-        new Response(body, { status, headers: { "content-type": "application/json" } })) as typeof fetch;
-    const withBody = (body: string, status?: number) =>
-      createZaloClient({ token: api.token, apiRoot: api.apiRoot, fetch: fakeFetch(body, status) });
+    const withBody = (body: string, status = 200) =>
+      createZaloClient({ token: api.token, apiRoot: api.apiRoot, transport: async () => ({ status, body }) });
     await expect(withBody("<html>").getMe()).rejects.toThrow(/not JSON/);
     await expect(withBody(JSON.stringify({ result: {} })).getMe()).rejects.toThrow(/not a Bot API envelope/);
     await expect(withBody(JSON.stringify({ ok: true, result: { nope: 1 } })).getMe()).rejects.toThrow(

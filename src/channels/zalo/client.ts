@@ -1,3 +1,5 @@
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
+import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { z } from "zod";
 import { createRedactor } from "../../logging.ts";
 import { ZaloApiError, ZaloHttpError } from "./errors.ts";
@@ -40,8 +42,57 @@ export interface ZaloClientOptions {
   apiRoot?: string;
   /** Time allowed to an ordinary call, in ms (default 10,000); getUpdates gets its poll timeout on top. */
   requestTimeoutMs?: number;
-  /** Injected for tests; default the global fetch. */
-  fetch?: typeof fetch;
+  /** How a request is carried; default {@link createHttpTransport}. Tests inject answers the fake cannot give. */
+  transport?: ZaloTransport;
+}
+
+/** Carries one POST with a JSON body and returns the status and the body text; rejects on network failure. */
+export type ZaloTransport = (
+  url: string,
+  body: string,
+  signal: AbortSignal,
+) => Promise<{ status: number; body: string }>;
+
+/** Largest answer read from the API; anything bigger is not a Bot API envelope. */
+const MAX_ANSWER_BYTES = 1024 * 1024;
+
+/**
+ * The default transport: node:http / node:https with keep-alive connections. Chosen over the global fetch because
+ * it costs a fraction of the CPU per call on Node 20 (see the channel benchmark), which matters at hundreds of
+ * messages a second.
+ */
+export function createHttpTransport(): ZaloTransport {
+  const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+  return (url, body, signal) =>
+    new Promise((resolve, reject) => {
+      const secure = url.startsWith("https:");
+      const send = secure ? httpsRequest : httpRequest;
+      const req = send(
+        url,
+        {
+          method: "POST",
+          agent: secure ? agents.https : agents.http,
+          signal,
+          headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+        },
+        (res: IncomingMessage) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on("data", (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > MAX_ANSWER_BYTES)
+              res.destroy(new Error(`answer larger than ${MAX_ANSWER_BYTES} bytes`));
+            else chunks.push(chunk);
+          });
+          res.on("end", () =>
+            resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }),
+          );
+          res.on("error", reject);
+        },
+      );
+      req.on("error", reject);
+      req.end(body);
+    });
 }
 
 /** The answer given by getUpdates when the long poll ended with nothing to deliver. */
@@ -59,7 +110,7 @@ const NO_UPDATE = 408;
 export function createZaloClient(options: ZaloClientOptions): ZaloClient {
   const apiRoot = (options.apiRoot ?? "https://bot-api.zaloplatforms.com").replace(/\/+$/, "");
   const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
-  const fetchFn = options.fetch ?? fetch;
+  const transport = options.transport ?? createHttpTransport();
   const redact = createRedactor([options.token]);
 
   /** Performs one call and returns the envelope's `result`; throws ZaloApiError / ZaloHttpError. */
@@ -69,41 +120,52 @@ export function createZaloClient(options: ZaloClientOptions): ZaloClient {
     timeoutMs: number,
     signal?: AbortSignal,
   ): Promise<unknown> {
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
-    let response: Response;
-    let body: unknown;
+    // One controller for both the caller's signal and the time limit (cheaper than AbortSignal.any + timeout).
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, timeoutMs);
+    const forward = (): void => controller.abort();
+    signal?.addEventListener("abort", forward, { once: true });
+    if (signal?.aborted) controller.abort();
+    let answer: { status: number; body: string };
     try {
-      response = await fetchFn(`${apiRoot}/bot${options.token}/${method}`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(params),
-        signal: combined,
-      });
+      answer = await transport(
+        `${apiRoot}/bot${options.token}/${method}`,
+        JSON.stringify(params),
+        controller.signal,
+      );
     } catch (error) {
-      const reason = timeout.aborted
+      const reason = timedOut
         ? `no answer after ${timeoutMs} ms`
         : signal?.aborted
           ? "aborted"
           : "network error";
       throw new ZaloHttpError(method, reason, { cause: sanitize(error, redact) });
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", forward);
     }
+    let body: unknown;
     try {
-      body = await response.json();
+      body = JSON.parse(answer.body);
     } catch (error) {
-      throw new ZaloHttpError(method, `HTTP ${response.status}, the body is not JSON`, {
-        status: response.status,
+      throw new ZaloHttpError(method, `HTTP ${answer.status}, the body is not JSON`, {
+        status: answer.status,
         cause: sanitize(error, redact),
       });
     }
     const envelope = ZaloEnvelope.safeParse(body);
     if (!envelope.success) {
-      throw new ZaloHttpError(method, `HTTP ${response.status}, not a Bot API envelope`, {
-        status: response.status,
+      throw new ZaloHttpError(method, `HTTP ${answer.status}, not a Bot API envelope`, {
+        status: answer.status,
       });
     }
     if (!envelope.data.ok) {
-      const code = envelope.data.error_code ?? (response.ok ? undefined : response.status);
+      const ok = answer.status >= 200 && answer.status < 300;
+      const code = envelope.data.error_code ?? (ok ? undefined : answer.status);
       throw new ZaloApiError(method, code, envelope.data.description && redact(envelope.data.description));
     }
     return envelope.data.result;
