@@ -1,21 +1,39 @@
 # syntax=docker/dockerfile:1
-# Build stage: compile better-sqlite3's native addon and install production dependencies.
-FROM node:24-bookworm-slim AS build
+# Hỏi Chính Sách: `hoichinhsach serve` (Telegram and Zalo bots, webhooks, /healthz) in a container.
+# Build: docker build -t hoichinhsach .     Run: see README ("Telegram and Zalo" > Docker).
+
+ARG NODE_IMAGE=node:24-bookworm-slim
+
+# === Build stage: production dependencies, with the toolchain better-sqlite3 needs when no prebuilt binary fits.
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund
-COPY . .
+RUN npm ci --omit=dev --no-audit --no-fund \
+ && npm cache clean --force
+# Fail the build, not the first request, if the native addon does not load in this image.
+RUN node -e "new (require('better-sqlite3'))(':memory:').close()"
 
-# Run stage: the app, its data and node_modules, as a non-root user; the database lives on a volume.
-FROM node:24-bookworm-slim
-ENV NODE_ENV=production DATABASE_PATH=/data/hoichinhsach.db PORT=3000
+# === Run stage: same base image (the addon is built against it), no compiler, non-root, data on a volume.
+FROM ${NODE_IMAGE}
+ENV NODE_ENV=production \
+    DATABASE_PATH=/data/hoichinhsach.db \
+    HOST=0.0.0.0 \
+    PORT=3000 \
+    LOG_LEVEL=info
 WORKDIR /app
-COPY --from=build --chown=node:node /app /app
+COPY --from=build --chown=node:node /app/node_modules ./node_modules
+# Sources and data (src/, bin/, knowledge/, flows/ …); .dockerignore keeps tests, benchmarks and secrets out.
+COPY --chown=node:node . .
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
 EXPOSE 3000
+# No curl in slim images: Node's own fetch checks /healthz, which never calls Telegram or Zalo.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+# serve stops gracefully on SIGTERM (docker stop): polling ends, updates in flight finish, then it exits.
+STOPSIGNAL SIGTERM
 CMD ["node", "bin/hoichinhsach.mjs", "serve"]

@@ -1,0 +1,203 @@
+import type { AppConfig } from "./config.ts";
+import type { ConversationCore } from "./channels/ports.ts";
+import {
+  createTelegramBot,
+  parseTelegramUpdate,
+  type TelegramBotOptions,
+  type TelegramChannel,
+} from "./channels/telegram/bot.ts";
+import { createZaloChannel, type ZaloChannel, type ZaloChannelOptions } from "./channels/zalo/channel.ts";
+import { createZaloClient, type ZaloClientOptions } from "./channels/zalo/client.ts";
+import { parseZaloBody } from "./channels/zalo/parse.ts";
+import type { Logger } from "./logging.ts";
+import { createHttpApp, startHttpServer, type HttpAppOptions, type WebhookTarget } from "./server/http.ts";
+
+/**
+ * Builds the conversation core for a configuration. `hoichinhsach serve` calls the one factory passed to
+ * {@link createServeCommand} (src/cli/commands/serve.ts); that is where the real core is plugged in.
+ */
+export type CoreFactory = (config: AppConfig, deps: { logger: Logger }) => Promise<ConversationCore>;
+
+/** Knobs for tests and benchmarks; production uses the defaults. */
+export interface AppTuning {
+  telegram?: Partial<Omit<TelegramBotOptions, "token" | "apiRoot" | "core" | "logger">>;
+  zalo?: Partial<Omit<ZaloChannelOptions, "client" | "core" | "logger">>;
+  zaloClient?: Partial<Omit<ZaloClientOptions, "token" | "apiRoot">>;
+  server?: Partial<Omit<HttpAppOptions, "logger" | "webhooks">>;
+  /** How long stop() waits for updates in flight, in ms (default 10,000). */
+  drainTimeoutMs?: number;
+}
+
+/** Options of {@link startApp}. */
+export interface StartAppOptions {
+  config: AppConfig;
+  core: ConversationCore;
+  logger: Logger;
+  tuning?: AppTuning;
+}
+
+/** The running service; see {@link startApp}. */
+export interface RunningApp {
+  /** The HTTP port actually bound. */
+  port: number;
+  telegram?: TelegramChannel;
+  zalo?: ZaloChannel;
+  /**
+   * Graceful stop: stops polling and accepting webhooks, waits for the updates in flight (bounded), then closes
+   * the HTTP server. Safe to call twice.
+   */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts every channel whose token is set, each in the mode the configuration says (long polling without
+ * PUBLIC_URL, webhooks with it), and the HTTP server (webhooks and /healthz). Webhooks are never registered
+ * here: that is `hoichinhsach webhooks set`, run on purpose. The Telegram command menu is registered once the
+ * bot is ready; if that fails the bot still serves.
+ *
+ * ```ts
+ * const app = await startApp({ config, core, logger });
+ * process.once("SIGTERM", () => void app.stop());
+ * ```
+ */
+export async function startApp(options: StartAppOptions): Promise<RunningApp> {
+  const { config, core, logger, tuning = {} } = options;
+  const shutdown = new AbortController();
+  const background: Promise<void>[] = [];
+  const webhooks: HttpAppOptions["webhooks"] = {};
+
+  let telegram: TelegramChannel | undefined;
+  if (config.telegram) {
+    const settings = config.telegram;
+    telegram = createTelegramBot({
+      ...tuning.telegram,
+      token: settings.token,
+      apiRoot: settings.apiRoot,
+      core,
+      logger,
+    });
+    const channel = telegram;
+    background.push(
+      channel.init(shutdown.signal).then(async (ready) => {
+        if (!ready) return;
+        await channel.setCommands().catch((error: unknown) => {
+          logger.warn(
+            { channel: "telegram", err: error },
+            "setMyCommands failed; the bot serves without its menu",
+          );
+        });
+      }),
+    );
+    if (config.mode === "polling") background.push(channel.runPolling(shutdown.signal));
+    else if (settings.webhookSecret) {
+      webhooks.telegram = telegramTarget(channel, settings.webhookSecret);
+    }
+  }
+
+  let zalo: ZaloChannel | undefined;
+  if (config.zalo) {
+    const settings = config.zalo;
+    const client = createZaloClient({
+      ...tuning.zaloClient,
+      token: settings.token,
+      apiRoot: settings.apiRoot,
+    });
+    zalo = createZaloChannel({ ...tuning.zalo, client, core, logger });
+    if (config.mode === "polling") background.push(zalo.runPolling(shutdown.signal));
+    else if (settings.webhookSecret) webhooks.zalo = zaloTarget(zalo, settings.webhookSecret);
+  }
+
+  const http = createHttpApp({ ...tuning.server, logger, webhooks });
+  let server;
+  try {
+    server = await startHttpServer(http, { port: config.port, host: config.host });
+  } catch (error) {
+    shutdown.abort();
+    await Promise.allSettled(background);
+    throw error;
+  }
+  logger.info(
+    {
+      port: server.port,
+      mode: config.mode,
+      telegram: Boolean(telegram),
+      zalo: Boolean(zalo),
+      ...(config.mode === "webhook"
+        ? { hint: "webhooks are registered with `hoichinhsach webhooks set`" }
+        : {}),
+    },
+    "server started",
+  );
+
+  const running = server;
+  let stopping: Promise<void> | undefined;
+  return {
+    port: running.port,
+    ...(telegram ? { telegram } : {}),
+    ...(zalo ? { zalo } : {}),
+    stop() {
+      stopping ??= (async () => {
+        logger.info({}, "stopping");
+        shutdown.abort();
+        const closed = running.close(tuning.drainTimeoutMs ?? 10_000);
+        await Promise.allSettled(background);
+        const drained = await Promise.all(
+          [telegram?.dispatcher, zalo?.dispatcher].map(
+            (d) => d?.drain(tuning.drainTimeoutMs ?? 10_000) ?? true,
+          ),
+        );
+        await closed;
+        logger.info({ drained: drained.every(Boolean) }, "stopped");
+      })();
+      return stopping;
+    },
+  };
+}
+
+function telegramTarget(channel: TelegramChannel, secret: string): WebhookTarget {
+  return {
+    secretHeader: "X-Telegram-Bot-Api-Secret-Token",
+    secret,
+    accept(body) {
+      const update = parseTelegramUpdate(body);
+      return update
+        ? { type: "handle", handle: () => channel.handleWebhookUpdate(update) }
+        : { type: "invalid", problem: "not a Telegram update" };
+    },
+    ready: () => channel.isReady(),
+    inFlight: () => channel.dispatcher.inFlight(),
+  };
+}
+
+function zaloTarget(channel: ZaloChannel, secret: string): WebhookTarget {
+  return {
+    secretHeader: "X-Bot-Api-Secret-Token",
+    secret,
+    accept(body) {
+      const verdict = parseZaloBody(body);
+      if (verdict.type !== "update") return verdict;
+      return { type: "handle", handle: () => channel.handleWebhookUpdate(verdict.update) };
+    },
+    ready: () => true,
+    inFlight: () => channel.dispatcher.inFlight(),
+  };
+}
+
+/** `createCore` has no conversation core to build in this build; `serve` reports it and exits. */
+export class CoreUnavailableError extends Error {
+  override readonly name = "CoreUnavailableError";
+  constructor() {
+    super(
+      "Bản dựng này chưa có lõi hội thoại: createCore trong src/app.ts chưa được nối. / This build has no conversation core: createCore in src/app.ts is not wired.",
+    );
+  }
+}
+
+/**
+ * The conversation core served by `hoichinhsach serve`: the single wiring point between the channels and the
+ * core (flows, eligibility, knowledge base; see {@link ConversationCore} for the port). The core is built on
+ * its own branch; until it is merged into this one there is nothing to return, and `serve` says so plainly.
+ */
+export const createCore: CoreFactory = async () => {
+  throw new CoreUnavailableError();
+};

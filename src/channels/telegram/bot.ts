@@ -1,0 +1,298 @@
+import { autoRetry } from "@grammyjs/auto-retry";
+import { run } from "@grammyjs/runner";
+import { apiThrottler, type APIThrottlerOptions } from "@grammyjs/transformer-throttler";
+import { Api, Bot, GrammyError, webhookCallback, type Context, type RawApi } from "grammy";
+import type { Update, UserFromGetMe } from "grammy/types";
+import { z } from "zod";
+import type { Logger } from "../../logging.ts";
+import { backoffDelay, DEFAULT_BACKOFF, sleep } from "../backoff.ts";
+import { createDeduplicator, DEFAULT_DEDUP, type DeduplicatorOptions } from "../dedup.ts";
+import { createDispatcher, type Delivery, type Dispatcher, type DispatcherLimits } from "../dispatcher.ts";
+import type { ConversationCore } from "../ports.ts";
+import { decodeChoiceData } from "./callback-data.ts";
+import { stripBotMention, TELEGRAM_COMMANDS } from "./commands.ts";
+import { telegramErrorBoundary } from "./error-boundary.ts";
+import { renderTelegramReply } from "./render.ts";
+import { logFailedCalls, retryNetworkErrors } from "./transformers.ts";
+
+/** The update types the bot handles; everything else is not even fetched. */
+export const TELEGRAM_ALLOWED_UPDATES = ["message", "callback_query"] as const;
+
+/**
+ * Outgoing limits following Telegram's published guidance: about 30 messages a second overall and, per chat,
+ * short bursts but roughly one message a second (here: one at a time, at least 250 ms apart, so that a reply
+ * split in three arrives in well under a second). A 429 that still happens is waited out by auto-retry.
+ */
+export const TELEGRAM_THROTTLE: APIThrottlerOptions = {
+  global: { reservoir: 30, reservoirRefreshAmount: 30, reservoirRefreshInterval: 1000 },
+  group: {
+    maxConcurrent: 1,
+    minTime: 1000,
+    reservoir: 20,
+    reservoirRefreshAmount: 20,
+    reservoirRefreshInterval: 60_000,
+  },
+  out: { maxConcurrent: 1, minTime: 250 },
+};
+
+/** Options of {@link createTelegramBot}. */
+export interface TelegramBotOptions {
+  token: string;
+  /** Bot API server; default the official one. Tests point it at a local fake. */
+  apiRoot?: string;
+  core: ConversationCore;
+  logger: Logger;
+  /** Rate limit, size cap, typing and core timeout; see {@link DispatcherLimits}. */
+  limits?: DispatcherLimits;
+  /** Outgoing throttle; default {@link TELEGRAM_THROTTLE}. `false` only against a fake API (benchmarks). */
+  throttle?: APIThrottlerOptions | false;
+  /** The bot's identity when already known: skips getMe at start-up (tests, benchmarks). */
+  botInfo?: UserFromGetMe;
+  /** Long-polling timeout in seconds (default 30). */
+  pollTimeoutSeconds?: number;
+  /** Longest time a webhook delivery is held before it is acknowledged (ms); processing goes on. Default 1,000. */
+  ackTimeoutMs?: number;
+  /** Remembering update ids, so that a re-delivered update is handled once. */
+  dedup?: DeduplicatorOptions;
+  /** Retries of a rate-limited (429) or failed (5xx) call, by @grammyjs/auto-retry. Default 3. */
+  maxRetryAttempts?: number;
+}
+
+/** A running Telegram channel: polling or webhook, see {@link createTelegramBot}. */
+export interface TelegramChannel {
+  readonly bot: Bot;
+  readonly dispatcher: Dispatcher;
+  /** True once the bot knows its identity (getMe succeeded or was given). */
+  isReady(): boolean;
+  /** Gets the bot's identity, retrying with a bounded backoff while the API is unreachable; false if aborted. */
+  init(signal: AbortSignal): Promise<boolean>;
+  /**
+   * Long polling with @grammyjs/runner (updates of different users concurrently, one user's in order) until
+   * `signal` aborts. Survives the Bot API going down: the runner retries fetching, and a runner that gives up
+   * (401, 409) is restarted after a bounded backoff with an operator hint in the log. Never rejects.
+   */
+  runPolling(signal: AbortSignal): Promise<void>;
+  /**
+   * Handles one authenticated, parsed webhook update through grammY's webhook adapter; resolves when it is
+   * handled or after `ackTimeoutMs`, whichever comes first (handling goes on in the background).
+   */
+  handleWebhookUpdate(update: Update): Promise<void>;
+  /** Registers the Vietnamese command menu (setMyCommands). */
+  setCommands(): Promise<void>;
+}
+
+/**
+ * Creates the Telegram channel with grammY. Replies are plain text (no parse mode, so nothing a user or a
+ * document says can be mistaken for markup), link previews off, choices as inline buttons whose data carries
+ * the step and the value. Outgoing calls go through: failed-call logging, a small network retry, the throttler,
+ * and auto-retry for 429 / 5xx.
+ *
+ * ```ts
+ * const telegram = createTelegramBot({ token, apiRoot, core, logger });
+ * void telegram.runPolling(shutdown.signal);
+ * ```
+ */
+export function createTelegramBot(options: TelegramBotOptions): TelegramChannel {
+  const { core, logger } = options;
+  const bot = new Bot(options.token, {
+    ...(options.botInfo ? { botInfo: options.botInfo } : {}),
+    client: { ...(options.apiRoot ? { apiRoot: options.apiRoot } : {}) },
+  });
+  installTransformers(bot.api, options);
+
+  const dispatcher = createDispatcher({ channel: "telegram", core, logger, ...options.limits });
+  const dedup = createDeduplicator(options.dedup ?? DEFAULT_DEDUP);
+
+  bot.use((ctx, next) => {
+    if (dedup.firstSeen(String(ctx.update.update_id))) return next();
+    logger.info(
+      { channel: "telegram", update_id: ctx.update.update_id, outcome: "duplicate" },
+      "update handled",
+    );
+  });
+  const guarded = bot.errorBoundary(telegramErrorBoundary(logger));
+
+  guarded.on("message:text", (ctx) => {
+    const userKey = `telegram:${ctx.from?.id ?? ctx.chat.id}`;
+    const base = { updateId: ctx.update.update_id, userKey };
+    const delivery = deliveryTo(ctx.api, ctx.chat.id);
+    const text = stripBotMention(ctx.message.text);
+    if (ctx.chat.type !== "private") {
+      // In a group the assistant only points to a private chat, and only when addressed with a command.
+      return text.startsWith("/") ? dispatcher.notify(base, "private_only", delivery) : undefined;
+    }
+    return dispatcher.dispatch({ ...base, input: { type: "text", text } }, delivery);
+  });
+
+  guarded.on("callback_query:data", async (ctx) => {
+    // Stop the button's spinner at once, whatever the core takes.
+    const answered = ctx.answerCallbackQuery().catch(() => undefined);
+    const choice = decodeChoiceData(ctx.callbackQuery.data) ?? { stepId: "", value: "" };
+    const chatId = ctx.callbackQuery.message?.chat.id ?? ctx.from.id;
+    await dispatcher.dispatch(
+      {
+        updateId: ctx.update.update_id,
+        userKey: `telegram:${ctx.from.id}`,
+        input: { type: "choice", ...choice },
+      },
+      deliveryTo(ctx.api, chatId),
+    );
+    await answered;
+  });
+
+  guarded.on("message", (ctx) => {
+    if (ctx.chat.type !== "private") return;
+    const base = { updateId: ctx.update.update_id, userKey: `telegram:${ctx.from?.id ?? ctx.chat.id}` };
+    return dispatcher.notify(base, "not_text", deliveryTo(ctx.api, ctx.chat.id));
+  });
+
+  // Last resort for anything outside the boundary (the de-duplication step) while polling.
+  bot.catch((error) => {
+    logger.error(
+      { channel: "telegram", update_id: error.ctx.update.update_id, err: error.error },
+      "update failed",
+    );
+  });
+
+  const pollTimeoutSeconds = options.pollTimeoutSeconds ?? 30;
+  const ackTimeoutMs = options.ackTimeoutMs ?? 1000;
+  let webhook: ((update: Update) => Promise<void>) | undefined;
+
+  let initializing: Promise<boolean> | undefined;
+  async function initOnce(signal: AbortSignal): Promise<boolean> {
+    for (let attempt = 1; !bot.isInited(); attempt++) {
+      if (signal.aborted) return false;
+      try {
+        bot.botInfo = await bot.api.getMe(signal as Parameters<Api["getMe"]>[0]);
+        logger.info({ channel: "telegram" }, "Telegram bot ready");
+      } catch (error) {
+        if (signal.aborted) return false;
+        const delay = backoffDelay(attempt, DEFAULT_BACKOFF);
+        logger.warn(
+          { channel: "telegram", err: error, retry_in_ms: delay, hint: operatorHint(error) },
+          "Telegram getMe failed; retrying",
+        );
+        await sleep(delay, signal);
+      }
+    }
+    return true;
+  }
+  // Concurrent callers (start-up, the polling loop) share one getMe loop.
+  const init = (signal: AbortSignal): Promise<boolean> => {
+    if (bot.isInited()) return Promise.resolve(true);
+    initializing ??= initOnce(signal).finally(() => {
+      initializing = undefined;
+    });
+    return initializing;
+  };
+
+  return {
+    bot,
+    dispatcher,
+    isReady: () => bot.isInited(),
+    init,
+
+    async runPolling(signal) {
+      for (let failures = 0; !signal.aborted;) {
+        if (!(await init(signal))) return;
+        const runner = run(bot, {
+          runner: {
+            fetch: { timeout: pollTimeoutSeconds, allowed_updates: [...TELEGRAM_ALLOWED_UPDATES] },
+            // A constant interval keeps retries bounded (the runner's "exponential" has no ceiling).
+            retryInterval: 2000,
+            maxRetryTime: Number.POSITIVE_INFINITY,
+            silent: true,
+          },
+          sink: { concurrency: 256 },
+        });
+        logger.info({ channel: "telegram", mode: "polling" }, "Telegram polling started");
+        const stop = (): void => void runner.stop();
+        signal.addEventListener("abort", stop, { once: true });
+        try {
+          await runner.task();
+          failures = 0;
+        } catch (error) {
+          failures++;
+          const delay = backoffDelay(failures, { initialMs: 2000, maxMs: 60_000 });
+          logger.error(
+            { channel: "telegram", err: error, retry_in_ms: delay, hint: operatorHint(error) },
+            "Telegram polling stopped; restarting",
+          );
+          await sleep(delay, signal);
+        } finally {
+          signal.removeEventListener("abort", stop);
+          if (runner.isRunning()) await runner.stop();
+        }
+      }
+      logger.info({ channel: "telegram" }, "Telegram polling stopped");
+    },
+
+    handleWebhookUpdate(update) {
+      // Created on first use only: grammY's adapter disables polling on the bot it wraps.
+      webhook ??= createWebhookHandler(bot, ackTimeoutMs);
+      return webhook(update);
+    },
+
+    async setCommands() {
+      await bot.api.setMyCommands([...TELEGRAM_COMMANDS]);
+    },
+  };
+}
+
+function installTransformers(api: Api<RawApi>, options: TelegramBotOptions): void {
+  // Order matters: the first installed runs closest to the network, so every attempt is logged and retried.
+  api.config.use(logFailedCalls(options.logger));
+  api.config.use(retryNetworkErrors(3, { initialMs: 500, maxMs: 4000 }));
+  if (options.throttle !== false) api.config.use(apiThrottler(options.throttle ?? TELEGRAM_THROTTLE));
+  api.config.use(
+    autoRetry({
+      maxRetryAttempts: options.maxRetryAttempts ?? 3,
+      maxDelaySeconds: 60,
+      rethrowHttpErrors: true,
+    }),
+  );
+}
+
+/** grammY's webhook adapter in its framework-neutral form; the HTTP server has already checked the secret. */
+function createWebhookHandler(bot: Bot, ackTimeoutMs: number): (update: Update) => Promise<void> {
+  const handle = webhookCallback(bot, "callback", { timeoutMilliseconds: ackTimeoutMs, onTimeout: "return" });
+  return async (update) => {
+    await handle(update, () => undefined);
+  };
+}
+
+/** Sends to one chat through the update's API object (which carries the transformers). */
+function deliveryTo(api: Context["api"], chatId: number): Delivery {
+  return {
+    async typing() {
+      await api.sendChatAction(chatId, "typing");
+    },
+    async send(reply) {
+      for (const message of renderTelegramReply(reply)) {
+        await api.sendMessage(chatId, message.text, {
+          link_preview_options: { is_disabled: true },
+          ...(message.replyMarkup ? { reply_markup: message.replyMarkup } : {}),
+        });
+      }
+    },
+  };
+}
+
+/** A hint for the operator for the two errors that need a person: a bad token and a conflicting webhook. */
+function operatorHint(error: unknown): string | undefined {
+  if (!(error instanceof GrammyError)) return undefined;
+  if (error.error_code === 401) return "Telegram rejected the token: check TELEGRAM_BOT_TOKEN";
+  if (error.error_code === 409)
+    return "Another instance is polling or a webhook is set: run `hoichinhsach webhooks delete` or set PUBLIC_URL";
+  return undefined;
+}
+
+const TELEGRAM_UPDATE = z.looseObject({ update_id: z.number().int().nonnegative() });
+
+/**
+ * Checks that a webhook body is a Telegram update (an object with a numeric `update_id`); the handlers
+ * themselves only act on the parts they know, so unknown fields and update types pass through harmlessly.
+ */
+export function parseTelegramUpdate(body: unknown): Update | undefined {
+  return TELEGRAM_UPDATE.safeParse(body).success ? (body as Update) : undefined;
+}

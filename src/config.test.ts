@@ -1,0 +1,116 @@
+import { describe, expect, it } from "vitest";
+import { CONFIG_VARIABLES, formatConfigProblems, loadConfig, secretsOf, webhookUrl } from "./config.ts";
+
+const TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
+const ZALO = "3141592653:zalo-token-abc";
+const SECRET = "s3cr3t-webhook-value-0123456789";
+
+describe("loadConfig", () => {
+  it("applies the documented defaults", () => {
+    const config = loadConfig({ TELEGRAM_BOT_TOKEN: TOKEN });
+    expect(config).toEqual({
+      ok: true,
+      value: {
+        telegram: { token: TOKEN, apiRoot: "https://api.telegram.org" },
+        zalo: undefined,
+        mode: "polling",
+        port: 3000,
+        host: "0.0.0.0",
+        databasePath: "./data/hoichinhsach.db",
+        logLevel: "info",
+        sessionTtlDays: 30,
+      },
+    });
+  });
+
+  it("reads every variable, treats blank as unset and trims trailing slashes", () => {
+    const config = loadConfig({
+      TELEGRAM_BOT_TOKEN: TOKEN,
+      TELEGRAM_API_ROOT: "http://127.0.0.1:8081/",
+      TELEGRAM_WEBHOOK_SECRET: SECRET,
+      ZALO_BOT_TOKEN: ZALO,
+      ZALO_API_ROOT: "",
+      ZALO_WEBHOOK_SECRET: SECRET,
+      PUBLIC_URL: "https://bot.example.vn/",
+      PORT: "8080",
+      HOST: "127.0.0.1",
+      DATABASE_PATH: "/data/hcs.db",
+      LOG_LEVEL: "warn",
+      SESSION_TTL_DAYS: "7",
+    });
+    expect(config.ok && config.value).toMatchObject({
+      telegram: { apiRoot: "http://127.0.0.1:8081", webhookSecret: SECRET },
+      zalo: { token: ZALO, apiRoot: "https://bot-api.zaloplatforms.com", webhookSecret: SECRET },
+      publicUrl: "https://bot.example.vn",
+      mode: "webhook",
+      port: 8080,
+      logLevel: "warn",
+      sessionTtlDays: 7,
+    });
+  });
+
+  it("names every bad variable with a bilingual message, never echoing the value", () => {
+    const config = loadConfig({
+      TELEGRAM_BOT_TOKEN: "not-a-token-SECRETVALUE",
+      TELEGRAM_WEBHOOK_SECRET: "short",
+      ZALO_BOT_TOKEN: "has space",
+      ZALO_API_ROOT: "ftp://x",
+      PUBLIC_URL: "http://bot.example.vn",
+      PORT: "70000",
+      LOG_LEVEL: "loud",
+      SESSION_TTL_DAYS: "0",
+    });
+    expect(config.ok).toBe(false);
+    const problems = config.ok ? [] : config.error;
+    const named = problems.map((p) => p.split(":")[0]);
+    expect(named.sort()).toEqual(
+      [
+        "LOG_LEVEL",
+        "PORT",
+        "PUBLIC_URL",
+        "SESSION_TTL_DAYS",
+        "TELEGRAM_BOT_TOKEN",
+        "TELEGRAM_WEBHOOK_SECRET",
+        "ZALO_API_ROOT",
+        "ZALO_BOT_TOKEN",
+      ].sort(),
+    );
+    for (const problem of problems) expect(problem).toMatch(/ \/ /); // "tiếng Việt / English"
+    const text = formatConfigProblems(problems);
+    expect(text).toContain("Cấu hình không hợp lệ / Invalid configuration");
+    expect(text).not.toContain("SECRETVALUE");
+  });
+
+  it("requires each channel's webhook secret in webhook mode", () => {
+    const config = loadConfig({
+      TELEGRAM_BOT_TOKEN: TOKEN,
+      ZALO_BOT_TOKEN: ZALO,
+      PUBLIC_URL: "https://bot.example.vn",
+    });
+    expect(config.ok ? [] : config.error).toEqual([
+      expect.stringMatching(/^TELEGRAM_WEBHOOK_SECRET: bắt buộc/),
+      expect.stringMatching(/^ZALO_WEBHOOK_SECRET: bắt buộc/),
+    ]);
+  });
+
+  it("allows http only for a local PUBLIC_URL, and rejects an API root ending in /bot<token>", () => {
+    expect(loadConfig({ PUBLIC_URL: "http://localhost:3000" }).ok).toBe(true);
+    expect(loadConfig({ TELEGRAM_API_ROOT: `https://api.telegram.org/bot${TOKEN}` }).ok).toBe(false);
+  });
+
+  it("lists its secrets for the log redactor and builds webhook URLs", () => {
+    const config = loadConfig({
+      TELEGRAM_BOT_TOKEN: TOKEN,
+      TELEGRAM_WEBHOOK_SECRET: SECRET,
+      ZALO_BOT_TOKEN: ZALO,
+    });
+    expect(config.ok && secretsOf(config.value).sort()).toEqual([TOKEN, SECRET, ZALO].sort());
+    expect(webhookUrl("https://x.vn/bot-prefix/", "zalo")).toBe("https://x.vn/bot-prefix/webhooks/zalo");
+  });
+
+  it("is documented variable by variable in .env.example", async () => {
+    const { readFileSync } = await import("node:fs");
+    const example = readFileSync(new URL("../.env.example", import.meta.url), "utf8");
+    for (const name of CONFIG_VARIABLES) expect(example, name).toMatch(new RegExp(`^#? ?${name}=`, "m"));
+  });
+});

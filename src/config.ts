@@ -1,0 +1,206 @@
+import { z } from "zod";
+import { DEFAULT_DATABASE_PATH } from "./storage/database.ts";
+import { LOG_LEVELS, type LogLevel } from "./logging.ts";
+import { err, ok, type Result } from "./shared/result.ts";
+
+/** The official Telegram Bot API server. */
+export const TELEGRAM_DEFAULT_API_ROOT = "https://api.telegram.org";
+
+/** The Zalo Bot Platform API server. */
+export const ZALO_DEFAULT_API_ROOT = "https://bot-api.zaloplatforms.com";
+
+/** The two chat channels. */
+export type ChannelName = "telegram" | "zalo";
+
+/** One chat channel's settings; present only when its token is set. */
+export interface ChannelConfig {
+  token: string;
+  /** Base URL of the Bot API (tests point it at a local fake). */
+  apiRoot: string;
+  /** Checked on every webhook delivery; required in webhook mode. */
+  webhookSecret?: string;
+}
+
+/** The validated configuration of `hoichinhsach serve` and `hoichinhsach webhooks`. */
+export interface AppConfig {
+  telegram?: ChannelConfig;
+  zalo?: ChannelConfig;
+  /** Public base URL of this server; set → webhook mode, unset → long polling. */
+  publicUrl?: string;
+  mode: "polling" | "webhook";
+  port: number;
+  host: string;
+  databasePath: string;
+  logLevel: LogLevel;
+  sessionTtlDays: number;
+}
+
+// === Per-variable rules, each with its Vietnamese / English message
+
+const blankIsUnset = (value: unknown): unknown =>
+  typeof value === "string" && value.trim() === ""
+    ? undefined
+    : typeof value === "string"
+      ? value.trim()
+      : value;
+
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankIsUnset, schema.optional());
+
+const SECRET = /^[A-Za-z0-9_-]{16,256}$/;
+const secretMessage =
+  "phải dài 16–256 ký tự, chỉ gồm chữ, số, _ và - (tạo bằng: openssl rand -hex 32) / must be 16–256 characters of A–Z, a–z, 0–9, _ or - (generate with: openssl rand -hex 32)";
+
+const httpUrl = (message: string) =>
+  z.string().refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === "https:" || url.protocol === "http:") && !/\/bot[^/]*$/.test(url.pathname);
+    } catch {
+      return false;
+    }
+  }, message);
+
+const apiRootMessage =
+  "phải là địa chỉ http(s) của máy chủ Bot API, không kèm /bot<token> / must be the Bot API server's http(s) URL, without /bot<token>";
+
+const isLocalHost = (host: string): boolean =>
+  host === "localhost" || host === "127.0.0.1" || host === "[::1]";
+
+const ENV = z.object({
+  TELEGRAM_BOT_TOKEN: optional(
+    z
+      .string()
+      .regex(
+        /^\d{3,}:[A-Za-z0-9_-]{20,}$/,
+        "không đúng dạng token BotFather cấp (123456789:AA…) / is not a token as issued by BotFather (123456789:AA…)",
+      ),
+  ),
+  TELEGRAM_API_ROOT: optional(httpUrl(apiRootMessage)),
+  TELEGRAM_WEBHOOK_SECRET: optional(z.string().regex(SECRET, secretMessage)),
+  ZALO_BOT_TOKEN: optional(
+    z
+      .string()
+      .regex(
+        /^[^\s/?#]{8,}$/,
+        "không đúng dạng token Zalo Bot (lấy trong Zalo Bot Manager; không có khoảng trắng hay dấu /) / is not a Zalo Bot token (from Zalo Bot Manager; no spaces or slashes)",
+      ),
+  ),
+  ZALO_API_ROOT: optional(httpUrl(apiRootMessage)),
+  ZALO_WEBHOOK_SECRET: optional(z.string().regex(SECRET, secretMessage)),
+  PUBLIC_URL: optional(
+    z.string().refine((value) => {
+      try {
+        const url = new URL(value);
+        return url.protocol === "https:" || (url.protocol === "http:" && isLocalHost(url.hostname));
+      } catch {
+        return false;
+      }
+    }, "phải là địa chỉ https:// công khai của máy chủ này (http:// chỉ dùng cho localhost) / must be this server's public https:// URL (http:// only for localhost)"),
+  ),
+  PORT: optional(
+    z
+      .string()
+      .regex(/^\d{1,5}$/, "phải là số cổng từ 0 đến 65535 / must be a port number from 0 to 65535")
+      .transform(Number)
+      .refine(
+        (port) => port <= 65535,
+        "phải là số cổng từ 0 đến 65535 / must be a port number from 0 to 65535",
+      ),
+  ),
+  HOST: optional(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9.:[\]-]+$/, "phải là địa chỉ IP hoặc tên máy / must be an IP address or host name"),
+  ),
+  DATABASE_PATH: optional(z.string()),
+  LOG_LEVEL: optional(
+    z.enum(LOG_LEVELS, { error: `phải là một trong / must be one of: ${LOG_LEVELS.join(", ")}` }),
+  ),
+  SESSION_TTL_DAYS: optional(
+    z
+      .string()
+      .regex(
+        /^\d{1,4}$/,
+        "phải là số ngày nguyên từ 1 đến 3650 / must be a whole number of days from 1 to 3650",
+      )
+      .transform(Number)
+      .refine(
+        (days) => days >= 1 && days <= 3650,
+        "phải là số ngày nguyên từ 1 đến 3650 / must be a whole number of days from 1 to 3650",
+      ),
+  ),
+});
+
+/** The environment variables read by {@link loadConfig}, in the order `.env.example` documents them. */
+export const CONFIG_VARIABLES = Object.keys(ENV.shape);
+
+/**
+ * Reads and validates the configuration from environment variables. Every bad variable gets its own line,
+ * naming the variable and saying what is expected, in Vietnamese and English; a value is never echoed (it may
+ * be a token). Webhook mode (PUBLIC_URL set) requires the webhook secret of every channel whose token is set.
+ *
+ * ```ts
+ * const config = loadConfig(process.env);
+ * if (!config.ok) { console.error(formatConfigProblems(config.error)); process.exit(2); }
+ * ```
+ */
+export function loadConfig(env: NodeJS.ProcessEnv): Result<AppConfig, string[]> {
+  const picked = Object.fromEntries(CONFIG_VARIABLES.map((name) => [name, env[name]]));
+  const parsed = ENV.safeParse(picked);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${String(issue.path[0] ?? "?")}: ${issue.message}`);
+    return err([...new Set(problems)]);
+  }
+  const vars = parsed.data;
+  const mode = vars.PUBLIC_URL ? "webhook" : "polling";
+  const problems: string[] = [];
+  if (mode === "webhook") {
+    const required =
+      "bắt buộc khi đặt PUBLIC_URL (chế độ webhook) / required when PUBLIC_URL is set (webhook mode)";
+    if (vars.TELEGRAM_BOT_TOKEN && !vars.TELEGRAM_WEBHOOK_SECRET)
+      problems.push(`TELEGRAM_WEBHOOK_SECRET: ${required}`);
+    if (vars.ZALO_BOT_TOKEN && !vars.ZALO_WEBHOOK_SECRET) problems.push(`ZALO_WEBHOOK_SECRET: ${required}`);
+  }
+  if (problems.length > 0) return err(problems);
+
+  const channel = (
+    token: string | undefined,
+    apiRoot: string,
+    secret: string | undefined,
+  ): ChannelConfig | undefined =>
+    token
+      ? { token, apiRoot: apiRoot.replace(/\/+$/, ""), ...(secret ? { webhookSecret: secret } : {}) }
+      : undefined;
+  return ok({
+    telegram: channel(
+      vars.TELEGRAM_BOT_TOKEN,
+      vars.TELEGRAM_API_ROOT ?? TELEGRAM_DEFAULT_API_ROOT,
+      vars.TELEGRAM_WEBHOOK_SECRET,
+    ),
+    zalo: channel(vars.ZALO_BOT_TOKEN, vars.ZALO_API_ROOT ?? ZALO_DEFAULT_API_ROOT, vars.ZALO_WEBHOOK_SECRET),
+    ...(vars.PUBLIC_URL ? { publicUrl: vars.PUBLIC_URL.replace(/\/+$/, "") } : {}),
+    mode,
+    port: vars.PORT ?? 3000,
+    host: vars.HOST ?? "0.0.0.0",
+    databasePath: vars.DATABASE_PATH ?? DEFAULT_DATABASE_PATH,
+    logLevel: vars.LOG_LEVEL ?? "info",
+    sessionTtlDays: vars.SESSION_TTL_DAYS ?? 30,
+  });
+}
+
+/** The problems found by {@link loadConfig}, as the text shown to the operator. */
+export function formatConfigProblems(problems: readonly string[]): string {
+  return ["Cấu hình không hợp lệ / Invalid configuration:", ...problems.map((p) => `  - ${p}`)].join("\n");
+}
+
+/** Every token and webhook secret in the configuration, for the log redactor. */
+export function secretsOf(config: AppConfig): string[] {
+  return [config.telegram, config.zalo]
+    .flatMap((c) => (c ? [c.token, c.webhookSecret ?? ""] : []))
+    .filter(Boolean);
+}
+
+/** The public webhook URL of a channel: `<PUBLIC_URL>/webhooks/<channel>`. */
+export function webhookUrl(publicUrl: string, channel: ChannelName): string {
+  return `${publicUrl.replace(/\/+$/, "")}/webhooks/${channel}`;
+}

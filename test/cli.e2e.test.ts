@@ -1,0 +1,178 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TELEGRAM_COMMANDS } from "../src/channels/telegram/commands.ts";
+import { FakeTelegramApi } from "./support/fake-telegram-api.ts";
+import { FakeZaloApi } from "./support/fake-zalo-api.ts";
+import { TEST_SECRET } from "./support/harness.ts";
+import { runCli, spawnNode } from "./support/process.ts";
+
+const ZALO_SECRET = "zalo-secret-for-tests-0123456789";
+
+describe("hoichinhsach serve / webhooks: the real CLI, as separate processes", () => {
+  let telegram: FakeTelegramApi;
+  let zalo: FakeZaloApi;
+  let dir: string;
+  beforeAll(async () => {
+    [telegram, zalo] = await Promise.all([FakeTelegramApi.start(), FakeZaloApi.start()]);
+    dir = mkdtempSync(join(tmpdir(), "hcs-cli-"));
+  });
+  afterAll(async () => {
+    await Promise.all([telegram?.close(), zalo?.close()]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const channelEnv = (): Record<string, string> => ({
+    TELEGRAM_BOT_TOKEN: telegram.token,
+    TELEGRAM_API_ROOT: telegram.apiRoot,
+    TELEGRAM_WEBHOOK_SECRET: TEST_SECRET,
+    ZALO_BOT_TOKEN: zalo.token,
+    ZALO_API_ROOT: zalo.apiRoot,
+    ZALO_WEBHOOK_SECRET: ZALO_SECRET,
+  });
+
+  it("refuses a bad configuration with one message per bad variable (exit 2), echoing no value", async () => {
+    const run = await runCli(["serve"], {
+      TELEGRAM_BOT_TOKEN: "oops-VALUE-THAT-MUST-NOT-APPEAR",
+      PORT: "99999",
+      LOG_LEVEL: "verbose",
+      PUBLIC_URL: "ftp://x",
+    });
+    expect(run.code).toBe(2);
+    for (const name of ["TELEGRAM_BOT_TOKEN", "PORT", "LOG_LEVEL", "PUBLIC_URL"])
+      expect(run.stderr).toMatch(new RegExp(`^  - ${name}: `, "m"));
+    expect(run.stderr).not.toContain("VALUE-THAT-MUST-NOT-APPEAR");
+    expect(run.stderr).not.toMatch(/\bat .*\.ts:\d+/); // no stack trace
+  });
+
+  it("refuses to serve with no channel configured (exit 2)", async () => {
+    const run = await runCli(["serve"], {});
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("TELEGRAM_BOT_TOKEN");
+  });
+
+  it("says plainly that this build has no conversation core wired (exit 1), without touching the APIs", async () => {
+    const before = telegram.attempts.length + zalo.attempts.length;
+    const run = await runCli(["serve"], { ...channelEnv(), PORT: "0" });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("createCore");
+    expect(telegram.attempts.length + zalo.attempts.length).toBe(before);
+  });
+
+  it("registers, shows and removes webhooks explicitly, printing no token or secret", async () => {
+    const env = { ...channelEnv(), PUBLIC_URL: "https://bot.example.vn/hcs" };
+    const set = await runCli(["webhooks", "set"], env);
+    expect(set.stderr).toBe("");
+    expect(set.code).toBe(0);
+    expect(telegram.webhook).toEqual({
+      url: "https://bot.example.vn/hcs/webhooks/telegram",
+      secret: TEST_SECRET,
+    });
+    expect(zalo.webhook).toEqual({ url: "https://bot.example.vn/hcs/webhooks/zalo", secret: ZALO_SECRET });
+    expect(telegram.callsTo("setWebhook")[0]?.payload).toMatchObject({
+      allowed_updates: ["message", "callback_query"],
+    });
+
+    const info = await runCli(["webhooks", "info"], env);
+    expect(info.code).toBe(0);
+    expect(info.stdout).toContain("telegram: webhook https://bot.example.vn/hcs/webhooks/telegram");
+    expect(info.stdout).toContain("zalo: webhook https://bot.example.vn/hcs/webhooks/zalo");
+
+    const del = await runCli(["webhooks", "delete", "--channel", "zalo"], env);
+    expect(del.code).toBe(0);
+    expect(zalo.webhook).toBeUndefined();
+    expect(telegram.webhook).toBeDefined();
+    await runCli(["webhooks", "delete"], env);
+    expect(telegram.webhook).toBeUndefined();
+
+    for (const out of [set, info, del].flatMap((r) => [r.stdout, r.stderr])) {
+      for (const secret of [telegram.token, zalo.token, TEST_SECRET, ZALO_SECRET])
+        expect(out).not.toContain(secret);
+    }
+  });
+
+  it("explains what is missing for webhooks (exit 2) and reports an API refusal (exit 1) without the token", async () => {
+    const noUrl = await runCli(["webhooks", "set"], channelEnv());
+    expect(noUrl.code).toBe(2);
+    expect(noUrl.stderr).toContain("PUBLIC_URL");
+    const usage = await runCli(["webhooks", "launch"], channelEnv());
+    expect(usage.code).toBe(2);
+    telegram.failNext("getWebhookInfo", { type: "status", status: 401, description: "Unauthorized" });
+    const refused = await runCli(["webhooks", "info", "--channel", "telegram"], channelEnv());
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("401");
+    expect(refused.stderr).not.toContain(telegram.token);
+  });
+
+  it("serves both channels by long polling, stops cleanly on SIGTERM, and resumes the conversation after a restart", async () => {
+    const env = {
+      ...channelEnv(),
+      PORT: "0",
+      HOST: "127.0.0.1",
+      LOG_LEVEL: "debug",
+      FAKE_CORE_STATE: join(dir, "core.json"),
+    };
+    const first = spawnNode(["--import", "tsx", "test/support/serve-with-fake-core.ts"], env);
+    await first.waitForOutput('"msg":"server started"');
+    await telegram.waitFor(() => telegram.callsTo("setMyCommands").length > 0, 10_000, "setMyCommands");
+    expect(telegram.callsTo("setMyCommands").at(-1)?.payload.commands).toEqual(TELEGRAM_COMMANDS);
+
+    telegram.userSends(42, "/kiemtra");
+    zalo.userSends("42", "/kiemtra");
+    await telegram.waitFor(() => telegram.sentTo(42).length === 2, 10_000, "telegram question");
+    await zalo.waitFor(() => zalo.sentTo("42").length === 2, 10_000, "zalo question");
+
+    first.child.kill("SIGTERM");
+    expect(await first.exited).toBe(0);
+    expect(first.stdout()).toContain('"msg":"stopped"');
+
+    const second = spawnNode(["--import", "tsx", "test/support/serve-with-fake-core.ts"], env);
+    await second.waitForOutput('"msg":"server started"');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const button = telegram.sentTo(42)[1]?.buttons[0];
+    telegram.userPresses(42, button?.data ?? "");
+    zalo.userSends("42", "có");
+    await telegram.waitFor(() => telegram.sentTo(42).length === 3, 10_000, "telegram next question");
+    await zalo.waitFor(() => zalo.sentTo("42").length === 3, 10_000, "zalo next question");
+    expect(telegram.sentTo(42)[2]?.text).toContain("bao nhiêu người");
+    expect(zalo.sentTo("42")[2]).toContain("bao nhiêu người");
+
+    second.child.kill("SIGINT");
+    expect(await second.exited).toBe(0);
+    const log = first.stdout() + second.stdout();
+    for (const secret of [
+      telegram.token,
+      zalo.token,
+      TEST_SECRET,
+      ZALO_SECRET,
+      "danh sách hộ nghèo",
+      "/kiemtra",
+    ]) {
+      expect(log).not.toContain(secret);
+    }
+    for (const line of log.trim().split("\n")) expect(() => JSON.parse(line)).not.toThrow();
+  });
+
+  it("serves webhooks in a separate process on the port it reports", async () => {
+    const env = { ...channelEnv(), PORT: "0", HOST: "127.0.0.1", PUBLIC_URL: "https://bot.example.vn" };
+    const polls = zalo.attempts.filter((m) => m === "getUpdates").length;
+    const server = spawnNode(["--import", "tsx", "test/support/serve-with-fake-core.ts"], env);
+    const out = await server.waitForOutput('"msg":"server started"');
+    const port = (
+      JSON.parse(out.split("\n").find((l) => l.includes("server started")) ?? "{}") as { port: number }
+    ).port;
+    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    const update = zalo.event("message.text.received", "77", { text: "echo qua webhook" });
+    const res = await fetch(`http://127.0.0.1:${port}/webhooks/zalo`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "X-Bot-Api-Secret-Token": ZALO_SECRET },
+      body: JSON.stringify(update),
+    });
+    expect(res.status).toBe(200);
+    await zalo.waitFor(() => zalo.sentTo("77").length === 1, 10_000, "the reply");
+    expect(zalo.attempts.filter((m) => m === "getUpdates")).toHaveLength(polls); // webhook mode never polls
+    server.child.kill("SIGTERM");
+    expect(await server.exited).toBe(0);
+  });
+});
