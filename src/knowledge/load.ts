@@ -80,6 +80,7 @@ const lexiconSchema = z
     chat: z.record(z.string().min(1), z.string().min(1)),
     synonyms: z.array(z.array(z.string().min(1)).min(2, "a synonym group needs at least two phrases")),
     question_words: z.array(z.string().min(1)),
+    question_words_plain: z.array(z.string().regex(/^[a-z ]+$/, "write these without diacritics, lower case")),
   })
   .strict();
 
@@ -89,6 +90,7 @@ export interface LexiconData {
   chat: Record<string, string>;
   synonyms: string[][];
   questionWords: string[];
+  questionWordsPlain: string[];
 }
 
 const areasSchema = z
@@ -194,6 +196,7 @@ export function loadLexiconData(knowledgeDir: string = DEFAULT_KNOWLEDGE_DIR): L
     chat: data.chat,
     synonyms: data.synonyms,
     questionWords: data.question_words,
+    questionWordsPlain: data.question_words_plain,
   };
 }
 

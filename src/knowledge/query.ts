@@ -22,7 +22,11 @@ export interface Lexicon {
   chat: Map<string, Token[]>;
   /** Synonym groups: each a list of phrases, each phrase a list of tokens. */
   synonyms: Token[][][];
-  questionWords: Set<string>;
+  /**
+   * Question words and phrases, each with the spelling it is matched in: a one-word entry exactly as typed
+   * (accented, or its safe unaccented form), a phrase ("bao nhiêu") also without diacritics.
+   */
+  questionWords: { phrase: Token[]; spelling: "accented" | "folded" }[];
 }
 
 /** Lookup key of a lexicon entry: folded, letters and digits only ("LĐ-TBXH" → "ldtbxh"). */
@@ -38,8 +42,29 @@ export function compileLexicon(data: LexiconData): Lexicon {
     abbreviations: toMap(data.abbreviations),
     chat: toMap(data.chat),
     synonyms: data.synonyms.map((group) => group.map((phrase) => tokens(phrase))),
-    questionWords: new Set(data.questionWords.map((word) => foldDiacritics(normalizeVietnamese(word)))),
+    questionWords: [
+      ...data.questionWords.map((text) => {
+        const phrase = tokens(text);
+        return { phrase, spelling: phrase.length > 1 ? ("folded" as const) : ("accented" as const) };
+      }),
+      ...data.questionWordsPlain.map((text) => ({ phrase: tokens(text), spelling: "accented" as const })),
+    ],
   };
+}
+
+/**
+ * Marks the question words of a run. A one-word entry matches the token exactly as typed (with diacritics, or
+ * its safe unaccented form); a phrase ("bao nhiêu") also matches unaccented.
+ */
+function markQuestionWords(run: QueryToken[], lexicon: Lexicon): void {
+  const matchAt = (at: number, phrase: readonly Token[], spelling: "accented" | "folded"): boolean =>
+    at + phrase.length <= run.length && phrase.every((token, offset) => run[at + offset]![spelling] === token[spelling]);
+  for (let at = 0; at < run.length; at++) {
+    for (const { phrase, spelling } of lexicon.questionWords) {
+      if (!matchAt(at, phrase, spelling)) continue;
+      for (let offset = 0; offset < phrase.length; offset++) run[at + offset]!.question = true;
+    }
+  }
 }
 
 /** What the analyser needs to know about the index. */
@@ -57,6 +82,8 @@ export interface QueryToken extends Token {
   source: "typed" | "chat" | "abbreviation" | "corrected";
   /** Near known syllables offered as alternatives for a possibly mistyped known syllable. */
   alternatives: string[];
+  /** A question word ("bao nhiêu", "không"): part of two-syllable terms, but not of the subject. */
+  question: boolean;
 }
 
 /** A question ready for the index. */
@@ -149,7 +176,7 @@ export class SpellIndex {
 }
 
 function typed(token: Token, source: QueryToken["source"] = "typed"): QueryToken {
-  return { ...token, source, alternatives: [] };
+  return { ...token, source, alternatives: [], question: false };
 }
 
 function bigram(a: string, b: string): string {
@@ -255,12 +282,13 @@ export function analyzeQuery(question: string, lexicon: Lexicon, vocabulary: Voc
       const corrected = correctUnknown(run, i, vocabulary);
       if (corrected) {
         corrections.push({ from: token.accented, to: corrected });
-        run[i] = { accented: corrected, folded: corrected, isNumber: false, source: "corrected", alternatives: [] };
+        run[i] = { accented: corrected, folded: corrected, isNumber: false, source: "corrected", alternatives: [], question: false };
       }
     }
+    markQuestionWords(run, lexicon);
     for (let i = 0; i < run.length; i++) {
       const token = run[i]!;
-      if (token.source !== "typed" || !isWord(token) || lexicon.questionWords.has(token.folded)) continue;
+      if (token.source !== "typed" || !isWord(token) || token.question) continue;
       token.alternatives = realWordAlternatives(run, i, vocabulary);
     }
   }
@@ -269,7 +297,7 @@ export function analyzeQuery(question: string, lexicon: Lexicon, vocabulary: Voc
   const accented = new Set<string>();
   const addRun = (run: readonly QueryToken[]): void => {
     for (const token of run) {
-      if (!lexicon.questionWords.has(token.folded)) folded.add(token.folded);
+      if (!token.question) folded.add(token.folded);
       for (const alternative of token.alternatives) folded.add(alternative);
       if (withDiacritics && token.source !== "corrected") accented.add(token.accented);
     }
@@ -308,7 +336,7 @@ export function analyzeQuery(question: string, lexicon: Lexicon, vocabulary: Voc
   const seen = new Set<string>();
   for (const run of runs) {
     for (const token of run) {
-      if (lexicon.questionWords.has(token.folded) || seen.has(token.folded)) continue;
+      if (token.question || seen.has(token.folded)) continue;
       seen.add(token.folded);
       contentWords.push({
         word: token.folded,

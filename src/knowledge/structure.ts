@@ -295,8 +295,20 @@ export function logicalParagraphs(text: string): string[] {
  * Numbers such as "1.461" and dates such as "10/12" are never split.
  */
 export function splitSentences(paragraph: string): string[] {
-  return paragraph
+  const pieces = paragraph
     .split(/(?<=[.;!?…])\s+(?=[\p{Lu}\p{N}"“(+-])/u)
     .map((sentence) => sentence.trim())
     .filter((sentence) => sentence.length > 0);
+  // A numbering ("11.", "2.1.", "IV.", "a.") is not a sentence: keep it with what follows.
+  const sentences: string[] = [];
+  let pending = "";
+  for (const piece of pieces) {
+    if (/^(?:[IVX]{1,5}|\d{1,2}(?:\.\d{1,2}){0,3}|[a-zđ])[.)]$/u.test(piece)) pending += `${piece} `;
+    else {
+      sentences.push(pending + piece);
+      pending = "";
+    }
+  }
+  if (pending) sentences.push(pending.trim());
+  return sentences;
 }
