@@ -84,6 +84,8 @@ export interface QueryToken extends Token {
   alternatives: string[];
   /** A question word ("bao nhiêu", "không"): part of two-syllable terms, but not of the subject. */
   question: boolean;
+  /** A correction no neighbouring word confirmed: a guess, which counts half when judging an answer. */
+  guess?: boolean;
 }
 
 /** A question ready for the index. */
@@ -96,8 +98,11 @@ export interface AnalyzedQuery {
   foldedTerms: string[];
   /** Accented terms, only when typed with diacritics. */
   accentedTerms: string[];
-  /** Words that carry the question's subject (not question words), folded, each with equivalent word sets. */
-  contentWords: { word: string; equivalents: string[][] }[];
+  /**
+   * Words that carry the question's subject (not question words), folded, each with equivalent word sets and
+   * how much it counts when judging whether a passage answers (1, or 0.5 for an unconfirmed correction).
+   */
+  contentWords: { word: string; equivalents: string[][]; weight: number }[];
   /** Typo corrections made, for display ("bảo hểm" → "hiem"). */
   corrections: { from: string; to: string }[];
 }
@@ -194,12 +199,21 @@ function isWord(token: Token): boolean {
   return !token.isNumber && /^[a-z]+$/.test(token.folded);
 }
 
-function correctUnknown(run: QueryToken[], index: number, vocabulary: Vocabulary): string | null {
+/** A neighbour that can confirm a correction: a known content syllable ("bao nhiêu" confirms nothing). */
+function confirmingNeighbour(token: QueryToken | undefined, vocabulary: Vocabulary): string | undefined {
+  return token && !token.question && vocabulary.df(token.folded) > 0 ? token.folded : undefined;
+}
+
+function correctUnknown(
+  run: QueryToken[],
+  index: number,
+  vocabulary: Vocabulary,
+): { word: string; confirmed: boolean } | null {
   const token = run[index]!;
   const maxDistance = allowedDistance(token.folded.length);
   if (maxDistance === 0) return null;
-  const previous = run[index - 1]?.folded;
-  const next = run[index + 1]?.folded;
+  const previous = confirmingNeighbour(run[index - 1], vocabulary);
+  const next = confirmingNeighbour(run[index + 1], vocabulary);
   let best: { word: string; support: number; distance: number; df: number } | null = null;
   for (const candidate of vocabulary.near(token.folded, maxDistance)) {
     const support =
@@ -214,18 +228,19 @@ function correctUnknown(run: QueryToken[], index: number, vocabulary: Vocabulary
     if (better) best = { word: candidate.word, support, distance: candidate.distance, df };
   }
   if (!best) return null;
-  // Without a neighbouring word to confirm it, only a one-letter slip in a longer syllable is trusted.
-  if (best.support === 0 && (best.distance > 1 || token.folded.length < 4)) return null;
-  return best.word;
+  // Without a neighbouring word to confirm it, only a one-letter slip in a long syllable is trusted:
+  // "vang" (vàng) is one letter from "hang", "vung", "vong"…, "nghieep" is one letter from "nghiep" alone.
+  if (best.support === 0 && (best.distance > 1 || token.folded.length < 5)) return null;
+  return { word: best.word, confirmed: best.support > 0 };
 }
 
 function realWordAlternatives(run: QueryToken[], index: number, vocabulary: Vocabulary): string[] {
   const token = run[index]!;
-  const previous = run[index - 1];
-  const next = run[index + 1];
+  const previous = confirmingNeighbour(run[index - 1], vocabulary);
+  const next = confirmingNeighbour(run[index + 1], vocabulary);
   if (!previous && !next) return [];
   const fits = (word: string): number =>
-    (previous ? vocabulary.df(bigram(previous.folded, word)) : 0) + (next ? vocabulary.df(bigram(word, next.folded)) : 0);
+    (previous ? vocabulary.df(bigram(previous, word)) : 0) + (next ? vocabulary.df(bigram(word, next)) : 0);
   if (fits(token.folded) > 0 || token.folded.length < 2) return [];
   let best: { word: string; fit: number } | null = null;
   for (const candidate of vocabulary.near(token.folded, 1)) {
@@ -276,16 +291,24 @@ export function analyzeQuery(question: string, lexicon: Lexicon, vocabulary: Voc
   if (runs.length === 0) return null;
 
   for (const run of runs) {
+    markQuestionWords(run, lexicon);
     for (let i = 0; i < run.length; i++) {
       const token = run[i]!;
-      if (!isWord(token) || vocabulary.df(token.folded) > 0) continue;
+      if (!isWord(token) || token.question || vocabulary.df(token.folded) > 0) continue;
       const corrected = correctUnknown(run, i, vocabulary);
       if (corrected) {
-        corrections.push({ from: token.accented, to: corrected });
-        run[i] = { accented: corrected, folded: corrected, isNumber: false, source: "corrected", alternatives: [], question: false };
+        corrections.push({ from: token.accented, to: corrected.word });
+        run[i] = {
+          accented: corrected.word,
+          folded: corrected.word,
+          isNumber: false,
+          source: "corrected",
+          alternatives: [],
+          question: false,
+          guess: !corrected.confirmed,
+        };
       }
     }
-    markQuestionWords(run, lexicon);
     for (let i = 0; i < run.length; i++) {
       const token = run[i]!;
       if (token.source !== "typed" || !isWord(token) || token.question) continue;
@@ -341,6 +364,7 @@ export function analyzeQuery(question: string, lexicon: Lexicon, vocabulary: Voc
       contentWords.push({
         word: token.folded,
         equivalents: [...token.alternatives.map((alternative) => [alternative]), ...(equivalents.get(token) ?? [])],
+        weight: token.guess ? 0.5 : 1,
       });
     }
   }

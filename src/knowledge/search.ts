@@ -51,8 +51,17 @@ export const RANKING = {
   areaBoost: 1.5,
   /** Score factor = coverageFloor + (1 - coverageFloor) × coverage of the question's subject words. */
   coverageFloor: 0.4,
-  /** Below this coverage of the question's subject, the best passage does not answer it: "no match". */
+  /**
+   * The best passage answers the question when it covers this share of the subject, weighted by rarity…
+   * ("giá vàng hôm nay": only "giá" and "nay" are found, and they are common: no match) …
+   */
   minCoverage: 0.5,
+  /**
+   * … or, failing that and when every subject word is known to the plans, this share of the subject words
+   * counted plainly, with a lower weighted share ("lắp đồng hồ nước": "lắp" is absent but the rest is there).
+   */
+  minWordCoverage: 0.75,
+  minCoverageWithWords: 0.3,
 } as const;
 
 /** What a search needs besides the database. */
@@ -175,20 +184,36 @@ export function createSearch(database: AppDatabase, deps: SearchDependencies): K
     return entry;
   };
 
-  const coverage = (query: AnalyzedQuery, words: Set<string>, document: DocumentInfo | undefined): number => {
+  /** Share of the question's subject words found in a section: weighted by rarity, and counted plainly. */
+  const coverage = (
+    query: AnalyzedQuery,
+    words: Set<string>,
+    document: DocumentInfo | undefined,
+  ): { weighted: number; words: number; unknown: boolean } => {
     let total = 0;
     let covered = 0;
+    let count = 0;
+    let unknown = false;
     for (const content of query.contentWords) {
-      const weight = idf(content.word);
+      // A word the plans never use weighs as much as the rarest one: it is likely the question's subject.
+      const weight = idf(content.word) * content.weight;
+      if (vocabulary.df(content.word) === 0 && !/^\d+$/.test(content.word)) unknown = true;
       total += weight;
       const present =
         words.has(content.word) ||
         document?.placeWords.has(content.word) === true ||
         content.equivalents.some((equivalent) => equivalent.every((word) => words.has(word)));
-      if (present) covered += weight;
+      if (present) {
+        covered += weight;
+        count++;
+      }
     }
-    return total > 0 ? covered / total : 0;
+    const n = query.contentWords.length;
+    return { weighted: total > 0 ? covered / total : 0, words: n > 0 ? count / n : 0, unknown };
   };
+  const answers = (covered: { weighted: number; words: number; unknown: boolean }): boolean =>
+    covered.weighted >= RANKING.minCoverage ||
+    (!covered.unknown && covered.words >= RANKING.minWordCoverage && covered.weighted >= RANKING.minCoverageWithWords);
 
   const matchExpression = (query: AnalyzedQuery): string | null => {
     const byRarity = (df: (term: string) => number) => (a: string, b: string) => df(a) - df(b);
@@ -288,13 +313,13 @@ export function createSearch(database: AppDatabase, deps: SearchDependencies): K
         .filter(({ places }) => places.some((place) => questionText.includes(` ${place} `)))
         .map(({ metadata }) => metadata.id),
     );
-    const scored: (Candidate & { coverage: number })[] = rows.map((row) => {
+    const scored: (Candidate & { answers: boolean })[] = rows.map((row) => {
       const section = loadSection(row.id);
       const document = documents.get(row.documentId);
-      const covered = section ? coverage(analyzed, section.words, document) : 0;
+      const covered = section ? coverage(analyzed, section.words, document) : { weighted: 0, words: 0, unknown: true };
       const area = named.has(row.documentId) ? RANKING.areaBoost : 1;
-      const score = -row.rank * area * (RANKING.coverageFloor + (1 - RANKING.coverageFloor) * covered);
-      return { id: row.id, documentId: row.documentId, score, coverage: covered };
+      const score = -row.rank * area * (RANKING.coverageFloor + (1 - RANKING.coverageFloor) * covered.weighted);
+      return { id: row.id, documentId: row.documentId, score, answers: answers(covered) };
     });
     scored.sort((a, b) => b.score - a.score);
 
@@ -318,7 +343,7 @@ export function createSearch(database: AppDatabase, deps: SearchDependencies): K
       });
     }
     const best = scored[0];
-    if (!best || best.coverage < RANKING.minCoverage) {
+    if (!best || !best.answers) {
       return { type: "no_match", query, message: SEARCH_MESSAGES.noMatch, results: results.slice(0, 3) };
     }
     return { type: "results", query, results };
