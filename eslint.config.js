@@ -15,15 +15,40 @@ export default tseslint.config(
   },
   {
     // Pure logic: no file system, database, network or channel code in here.
-    files: ["src/domain/**/*.ts", "src/text/**/*.ts", "src/flows/engine.ts", "src/flows/answers.ts"],
+    files: [
+      "src/domain/**/*.ts",
+      "src/text/**/*.ts",
+      "src/flows/engine.ts",
+      "src/flows/answers.ts",
+      "src/knowledge/structure.ts",
+      "src/knowledge/terms.ts",
+      "src/knowledge/query.ts",
+      "src/knowledge/citation.ts",
+      "src/knowledge/format.ts",
+    ],
     rules: {
       "no-restricted-imports": [
         "error",
         {
           patterns: [
             {
-              group: ["node:*", "fs", "path", "http", "https", "better-sqlite3", "drizzle-orm", "drizzle-orm/*", "grammy", "grammy/*", "hono", "hono/*", "pino"],
-              message: "Pure modules take data and return data; do I/O in a loader, storage or channel module.",
+              group: [
+                "node:*",
+                "fs",
+                "path",
+                "http",
+                "https",
+                "better-sqlite3",
+                "drizzle-orm",
+                "drizzle-orm/*",
+                "grammy",
+                "grammy/*",
+                "hono",
+                "hono/*",
+                "pino",
+              ],
+              message:
+                "Pure modules take data and return data; do I/O in a loader, storage or channel module.",
             },
           ],
         },

@@ -13,9 +13,9 @@ function command(name: string, summary: string, load: () => Promise<Command>): v
 }
 
 // === Command table (one line per command)
-command("ask", "Tra cứu câu hỏi trong các kế hoạch giảm nghèo (--json, --jsonl)", async () => (await import("./commands/ask.ts")).run);
-command("index", "Lập lại chỉ mục tra cứu từ knowledge/plans", async () => (await import("./commands/index-kb.ts")).run);
-command("chat", "Hỏi đáp trong terminal, mỗi dòng một câu hỏi", async () => (await import("./commands/chat.ts")).run);
+command("ask", "Tra cứu kế hoạch giảm nghèo", async () => (await import("./commands/ask.ts")).run);
+command("index", "Lập lại chỉ mục tra cứu", async () => (await import("./commands/index-kb.ts")).run);
+command("chat", "Hỏi đáp trong terminal", async () => (await import("./commands/chat.ts")).run);
 
 function usage(): string {
   const lines = Object.entries(COMMANDS).map(([name, { summary }]) => `  ${name.padEnd(10)} ${summary}`);

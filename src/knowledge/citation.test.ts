@@ -8,7 +8,9 @@ const plan = (id: string): PlanMetadata => plans.get(id)!;
 
 describe("citationFor", () => {
   it("names number, date, issuer, period and the heading path", () => {
-    expect(citationFor(plan("thai-binh-2017-2020"), ["IV. CÁC GIẢI PHÁP THỰC HIỆN", "1.2. Hỗ trợ về y tế"])).toBe(
+    expect(
+      citationFor(plan("thai-binh-2017-2020"), ["IV. CÁC GIẢI PHÁP THỰC HIỆN", "1.2. Hỗ trợ về y tế"]),
+    ).toBe(
       "Kế hoạch số 02/KH-UBND, ngày 05/01/2017, của Ủy ban nhân dân tỉnh Thái Bình, giai đoạn 2017–2020 — mục IV. CÁC GIẢI PHÁP THỰC HIỆN › 1.2. Hỗ trợ về y tế",
     );
   });
@@ -52,8 +54,12 @@ describe("warningsFor", () => {
   });
   it("explains the Tuyên Quang merger that kept the name, and the abolished district level", () => {
     const warnings = warningsFor(plan("tuyen-quang-city-2020"), areas, "2026-11-22");
-    expect(warnings).toContain("Từ ngày 1/7/2025, tỉnh Tuyên Quang cũ đã hợp nhất với tỉnh Hà Giang thành tỉnh Tuyên Quang mới.");
-    expect(warnings.some((w) => w.includes("không còn cấp huyện") && w.includes("thành phố Tuyên Quang"))).toBe(true);
+    expect(warnings).toContain(
+      "Từ ngày 1/7/2025, tỉnh Tuyên Quang cũ đã hợp nhất với tỉnh Hà Giang thành tỉnh Tuyên Quang mới.",
+    );
+    expect(
+      warnings.some((w) => w.includes("không còn cấp huyện") && w.includes("thành phố Tuyên Quang")),
+    ).toBe(true);
   });
   it("names Thành phố Hồ Chí Minh without 'tỉnh'", () => {
     expect(warningsFor(plan("ba-ria-vung-tau-ct01-2017"), areas, "2026-11-22")).toContain(

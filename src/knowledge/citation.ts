@@ -53,7 +53,9 @@ export function areaLabel(metadata: PlanMetadata): string {
  */
 export function documentLabel(metadata: PlanMetadata): string {
   const issuer =
-    metadata.level === "province" ? metadata.issuer : `${metadata.issuer} (${provinceLabel(metadata.province)})`;
+    metadata.level === "province"
+      ? metadata.issuer
+      : `${metadata.issuer} (${provinceLabel(metadata.province)})`;
   return `${metadata.kind} ${numberLabel(metadata)}, ${issuedOnLabel(metadata.issuedOn)}, của ${issuer}, ${periodLabel(metadata.period)}`;
 }
 
@@ -109,7 +111,9 @@ export function warningsFor(metadata: PlanMetadata, areas: AreaChanges, onDate: 
           `${since}, ${provinceLabel(metadata.province)} cũ đã hợp nhất với ${others.map(provinceLabel).join(", ")} thành ${provinceLabel(merged.now)} mới.`,
         );
       } else {
-        warnings.push(`${since}, ${provinceLabel(metadata.province)} đã nhập vào ${provinceLabel(merged.now)}.`);
+        warnings.push(
+          `${since}, ${provinceLabel(metadata.province)} đã nhập vào ${provinceLabel(merged.now)}.`,
+        );
       }
     }
     if (areas.districtLevelAbolished && (metadata.level === "district" || metadata.level === "city")) {

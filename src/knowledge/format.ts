@@ -46,9 +46,10 @@ export function formatSearchOutcome(outcome: SearchOutcome, options: FormatOptio
   const count = options.further ?? 3;
   if (outcome.type === "invalid") return outcome.message;
   if (outcome.type === "no_match") {
-    return [outcome.message, ...further(outcome.results.slice(0, count), "Một vài đoạn gần nhất (có thể không đúng ý bạn):")].join(
-      "\n",
-    );
+    return [
+      outcome.message,
+      ...further(outcome.results.slice(0, count), "Một vài đoạn gần nhất (có thể không đúng ý bạn):"),
+    ].join("\n");
   }
   const [first, ...rest] = outcome.results;
   if (!first) return "Chưa tìm thấy đoạn nào phù hợp.";

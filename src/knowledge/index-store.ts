@@ -103,7 +103,10 @@ export function buildIndex(
  * Makes sure the stored index matches the corpus: rebuilds it when the fingerprint differs (new, changed or
  * removed document, new index format), does nothing otherwise.
  */
-export function ensureIndex(database: AppDatabase, corpus: Corpus): { rebuilt: boolean; report?: BuildReport } {
+export function ensureIndex(
+  database: AppDatabase,
+  corpus: Corpus,
+): { rebuilt: boolean; report?: BuildReport } {
   const fingerprint = corpusFingerprint(corpus);
   if (indexedFingerprint(database) === fingerprint) return { rebuilt: false };
   const report = buildIndex(database, corpus, fingerprint);

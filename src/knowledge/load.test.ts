@@ -37,8 +37,14 @@ describe("loadCorpus", () => {
       "tuyen-quang-city-2020",
     ]);
     const thaiBinh = corpus.documents.find((d) => d.metadata.id === "thai-binh-2017-2020")!;
-    expect(thaiBinh.text).toBe(readFileSync(join(DEFAULT_KNOWLEDGE_DIR, "plans", "thai-binh-2017-2020.md"), "utf8"));
-    expect(thaiBinh.metadata).toMatchObject({ number: "02/KH-UBND", issuedOn: "2017-01-05", period: { from: 2017, to: 2020 } });
+    expect(thaiBinh.text).toBe(
+      readFileSync(join(DEFAULT_KNOWLEDGE_DIR, "plans", "thai-binh-2017-2020.md"), "utf8"),
+    );
+    expect(thaiBinh.metadata).toMatchObject({
+      number: "02/KH-UBND",
+      issuedOn: "2017-01-05",
+      period: { from: 2017, to: 2020 },
+    });
     for (const document of corpus.documents) expect(document.text).toBe(document.text.normalize("NFC"));
   });
 
@@ -53,7 +59,10 @@ describe("loadCorpus", () => {
   it("rejects an unknown key, a plan file without an entry and an entry without its file", () => {
     const dir = copyOfKnowledge();
     const file = join(dir, "plans", "sources.yaml");
-    writeFileSync(file, readFileSync(file, "utf8").replace("signer: Nguyễn Hồng Diên (Chủ tịch)", "signed_by: x"));
+    writeFileSync(
+      file,
+      readFileSync(file, "utf8").replace("signer: Nguyễn Hồng Diên (Chủ tịch)", "signed_by: x"),
+    );
     expect(problemsOf(() => loadCorpus(dir)).join("\n")).toMatch(/signed_by/);
 
     const dir2 = copyOfKnowledge();

@@ -80,7 +80,9 @@ const lexiconSchema = z
     chat: z.record(z.string().min(1), z.string().min(1)),
     synonyms: z.array(z.array(z.string().min(1)).min(2, "a synonym group needs at least two phrases")),
     question_words: z.array(z.string().min(1)),
-    question_words_plain: z.array(z.string().regex(/^[a-z ]+$/, "write these without diacritics, lower case")),
+    question_words_plain: z.array(
+      z.string().regex(/^[a-z ]+$/, "write these without diacritics, lower case"),
+    ),
   })
   .strict();
 
@@ -122,14 +124,21 @@ function readYaml(file: string, root: string): unknown {
 
 function zodProblems(error: z.ZodError): string[] {
   return error.issues.map((issue) => {
-    const path = issue.path.length > 0 ? issue.path.map((part) => (typeof part === "number" ? `[${part}]` : `.${String(part)}`)).join("").replace(/^\./, "") : "(top level)";
+    const path =
+      issue.path.length > 0
+        ? issue.path
+            .map((part) => (typeof part === "number" ? `[${part}]` : `.${String(part)}`))
+            .join("")
+            .replace(/^\./, "")
+        : "(top level)";
     return `${path}: ${issue.message}`;
   });
 }
 
 function validated<T extends z.ZodType>(schema: T, raw: unknown, file: string): z.output<T> {
   const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw new DataFileError(relative(process.cwd(), file) || file, zodProblems(parsed.error));
+  if (!parsed.success)
+    throw new DataFileError(relative(process.cwd(), file) || file, zodProblems(parsed.error));
   return parsed.data;
 }
 
@@ -154,16 +163,21 @@ export function loadCorpus(knowledgeDir: string = DEFAULT_KNOWLEDGE_DIR): Corpus
     if (seen.has(entry.id)) problems.push(`[${index}].id: "${entry.id}" is listed twice; keep one entry`);
     seen.add(entry.id);
     if (!existsSync(join(plansDir, entry.file))) {
-      problems.push(`[${index}].file: "${entry.file}" does not exist in ${plansDir}; add the file or remove the entry`);
+      problems.push(
+        `[${index}].file: "${entry.file}" does not exist in ${plansDir}; add the file or remove the entry`,
+      );
     }
   });
   const listed = new Set(entries.map((entry) => entry.file));
-  for (const name of readdirSync(plansDir).filter((name) => name.endsWith(".md")).sort()) {
+  for (const name of readdirSync(plansDir)
+    .filter((name) => name.endsWith(".md"))
+    .sort()) {
     if (!listed.has(name)) {
       problems.push(`${name} has no entry: add "- id: ${name.replace(/\.md$/, "")}" with its metadata`);
     }
   }
-  if (problems.length > 0) throw new DataFileError(relative(process.cwd(), sourcesFile) || sourcesFile, problems);
+  if (problems.length > 0)
+    throw new DataFileError(relative(process.cwd(), sourcesFile) || sourcesFile, problems);
 
   return {
     documents: entries.map((entry) => ({

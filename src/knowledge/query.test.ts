@@ -9,10 +9,43 @@ function vocabularyOf(terms: Record<string, number>): Vocabulary {
 }
 
 const vocabulary = vocabularyOf({
-  bao: 20, hiem: 15, y: 30, te: 30, bao_hiem: 15, hiem_y: 12, y_te: 25, the: 10, the_bao: 5, cap: 10, cap_the: 5,
-  ho: 60, can: 20, ngheo: 70, ho_can: 15, can_ngheo: 15, ho_tro: 40, tro: 40, ho_ngheo: 50, dia: 12, phuong: 12,
-  dia_phuong: 12, dai: 3, ngan: 8, sach: 8, ngan_sach: 8, sach_dia: 2, vay: 10, von: 15, vay_von: 8, tin: 9, dung: 9,
-  tin_dung: 7, cho: 50, cho_vay: 6, hem: 1, nghe: 5,
+  bao: 20,
+  hiem: 15,
+  y: 30,
+  te: 30,
+  bao_hiem: 15,
+  hiem_y: 12,
+  y_te: 25,
+  the: 10,
+  the_bao: 5,
+  cap: 10,
+  cap_the: 5,
+  ho: 60,
+  can: 20,
+  ngheo: 70,
+  ho_can: 15,
+  can_ngheo: 15,
+  ho_tro: 40,
+  tro: 40,
+  ho_ngheo: 50,
+  dia: 12,
+  phuong: 12,
+  dia_phuong: 12,
+  dai: 3,
+  ngan: 8,
+  sach: 8,
+  ngan_sach: 8,
+  sach_dia: 2,
+  vay: 10,
+  von: 15,
+  vay_von: 8,
+  tin: 9,
+  dung: 9,
+  tin_dung: 7,
+  cho: 50,
+  cho_vay: 6,
+  hem: 1,
+  nghe: 5,
 });
 const lexicon = compileLexicon(loadLexiconData());
 
@@ -29,7 +62,12 @@ describe("SpellIndex", () => {
   it("finds the known syllables within the distance", () => {
     const spell = new SpellIndex(["ngheo", "nghe", "hiem", "him"]);
     expect(spell.near("ngeo", 1).map((c) => c.word)).toEqual(["ngheo"]);
-    expect(spell.near("ngeo", 2).map((c) => c.word).sort()).toEqual(["nghe", "ngheo"]);
+    expect(
+      spell
+        .near("ngeo", 2)
+        .map((c) => c.word)
+        .sort(),
+    ).toEqual(["nghe", "ngheo"]);
     expect(spell.near("ngheo", 1).map((c) => c.word)).toEqual(["nghe"]);
   });
 });
@@ -79,7 +117,9 @@ describe("analyzeQuery", () => {
   });
 
   it("does not take content words for question words when typed without diacritics", () => {
-    const words = analyzeQuery("the bao hiem y te can ngheo vay", lexicon, vocabulary)!.contentWords.map((w) => w.word);
+    const words = analyzeQuery("the bao hiem y te can ngheo vay", lexicon, vocabulary)!.contentWords.map(
+      (w) => w.word,
+    );
     expect(words).toEqual(expect.arrayContaining(["the", "bao", "can", "vay"]));
   });
 

@@ -58,7 +58,8 @@ export function compileLexicon(data: LexiconData): Lexicon {
  */
 function markQuestionWords(run: QueryToken[], lexicon: Lexicon): void {
   const matchAt = (at: number, phrase: readonly Token[], spelling: "accented" | "folded"): boolean =>
-    at + phrase.length <= run.length && phrase.every((token, offset) => run[at + offset]![spelling] === token[spelling]);
+    at + phrase.length <= run.length &&
+    phrase.every((token, offset) => run[at + offset]![spelling] === token[spelling]);
   for (let at = 0; at < run.length; at++) {
     for (const { phrase, spelling } of lexicon.questionWords) {
       if (!matchAt(at, phrase, spelling)) continue;
@@ -119,7 +120,11 @@ export function editDistance(a: string, b: string, cap = 3): number {
     let rowMin = Infinity;
     for (let j = 1; j < cols; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let value = Math.min(d[(i - 1) * cols + j]! + 1, d[i * cols + j - 1]! + 1, d[(i - 1) * cols + j - 1]! + cost);
+      let value = Math.min(
+        d[(i - 1) * cols + j]! + 1,
+        d[i * cols + j - 1]! + 1,
+        d[(i - 1) * cols + j - 1]! + cost,
+      );
       if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
         value = Math.min(value, d[(i - 2) * cols + j - 2]! + 1);
       }
@@ -176,7 +181,9 @@ export class SpellIndex {
         if (distance <= limit) found.set(candidate, distance);
       }
     }
-    return [...found].map(([candidate, distance]) => ({ word: candidate, distance })).sort((a, b) => a.distance - b.distance);
+    return [...found]
+      .map(([candidate, distance]) => ({ word: candidate, distance }))
+      .sort((a, b) => a.distance - b.distance);
   }
 }
 
@@ -263,7 +270,11 @@ function phraseAt(run: readonly QueryToken[], at: number, phrase: readonly Token
  * q.foldedTerms // [..., "bao_hiem", "y_te", "bhyt", ...]
  * ```
  */
-export function analyzeQuery(question: string, lexicon: Lexicon, vocabulary: Vocabulary): AnalyzedQuery | null {
+export function analyzeQuery(
+  question: string,
+  lexicon: Lexicon,
+  vocabulary: Vocabulary,
+): AnalyzedQuery | null {
   const normalized = normalizeVietnamese(question.normalize("NFC"));
   const withDiacritics = hasDiacritics(normalized);
   const corrections: { from: string; to: string }[] = [];
@@ -349,7 +360,10 @@ export function analyzeQuery(question: string, lexicon: Lexicon, vocabulary: Voc
         for (const other of others) addRun(other.map((token) => typed(token, "typed")));
         for (let offset = 0; offset < phrase.length; offset++) {
           const token = run[at + offset]!;
-          equivalents.set(token, [...(equivalents.get(token) ?? []), ...others.map((other) => other.map((t) => t.folded))]);
+          equivalents.set(token, [
+            ...(equivalents.get(token) ?? []),
+            ...others.map((other) => other.map((t) => t.folded)),
+          ]);
         }
       }
     }
@@ -363,7 +377,10 @@ export function analyzeQuery(question: string, lexicon: Lexicon, vocabulary: Voc
       seen.add(token.folded);
       contentWords.push({
         word: token.folded,
-        equivalents: [...token.alternatives.map((alternative) => [alternative]), ...(equivalents.get(token) ?? [])],
+        equivalents: [
+          ...token.alternatives.map((alternative) => [alternative]),
+          ...(equivalents.get(token) ?? []),
+        ],
         weight: token.guess ? 0.5 : 1,
       });
     }

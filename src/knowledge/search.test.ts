@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../storage/database.ts";
 import { corpusFingerprint, ensureIndex, indexedFingerprint } from "./index-store.ts";
-import { DEFAULT_KNOWLEDGE_DIR, loadCorpus, type Corpus, type PlanMetadata } from "./load.ts";
+import { DEFAULT_KNOWLEDGE_DIR, loadCorpus, type Corpus } from "./load.ts";
 import { openKnowledgeBase } from "./open.ts";
 import { stripMarkup } from "./structure.ts";
 import type { KnowledgeBase, SearchOutcome, SearchResult } from "./types.ts";
@@ -58,22 +58,31 @@ describe("search over the plan documents", () => {
   });
 
   it("corrects typos against the index vocabulary", () => {
-    expect(results(kb.search("Mức hỗ trợ nhà ở từ ngân sách đại phương cho hộ nghèo Thái Bình"))[0]?.text).toContain(
-      "mức 5 triệu đồng/hộ",
-    );
+    expect(
+      results(kb.search("Mức hỗ trợ nhà ở từ ngân sách đại phương cho hộ nghèo Thái Bình"))[0]?.text,
+    ).toContain("mức 5 triệu đồng/hộ");
     expect(results(kb.search("ho moi thaot ngheo toi da may nam"))[0]?.text).toContain("tối đa là 3 năm");
   });
 
   it("narrows by document, by province (then or now) and by year", () => {
-    const all = (outcome: SearchOutcome) => (outcome.type === "invalid" ? [] : outcome.results).map((r) => r.documentId);
-    expect(new Set(all(kb.search("vay vốn", { documentId: "bach-thong-2023" })))).toEqual(new Set(["bach-thong-2023"]));
-    expect(new Set(all(kb.search("vay vốn", { province: "Hưng Yên" })))).toEqual(new Set(["thai-binh-2017-2020"]));
-    expect(new Set(all(kb.search("vay vốn", { year: 2023 })))).toEqual(new Set(["nam-dinh-ct05-2030", "bach-thong-2023"]));
+    const all = (outcome: SearchOutcome) =>
+      (outcome.type === "invalid" ? [] : outcome.results).map((r) => r.documentId);
+    expect(new Set(all(kb.search("vay vốn", { documentId: "bach-thong-2023" })))).toEqual(
+      new Set(["bach-thong-2023"]),
+    );
+    expect(new Set(all(kb.search("vay vốn", { province: "Hưng Yên" })))).toEqual(
+      new Set(["thai-binh-2017-2020"]),
+    );
+    expect(new Set(all(kb.search("vay vốn", { year: 2023 })))).toEqual(
+      new Set(["nam-dinh-ct05-2030", "bach-thong-2023"]),
+    );
     expect(kb.search("vay vốn", { province: "Cà Mau" })).toMatchObject({ type: "no_match" });
   });
 
   it("uses the date it is asked for in the warnings", () => {
-    const before = results(kb.search("Bạch Thông hỗ trợ nhà ở", { onDate: "2023-05-01", documentId: "bach-thong-2023" }))[0];
+    const before = results(
+      kb.search("Bạch Thông hỗ trợ nhà ở", { onDate: "2023-05-01", documentId: "bach-thong-2023" }),
+    )[0];
     expect(before?.warnings).toEqual([]);
     const now = results(kb.search("Bạch Thông hỗ trợ nhà ở", { documentId: "bach-thong-2023" }))[0];
     expect(now?.warnings.join(" ")).toContain("không còn cấp huyện");
@@ -86,14 +95,16 @@ describe("search over the plan documents", () => {
 });
 
 describe("questions without a good answer and bad input", () => {
-  it.each(["cách nấu phở bò ngon", "giá vàng hôm nay bao nhiêu", "lịch thi đấu bóng đá tối nay", "mua iphone trả góp"])(
-    "says there is no good match for %s, suggesting rephrasing or /kiemtra",
-    (question) => {
-      const outcome = kb.search(question);
-      expect(outcome.type).toBe("no_match");
-      expect(outcome.type === "no_match" && outcome.message).toContain("/kiemtra");
-    },
-  );
+  it.each([
+    "cách nấu phở bò ngon",
+    "giá vàng hôm nay bao nhiêu",
+    "lịch thi đấu bóng đá tối nay",
+    "mua iphone trả góp",
+  ])("says there is no good match for %s, suggesting rephrasing or /kiemtra", (question) => {
+    const outcome = kb.search(question);
+    expect(outcome.type).toBe("no_match");
+    expect(outcome.type === "no_match" && outcome.message).toContain("/kiemtra");
+  });
 
   it.each([
     ["", "chưa nhập câu hỏi"],
@@ -108,13 +119,15 @@ describe("questions without a good answer and bad input", () => {
     expect(outcome.query.length).toBeLessThanOrEqual(201);
   });
 
-  it.each(['" * NEAR( - :', 'hộ nghèo" OR * NEAR(vay, 2) -', "vay:von AND (ho OR", "\u0000hộ\u0007 nghèo\u001b"])(
-    "never passes query syntax to FTS5: %j",
-    (question) => {
-      expect(() => kb.search(question)).not.toThrow();
-      expect(["results", "no_match", "invalid"]).toContain(kb.search(question).type);
-    },
-  );
+  it.each([
+    '" * NEAR( - :',
+    'hộ nghèo" OR * NEAR(vay, 2) -',
+    "vay:von AND (ho OR",
+    "\u0000hộ\u0007 nghèo\u001b",
+  ])("never passes query syntax to FTS5: %j", (question) => {
+    expect(() => kb.search(question)).not.toThrow();
+    expect(["results", "no_match", "invalid"]).toContain(kb.search(question).type);
+  });
 
   it("handles a question of only question words", () => {
     expect(kb.search("có được không")).toMatchObject({ type: "no_match" });
@@ -146,7 +159,9 @@ describe("the persistent index", () => {
       expect(indexedFingerprint(database)).toBe(corpusFingerprint(corpus));
       expect(ensureIndex(database, corpus).rebuilt).toBe(false);
       const changed: Corpus = {
-        documents: corpus.documents.map((d, i) => (i === 0 ? { ...d, text: `${d.text}\n- Thêm một dòng.` } : d)),
+        documents: corpus.documents.map((d, i) =>
+          i === 0 ? { ...d, text: `${d.text}\n- Thêm một dòng.` } : d,
+        ),
       };
       expect(ensureIndex(database, changed).rebuilt).toBe(true);
       expect(ensureIndex(database, changed).rebuilt).toBe(false);
@@ -160,7 +175,9 @@ describe("the persistent index", () => {
     cpSync(DEFAULT_KNOWLEDGE_DIR, knowledgeDir, { recursive: true });
     const databasePath = join(tempDir(), "kb.db");
     const before = openKnowledgeBase({ knowledgeDir, databasePath, today: () => TODAY });
-    expect(JSON.stringify(before.search("hỗ trợ nuôi ong lấy mật", { limit: 3 }))).not.toContain("ha-noi-2026");
+    expect(JSON.stringify(before.search("hỗ trợ nuôi ong lấy mật", { limit: 3 }))).not.toContain(
+      "ha-noi-2026",
+    );
     before.close();
 
     writeFileSync(
@@ -168,8 +185,6 @@ describe("the persistent index", () => {
       "KẾ HOẠCH\n\nI. MỤC TIÊU\n\n1. Hỗ trợ sinh kế\n\n- Hỗ trợ hộ nghèo nuôi ong lấy mật, mỗi hộ 10 đàn ong giống.\n",
     );
     const sources = join(knowledgeDir, "plans", "sources.yaml");
-    const entry: Partial<Record<keyof PlanMetadata, unknown>> = {};
-    void entry;
     writeFileSync(
       sources,
       `${readFileSync(sources, "utf8")}- id: ha-noi-2026\n  file: ha-noi-2026.md\n  kind: Kế hoạch\n  number: 12/KH-UBND\n  issued_on: 2026-02-01\n  issuer: Ủy ban nhân dân thành phố Hà Nội\n  level: province\n  province: Thành phố Hà Nội\n  title: Kế hoạch giảm nghèo năm 2026\n  period: { from: 2026, to: 2026 }\n`,
@@ -177,8 +192,14 @@ describe("the persistent index", () => {
     const after = openKnowledgeBase({ knowledgeDir, databasePath, today: () => TODAY });
     try {
       const best = results(after.search("hỗ trợ nuôi ong lấy mật"))[0];
-      expect(best).toMatchObject({ documentId: "ha-noi-2026", sectionPath: ["I. MỤC TIÊU", "1. Hỗ trợ sinh kế"], warnings: [] });
-      expect(best?.citation).toContain("Kế hoạch số 12/KH-UBND, ngày 01/02/2026, của Ủy ban nhân dân thành phố Hà Nội");
+      expect(best).toMatchObject({
+        documentId: "ha-noi-2026",
+        sectionPath: ["I. MỤC TIÊU", "1. Hỗ trợ sinh kế"],
+        warnings: [],
+      });
+      expect(best?.citation).toContain(
+        "Kế hoạch số 12/KH-UBND, ngày 01/02/2026, của Ủy ban nhân dân thành phố Hà Nội",
+      );
     } finally {
       after.close();
     }

@@ -24,7 +24,8 @@ export const MAX_QUERY_LENGTH = 1000;
 
 /** Plain Vietnamese replies for the outcomes that are not results. */
 export const SEARCH_MESSAGES = {
-  empty: "Bạn chưa nhập câu hỏi. Hãy gõ điều muốn hỏi, ví dụ: hộ cận nghèo có được hỗ trợ bảo hiểm y tế không?",
+  empty:
+    "Bạn chưa nhập câu hỏi. Hãy gõ điều muốn hỏi, ví dụ: hộ cận nghèo có được hỗ trợ bảo hiểm y tế không?",
   tooLong: (length: number): string =>
     `Câu hỏi dài quá (${length.toLocaleString("vi-VN")} ký tự). Hãy hỏi ngắn gọn, dưới ${MAX_QUERY_LENGTH.toLocaleString("vi-VN")} ký tự, mỗi lần một ý.`,
   noWords:
@@ -33,7 +34,7 @@ export const SEARCH_MESSAGES = {
     "Câu hỏi chưa nói rõ muốn tra cứu điều gì. Hãy thêm nội dung, ví dụ: vay vốn, bảo hiểm y tế, học phí, nhà ở.",
   noMatch:
     "Chưa tìm thấy đoạn nào trong các kế hoạch trả lời đúng câu hỏi này. Bạn thử hỏi lại bằng từ khác, ngắn gọn hơn " +
-    "(ví dụ: \"hộ cận nghèo được hỗ trợ bảo hiểm y tế\"), hoặc gõ /kiemtra để kiểm tra hộ mình có đủ điều kiện hưởng chính sách không.",
+    '(ví dụ: "hộ cận nghèo được hỗ trợ bảo hiểm y tế"), hoặc gõ /kiemtra để kiểm tra hộ mình có đủ điều kiện hưởng chính sách không.',
   noDocument: "Không có kế hoạch nào khớp với phạm vi đã chọn (văn bản, tỉnh hoặc năm).",
 } as const;
 
@@ -42,9 +43,16 @@ export const RANKING = {
   /** BM25 weight of each FTS column: folded text, accented text, heading path. */
   columnWeights: [1, 0.6, 0.5] as const,
   /** Candidates read from FTS5 before re-weighting. */
-  candidates: 40,
-  /** A syllable in more than this share of sections is too common to select candidates (it still scores via pairs). */
-  commonShare: 0.3,
+  candidates: 24,
+  /**
+   * Work budget of one FTS5 lookup, in postings (sum of the document frequencies of the terms used): terms
+   * are taken rarest first until the budget is spent. Scoring every section that contains a common term
+   * ("hộ", "nghèo", "hộ_nghèo") is what makes a query slow on a large corpus, and BM25 gives such a term
+   * little weight anyway; it still counts in the coverage re-weighting. On a small corpus every term fits.
+   */
+  postingBudget: 25_000,
+  /** Keep at least this many folded terms, the rarest, whatever the budget. */
+  minTerms: 2,
   /** At most this many terms per column in one FTS5 query, the rarest kept. */
   maxTerms: 48,
   /** Score factor for a plan whose area the question names. */
@@ -109,7 +117,9 @@ function documentPlaces(metadata: PlanMetadata, areas: AreaChanges): string[] {
   const merged = provinceNow(metadata.province, areas);
   if (merged) add(merged.now);
   if (metadata.level !== "province") {
-    add(metadata.issuer.replace(/^(?:Ủy|Uỷ) ban nhân dân\s+(?:huyện|thành phố|thị xã|quận|xã|phường)?\s*/i, ""));
+    add(
+      metadata.issuer.replace(/^(?:Ủy|Uỷ) ban nhân dân\s+(?:huyện|thành phố|thị xã|quận|xã|phường)?\s*/i, ""),
+    );
   }
   return [...names].filter((name) => name.length > 0);
 }
@@ -137,7 +147,9 @@ export function createSearch(database: AppDatabase, deps: SearchDependencies): K
       WHERE kb_sections_fts MATCH ? AND s.document_id IN (SELECT value FROM json_each(?))
       ORDER BY rank LIMIT ?`,
   );
-  const sectionById = sqlite.prepare("SELECT id, document_id AS documentId, path, text FROM kb_sections WHERE id = ?");
+  const sectionById = sqlite.prepare(
+    "SELECT id, document_id AS documentId, path, text FROM kb_sections WHERE id = ?",
+  );
 
   const documents = new Map<string, DocumentInfo>();
   for (const row of db.select().from(kbDocuments).all()) {
@@ -153,7 +165,8 @@ export function createSearch(database: AppDatabase, deps: SearchDependencies): K
     .prepare("SELECT term, col, doc FROM kb_sections_vocab WHERE col IN ('folded', 'accented')")
     .raw()
     .all() as [string, string, number][];
-  for (const [term, column, df] of vocabularyRows) (column === "folded" ? foldedDf : accentedDf).set(term, df);
+  for (const [term, column, df] of vocabularyRows)
+    (column === "folded" ? foldedDf : accentedDf).set(term, df);
   const sectionCount = (sqlite.prepare("SELECT count(*) FROM kb_sections").pluck().get() as number) || 0;
   const spell = new SpellIndex(
     [...foldedDf.keys()].filter((term) => !term.includes(BIGRAM_JOINER) && /^[a-z]+$/.test(term)),
@@ -168,8 +181,15 @@ export function createSearch(database: AppDatabase, deps: SearchDependencies): K
     return Math.log(1 + (sectionCount - df + 0.5) / (df + 0.5));
   };
 
-  const sectionCache = new Map<number, { row: SectionRow; words: Set<string> }>();
-  const loadSection = (id: number): { row: SectionRow; words: Set<string> } | null => {
+  interface CachedSection {
+    row: SectionRow;
+    path: string[];
+    words: Set<string>;
+    /** Sentences with their folded tokens, computed when an excerpt is first needed. */
+    sentences?: { sentence: string; paragraph: number; folded: string[] }[];
+  }
+  const sectionCache = new Map<number, CachedSection>();
+  const loadSection = (id: number): CachedSection | null => {
     const cached = sectionCache.get(id);
     if (cached) return cached;
     const row = sectionById.get(id) as SectionRow | undefined;
@@ -179,9 +199,19 @@ export function createSearch(database: AppDatabase, deps: SearchDependencies): K
     for (const token of tokens(row.text)) words.add(token.folded);
     for (const label of path) for (const token of tokens(headingTitle(label))) words.add(token.folded);
     if (sectionCache.size >= SECTION_CACHE_LIMIT) sectionCache.clear();
-    const entry = { row, words };
+    const entry: CachedSection = { row, path, words };
     sectionCache.set(id, entry);
     return entry;
+  };
+  const sentencesOf = (section: CachedSection): NonNullable<CachedSection["sentences"]> => {
+    section.sentences ??= logicalParagraphs(section.row.text).flatMap((paragraph, index) =>
+      splitSentences(paragraph).map((sentence) => ({
+        sentence,
+        paragraph: index,
+        folded: tokens(sentence).map((token) => token.folded),
+      })),
+    );
+    return section.sentences;
   };
 
   /** Share of the question's subject words found in a section: weighted by rarity, and counted plainly. */
@@ -213,43 +243,48 @@ export function createSearch(database: AppDatabase, deps: SearchDependencies): K
   };
   const answers = (covered: { weighted: number; words: number; unknown: boolean }): boolean =>
     covered.weighted >= RANKING.minCoverage ||
-    (!covered.unknown && covered.words >= RANKING.minWordCoverage && covered.weighted >= RANKING.minCoverageWithWords);
+    (!covered.unknown &&
+      covered.words >= RANKING.minWordCoverage &&
+      covered.weighted >= RANKING.minCoverageWithWords);
 
   const matchExpression = (query: AnalyzedQuery): string | null => {
-    const byRarity = (df: (term: string) => number) => (a: string, b: string) => df(a) - df(b);
-    let folded = query.foldedTerms.filter((term) => vocabulary.df(term) > 0);
-    const selective = folded.filter(
-      (term) => term.includes(BIGRAM_JOINER) || vocabulary.df(term) <= RANKING.commonShare * sectionCount,
-    );
-    if (selective.length >= 2) folded = selective;
-    folded = folded.sort(byRarity(vocabulary.df)).slice(0, RANKING.maxTerms);
-    const accented = query.accentedTerms
-      .filter((term) => (accentedDf.get(term) ?? 0) > 0)
-      .sort(byRarity((term) => accentedDf.get(term) ?? 0))
-      .slice(0, RANKING.maxTerms);
+    const candidates = [
+      ...query.foldedTerms.map((term) => ({ term, df: vocabulary.df(term), accented: false })),
+      ...query.accentedTerms.map((term) => ({ term, df: accentedDf.get(term) ?? 0, accented: true })),
+    ]
+      .filter((candidate) => candidate.df > 0)
+      .sort((a, b) => a.df - b.df);
+    const folded: string[] = [];
+    const accented: string[] = [];
+    let spent = 0;
+    for (const candidate of candidates) {
+      const affordable = spent + candidate.df <= RANKING.postingBudget;
+      if (!affordable && (candidate.accented || folded.length >= RANKING.minTerms)) continue;
+      const list = candidate.accented ? accented : folded;
+      if (list.length >= RANKING.maxTerms) continue;
+      list.push(candidate.term);
+      spent += candidate.df;
+    }
     const parts: string[] = [];
     if (folded.length > 0) parts.push(`{folded heading} : (${folded.map(quote).join(" OR ")})`);
     if (accented.length > 0) parts.push(`{accented} : (${accented.map(quote).join(" OR ")})`);
     return parts.length > 0 ? parts.join(" OR ") : null;
   };
 
-  const excerptOf = (text: string, query: AnalyzedQuery): string => {
+  const excerptOf = (section: CachedSection, query: AnalyzedQuery): string => {
     const wanted = new Map(query.contentWords.map((content) => [content.word, idf(content.word)]));
     const pairs = new Set(query.foldedTerms.filter((term) => term.includes(BIGRAM_JOINER)));
-    const sentences = logicalParagraphs(text).flatMap((paragraph, index) =>
-      splitSentences(paragraph).map((sentence) => ({ sentence, paragraph: index })),
-    );
+    const sentences = sentencesOf(section);
     let best = -1;
     let bestScore = 0;
-    sentences.forEach(({ sentence }, index) => {
-      const found = tokens(sentence);
+    sentences.forEach(({ folded }, index) => {
       const seen = new Set<string>();
       let score = 0;
-      found.forEach((token, i) => {
-        if (!seen.has(token.folded)) score += wanted.get(token.folded) ?? 0;
-        seen.add(token.folded);
-        const previous = found[i - 1];
-        if (previous && pairs.has(`${previous.folded}${BIGRAM_JOINER}${token.folded}`)) score += 1;
+      folded.forEach((word, i) => {
+        if (!seen.has(word)) score += wanted.get(word) ?? 0;
+        seen.add(word);
+        const previous = folded[i - 1];
+        if (previous !== undefined && pairs.has(`${previous}${BIGRAM_JOINER}${word}`)) score += 1;
       });
       if (score > bestScore) {
         bestScore = score;
@@ -258,10 +293,11 @@ export function createSearch(database: AppDatabase, deps: SearchDependencies): K
     });
     if (best < 0) best = sentences.length > 1 ? 1 : 0;
     const chosen = sentences[best];
-    if (!chosen) return stripMarkup(text).slice(0, 300);
+    if (!chosen) return stripMarkup(section.row.text).slice(0, 300);
     let excerpt = chosen.sentence;
     const next = sentences[best + 1];
-    if (excerpt.length < 80 && next && next.paragraph === chosen.paragraph) excerpt = `${excerpt} ${next.sentence}`;
+    if (excerpt.length < 80 && next && next.paragraph === chosen.paragraph)
+      excerpt = `${excerpt} ${next.sentence}`;
     if (excerpt.length > 500) excerpt = `${excerpt.slice(0, excerpt.lastIndexOf(" ", 490))} …`;
     return excerpt;
   };
@@ -273,7 +309,10 @@ export function createSearch(database: AppDatabase, deps: SearchDependencies): K
       .filter(({ metadata, places }) => {
         if (options.documentId && metadata.id !== options.documentId) return false;
         if (province && !places.includes(province)) return false;
-        if (options.year !== undefined && (options.year < metadata.period.from || options.year > metadata.period.to)) {
+        if (
+          options.year !== undefined &&
+          (options.year < metadata.period.from || options.year > metadata.period.to)
+        ) {
           return false;
         }
         return true;
@@ -284,7 +323,7 @@ export function createSearch(database: AppDatabase, deps: SearchDependencies): K
   const search = (question: string, options: SearchOptions = {}): SearchOutcome => {
     const query = typeof question === "string" ? question : "";
     const shownQuery = query.length > 200 ? `${query.slice(0, 200)}…` : query;
-    const cleaned = query.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, " ");
+    const cleaned = query.replace(/\p{Cc}/gu, " ");
     if (!cleaned.trim()) return { type: "invalid", query: shownQuery, message: SEARCH_MESSAGES.empty };
     if (cleaned.length > MAX_QUERY_LENGTH) {
       return { type: "invalid", query: shownQuery, message: SEARCH_MESSAGES.tooLong(cleaned.length) };
@@ -316,27 +355,31 @@ export function createSearch(database: AppDatabase, deps: SearchDependencies): K
     const scored: (Candidate & { answers: boolean })[] = rows.map((row) => {
       const section = loadSection(row.id);
       const document = documents.get(row.documentId);
-      const covered = section ? coverage(analyzed, section.words, document) : { weighted: 0, words: 0, unknown: true };
+      const covered = section
+        ? coverage(analyzed, section.words, document)
+        : { weighted: 0, words: 0, unknown: true };
       const area = named.has(row.documentId) ? RANKING.areaBoost : 1;
-      const score = -row.rank * area * (RANKING.coverageFloor + (1 - RANKING.coverageFloor) * covered.weighted);
+      const score =
+        -row.rank * area * (RANKING.coverageFloor + (1 - RANKING.coverageFloor) * covered.weighted);
       return { id: row.id, documentId: row.documentId, score, answers: answers(covered) };
     });
     scored.sort((a, b) => b.score - a.score);
 
     const limit = Math.min(Math.max(1, Math.floor(options.limit ?? DEFAULT_LIMIT)), MAX_LIMIT);
-    const onDate = options.onDate && /^\d{4}-\d{2}-\d{2}$/.test(options.onDate) ? options.onDate : deps.today();
+    const onDate =
+      options.onDate && /^\d{4}-\d{2}-\d{2}$/.test(options.onDate) ? options.onDate : deps.today();
     const results: SearchResult[] = [];
     for (const candidate of scored.slice(0, limit)) {
       const section = loadSection(candidate.id);
       const document = documents.get(candidate.documentId);
       if (!section || !document) continue;
-      const path = JSON.parse(section.row.path) as string[];
+      const path = section.path;
       results.push({
         documentId: candidate.documentId,
         title: document.metadata.title,
-        sectionPath: path,
+        sectionPath: [...path],
         text: section.row.text,
-        excerpt: excerptOf(section.row.text, analyzed),
+        excerpt: excerptOf(section, analyzed),
         score: Math.round(candidate.score * 1000) / 1000,
         citation: citationFor(document.metadata, path),
         warnings: warningsFor(document.metadata, deps.areas, onDate),

@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { logicalParagraphs, parseHeading, parseSections, splitSentences, stripMarkup } from "./structure.ts";
 
-const plan = (id: string): string => readFileSync(new URL(`../../knowledge/plans/${id}.md`, import.meta.url), "utf8");
+const plan = (id: string): string =>
+  readFileSync(new URL(`../../knowledge/plans/${id}.md`, import.meta.url), "utf8");
 const PLANS = [
   "thai-binh-2017-2020",
   "nam-dinh-ct05-2030",
@@ -16,7 +17,11 @@ describe("parseHeading", () => {
     ["#### **I. MỤC ĐÍCH, YÊU CẦU.**", 1, "I. MỤC ĐÍCH, YÊU CẦU"],
     ["IV. TỔ CHỨC THỰC HIỆN", 1, "IV. TỔ CHỨC THỰC HIỆN"],
     ["### *1.2. Hỗ trợ về y tế:*", 3, "1.2. Hỗ trợ về y tế"],
-    ["###### **2.2.1. Tiểu dự án 1: Hỗ trợ phát triển sản xuất trong lĩnh vực nông nghiệp**", 4, "2.2.1. Tiểu dự án 1: Hỗ trợ phát triển sản xuất trong lĩnh vực nông nghiệp"],
+    [
+      "###### **2.2.1. Tiểu dự án 1: Hỗ trợ phát triển sản xuất trong lĩnh vực nông nghiệp**",
+      4,
+      "2.2.1. Tiểu dự án 1: Hỗ trợ phát triển sản xuất trong lĩnh vực nông nghiệp",
+    ],
     ["*a. Hỗ trợ dạy nghề gắn với tạo việc làm:*", 6, "a. Hỗ trợ dạy nghề gắn với tạo việc làm"],
     ["###### **a) Các kết quả và chỉ tiêu chủ yếu**", 6, "a) Các kết quả và chỉ tiêu chủ yếu"],
     ["1. Mục đích", 2, "1. Mục đích"],
@@ -33,10 +38,12 @@ describe("parseHeading", () => {
   });
 
   it("ends a plain-text title at the colon before running text (Bà Rịa – Vũng Tàu)", () => {
-    expect(parseHeading("2. Ban Dân tộc: tổ chức triển khai thực hiện các chủ trương")?.label).toBe("2. Ban Dân tộc");
-    expect(parseHeading("##### **2.1. Dự án 2: Đa dạng hóa sinh kế, phát triển mô hình giảm nghèo**")?.label).toBe(
-      "2.1. Dự án 2: Đa dạng hóa sinh kế, phát triển mô hình giảm nghèo",
+    expect(parseHeading("2. Ban Dân tộc: tổ chức triển khai thực hiện các chủ trương")?.label).toBe(
+      "2. Ban Dân tộc",
     );
+    expect(
+      parseHeading("##### **2.1. Dự án 2: Đa dạng hóa sinh kế, phát triển mô hình giảm nghèo**")?.label,
+    ).toBe("2.1. Dự án 2: Đa dạng hóa sinh kế, phát triển mô hình giảm nghèo");
   });
 
   it("never takes list items, amounts or notes for headings", () => {
@@ -158,14 +165,21 @@ describe("logicalParagraphs", () => {
   });
 
   it("keeps a heading and its first paragraph apart, and list items apart", () => {
-    expect(logicalParagraphs("1. Mục đích\n\nTập trung lãnh đạo")).toEqual(["1. Mục đích", "Tập trung lãnh đạo"]);
+    expect(logicalParagraphs("1. Mục đích\n\nTập trung lãnh đạo")).toEqual([
+      "1. Mục đích",
+      "Tập trung lãnh đạo",
+    ]);
     expect(logicalParagraphs("- Cấp ủy, chính quyền các cấp\n- Việc tổ chức thực hiện")).toHaveLength(2);
   });
 });
 
 describe("splitSentences and stripMarkup", () => {
   it("splits at sentence ends but keeps numbers, dates and numbering whole", () => {
-    expect(splitSentences("11. Chi nhánh Ngân hàng: Hàng năm phối hợp. Báo cáo trước ngày 10/12. Vốn 1.461 triệu đồng.")).toEqual([
+    expect(
+      splitSentences(
+        "11. Chi nhánh Ngân hàng: Hàng năm phối hợp. Báo cáo trước ngày 10/12. Vốn 1.461 triệu đồng.",
+      ),
+    ).toEqual([
       "11. Chi nhánh Ngân hàng: Hàng năm phối hợp.",
       "Báo cáo trước ngày 10/12.",
       "Vốn 1.461 triệu đồng.",
@@ -173,6 +187,6 @@ describe("splitSentences and stripMarkup", () => {
   });
   it("removes Markdown markup only", () => {
     expect(stripMarkup("#### ***1.4. Hỗ trợ về nước sạch.***")).toBe("1.4. Hỗ trợ về nước sạch.");
-    expect(stripMarkup("Quỹ \"*Vì người nghèo*\" thành phố")).toBe('Quỹ "Vì người nghèo" thành phố');
+    expect(stripMarkup('Quỹ "*Vì người nghèo*" thành phố')).toBe('Quỹ "Vì người nghèo" thành phố');
   });
 });

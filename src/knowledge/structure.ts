@@ -149,6 +149,9 @@ export function parseHeading(line: string, afterFirstHeading = true): Heading | 
   if (!trimmed) return null;
   const bare = trimmed.replace(LEADING_EMPHASIS, "");
   if (/^[-+•(]/.test(bare)) return null;
+  const level = numberingLevel(bare);
+  // Most lines are running text: leave before the costlier label work.
+  if (level === null && !(afterFirstHeading && (isMarkdownHeading || /^[*_]/.test(trimmed)))) return null;
 
   const emphasised = /^(\*{1,3}|_{1,3})(.+?)\1(?![*_])\s*(.*)$/.exec(trimmed);
   const wholeLine = stripMarkup(trimmed);
@@ -159,7 +162,6 @@ export function parseHeading(line: string, afterFirstHeading = true): Heading | 
   if (colon >= 8 && colon <= MAX_LABEL) labelSource = labelSource.slice(0, colon);
   const label = shortenLabel(cleanLabel(labelSource));
 
-  const level = numberingLevel(bare);
   if (level !== null) {
     return { level, label, inlineBody: cleanLabel(wholeLine).length > label.length + 1 };
   }
@@ -236,7 +238,9 @@ export function parseSections(source: string): DocumentSection[] {
   return sections.map((section, i) => {
     const next = sections[i + 1];
     const isLeaf = !next || next.kind !== "section" || next.path.length <= section.path.length;
-    return section.kind === "section" && isLeaf && !section.hasContent ? { ...section, hasContent: true } : section;
+    return section.kind === "section" && isLeaf && !section.hasContent
+      ? { ...section, hasContent: true }
+      : section;
   });
 }
 

@@ -21,7 +21,10 @@ describe("spellings", () => {
 describe("tokenRuns and termsOf", () => {
   it("pairs neighbouring syllables across commas but not across sentence ends", () => {
     const runs = tokenRuns("Giống cây trồng, vật nuôi. Hộ nghèo");
-    expect(runs.map((run) => run.map((t) => t.accented))).toEqual([["giống", "cây", "trồng", "vật", "nuôi"], ["hộ", "nghèo"]]);
+    expect(runs.map((run) => run.map((t) => t.accented))).toEqual([
+      ["giống", "cây", "trồng", "vật", "nuôi"],
+      ["hộ", "nghèo"],
+    ]);
     expect(termsOf(runs, "folded")).toContain("trong_vat");
     expect(termsOf(runs, "folded")).not.toContain("nuoi_ho");
   });
@@ -34,7 +37,10 @@ describe("tokenRuns and termsOf", () => {
 
 describe("sectionTerms", () => {
   it("fills the folded, accented and heading columns", () => {
-    const terms = sectionTerms("### *1.2. Hỗ trợ về y tế:*\n\n- Cấp thẻ bảo hiểm y tế.", ["IV. CÁC GIẢI PHÁP", "1.2. Hỗ trợ về y tế"]);
+    const terms = sectionTerms("### *1.2. Hỗ trợ về y tế:*\n\n- Cấp thẻ bảo hiểm y tế.", [
+      "IV. CÁC GIẢI PHÁP",
+      "1.2. Hỗ trợ về y tế",
+    ]);
     expect(terms.folded.split(" ")).toEqual(expect.arrayContaining(["bao_hiem", "y_te", "the_bao"]));
     expect(terms.accented.split(" ")).toEqual(expect.arrayContaining(["bảo_hiểm", "hỗ_trợ"]));
     expect(terms.heading.split(" ")).toEqual(expect.arrayContaining(["giai_phap", "ho_tro", "y_te"]));
@@ -46,6 +52,6 @@ describe("sectionTerms", () => {
     expect(headingTitle("a) Các kết quả")).toBe("Các kết quả");
   });
   it("ignores emoji and punctuation", () => {
-    expect(tokens("😀 !!! \" * NEAR( - :")).toEqual([expect.objectContaining({ folded: "near" })]);
+    expect(tokens('😀 !!! " * NEAR( - :')).toEqual([expect.objectContaining({ folded: "near" })]);
   });
 });

@@ -19,7 +19,7 @@ const RAW_TOKEN = /[\p{L}\p{M}]+|\p{N}+(?:[.,]\p{N}+)*/gu;
 const SENTENCE_END = /[.;:!?…]+(?=\s|$)/u;
 
 /** Memo of syllable spellings: the corpus has a few thousand distinct syllables and millions of occurrences. */
-const canonicalCache = new Map<string, { accented: string; folded: string }>();
+const canonicalCache = new Map<string, Token>();
 const CACHE_LIMIT = 200_000;
 
 /**
@@ -30,7 +30,7 @@ export function foldSpelling(syllable: string): string {
   return foldDiacritics(syllable).replace(/^([bcdghklmnpqrstvx]+)y$/, "$1i");
 }
 
-/** One token in both spellings. Numbers lose their inner separators: "1.461" → "1461". */
+/** One token in both spellings. Numbers lose their inner separators: "1.461" → "1461". Shared: never mutate. */
 export interface Token {
   accented: string;
   folded: string;
@@ -43,19 +43,19 @@ export interface Token {
  */
 export function spellings(raw: string): Token {
   const cached = canonicalCache.get(raw);
-  if (cached) return { ...cached, isNumber: /^\p{N}/u.test(raw) };
+  if (cached) return cached;
   const isNumber = /^\p{N}/u.test(raw);
-  let value: { accented: string; folded: string };
+  let value: Token;
   if (isNumber) {
     const digits = raw.replace(/[.,]/g, "");
-    value = { accented: digits, folded: digits };
+    value = Object.freeze({ accented: digits, folded: digits, isNumber });
   } else {
     const accented = normalizeVietnamese(raw).toLowerCase();
-    value = { accented, folded: foldSpelling(accented) };
+    value = Object.freeze({ accented, folded: foldSpelling(accented), isNumber });
   }
   if (canonicalCache.size >= CACHE_LIMIT) canonicalCache.clear();
   canonicalCache.set(raw, value);
-  return { ...value, isNumber };
+  return value;
 }
 
 /** Tokens of a short text in order (no run splitting). NFD input is accepted. */

@@ -23,7 +23,16 @@ function cli(args: string[], input = ""): { status: number | null; stdout: strin
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
-const RESULT_KEYS = ["citation", "documentId", "excerpt", "score", "sectionPath", "text", "title", "warnings"];
+const RESULT_KEYS = [
+  "citation",
+  "documentId",
+  "excerpt",
+  "score",
+  "sectionPath",
+  "text",
+  "title",
+  "warnings",
+];
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "kb-cli-"));
@@ -55,7 +64,10 @@ describe("hoichinhsach ask --json", () => {
   it("adds type and message when nothing answers the question", () => {
     const run = cli(["ask", "--json", "cách nấu phở bò ngon"]);
     expect(run.status).toBe(0);
-    expect(JSON.parse(run.stdout)).toMatchObject({ type: "no_match", message: expect.stringContaining("/kiemtra") });
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      type: "no_match",
+      message: expect.stringContaining("/kiemtra"),
+    });
   });
 
   it("survives query-syntax characters", () => {
@@ -67,12 +79,27 @@ describe("hoichinhsach ask --json", () => {
 
 describe("hoichinhsach ask --jsonl", () => {
   it("answers one JSON line per input line, in order, bad lines included", () => {
-    const questions = ["vay vốn NHCSXH hộ mới thoát nghèo", "", "😀", "ho can ngheo co dc ho tro BHYT k", "giá vàng hôm nay"];
+    const questions = [
+      "vay vốn NHCSXH hộ mới thoát nghèo",
+      "",
+      "😀",
+      "ho can ngheo co dc ho tro BHYT k",
+      "giá vàng hôm nay",
+    ];
     const run = cli(["ask", "--jsonl"], `${questions.join("\n")}\n`);
     expect(run.status, run.stderr).toBe(0);
-    const lines = run.stdout.trimEnd().split("\n").map((line) => JSON.parse(line) as { query: string; type?: string });
+    const lines = run.stdout
+      .trimEnd()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { query: string; type?: string });
     expect(lines.map((line) => line.query)).toEqual(questions);
-    expect(lines.map((line) => line.type ?? "results")).toEqual(["results", "invalid", "invalid", "results", "no_match"]);
+    expect(lines.map((line) => line.type ?? "results")).toEqual([
+      "results",
+      "invalid",
+      "invalid",
+      "results",
+      "no_match",
+    ]);
   });
 });
 

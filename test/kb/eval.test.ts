@@ -29,11 +29,15 @@ describe("knowledge-base retrieval evaluation", () => {
 
   it.each(FORMS)("meets the hit@3 goal for questions asked %s", (form) => {
     const figures = evaluation.overall[form];
-    expect(figures.hit3, `${FORM_NAMES[form]}: hit@3 ${figures.hit3.toFixed(3)}`).toBeGreaterThanOrEqual(HIT3_GOALS[form]);
+    expect(figures.hit3, `${FORM_NAMES[form]}: hit@3 ${figures.hit3.toFixed(3)}`).toBeGreaterThanOrEqual(
+      HIT3_GOALS[form],
+    );
   });
 
   it("does not call an evaluation question unanswerable", () => {
     const noMatch = evaluation.outcomes.filter((o) => o.type !== "results").map((o) => `${o.id}/${o.form}`);
-    expect(noMatch.length, noMatch.join(", ")).toBeLessThanOrEqual(Math.floor(evaluation.outcomes.length * 0.02));
+    expect(noMatch.length, noMatch.join(", ")).toBeLessThanOrEqual(
+      Math.floor(evaluation.outcomes.length * 0.02),
+    );
   });
 });

@@ -46,7 +46,10 @@ function comparable(text: string): string {
 /** 1-based rank of the first result that answers the question, or null. */
 export function firstHit(results: readonly SearchResult[], accept: EvalQuestion["accept"]): number | null {
   const index = results.findIndex((result) =>
-    accept.some(([documentId, passage]) => result.documentId === documentId && comparable(result.text).includes(comparable(passage))),
+    accept.some(
+      ([documentId, passage]) =>
+        result.documentId === documentId && comparable(result.text).includes(comparable(passage)),
+    ),
   );
   return index < 0 ? null : index + 1;
 }
@@ -109,7 +112,10 @@ export function evaluate(kb: KnowledgeBase, questions: readonly EvalQuestion[]):
     }
   }
   const byForm = (list: QuestionOutcome[]): Record<Form, Figures> =>
-    Object.fromEntries(FORMS.map((form) => [form, figures(list.filter((o) => o.form === form))])) as Record<Form, Figures>;
+    Object.fromEntries(FORMS.map((form) => [form, figures(list.filter((o) => o.form === form))])) as Record<
+      Form,
+      Figures
+    >;
   return {
     overall: byForm(outcomes),
     bySplit: {
@@ -123,7 +129,9 @@ export function evaluate(kb: KnowledgeBase, questions: readonly EvalQuestion[]):
 /** The evaluation as a small plain-text table. */
 export function formatEvaluation(evaluation: Evaluation): string {
   const pct = (x: number): string => `${(x * 100).toFixed(1)}%`.padStart(7);
-  const lines = [`${"form".padEnd(15)}${"set".padEnd(9)}${"n".padStart(4)}  hit@1    hit@3    MRR    no_match`];
+  const lines = [
+    `${"form".padEnd(15)}${"set".padEnd(9)}${"n".padStart(4)}  hit@1    hit@3    MRR    no_match`,
+  ];
   const row = (form: Form, set: string, f: Figures): string =>
     `${FORM_NAMES[form].padEnd(15)}${set.padEnd(9)}${String(f.questions).padStart(4)} ${pct(f.hit1)}  ${pct(f.hit3)}  ${f.mrr.toFixed(3)}  ${String(f.noMatch).padStart(5)}`;
   for (const form of FORMS) {

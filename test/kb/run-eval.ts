@@ -20,7 +20,9 @@ try {
   if (process.argv.includes("--misses")) {
     console.log("\nMisses (answer not in top 3):");
     for (const o of evaluation.outcomes.filter((o) => o.rank === null || o.rank > 3)) {
-      console.log(`  ${o.id} [${o.split}/${o.form}] rank=${o.rank ?? "-"} ${o.type} «${o.query}»\n      ${o.top.join("\n      ")}`);
+      console.log(
+        `  ${o.id} [${o.split}/${o.form}] rank=${o.rank ?? "-"} ${o.type} «${o.query}»\n      ${o.top.join("\n      ")}`,
+      );
     }
   }
 } finally {

@@ -71,7 +71,10 @@ function integer(value: string | undefined, name: string, min: number, max: numb
 export async function run(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parse(args);
   const question = positionals.join(" ");
-  if (values.jsonl && question) throw new UserInputError(`--jsonl đọc câu hỏi từ đầu vào chuẩn, không nhận câu hỏi trên dòng lệnh.\n${USAGE}`);
+  if (values.jsonl && question)
+    throw new UserInputError(
+      `--jsonl đọc câu hỏi từ đầu vào chuẩn, không nhận câu hỏi trên dòng lệnh.\n${USAGE}`,
+    );
   if (!values.jsonl && positionals.length === 0) throw new UserInputError(`Hãy nhập câu hỏi.\n${USAGE}`);
   const options: SearchOptions = {
     limit: integer(values.limit, "limit", 1, 20),
@@ -90,7 +93,11 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     }
     const outcome = kb.search(question, options);
     if (values.json) await write(io.stdout, `${JSON.stringify(outcomeJson(outcome), null, 2)}\n`);
-    else await write(outcome.type === "invalid" ? io.stderr : io.stdout, `${formatSearchOutcome(outcome, { fullText: true })}\n`);
+    else
+      await write(
+        outcome.type === "invalid" ? io.stderr : io.stdout,
+        `${formatSearchOutcome(outcome, { fullText: true })}\n`,
+      );
     if (outcome.type === "invalid") {
       if (values.json) await write(io.stderr, `${outcome.message}\n`);
       return EXIT.badInput;

@@ -8,7 +8,8 @@ import { EXIT, write, type CliIO } from "../io.ts";
 
 /** Runs `index`. */
 export async function run(args: string[], io: CliIO): Promise<number> {
-  if (args.length > 0) throw new UserInputError("Lệnh index không nhận tham số. Cách dùng: hoichinhsach index");
+  if (args.length > 0)
+    throw new UserInputError("Lệnh index không nhận tham số. Cách dùng: hoichinhsach index");
   const started = performance.now();
   const report = rebuildKnowledgeIndex({ databasePath: io.env.DATABASE_PATH });
   const ms = Math.round(performance.now() - started);
