@@ -22,8 +22,9 @@ import { firstHit, loadQuestions } from "../test/kb/evaluation.ts";
 import { sectionsOf, syntheticCorpus, type Section } from "./synthetic-corpus.ts";
 
 const SYNTHETIC_DOCUMENTS = 1000;
-const ROUNDS_BUNDLED = 3;
-const FUSE_SAMPLE_LARGE = 4;
+const ROUNDS_BUNDLED = 5;
+const ROUNDS_SYNTHETIC = 3;
+const FUSE_SAMPLE_LARGE = 3;
 const TODAY = () => "2026-11-22";
 
 // === Measurement helpers
@@ -48,15 +49,19 @@ function time<T>(fn: () => T): { value: T; ms: number } {
   return { value, ms: performance.now() - started };
 }
 
+/**
+ * Latency of each query as the median of `rounds` runs, so that a scheduler hiccup on the shared 2-core
+ * machine does not count as the query's cost; percentiles are then taken across queries.
+ */
 function latencies(run: (query: string) => unknown, queries: readonly string[], rounds: number): number[] {
-  const all: number[] = [];
-  for (let round = 0; round < rounds; round++) {
-    for (const query of queries) {
-      all.push(time(() => run(query)).ms);
-      if (all.length % 64 === 0) sampleMemory();
-    }
+  const perQuery: number[] = [];
+  for (const query of queries) {
+    const times: number[] = [];
+    for (let round = 0; round < rounds; round++) times.push(time(() => run(query)).ms);
+    perQuery.push(percentile(times, 50));
+    if (perQuery.length % 32 === 0) sampleMemory();
   }
-  return all;
+  return perQuery;
 }
 
 // === Runs
@@ -172,7 +177,11 @@ function main(): void {
       `${row.corpus.padEnd(10)}${String(row.documents).padStart(6)}${String(row.sections).padStart(10)}${f(row.buildMs).padStart(9)}${f(row.openMs)}${f(row.kb.p50).padStart(9)}${f(row.kb.p95).padStart(9)}${f(row.fuse.p50).padStart(10)}${f(row.fuse.p95).padStart(10)}  ${(row.fuse.p50 / row.kb.p50).toFixed(0)}×`,
     );
   }
-  for (const row of rows) console.log(`  ${row.corpus}: ${row.kb.n} kb queries, ${row.fuse.n} fuse queries`);
+  for (const row of rows) {
+    console.log(
+      `  ${row.corpus}: ${row.kb.n} kb queries (median of several runs each), ${row.fuse.n} fuse queries`,
+    );
+  }
   const quality = rows[0]!.hit3!;
   console.log(
     `\nhit@3 on the bundled corpus, all ${queries.length} questions: kb ${(quality.kb * 100).toFixed(1)}%, fuse.js ${(quality.fuse * 100).toFixed(1)}%`,

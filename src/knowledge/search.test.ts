@@ -52,7 +52,35 @@ describe("search over the plan documents", () => {
     expect(results(nfd).map((r) => r.text)).toEqual(results(nfc).map((r) => r.text));
   });
 
-  it("ranks exact-accent matches higher when the question has diacritics (đồng hồ ≠ đồng hộ)", () => {
+  it("ranks exact-accent matches higher when the question has diacritics (hồ ≠ hộ)", () => {
+    const metadata = loadCorpus().documents[0]!.metadata;
+    const corpus: Corpus = {
+      documents: [
+        {
+          metadata: { ...metadata, id: "lake" },
+          text: "I. THỦY LỢI\n\n1. Nạo vét hồ chứa nước tưới cho đồng ruộng.\n",
+        },
+        {
+          metadata: { ...metadata, id: "household" },
+          text: "I. NƯỚC SẠCH\n\n1. Hỗ trợ hộ chứa nước sạch cho đồng ruộng.\n",
+        },
+      ],
+    };
+    const small = openKnowledgeBase({ databasePath: ":memory:", corpus, today: () => TODAY });
+    try {
+      const top = (question: string): string[] => {
+        const outcome = small.search(question);
+        return outcome.type === "invalid" ? [] : outcome.results.map((r) => r.documentId);
+      };
+      expect(top("hồ chứa nước")[0]).toBe("lake");
+      expect(top("hộ chứa nước")[0]).toBe("household");
+      expect(new Set(top("ho chua nuoc"))).toEqual(new Set(["lake", "household"]));
+    } finally {
+      small.close();
+    }
+  });
+
+  it("finds a passage that differs from the question by accents only in the folded spelling (đồng hồ nước)", () => {
     const best = results(kb.search("lắp đồng hồ nước cho hộ nghèo"))[0];
     expect(best?.text).toContain("đồng hồ nước");
   });

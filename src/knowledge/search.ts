@@ -135,17 +135,19 @@ function quote(term: string): string {
 export function createSearch(database: AppDatabase, deps: SearchDependencies): KnowledgeBase {
   const { sqlite, db } = database;
   const [wFolded, wAccented, wHeading] = RANKING.columnWeights;
-  const rankSql = `bm25(kb_sections_fts, ${wFolded}, ${wAccented}, ${wHeading})`;
+  // "ORDER BY rank" with the rank function set in the query lets FTS5 keep only the best rows as it scores
+  // them; ordering by a bm25() expression (or joining first) scores and sorts every matching row.
+  const rankFunction = `bm25(${wFolded}, ${wAccented}, ${wHeading})`;
   const candidatesAll = sqlite.prepare(
-    `SELECT f.rowid AS id, s.document_id AS documentId, ${rankSql} AS rank
-       FROM kb_sections_fts f JOIN kb_sections s ON s.id = f.rowid
-      WHERE kb_sections_fts MATCH ? ORDER BY rank LIMIT ?`,
+    `SELECT rowid AS id, rank FROM kb_sections_fts
+      WHERE kb_sections_fts MATCH ? AND rank MATCH '${rankFunction}' ORDER BY rank LIMIT ?`,
   );
   const candidatesIn = sqlite.prepare(
-    `SELECT f.rowid AS id, s.document_id AS documentId, ${rankSql} AS rank
+    `SELECT f.rowid AS id, f.rank AS rank
        FROM kb_sections_fts f JOIN kb_sections s ON s.id = f.rowid
-      WHERE kb_sections_fts MATCH ? AND s.document_id IN (SELECT value FROM json_each(?))
-      ORDER BY rank LIMIT ?`,
+      WHERE kb_sections_fts MATCH ? AND f.rank MATCH '${rankFunction}'
+        AND s.document_id IN (SELECT value FROM json_each(?))
+      ORDER BY f.rank LIMIT ?`,
   );
   const sectionById = sqlite.prepare(
     "SELECT id, document_id AS documentId, path, text FROM kb_sections WHERE id = ?",
@@ -344,7 +346,7 @@ export function createSearch(database: AppDatabase, deps: SearchDependencies): K
       allowed
         ? candidatesIn.all(match, JSON.stringify(allowed), RANKING.candidates)
         : candidatesAll.all(match, RANKING.candidates)
-    ) as { id: number; documentId: string; rank: number }[];
+    ) as { id: number; rank: number }[];
 
     const questionText = ` ${analyzed.runs.flatMap((run) => run.map((token) => token.folded)).join(" ")} `;
     const named = new Set(
@@ -352,17 +354,17 @@ export function createSearch(database: AppDatabase, deps: SearchDependencies): K
         .filter(({ places }) => places.some((place) => questionText.includes(` ${place} `)))
         .map(({ metadata }) => metadata.id),
     );
-    const scored: (Candidate & { answers: boolean })[] = rows.map((row) => {
+    const scored: (Candidate & { answers: boolean })[] = [];
+    for (const row of rows) {
       const section = loadSection(row.id);
-      const document = documents.get(row.documentId);
-      const covered = section
-        ? coverage(analyzed, section.words, document)
-        : { weighted: 0, words: 0, unknown: true };
-      const area = named.has(row.documentId) ? RANKING.areaBoost : 1;
+      if (!section) continue;
+      const documentId = section.row.documentId;
+      const covered = coverage(analyzed, section.words, documents.get(documentId));
+      const area = named.has(documentId) ? RANKING.areaBoost : 1;
       const score =
         -row.rank * area * (RANKING.coverageFloor + (1 - RANKING.coverageFloor) * covered.weighted);
-      return { id: row.id, documentId: row.documentId, score, answers: answers(covered) };
-    });
+      scored.push({ id: row.id, documentId, score, answers: answers(covered) });
+    }
     scored.sort((a, b) => b.score - a.score);
 
     const limit = Math.min(Math.max(1, Math.floor(options.limit ?? DEFAULT_LIMIT)), MAX_LIMIT);
