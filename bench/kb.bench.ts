@@ -160,7 +160,7 @@ function main(): void {
     `synthetic`,
     synthetic,
     queries,
-    1,
+    ROUNDS_SYNTHETIC,
     queries.filter((_, i) => i % Math.ceil(queries.length / FUSE_SAMPLE_LARGE) === 0),
   );
   rows.push(large.row);
