@@ -50,7 +50,7 @@ export const RANKING = {
    * ("hộ", "nghèo", "hộ_nghèo") is what makes a query slow on a large corpus, and BM25 gives such a term
    * little weight anyway; it still counts in the coverage re-weighting. On a small corpus every term fits.
    */
-  postingBudget: 25_000,
+  postingBudget: 3_000,
   /** Keep at least this many folded terms, the rarest, whatever the budget. */
   minTerms: 2,
   /** At most this many terms per column in one FTS5 query, the rarest kept. */
