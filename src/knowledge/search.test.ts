@@ -119,6 +119,7 @@ describe("search over the plan documents", () => {
   it("respects the limit", () => {
     expect(results(kb.search("hộ nghèo", { limit: 2 }))).toHaveLength(2);
     expect(results(kb.search("hộ nghèo", { limit: 500 })).length).toBeLessThanOrEqual(20);
+    expect(results(kb.search("hộ nghèo", { limit: Number.NaN }))).toHaveLength(5);
   });
 });
 

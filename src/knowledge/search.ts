@@ -53,8 +53,12 @@ export const RANKING = {
   postingBudget: 3_000,
   /** Keep at least this many folded terms, the rarest, whatever the budget. */
   minTerms: 2,
-  /** At most this many terms per column in one FTS5 query, the rarest kept. */
-  maxTerms: 48,
+  /**
+   * At most this many folded and accented terms in one FTS5 query, the rarest kept: each phrase has a fixed
+   * cost in FTS5, and the rarest terms carry most of the BM25 weight.
+   */
+  maxTerms: 24,
+  maxAccentedTerms: 12,
   /** Score factor for a plan whose area the question names. */
   areaBoost: 1.5,
   /** Score factor = coverageFloor + (1 - coverageFloor) × coverage of the question's subject words. */
@@ -263,7 +267,7 @@ export function createSearch(database: AppDatabase, deps: SearchDependencies): K
       const affordable = spent + candidate.df <= RANKING.postingBudget;
       if (!affordable && (candidate.accented || folded.length >= RANKING.minTerms)) continue;
       const list = candidate.accented ? accented : folded;
-      if (list.length >= RANKING.maxTerms) continue;
+      if (list.length >= (candidate.accented ? RANKING.maxAccentedTerms : RANKING.maxTerms)) continue;
       list.push(candidate.term);
       spent += candidate.df;
     }
@@ -367,7 +371,8 @@ export function createSearch(database: AppDatabase, deps: SearchDependencies): K
     }
     scored.sort((a, b) => b.score - a.score);
 
-    const limit = Math.min(Math.max(1, Math.floor(options.limit ?? DEFAULT_LIMIT)), MAX_LIMIT);
+    const wanted = Number.isFinite(options.limit) ? Math.floor(options.limit!) : DEFAULT_LIMIT;
+    const limit = Math.min(Math.max(1, wanted), MAX_LIMIT);
     const onDate =
       options.onDate && /^\d{4}-\d{2}-\d{2}$/.test(options.onDate) ? options.onDate : deps.today();
     const results: SearchResult[] = [];
