@@ -23,6 +23,11 @@ export default tseslint.config(
       // The rest of the flow engine's pure modules (the runner, loader, core and wiring do the I/O).
       "src/flows/{definition,household,intent,messages,ports,render,reply,schema,split,validate,walk}.ts",
       "src/shared/did-you-mean.ts",
+      "src/knowledge/structure.ts",
+      "src/knowledge/terms.ts",
+      "src/knowledge/query.ts",
+      "src/knowledge/citation.ts",
+      "src/knowledge/format.ts",
     ],
     rules: {
       "no-restricted-imports": [

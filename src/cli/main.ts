@@ -16,6 +16,8 @@ function command(name: string, summary: string, load: () => Promise<Command>): v
 command("chat", "Trò chuyện với trợ lý (--script TỆP)", async () => (await import("./commands/chat.ts")).run);
 command("serve", "chạy bot Telegram, Zalo và webhook", async () => (await import("./commands/serve.ts")).run);
 command("webhooks", "đặt, xem, gỡ webhook", async () => (await import("./commands/webhooks.ts")).run);
+command("ask", "Tra cứu kế hoạch giảm nghèo", async () => (await import("./commands/ask.ts")).run);
+command("index", "Lập lại chỉ mục tra cứu", async () => (await import("./commands/index-kb.ts")).run);
 
 function usage(): string {
   const lines = Object.entries(COMMANDS).map(([name, { summary }]) => `  ${name.padEnd(10)} ${summary}`);

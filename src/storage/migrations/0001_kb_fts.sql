@@ -9,3 +9,6 @@ CREATE VIRTUAL TABLE `kb_sections_fts` USING fts5(
   content = '', contentless_delete = 1,
   tokenize = "unicode61 remove_diacritics 0 tokenchars '_'"
 );
+--> statement-breakpoint
+-- Per-column document frequencies of the index terms, read at start-up for typo correction and term weights.
+CREATE VIRTUAL TABLE `kb_sections_vocab` USING fts5vocab(kb_sections_fts, 'col');

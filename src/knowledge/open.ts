@@ -1,0 +1,85 @@
+/**
+ * Opening the knowledge base: the composition of loading (files), indexing (SQLite) and searching.
+ */
+import { DEFAULT_DATABASE_PATH, openDatabase, type AppDatabase } from "../storage/database.ts";
+import { buildIndex, corpusFingerprint, ensureIndex, type BuildReport } from "./index-store.ts";
+import { DEFAULT_KNOWLEDGE_DIR, loadAreaChanges, loadCorpus, loadLexiconData, type Corpus } from "./load.ts";
+import { compileLexicon } from "./query.ts";
+import { createSearch } from "./search.ts";
+import type { KnowledgeBase } from "./types.ts";
+
+/** Where the knowledge base comes from. Every field is optional. */
+export interface OpenKnowledgeBaseOptions {
+  /** SQLite file; default: env DATABASE_PATH, else ./data/hoichinhsach.db. Ignored when `database` is given. */
+  databasePath?: string;
+  /** An already open database (the chat keeps its sessions in the same file); it stays open on close(). */
+  database?: AppDatabase;
+  /** The knowledge/ folder; default: the one of this checkout. */
+  knowledgeDir?: string;
+  /** Index this corpus instead of knowledge/plans (benchmarks, tests). */
+  corpus?: Corpus;
+  /** Today's date as ISO YYYY-MM-DD, for the "period is over" warnings; default: the date in Vietnam. */
+  today?: () => string;
+}
+
+/** Today's date in Vietnam (UTC+7), ISO YYYY-MM-DD. */
+export function todayInVietnam(): string {
+  return new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Ho_Chi_Minh" }).format(new Date());
+}
+
+function databaseFrom(options: OpenKnowledgeBaseOptions): { database: AppDatabase; owned: boolean } {
+  if (options.database) return { database: options.database, owned: false };
+  const path = options.databasePath ?? process.env.DATABASE_PATH ?? DEFAULT_DATABASE_PATH;
+  return { database: openDatabase(path), owned: true };
+}
+
+/**
+ * Opens the index in the SQLite file, rebuilding it first when the corpus changed (its fingerprint differs),
+ * and returns a ready search. Data files are validated here: a broken one throws DataFileError.
+ *
+ * ```ts
+ * const kb = openKnowledgeBase();
+ * const outcome = kb.search("ho can ngheo co dc ho tro BHYT k");
+ * kb.close();
+ * ```
+ */
+export function openKnowledgeBase(options: OpenKnowledgeBaseOptions = {}): KnowledgeBase {
+  const knowledgeDir = options.knowledgeDir ?? DEFAULT_KNOWLEDGE_DIR;
+  const lexicon = compileLexicon(loadLexiconData(knowledgeDir));
+  const areas = loadAreaChanges(knowledgeDir);
+  const corpus = options.corpus ?? loadCorpus(knowledgeDir);
+  const { database, owned } = databaseFrom(options);
+  try {
+    ensureIndex(database, corpus);
+    const search = createSearch(database, { lexicon, areas, today: options.today ?? todayInVietnam });
+    return {
+      search: search.search,
+      close: () => {
+        search.close();
+        if (owned) database.close();
+      },
+    };
+  } catch (error) {
+    if (owned) database.close();
+    throw error;
+  }
+}
+
+/**
+ * Rebuilds the index unconditionally (the `hoichinhsach index` command), after validating the data files.
+ */
+export function rebuildKnowledgeIndex(
+  options: Omit<OpenKnowledgeBaseOptions, "today"> = {},
+): BuildReport & { fingerprint: string } {
+  const knowledgeDir = options.knowledgeDir ?? DEFAULT_KNOWLEDGE_DIR;
+  loadLexiconData(knowledgeDir);
+  loadAreaChanges(knowledgeDir);
+  const corpus = options.corpus ?? loadCorpus(knowledgeDir);
+  const { database, owned } = databaseFrom(options);
+  try {
+    const fingerprint = corpusFingerprint(corpus);
+    return { ...buildIndex(database, corpus, fingerprint), fingerprint };
+  } finally {
+    if (owned) database.close();
+  }
+}

@@ -1,0 +1,151 @@
+/**
+ * End-to-end: the real `hoichinhsach` CLI in a child process, on a temporary database (DATABASE_PATH).
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const BIN = join(ROOT, "bin", "hoichinhsach.mjs");
+let dir: string;
+
+function cli(args: string[], input = ""): { status: number | null; stdout: string; stderr: string } {
+  const run = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: ROOT,
+    input,
+    encoding: "utf8",
+    env: { ...process.env, DATABASE_PATH: join(dir, "kb.db"), HOICHINHSACH_DEBUG: "" },
+    timeout: 60_000,
+  });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+const RESULT_KEYS = [
+  "citation",
+  "documentId",
+  "excerpt",
+  "score",
+  "sectionPath",
+  "text",
+  "title",
+  "warnings",
+];
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "kb-cli-"));
+  const run = cli(["index"]);
+  expect(run.status, run.stderr).toBe(0);
+  expect(run.stdout).toMatch(/^Đã lập chỉ mục: 5 văn bản, \d+ đoạn/);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("hoichinhsach ask --json", () => {
+  it("prints {query, results} with the documented result fields, best first", () => {
+    const run = cli(["ask", "--json", "Hộ nghèo ở Thái Bình được cấp thẻ bảo hiểm y tế không?"]);
+    expect(run.status, run.stderr).toBe(0);
+    const json = JSON.parse(run.stdout) as { query: string; results: Record<string, unknown>[] };
+    expect(Object.keys(json).sort()).toEqual(["query", "results"]);
+    expect(json.query).toBe("Hộ nghèo ở Thái Bình được cấp thẻ bảo hiểm y tế không?");
+    expect(json.results.length).toBeGreaterThanOrEqual(3);
+    for (const result of json.results) {
+      expect(Object.keys(result).sort()).toEqual(RESULT_KEYS);
+      expect(typeof result.text).toBe("string");
+      expect(Array.isArray(result.sectionPath)).toBe(true);
+      expect(typeof result.score).toBe("number");
+    }
+    expect(json.results[0]).toMatchObject({ documentId: "thai-binh-2017-2020" });
+    const scores = json.results.map((r) => r.score as number);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+  });
+
+  it("adds type and message when nothing answers the question", () => {
+    const run = cli(["ask", "--json", "cách nấu phở bò ngon"]);
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      type: "no_match",
+      message: expect.stringContaining("/kiemtra"),
+    });
+  });
+
+  it("survives query-syntax characters", () => {
+    const run = cli(["ask", "--json", '" * NEAR( - : hộ nghèo']);
+    expect(run.status, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toHaveProperty("results");
+  });
+});
+
+describe("hoichinhsach ask --jsonl", () => {
+  it("answers one JSON line per input line, in order, bad lines included", () => {
+    const questions = [
+      "vay vốn NHCSXH hộ mới thoát nghèo",
+      "",
+      "😀",
+      "ho can ngheo co dc ho tro BHYT k",
+      "giá vàng hôm nay",
+    ];
+    const run = cli(["ask", "--jsonl"], `${questions.join("\n")}\n`);
+    expect(run.status, run.stderr).toBe(0);
+    const lines = run.stdout
+      .trimEnd()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { query: string; type?: string });
+    expect(lines.map((line) => line.query)).toEqual(questions);
+    expect(lines.map((line) => line.type ?? "results")).toEqual([
+      "results",
+      "invalid",
+      "invalid",
+      "results",
+      "no_match",
+    ]);
+  });
+});
+
+describe("bad input on the command line", () => {
+  const noStackTrace = (text: string): void => expect(text).not.toMatch(/\n\s+at |Error:/);
+
+  it.each([
+    [["ask", ""], "chưa nhập câu hỏi"],
+    [["ask", "   "], "chưa nhập câu hỏi"],
+    [["ask", "😀🎉"], "chưa có chữ nào"],
+    [["ask", "x".repeat(50_000)], "dài quá"],
+    [["ask"], "Hãy nhập câu hỏi"],
+    [["ask", "--limit", "abc", "vay vốn"], "--limit phải là số nguyên"],
+    [["ask", "--bogus", "vay vốn"], "Tuỳ chọn không hợp lệ"],
+  ])("%j exits 2 with a Vietnamese message", (args, message) => {
+    const run = cli(args as string[]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(message);
+    noStackTrace(run.stderr);
+  });
+
+  it("--json on an unusable question still prints JSON, and exits 2", () => {
+    const run = cli(["ask", "--json", "😀"]);
+    expect(run.status).toBe(2);
+    expect(JSON.parse(run.stdout)).toMatchObject({ type: "invalid", results: [] });
+  });
+});
+
+describe("hoichinhsach chat (npm start) with piped input", () => {
+  it("answers each line and exits at the end of input", () => {
+    const run = cli(["chat"], "hộ nghèo vay vốn mua giống cây trồng\n\n😀\n");
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain("Đoạn trả lời phù hợp nhất:");
+    expect(run.stdout).toContain("Nguồn: Kế hoạch");
+    expect(run.stdout).toContain("chưa có chữ nào");
+    expect(run.stdout).not.toContain(">");
+  });
+});
+
+describe("hoichinhsach ask (readable)", () => {
+  it("shows the passage, its citation and cautions, then further passages", () => {
+    const run = cli(["ask", "nhóm hộ có lao động nhưng thiếu việc làm"]);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain("phường Hưng Thành");
+    expect(run.stdout).toMatch(/Nguồn: Kế hoạch số \/KH-UBND \(số để trống\)/);
+    expect(run.stdout).toContain("Lưu ý:");
+    expect(run.stdout).toContain("Các đoạn khác có thể liên quan:");
+  });
+});
