@@ -13,11 +13,7 @@ function command(name: string, summary: string, load: () => Promise<Command>): v
 }
 
 // === Command table (one line per command)
-command(
-  "check",
-  "Xét điều kiện hưởng chính sách của hộ gia đình (JSON qua stdin)",
-  async () => (await import("./commands/check.ts")).run,
-);
+command("check", "Xét điều kiện hưởng chính sách", async () => (await import("./commands/check.ts")).run);
 
 function usage(): string {
   const lines = Object.entries(COMMANDS).map(([name, { summary }]) => `  ${name.padEnd(10)} ${summary}`);
