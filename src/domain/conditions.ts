@@ -12,7 +12,7 @@
 import { addYears, formatDateVi } from "./dates.ts";
 import { HOUSEHOLD_FLAG_WORDING, PERSON_FLAG_WORDING, type HouseholdFlag } from "./facts.ts";
 import { EDUCATION_LEVELS, type HouseholdInput, type Person } from "./household.ts";
-import { lowerConfidence, resolveValue } from "./parameters.ts";
+import { lowerConfidence, resolveValue, type ResolvedValue } from "./parameters.ts";
 import type { Category, Condition, Confidence, Reference } from "./policy.ts";
 import type { ClassificationResult } from "./classify.ts";
 import { categoriesText, CATEGORY_LABEL, EDUCATION_LABEL, personName } from "./wording.ts";
@@ -69,6 +69,13 @@ const OPERATOR_TEXT = {
 } as const;
 
 const NO_MEMBERS = "Chưa có thông tin về các thành viên trong hộ (tuổi, bậc học, ...).";
+
+/** The outcome of a per-person rule when the household's members are not described: ask for them first. */
+export const MEMBERS_UNKNOWN: Truth = Object.freeze({
+  v: "unknown",
+  text: NO_MEMBERS,
+  missing: Object.freeze(["persons"]),
+});
 
 function yes(
   text: string | null,
@@ -148,8 +155,10 @@ function categoryTruth(condition: { in: Category[] }, context: EvaluationContext
   const confidence = context.classification.confidence;
   if (candidates.every((category) => condition.in.includes(category))) {
     const which = categoriesText(candidates.length === 1 ? candidates : condition.in);
+    const caveat =
+      confidence === "high" ? "" : " Cách xếp loại này dựa trên quy định hoặc số liệu chưa được xác nhận.";
     return yes(
-      `Theo thông tin bạn cung cấp, hộ có thể thuộc diện ${which}, nhưng chưa được UBND xã công nhận.`,
+      `Theo thông tin bạn cung cấp, hộ có thể thuộc diện ${which}, nhưng chưa được UBND xã công nhận.${caveat}`,
       "possible",
       confidence,
       NO_REFERENCES,
@@ -157,8 +166,9 @@ function categoryTruth(condition: { in: Category[] }, context: EvaluationContext
     );
   }
   if (!candidates.some((category) => condition.in.includes(category))) {
+    // Excluding a category rests on the lines that bound it, not on how sure the category finally estimated is.
     const prefix = context.listed === "none" ? "Hộ không có tên trong danh sách của xã, và theo" : "Theo";
-    return no(`${prefix} thông tin bạn cung cấp, hộ không thuộc diện ${wanted}.`, confidence);
+    return no(`${prefix} thông tin bạn cung cấp, hộ không thuộc diện ${wanted}.`);
   }
   const missing = [
     ...(context.listed === undefined ? ["listedStatus"] : []),
@@ -168,10 +178,19 @@ function categoryTruth(condition: { in: Category[] }, context: EvaluationContext
   return unknown(`Chưa đủ thông tin để biết hộ có thuộc diện ${wanted} không.${gaps}`, missing);
 }
 
+/** " <label>: mức này chưa được xác nhận, hãy hỏi ..." when a limit read from a parameter is not confirmed. */
+function unconfirmedLimit(value: ResolvedValue): string {
+  if (value.confidence === "high") return "";
+  return ` ${value.label ?? "Mức này"}: mức này chưa được xác nhận${value.ask ? `, hãy hỏi ${value.ask}` : ""}.`;
+}
+
 /** A household flag as given, or as implied by the deprivations listed (lacking clean water, a latrine). */
 export function householdFlag(input: HouseholdInput, fact: HouseholdFlag): boolean | undefined {
   const given = input[fact];
   if (given !== undefined) return given;
+  // Extremely difficult areas are a subset of difficult areas.
+  if (fact === "inDifficultArea" && input.inExtremelyDifficultArea === true) return true;
+  if (fact === "inExtremelyDifficultArea" && input.inDifficultArea === false) return false;
   if (fact === "needsWaterSupply" && input.deprivations) return input.deprivations.includes("water_source");
   if (fact === "needsSanitation" && input.deprivations)
     return input.deprivations.includes("hygienic_latrine");
@@ -244,15 +263,16 @@ export function evaluateCondition(
       const end = addYears(input.leftListOn, years.value);
       const left = formatDateVi(input.leftListOn);
       if (input.leftListOn > context.date) return no(`Ngày ra khỏi danh sách (${left}) sau ngày đánh giá.`);
+      const caveat = unconfirmedLimit(years);
       return context.date <= end
         ? yes(
-            `Hộ ra khỏi danh sách ngày ${left}, chưa quá ${years.value} năm (tính đến hết ngày ${formatDateVi(end)}).`,
+            `Hộ ra khỏi danh sách ngày ${left}, chưa quá ${years.value} năm (tính đến hết ngày ${formatDateVi(end)}).${caveat}`,
             "eligible",
             years.confidence,
             years.references,
           )
         : no(
-            `Hộ ra khỏi danh sách ngày ${left}, đã quá ${years.value} năm (thời hạn hết ngày ${formatDateVi(end)}).`,
+            `Hộ ra khỏi danh sách ngày ${left}, đã quá ${years.value} năm (thời hạn hết ngày ${formatDateVi(end)}).${caveat}`,
             years.confidence,
           );
     }
@@ -274,9 +294,10 @@ export function evaluateCondition(
                 : age >= limit.value;
         const phrase = OPERATOR_TEXT[condition.operator](limit.value);
         const name = personName(person.index, person.person);
+        const caveat = unconfirmedLimit(limit);
         return holds
-          ? yes(`${name} ${phrase}.`, "eligible", limit.confidence, limit.references)
-          : no(`${name} không ${phrase}.`, limit.confidence);
+          ? yes(`${name} ${phrase}.${caveat}`, "eligible", limit.confidence, limit.references)
+          : no(`${name} không ${phrase}.${caveat}`, limit.confidence);
       });
     }
     case "person_education": {

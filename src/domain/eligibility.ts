@@ -8,6 +8,7 @@ import { classify, standardOn, type ClassificationResult } from "./classify.ts";
 import {
   categoryKey,
   evaluateAll,
+  MEMBERS_UNKNOWN,
   householdFlag,
   type EvaluationContext,
   type PersonRef,
@@ -189,6 +190,8 @@ function assess(
     if (!truth) {
       truth = evaluateAll(rule.when, context, person);
       if (!rule.usesPerson) shared.set(rule, truth);
+      // Without members, a per-person rule that could still apply needs the members before anything else.
+      else if (!person && truth.v === "unknown") truth = MEMBERS_UNKNOWN;
     }
     if (truth.v === "yes") (rule.denies ? denials : grants).push({ rule, truth, index });
     else if (truth.v === "unknown") pending.push({ rule, truth, index });
@@ -307,6 +310,11 @@ function explain(program: Program, unit: Assessment, context: EvaluationContext)
   if (unit.used.length > 0) {
     for (const grant of unit.used) {
       addAll(reasons, grant.truth.texts);
+      // A condition resting on an unconfirmed figure says so; keep that in the short summary too.
+      addAll(
+        summary,
+        grant.truth.texts.filter((text) => text.includes("chưa được xác nhận")),
+      );
       addAll(reasons, [grant.rule.reason]);
       addAll(summary, [grant.rule.reason]);
       addAll(references, grant.rule.references);
@@ -429,9 +437,16 @@ function details(program: Program, unit: Assessment): Record<string, unknown> {
   }
 }
 
-/** True when a person's outcome is the household's (resolved values are shared objects, so identity compares them). */
+function sameRules(a: Hit[], b: Hit[]): boolean {
+  return a.length === b.length && a.every((hit, i) => hit.rule === b[i]!.rule);
+}
+
+/**
+ * True when a person's outcome is the household's: same status, figures and deciding cases (resolved values
+ * are shared objects, so identity compares them). Only persons whose outcome differs are listed.
+ */
 function sameOutcome(a: Assessment, b: Assessment): boolean {
-  if (a.status !== b.status) return false;
+  if (a.status !== b.status || !sameRules(a.used, b.used) || !sameRules(a.denials, b.denials)) return false;
   let count = 0;
   for (const key in a.fields) {
     if (a.fields[key] !== b.fields[key]) return false;
@@ -576,6 +591,8 @@ function evaluateProgram(
       best = entry.unit;
     }
   }
+  // The programme's own figures are the household's (members listed apart), unless only members can qualify.
+  const figuresOf = !persons || active.some((rule) => !rule.usesPerson) ? household : best;
 
   const householdText = explain(program, household, context);
   const reasons: string[] = [];
@@ -646,7 +663,7 @@ function evaluateProgram(
     confirmed: confidence === "high",
     nextSteps: nextStepsOf(program, status),
     missingFacts,
-    ...(program.kind === "tuition" ? {} : details(program, best)),
+    ...(program.kind === "tuition" ? {} : details(program, figuresOf)),
     persons: personEntries,
   } as unknown as ProgramDecision;
   return { decision, needs, upgrades };

@@ -487,6 +487,7 @@ export const testFileSchema = z.strictObject({
           province: z.record(z.string(), z.unknown()).nullable().optional(),
           programs: z.record(dottedId, z.record(z.string(), z.unknown())).optional(),
           missingFacts: z.array(z.string()).optional(),
+          missingFactsExclude: z.array(z.string()).optional(),
         }),
       }),
     )
