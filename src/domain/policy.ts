@@ -337,9 +337,18 @@ class Compiler {
     });
   }
 
+  /** Ids (or id prefixes) of files that failed to parse: references into them are not reported again. */
+  readonly broken = new Set<string>();
+
+  isBroken(id: string): boolean {
+    for (const prefix of this.broken) if (id === prefix || id.startsWith(`${prefix}.`)) return true;
+    return false;
+  }
+
   param(id: string, file: string, path: (string | number)[], expected?: Unit[]): Parameter | undefined {
     const parameter = this.parameters.get(id);
     if (!parameter) {
+      if (this.isBroken(id)) return undefined;
       const guess = closestName(id, this.parameters.keys());
       this.problem(
         file,
@@ -514,7 +523,7 @@ function statusRecord<T>(
 }
 
 /** Which kind of file a path under knowledge/ is. */
-function fileKind(
+export function policyFileKind(
   path: string,
 ): "parameter" | "references" | "guidance" | "standards" | "province" | "program" | "ignored" {
   if (path.startsWith("parameters/")) return "parameter";
@@ -544,8 +553,8 @@ export function compilePolicy(
   sources: PolicySource[],
 ): { ok: true; value: PolicyKnowledge } | { ok: false; error: FileProblem[] } {
   const compiler = new Compiler();
-  const byKind = (kind: ReturnType<typeof fileKind>) =>
-    sources.filter((source) => fileKind(source.path) === kind);
+  const byKind = (kind: ReturnType<typeof policyFileKind>) =>
+    sources.filter((source) => policyFileKind(source.path) === kind);
 
   // References first: everything else cites them.
   const catalogs = byKind("references");
@@ -567,8 +576,10 @@ export function compilePolicy(
     if (isLeaf) {
       const data = compiler.parse(parameterSchema, source.data, source.path);
       if (data) compiler.addParameter(baseId, data, source.path, []);
+      else compiler.broken.add(baseId);
     } else {
       const data = compiler.parse(parameterNodeSchema, source.data, source.path);
+      if (!data) compiler.broken.add(baseId);
       for (const [key, parameter] of Object.entries(data?.parameters ?? {})) {
         compiler.addParameter(`${baseId}.${key}`, parameter, source.path, ["parameters", key]);
       }
@@ -697,7 +708,10 @@ export function compilePolicy(
   const programs: Program[] = [];
   for (const source of byKind("program")) {
     const data = compiler.parse(programSchema, source.data, source.path);
-    if (!data) continue;
+    if (!data) {
+      compiler.broken.add(idFromPath(source.path, "rules"));
+      continue;
+    }
     const expectedId = idFromPath(source.path, "rules");
     if (data.id !== expectedId)
       compiler.problem(
@@ -768,6 +782,7 @@ export function compilePolicy(
     data.programs.forEach((entry, i) => {
       const program = programs.find((candidate) => candidate.id === entry.program);
       if (!program) {
+        if (compiler.isBroken(entry.program)) return;
         const guess = closestName(
           entry.program,
           programs.map((p) => p.id),

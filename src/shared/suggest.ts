@@ -18,8 +18,8 @@ export function editDistance(a: string, b: string): number {
 }
 
 /**
- * The known name closest to `name`, or undefined when none is within a third of its length (at least 2
- * edits), so that unrelated names are not suggested.
+ * The known name closest to `name`: one it shortens, or the nearest by edit distance when within a third of
+ * its length (at least 2 edits); undefined otherwise, so that unrelated names are not suggested.
  *
  * ```ts
  * closestName("memebers", ["members", "area"]) // "members"
@@ -27,9 +27,15 @@ export function editDistance(a: string, b: string): number {
  */
 export function closestName(name: string, known: Iterable<string>): string | undefined {
   const lower = name.toLowerCase();
+  const candidates = [...known];
+  // A shortened name ("ethnic" for "ethnicMinority") is a likely slip too.
+  if (lower.length >= 4) {
+    const extended = candidates.find((candidate) => candidate.toLowerCase().startsWith(lower));
+    if (extended) return extended;
+  }
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
-  for (const candidate of known) {
+  for (const candidate of candidates) {
     const distance = editDistance(lower, candidate.toLowerCase());
     if (distance < bestDistance) {
       best = candidate;
