@@ -179,6 +179,18 @@ function estimate(
     return entry;
   };
   const lines: LineReader = { value: (parameter) => read(parameter).value };
+  const branched = new Set<Parameter>();
+  const order: Category[] = ["poor", "near_poor", "average_living", "none"];
+  if (income !== undefined && deprivations !== undefined) {
+    // Both figures given: one world to evaluate (the common case when screening a list).
+    const found = new Set(categoriesIn(standard, income, deprivations, lines, branched));
+    return {
+      candidates: order.filter((category) => found.has(category)),
+      missing: [] as string[],
+      branched,
+      read,
+    };
+  }
 
   const incomeParams = new Set<Parameter>();
   for (const test of standard.categories)
@@ -193,7 +205,6 @@ function estimate(
   const deprivationWorlds =
     deprivations !== undefined ? [deprivations] : Array.from({ length: maxDeprivations + 1 }, (_, i) => i);
 
-  const branched = new Set<Parameter>();
   const keys: string[][] = [];
   const candidates = new Set<Category>();
   for (const incomeWorld of incomeWorlds) {
@@ -207,7 +218,6 @@ function estimate(
   }
   const incomeMatters = deprivationWorlds.some((_, j) => new Set(keys.map((row) => row[j])).size > 1);
   const deprivationsMatter = keys.some((row) => new Set(row).size > 1);
-  const order: Category[] = ["poor", "near_poor", "average_living", "none"];
   return {
     candidates: order.filter((category) => candidates.has(category)),
     missing: [
@@ -375,8 +385,12 @@ export function classify(
       `Theo bạn cho biết, hộ có tên trong danh sách ${CATEGORY_LABEL[listed]} của xã; danh sách do UBND cấp xã công nhận là căn cứ để hưởng chính sách.`,
     );
     if (hasFigures && estimatedCategory !== "unknown" && estimatedCategory !== listed) {
+      // Worse off than the list says: the household may ask for a review; better off: the next review may change it.
+      const worse = estimatedCategory === "poor" && listed === "near_poor";
       reasons.push(
-        `Theo số liệu bạn cung cấp, hộ có thể thuộc diện ${categoriesText([estimatedCategory])}; nếu hoàn cảnh của hộ đã thay đổi, hộ có thể đề nghị UBND xã rà soát lại.`,
+        worse
+          ? `Theo số liệu bạn cung cấp, hộ có thể thuộc diện ${categoriesText([estimatedCategory])}; nếu hoàn cảnh của hộ đã thay đổi, hộ có thể đề nghị UBND xã rà soát lại.`
+          : `Theo số liệu bạn cung cấp, hộ có thể thuộc diện ${categoriesText([estimatedCategory])}; ở lần rà soát tới, UBND xã có thể xếp lại diện của hộ.`,
       );
     }
   } else {

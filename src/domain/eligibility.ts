@@ -32,6 +32,7 @@ import {
   provinceKey,
   type Confidence,
   type PolicyKnowledge,
+  type PovertyStandard,
   type Program,
   type ProgramStatus,
   type ProvinceOverride,
@@ -39,6 +40,7 @@ import {
   type RuleCase,
   type ValueSource,
 } from "./policy.ts";
+import { internReferences, internTexts } from "./intern.ts";
 import { personName, sentence } from "./wording.ts";
 
 /** Options of {@link decide}. */
@@ -505,7 +507,7 @@ const stepTexts = new WeakMap<Program, Partial<Record<ProgramStatus, string[]>>>
 function nextStepsOf(program: Program, status: ProgramStatus): string[] {
   let byStatus = stepTexts.get(program);
   if (!byStatus) stepTexts.set(program, (byStatus = {}));
-  return (byStatus[status] ??= program.nextSteps[status].map((step) => step.text));
+  return (byStatus[status] ??= Object.freeze(program.nextSteps[status].map((step) => step.text)) as string[]);
 }
 
 // === Memo of programme outcomes
@@ -659,7 +661,7 @@ function evaluateProgram(
     title: program.title,
     status,
     reasons,
-    references,
+    references: internReferences(references),
     confirmed: confidence === "high",
     nextSteps: nextStepsOf(program, status),
     missingFacts,
@@ -731,6 +733,24 @@ function aggregateMissing(
     .map(([fact, entry]) => decisionFact(fact, entry.programs, titles));
 }
 
+const summaries = new WeakMap<PovertyStandard, StandardSummary>();
+
+/** The standard as shown in decisions (one shared, frozen object per standard). */
+function summaryOf(standard: PovertyStandard): StandardSummary {
+  let summary = summaries.get(standard);
+  if (!summary) {
+    summary = Object.freeze({
+      id: standard.id,
+      title: standard.title,
+      from: standard.from,
+      to: standard.to,
+      references: internReferences(standard.references),
+    });
+    summaries.set(standard, summary);
+  }
+  return summary;
+}
+
 /**
  * Decides, for one household, its category under the poverty standard in force on the assessment date and
  * its eligibility for every programme in the policy (national rules plus the overrides of its province).
@@ -763,15 +783,7 @@ export function decide(
   const outcomes = policy.programs.map((program) => memoisedProgram(program, override, context, key));
   const programs = outcomes.map((outcome) => outcome.decision);
   const standard = standardOn(policy, date);
-  const standardSummary: StandardSummary | null = standard
-    ? {
-        id: standard.id,
-        title: standard.title,
-        from: standard.from,
-        to: standard.to,
-        references: standard.references,
-      }
-    : null;
+  const standardSummary = standard ? summaryOf(standard) : null;
 
   const notes: string[] = [policy.notes.national_minimum!.text];
   const estimatedSomething =
@@ -791,6 +803,6 @@ export function decide(
     programs,
     missingFacts: aggregateMissing(outcomes, classification, listed),
     province,
-    notes,
+    notes: internTexts(notes),
   };
 }

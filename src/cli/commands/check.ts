@@ -102,7 +102,7 @@ function createOutput(stream: NodeJS.WritableStream) {
       if (failure) throw failure;
       return closed;
     },
-    write(text: string): Promise<void> {
+    write(text: string | Buffer): Promise<void> {
       if (closed) return Promise.resolve();
       return new Promise((resolve) => {
         if (stream.write(text)) return resolve();
@@ -166,8 +166,9 @@ async function checkLines(
 ): Promise<number> {
   const out = createOutput(io.stdout);
   const badLines: number[] = [];
+  // Decisions share most of their content (references, next steps, whole programme outcomes): the
+  // serialiser encodes each shared part once and copies its bytes afterwards.
   const json = new CachingJsonSerializer();
-  let buffer = "";
   let lineNumber = 0;
   for await (const line of readLines(io.stdin)) {
     lineNumber++;
@@ -175,19 +176,18 @@ async function checkLines(
     const household = readHousehold(line, policy);
     if (household.ok) {
       const decision = decide(household.value, policy, { today });
-      buffer += `${json.stringify(summary ? summarise(decision) : decision)}\n`;
+      json.appendLine(summary ? summarise(decision) : decision);
     } else {
       badLines.push(lineNumber);
       const error: LineError = { line: lineNumber, error: household.error };
-      buffer += `${JSON.stringify(error)}\n`;
+      json.appendText(`${JSON.stringify(error)}\n`);
     }
-    if (buffer.length >= CHUNK_BYTES) {
-      await out.write(buffer);
-      buffer = "";
+    if (json.pendingSize >= CHUNK_BYTES) {
+      await out.write(json.take());
       if (out.closed) return EXIT.ok; // the reader stopped reading (e.g. `| head`)
     }
   }
-  if (buffer) await out.write(buffer);
+  if (json.pendingSize > 0) await out.write(json.take());
   if (badLines.length === 0) return EXIT.ok;
   const shown = badLines.slice(0, 20).join(", ") + (badLines.length > 20 ? ", ..." : "");
   await createOutput(io.stderr).write(
