@@ -218,6 +218,8 @@ export function evaluateCondition(
   const { input } = context;
   switch (condition.type) {
     case "category":
+      // A gap in the data (a line not found) is explained with its dated note: not shared across dates.
+      if (context.classification.gaps.length > 0) return categoryTruth(condition, context);
       return remember(condition, categoryKey(context), () => categoryTruth(condition, context));
     case "listed_status": {
       const listed = context.listed;

@@ -558,6 +558,27 @@ function memoisedProgram(
   return outcome;
 }
 
+const activeByProgram = new WeakMap<Program, Map<string, RuleCase[]>>();
+
+/** The cases in force on a date, national then local (computed once per programme, province and date). */
+function activeCases(
+  program: Program,
+  localCases: RuleCase[],
+  province: ProvinceOverride | undefined,
+  date: string,
+): RuleCase[] {
+  let byKey = activeByProgram.get(program);
+  if (!byKey) activeByProgram.set(program, (byKey = new Map()));
+  const key = `${province?.info.id ?? ""}|${date}`;
+  let active = byKey.get(key);
+  if (!active) {
+    if (byKey.size >= 256) byKey.clear();
+    active = [...program.cases, ...localCases].filter((rule) => within(date, rule.from, rule.to));
+    byKey.set(key, active);
+  }
+  return active;
+}
+
 function evaluateProgram(
   program: Program,
   province: ProvinceOverride | undefined,
@@ -565,8 +586,7 @@ function evaluateProgram(
 ): ProgramOutcome {
   const { input, date } = context;
   const localCases = province?.cases.get(program.id) ?? [];
-  const cases = localCases.length > 0 ? [...program.cases, ...localCases] : program.cases;
-  const active = cases.filter((rule) => within(date, rule.from, rule.to));
+  const active = activeCases(program, localCases, province, date);
   const covered = within(date, program.coveredFrom, program.coveredTo);
   const persons =
     program.scope === "person" && input.persons && input.persons.length > 0 ? input.persons : undefined;
