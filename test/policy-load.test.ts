@@ -126,6 +126,18 @@ describe("loadPolicyKnowledge", () => {
     );
   });
 
+  it("refuses a per-person condition in a household programme", () => {
+    const dir = brokenCopy("rules/credit/poor_household.yaml", (text) =>
+      text.replace(
+        "- { type: category, in: [poor] }",
+        '- { type: category, in: [poor] }\n      - { type: person_age, operator: ">=", value: 18 }',
+      ),
+    );
+    expect(loadError(dir).problems[0]).toMatch(
+      /^cases\[0\]\.when \(line \d+\): reads a person's facts, but the programme has `scope: household`/,
+    );
+  });
+
   it("checks that a programme's id matches its file", () => {
     const dir = brokenCopy("rules/credit/student.yaml", (text) =>
       text.replace("id: credit.student", "id: credit.students"),

@@ -43,6 +43,19 @@ import {
 import { internReferences, internTexts } from "./intern.ts";
 import { personName, sentence } from "./wording.ts";
 
+// The types a caller of decide() works with, in one place.
+export type {
+  Classification,
+  Decision,
+  MissingFact,
+  ProgramDecision,
+  ProgramStatus,
+  Reference,
+  StandardSummary,
+} from "./decision.ts";
+export type { FieldProblem, HouseholdInput, Person } from "./household.ts";
+export type { PolicyKnowledge } from "./policy.ts";
+
 /** Options of {@link decide}. */
 export interface DecideOptions {
   /**

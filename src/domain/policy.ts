@@ -764,6 +764,15 @@ export function compilePolicy(
     if (seenPrograms.has(program.id))
       compiler.problem(program.file, ["id"], `programme id "${program.id}" is defined twice`);
     seenPrograms.add(program.id);
+    program.cases.forEach((rule, i) => {
+      if (program.scope === "household" && rule.usesPerson) {
+        compiler.problem(
+          program.file,
+          ["cases", i, "when"],
+          "reads a person's facts, but the programme has `scope: household`; use `scope: person`",
+        );
+      }
+    });
   }
   programs.sort((a, b) => a.order - b.order || a.id.localeCompare(b.id));
 
@@ -798,6 +807,14 @@ export function compilePolicy(
         const path = ["programs", i, "cases", j];
         const parsed = compiler.parse(caseSchema(program.kind), raw, source.path, path);
         const compiled = parsed ? compiler.ruleCase(parsed, source.path, path, info) : undefined;
+        if (compiled && program.scope === "household" && compiled.usesPerson) {
+          compiler.problem(
+            source.path,
+            [...path, "when"],
+            `reads a person's facts, but "${program.id}" is a household programme`,
+          );
+          return [];
+        }
         return compiled ? [compiled] : [];
       });
       cases.set(program.id, [...(cases.get(program.id) ?? []), ...list]);

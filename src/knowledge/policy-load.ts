@@ -15,6 +15,8 @@ import {
 } from "../domain/policy.ts";
 import { DataFileError } from "../shared/errors.ts";
 
+export type { PolicyKnowledge } from "../domain/policy.ts";
+
 /** The knowledge folder of this checkout. */
 export const DEFAULT_KNOWLEDGE_DIR = fileURLToPath(new URL("../../knowledge", import.meta.url));
 
