@@ -18,6 +18,7 @@ command("serve", "chạy bot Telegram, Zalo và webhook", async () => (await imp
 command("webhooks", "đặt, xem, gỡ webhook", async () => (await import("./commands/webhooks.ts")).run);
 command("ask", "Tra cứu kế hoạch giảm nghèo", async () => (await import("./commands/ask.ts")).run);
 command("index", "Lập lại chỉ mục tra cứu", async () => (await import("./commands/index-kb.ts")).run);
+command("check", "Xét điều kiện hưởng chính sách", async () => (await import("./commands/check.ts")).run);
 
 function usage(): string {
   const lines = Object.entries(COMMANDS).map(([name, { summary }]) => `  ${name.padEnd(10)} ${summary}`);

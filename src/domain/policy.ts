@@ -1,0 +1,836 @@
+/**
+ * The policy knowledge the scorer runs on, compiled from the YAML files under knowledge/: parameters with
+ * dated values, poverty standards, programme rules, province overrides and guidance texts, every figure and
+ * rule with its legal references and confidence. {@link compilePolicy} turns parsed files into this model
+ * and reports every problem with the file and the path inside it. Pure: the loader does the reading.
+ */
+import type { z } from "zod";
+import { addDays } from "./dates.ts";
+import type { EducationLevel, ListedStatus, Area } from "./household.ts";
+import type { HouseholdFlag, PersonFlag } from "./facts.ts";
+import { closestName } from "../shared/suggest.ts";
+import { foldDiacritics } from "../text/vietnamese.ts";
+import {
+  caseSchema,
+  guidanceSchema,
+  parameterNodeSchema,
+  parameterSchema,
+  programSchema,
+  provinceSchema,
+  referenceCatalogSchema,
+  standardsSchema,
+  type ClassConditionData,
+  type ConditionData,
+  type ParameterData,
+  type ReferenceData,
+  type CATEGORIES,
+  type PROGRAM_KINDS,
+  type STATUSES,
+  type UNITS,
+} from "./policy-schema.ts";
+
+// === Model
+
+/** How sure the data is: high = seen in an official or mainstream source; medium/low = not confirmed. */
+export type Confidence = "high" | "medium" | "low";
+/** A household category under a poverty standard. */
+export type Category = (typeof CATEGORIES)[number];
+/** A programme kind (fixes the details of its decisions). */
+export type ProgramKind = (typeof PROGRAM_KINDS)[number];
+/** A programme decision status. */
+export type ProgramStatus = (typeof STATUSES)[number];
+/** A parameter unit. */
+export type Unit = (typeof UNITS)[number];
+
+/** A legal reference as shown in decisions. */
+export interface Reference {
+  /** The legal text, e.g. "Nghị định 07/2021/NĐ-CP". */
+  instrument: string;
+  /** Article, clause, point, e.g. "Điều 3 khoản 1 điểm a". */
+  article?: string;
+  /** Date of the instrument, "YYYY-MM-DD", when known. */
+  date?: string;
+  /** Where it was read (https), when there is one. */
+  url?: string;
+  /** A plan under knowledge/plans/ (file name without .md), for local plans. */
+  document?: string;
+}
+
+/** A figure that differs by area. */
+export interface AreaValues {
+  rural: number;
+  urban: number;
+}
+
+/** One value of a parameter over a period. */
+export interface ParameterValue {
+  from: string;
+  /** Last day of the period (the day before the next value), or null when open-ended. */
+  to: string | null;
+  /** The figure; null when no confirmed figure is in force (see `note`). */
+  value: number | AreaValues | null;
+  /** An unconfirmed figure (derived or remembered), shown only labelled "chưa xác nhận". */
+  estimate: number | AreaValues | null;
+  confidence: Confidence;
+  references: Reference[];
+  /** Vietnamese note shown to the user when the value is not confirmed. */
+  note: string | null;
+}
+
+/** A parameter: a named figure with dated values. */
+export interface Parameter {
+  id: string;
+  label: string;
+  unit: Unit;
+  /** Who to ask to confirm an unconfirmed value (Vietnamese). */
+  ask: string | null;
+  description: string;
+  values: ParameterValue[];
+}
+
+/** A figure in a rule: a literal or a parameter read on the assessment date. */
+export type ValueSource = { kind: "literal"; value: number } | { kind: "param"; param: Parameter };
+
+/** A compiled programme condition. */
+export type Condition =
+  | { type: "category"; in: Category[] }
+  | { type: "listed_status"; in: ListedStatus[] }
+  | { type: "household_flag"; fact: HouseholdFlag; equals: boolean }
+  | { type: "area"; in: Area[] }
+  | { type: "left_list_within"; years: ValueSource }
+  | { type: "person_age"; operator: "<" | "<=" | ">" | ">="; value: ValueSource }
+  | { type: "person_education"; in: EducationLevel[] }
+  | { type: "person_flag"; fact: PersonFlag; equals: boolean }
+  | { type: "any"; conditions: Condition[] }
+  | { type: "all"; conditions: Condition[] };
+
+/** A compiled poverty-standard condition. */
+export type ClassCondition =
+  | { type: "income"; operator: "<=" | "<" | ">" | ">="; param: Parameter }
+  | { type: "deprivations"; operator: ">=" | "<"; param: Parameter }
+  | { type: "any"; conditions: ClassCondition[] }
+  | { type: "all"; conditions: ClassCondition[] };
+
+/** A multidimensional poverty standard in force over a period. */
+export interface PovertyStandard {
+  id: string;
+  title: string;
+  from: string;
+  to: string;
+  references: Reference[];
+  indicators: {
+    confidence: Confidence;
+    references: Reference[];
+    note: string | null;
+    list: { id: string; label: string }[];
+    ids: ReadonlySet<string>;
+  };
+  lines: { poor: Parameter; nearPoor: Parameter | null; averageLiving: Parameter | null };
+  areaLabels: { rural: string; urban: string };
+  categories: {
+    category: Exclude<Category, "none">;
+    when: ClassCondition[];
+    confidence: Confidence;
+    ask: string | null;
+    references: Reference[];
+    reason: string;
+  }[];
+  noneReason: string;
+}
+
+/** Where a province case comes from. */
+export interface ProvinceInfo {
+  id: string;
+  name: string;
+  mergedInto: string | null;
+  mergedOn: string | null;
+  note: string | null;
+}
+
+/** One case of a programme rule. */
+export interface RuleCase {
+  id: string;
+  description: string;
+  from: string | null;
+  to: string | null;
+  when: Condition[];
+  /** Granted details (numbers via {@link ValueSource}; tuition `exemption` as its level). */
+  then: Record<string, ValueSource | string>;
+  denies: boolean;
+  reason: string;
+  confidence: Confidence;
+  /** Who to ask when the case is not confirmed (Vietnamese). */
+  ask: string | null;
+  references: Reference[];
+  /** Set for province override cases. */
+  province: ProvinceInfo | null;
+  /** True when a condition reads a person's facts (evaluated per person). */
+  usesPerson: boolean;
+}
+
+/** A next step shown with a decision (where to apply, what to bring). */
+export interface Step {
+  id: string;
+  text: string;
+  references: Reference[];
+}
+
+/** A programme: its rule cases and what to tell the user. */
+export interface Program {
+  id: string;
+  kind: ProgramKind;
+  title: string;
+  description: string;
+  order: number;
+  scope: "household" | "person";
+  /** The period over which the national cases are complete enough to conclude "not eligible". */
+  coveredFrom: string;
+  coveredTo: string | null;
+  amountUnit: string | null;
+  references: Reference[];
+  cases: RuleCase[];
+  nextSteps: Record<ProgramStatus, Step[]>;
+  notes: Record<ProgramStatus, string[]>;
+  file: string;
+}
+
+/** A province's local cases, added to national programmes. */
+export interface ProvinceOverride {
+  info: ProvinceInfo;
+  /** Names that select this province, folded (no diacritics, lower case, no "tỉnh"/"thành phố"). */
+  keys: string[];
+  cases: ReadonlyMap<string, RuleCase[]>;
+  file: string;
+}
+
+/** A general note (Vietnamese) with its references. */
+export interface Note {
+  text: string;
+  references: Reference[];
+}
+
+/** Everything the scorer needs, compiled and cross-checked. */
+export interface PolicyKnowledge {
+  parameters: ReadonlyMap<string, Parameter>;
+  standards: PovertyStandard[];
+  programs: Program[];
+  provinces: ProvinceOverride[];
+  notes: Readonly<Record<string, Note>>;
+  /** Every deprivation indicator id of every standard (for input validation). */
+  indicatorIds: ReadonlySet<string>;
+}
+
+/** Notes the scorer itself uses; guidance.yaml must define them. */
+export const REQUIRED_NOTES = [
+  "national_minimum",
+  "review_process",
+  "income_definition",
+  "deprivation_survey",
+] as const;
+
+/** A problem found in a data file: the file (relative to knowledge/), the path inside it, the message with the fix. */
+export interface FileProblem {
+  file: string;
+  path: (string | number)[];
+  message: string;
+}
+
+/** A parsed data file: its path relative to the knowledge folder (posix separators) and its content. */
+export interface PolicySource {
+  path: string;
+  data: unknown;
+}
+
+// === Compilation
+
+/** Folds a province name for matching: no diacritics, lower case, no administrative prefix, single spaces. */
+export function provinceKey(name: string): string {
+  return foldDiacritics(name)
+    .replace(/[_\-.,]/g, " ")
+    .replace(/^\s*(tinh|thanh pho|tp)\s+/, "")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+/** Units a detail or condition accepts from a parameter. */
+const EXPECTED_UNITS: Record<string, Unit[]> = {
+  maxAmount: ["VND", "VND_per_month"],
+  interestRatePerYear: ["percent_per_year"],
+  termMonths: ["months"],
+  supportPercent: ["percent"],
+  learningCostPerMonth: ["VND_per_month"],
+  learningCostMonthsPerYear: ["months"],
+  amountPerMonth: ["VND_per_month"],
+  kwhPerMonth: ["kwh_per_month"],
+  years: ["years"],
+  age: ["age"],
+  income: ["VND_per_month"],
+  deprivations: ["count"],
+};
+
+class Compiler {
+  readonly problems: FileProblem[] = [];
+  readonly catalog = new Map<string, Reference>();
+  /** One object per distinct reference, so decisions share them (and their serialisation). */
+  private readonly interned = new Map<string, Reference>();
+  readonly parameters = new Map<string, Parameter>();
+
+  problem(file: string, path: (string | number)[], message: string): void {
+    this.problems.push({ file, path, message });
+  }
+
+  /** Validates with zod; reports every issue under the file, returns undefined on failure. */
+  parse<T extends z.ZodType>(
+    schema: T,
+    data: unknown,
+    file: string,
+    base: (string | number)[] = [],
+  ): z.infer<T> | undefined {
+    const result = schema.safeParse(data);
+    if (result.success) return result.data;
+    for (const issue of result.error.issues) {
+      let message = issue.message;
+      if (issue.code === "unrecognized_keys")
+        message = `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(", ")}: remove or fix the spelling`;
+      else if (issue.code === "invalid_type" && issue.input === undefined)
+        message = `missing required field (${issue.message})`;
+      this.problem(file, [...base, ...(issue.path as (string | number)[])], message);
+    }
+    return undefined;
+  }
+
+  intern(reference: Reference): Reference {
+    const key = JSON.stringify([
+      reference.instrument,
+      reference.article,
+      reference.date,
+      reference.url,
+      reference.document,
+    ]);
+    let shared = this.interned.get(key);
+    if (!shared) {
+      shared = Object.freeze(
+        Object.fromEntries(Object.entries(reference).filter(([, value]) => value !== undefined)),
+      ) as unknown as Reference;
+      this.interned.set(key, shared);
+    }
+    return shared;
+  }
+
+  references(list: ReferenceData[] | undefined, file: string, path: (string | number)[]): Reference[] {
+    return (list ?? []).flatMap((item, index) => {
+      if (item.ref !== undefined) {
+        const found = this.catalog.get(item.ref);
+        if (!found) {
+          const guess = closestName(item.ref, this.catalog.keys());
+          this.problem(
+            file,
+            [...path, index, "ref"],
+            `unknown reference id "${item.ref}"${guess ? `; did you mean "${guess}"?` : ""} (ids are defined in rules/references.yaml)`,
+          );
+          return [];
+        }
+        return [found];
+      }
+      const { ref: _ref, ...inline } = item;
+      return [this.intern(inline as Reference)];
+    });
+  }
+
+  /** Ids (or id prefixes) of files that failed to parse: references into them are not reported again. */
+  readonly broken = new Set<string>();
+
+  isBroken(id: string): boolean {
+    for (const prefix of this.broken) if (id === prefix || id.startsWith(`${prefix}.`)) return true;
+    return false;
+  }
+
+  param(id: string, file: string, path: (string | number)[], expected?: Unit[]): Parameter | undefined {
+    const parameter = this.parameters.get(id);
+    if (!parameter) {
+      if (this.isBroken(id)) return undefined;
+      const guess = closestName(id, this.parameters.keys());
+      this.problem(
+        file,
+        path,
+        `unknown parameter "${id}"${guess ? `; did you mean "${guess}"?` : ""} (a parameter's id is its path under knowledge/parameters)`,
+      );
+      return undefined;
+    }
+    if (expected && !expected.includes(parameter.unit)) {
+      this.problem(
+        file,
+        path,
+        `parameter "${id}" is in ${parameter.unit}, but this place needs ${expected.join(" or ")}`,
+      );
+    }
+    return parameter;
+  }
+
+  valueSource(
+    source: number | { param: string },
+    file: string,
+    path: (string | number)[],
+    field: string,
+  ): ValueSource | undefined {
+    if (typeof source === "number") return { kind: "literal", value: source };
+    const parameter = this.param(source.param, file, [...path, "param"], EXPECTED_UNITS[field]);
+    return parameter ? { kind: "param", param: parameter } : undefined;
+  }
+
+  addParameter(id: string, data: ParameterData, file: string, path: (string | number)[]): void {
+    if (this.parameters.has(id)) {
+      this.problem(file, path, `parameter id "${id}" is defined twice; rename one`);
+      return;
+    }
+    const dates = Object.keys(data.values).sort();
+    const defaults = this.references(data.reference, file, [...path, "reference"]);
+    const values: ParameterValue[] = dates.map((from, index) => {
+      const entry = data.values[from]!;
+      const next = dates[index + 1];
+      return {
+        from,
+        to: next ? addDays(next, -1) : null,
+        value: entry.value,
+        estimate: entry.estimate ?? null,
+        confidence: entry.confidence,
+        references: entry.reference
+          ? this.references(entry.reference, file, [...path, "values", from, "reference"])
+          : defaults,
+        note: entry.note ?? null,
+      };
+    });
+    this.parameters.set(id, {
+      id,
+      label: data.label,
+      unit: data.unit,
+      ask: data.ask ?? null,
+      description: data.description,
+      values,
+    });
+  }
+
+  condition(data: ConditionData, file: string, path: (string | number)[]): Condition | undefined {
+    switch (data.type) {
+      case "any":
+      case "all": {
+        const conditions = data.conditions.map((child, i) =>
+          this.condition(child, file, [...path, "conditions", i]),
+        );
+        return conditions.every(Boolean)
+          ? { type: data.type, conditions: conditions as Condition[] }
+          : undefined;
+      }
+      case "left_list_within": {
+        const years = this.valueSource(data.years, file, [...path, "years"], "years");
+        return years ? { type: data.type, years } : undefined;
+      }
+      case "person_age": {
+        const value = this.valueSource(data.value, file, [...path, "value"], "age");
+        return value ? { type: data.type, operator: data.operator, value } : undefined;
+      }
+      case "person_education":
+        return { type: data.type, in: data.in as EducationLevel[] };
+      default:
+        return data as Condition;
+    }
+  }
+
+  classCondition(
+    data: ClassConditionData,
+    file: string,
+    path: (string | number)[],
+  ): ClassCondition | undefined {
+    if (data.type === "any" || data.type === "all") {
+      const conditions = data.conditions.map((child, i) =>
+        this.classCondition(child, file, [...path, "conditions", i]),
+      );
+      return conditions.every(Boolean)
+        ? { type: data.type, conditions: conditions as ClassCondition[] }
+        : undefined;
+    }
+    const param = this.param(data.param, file, [...path, "param"], EXPECTED_UNITS[data.type]);
+    if (!param) return undefined;
+    return data.type === "income"
+      ? { type: "income", operator: data.operator, param }
+      : { type: "deprivations", operator: data.operator, param };
+  }
+
+  ruleCase(
+    data: z.infer<ReturnType<typeof caseSchema>>,
+    file: string,
+    path: (string | number)[],
+    province: ProvinceInfo | null,
+  ): RuleCase | undefined {
+    const when = data.when.map((condition, i) => this.condition(condition, file, [...path, "when", i]));
+    const then: Record<string, ValueSource | string> = {};
+    let complete = when.every(Boolean);
+    for (const [field, source] of Object.entries(data.then ?? {})) {
+      if (source === undefined) continue;
+      if (typeof source === "string") {
+        then[field] = source;
+        continue;
+      }
+      const value = this.valueSource(
+        source as number | { param: string },
+        file,
+        [...path, "then", field],
+        field,
+      );
+      if (value) then[field] = value;
+      else complete = false;
+    }
+    if (!complete) return undefined;
+    const conditions = when as Condition[];
+    return {
+      id: data.id,
+      description: data.description,
+      from: data.from ?? null,
+      to: data.to ?? null,
+      when: conditions,
+      then,
+      denies: data.denies ?? false,
+      reason: data.reason,
+      confidence: data.confidence,
+      ask: data.ask ?? null,
+      references: this.references(data.references, file, [...path, "references"]),
+      province,
+      usesPerson: conditions.some(readsPerson),
+    };
+  }
+}
+
+function readsPerson(condition: Condition): boolean {
+  if (condition.type === "any" || condition.type === "all") return condition.conditions.some(readsPerson);
+  return (
+    condition.type === "person_age" ||
+    condition.type === "person_education" ||
+    condition.type === "person_flag"
+  );
+}
+
+function statusRecord<T>(
+  map: Partial<Record<ProgramStatus, T[]>> | undefined,
+  convert: (item: T, status: ProgramStatus, index: number) => unknown,
+) {
+  const statuses: ProgramStatus[] = ["eligible", "possible", "needs_info", "not_eligible"];
+  return Object.fromEntries(
+    statuses.map((status) => [
+      status,
+      (map?.[status] ?? []).map((item, i) => convert(item, status, i)).filter((x) => x !== undefined),
+    ]),
+  );
+}
+
+/** Which kind of file a path under knowledge/ is. */
+export function policyFileKind(
+  path: string,
+): "parameter" | "references" | "guidance" | "standards" | "province" | "program" | "ignored" {
+  if (path.startsWith("parameters/")) return "parameter";
+  if (path === "rules/references.yaml") return "references";
+  if (path === "rules/guidance.yaml") return "guidance";
+  if (path === "rules/poverty_standard.yaml") return "standards";
+  if (path.startsWith("rules/provinces/")) return "province";
+  if (path.startsWith("rules/")) return "program";
+  return "ignored";
+}
+
+/** "rules/credit/poor_household.yaml" → "credit.poor_household" (also for parameters). */
+function idFromPath(path: string, folder: string): string {
+  return path
+    .slice(folder.length + 1)
+    .replace(/\.ya?ml$/, "")
+    .split("/")
+    .join(".");
+}
+
+/**
+ * Compiles parsed data files (rules/*, parameters/*; paths relative to the knowledge folder) into a
+ * {@link PolicyKnowledge}, or returns every problem found, each naming the file, the path inside it and the fix.
+ * Pure: no file system access.
+ */
+export function compilePolicy(
+  sources: PolicySource[],
+): { ok: true; value: PolicyKnowledge } | { ok: false; error: FileProblem[] } {
+  const compiler = new Compiler();
+  const byKind = (kind: ReturnType<typeof policyFileKind>) =>
+    sources.filter((source) => policyFileKind(source.path) === kind);
+
+  // References first: everything else cites them.
+  const catalogs = byKind("references");
+  if (catalogs.length === 0)
+    compiler.problem(
+      "rules/references.yaml",
+      [],
+      "file is missing: it defines the legal references cited by id",
+    );
+  for (const source of catalogs) {
+    const data = compiler.parse(referenceCatalogSchema, source.data, source.path);
+    for (const [id, reference] of Object.entries(data?.references ?? {}))
+      compiler.catalog.set(id, compiler.intern(reference as Reference));
+  }
+
+  for (const source of byKind("parameter")) {
+    const baseId = idFromPath(source.path, "parameters");
+    const isLeaf = typeof source.data === "object" && source.data !== null && "values" in source.data;
+    if (isLeaf) {
+      const data = compiler.parse(parameterSchema, source.data, source.path);
+      if (data) compiler.addParameter(baseId, data, source.path, []);
+      else compiler.broken.add(baseId);
+    } else {
+      const data = compiler.parse(parameterNodeSchema, source.data, source.path);
+      if (!data) compiler.broken.add(baseId);
+      for (const [key, parameter] of Object.entries(data?.parameters ?? {})) {
+        compiler.addParameter(`${baseId}.${key}`, parameter, source.path, ["parameters", key]);
+      }
+    }
+  }
+
+  const steps = new Map<string, Step>();
+  const notes: Record<string, Note> = {};
+  const guidance = byKind("guidance");
+  if (guidance.length === 0)
+    compiler.problem("rules/guidance.yaml", [], "file is missing: it defines next steps and notes");
+  for (const source of guidance) {
+    const data = compiler.parse(guidanceSchema, source.data, source.path);
+    if (!data) continue;
+    for (const [id, step] of Object.entries(data.next_steps)) {
+      steps.set(id, {
+        id,
+        text: step.text,
+        references: compiler.references(step.references, source.path, ["next_steps", id, "references"]),
+      });
+    }
+    for (const [id, note] of Object.entries(data.notes)) {
+      notes[id] = {
+        text: note.text,
+        references: compiler.references(note.references, source.path, ["notes", id, "references"]),
+      };
+    }
+    for (const id of REQUIRED_NOTES) {
+      if (!notes[id])
+        compiler.problem(
+          source.path,
+          ["notes"],
+          `note "${id}" is missing; the scorer shows it with decisions`,
+        );
+    }
+  }
+
+  const standards: PovertyStandard[] = [];
+  const standardFiles = byKind("standards");
+  if (standardFiles.length === 0)
+    compiler.problem("rules/poverty_standard.yaml", [], "file is missing: it defines the poverty standards");
+  for (const source of standardFiles) {
+    const data = compiler.parse(standardsSchema, source.data, source.path);
+    data?.standards.forEach((standard, index) => {
+      const path = ["standards", index];
+      const poor = compiler.param(
+        standard.lines.poor,
+        source.path,
+        [...path, "lines", "poor"],
+        EXPECTED_UNITS.income,
+      );
+      const nearPoor = standard.lines.near_poor
+        ? compiler.param(
+            standard.lines.near_poor,
+            source.path,
+            [...path, "lines", "near_poor"],
+            EXPECTED_UNITS.income,
+          )
+        : null;
+      const averageLiving = standard.lines.average_living
+        ? compiler.param(
+            standard.lines.average_living,
+            source.path,
+            [...path, "lines", "average_living"],
+            EXPECTED_UNITS.income,
+          )
+        : null;
+      const categories = standard.categories.map((category, i) => {
+        const when = category.when.map((condition, j) =>
+          compiler.classCondition(condition, source.path, [...path, "categories", i, "when", j]),
+        );
+        return {
+          category: category.category,
+          when: when.filter(Boolean) as ClassCondition[],
+          confidence: category.confidence,
+          ask: category.ask ?? null,
+          references: compiler.references(category.references, source.path, [
+            ...path,
+            "categories",
+            i,
+            "references",
+          ]),
+          reason: category.reason,
+        };
+      });
+      if (standard.from > standard.to)
+        compiler.problem(
+          source.path,
+          [...path, "to"],
+          `ends (${standard.to}) before it starts (${standard.from})`,
+        );
+      const previous = standards[standards.length - 1];
+      if (previous && standard.from <= previous.to) {
+        compiler.problem(
+          source.path,
+          [...path, "from"],
+          `overlaps the previous standard "${previous.id}" (which ends ${previous.to}); list standards in date order without overlap`,
+        );
+      }
+      if (!poor || nearPoor === undefined || averageLiving === undefined) return;
+      standards.push({
+        id: standard.id,
+        title: standard.title,
+        from: standard.from,
+        to: standard.to,
+        references: compiler.references(standard.references, source.path, [...path, "references"]),
+        indicators: {
+          confidence: standard.indicators.confidence,
+          references: compiler.references(standard.indicators.references, source.path, [
+            ...path,
+            "indicators",
+            "references",
+          ]),
+          note: standard.indicators.note ?? null,
+          list: standard.indicators.list,
+          ids: new Set(standard.indicators.list.map((indicator) => indicator.id)),
+        },
+        lines: { poor, nearPoor, averageLiving },
+        areaLabels: standard.area_labels,
+        categories,
+        noneReason: standard.none_reason,
+      });
+    });
+  }
+
+  const programs: Program[] = [];
+  for (const source of byKind("program")) {
+    const data = compiler.parse(programSchema, source.data, source.path);
+    if (!data) {
+      compiler.broken.add(idFromPath(source.path, "rules"));
+      continue;
+    }
+    const expectedId = idFromPath(source.path, "rules");
+    if (data.id !== expectedId)
+      compiler.problem(
+        source.path,
+        ["id"],
+        `id "${data.id}" must match the file path: use "${expectedId}" or move the file`,
+      );
+    const caseIds = new Set<string>();
+    const cases = (data.cases as z.infer<ReturnType<typeof caseSchema>>[]).map((rule, i) => {
+      if (caseIds.has(rule.id))
+        compiler.problem(
+          source.path,
+          ["cases", i, "id"],
+          `case id "${rule.id}" is used twice in this programme`,
+        );
+      caseIds.add(rule.id);
+      return compiler.ruleCase(rule, source.path, ["cases", i], null);
+    });
+    const nextSteps = statusRecord(data.next_steps, (id, status, i) => {
+      const step = steps.get(id);
+      if (!step) {
+        const guess = closestName(id, steps.keys());
+        compiler.problem(
+          source.path,
+          ["next_steps", status, i],
+          `unknown step "${id}"${guess ? `; did you mean "${guess}"?` : ""} (steps are defined in rules/guidance.yaml)`,
+        );
+      }
+      return step;
+    }) as Record<ProgramStatus, Step[]>;
+    programs.push({
+      id: data.id,
+      kind: data.kind,
+      title: data.title,
+      description: data.description,
+      order: data.order,
+      scope: data.scope,
+      coveredFrom: data.covered_from,
+      coveredTo: data.covered_to ?? null,
+      amountUnit: data.kind === "credit" ? data.amount_unit : null,
+      references: compiler.references(data.references, source.path, ["references"]),
+      cases: cases.filter(Boolean) as RuleCase[],
+      nextSteps,
+      notes: statusRecord(data.notes, (note) => note) as Record<ProgramStatus, string[]>,
+      file: source.path,
+    });
+  }
+  const seenPrograms = new Set<string>();
+  for (const program of programs) {
+    if (seenPrograms.has(program.id))
+      compiler.problem(program.file, ["id"], `programme id "${program.id}" is defined twice`);
+    seenPrograms.add(program.id);
+    program.cases.forEach((rule, i) => {
+      if (program.scope === "household" && rule.usesPerson) {
+        compiler.problem(
+          program.file,
+          ["cases", i, "when"],
+          "reads a person's facts, but the programme has `scope: household`; use `scope: person`",
+        );
+      }
+    });
+  }
+  programs.sort((a, b) => a.order - b.order || a.id.localeCompare(b.id));
+
+  const provinces: ProvinceOverride[] = [];
+  for (const source of byKind("province")) {
+    const data = compiler.parse(provinceSchema, source.data, source.path);
+    if (!data) continue;
+    const info: ProvinceInfo = {
+      id: data.province.id,
+      name: data.province.name,
+      mergedInto: data.province.merged_into ?? null,
+      mergedOn: data.province.merged_on ?? null,
+      note: data.province.note ?? null,
+    };
+    const cases = new Map<string, RuleCase[]>();
+    data.programs.forEach((entry, i) => {
+      const program = programs.find((candidate) => candidate.id === entry.program);
+      if (!program) {
+        if (compiler.isBroken(entry.program)) return;
+        const guess = closestName(
+          entry.program,
+          programs.map((p) => p.id),
+        );
+        compiler.problem(
+          source.path,
+          ["programs", i, "program"],
+          `unknown programme "${entry.program}"${guess ? `; did you mean "${guess}"?` : ""}`,
+        );
+        return;
+      }
+      const list = entry.cases.flatMap((raw, j) => {
+        const path = ["programs", i, "cases", j];
+        const parsed = compiler.parse(caseSchema(program.kind), raw, source.path, path);
+        const compiled = parsed ? compiler.ruleCase(parsed, source.path, path, info) : undefined;
+        if (compiled && program.scope === "household" && compiled.usesPerson) {
+          compiler.problem(
+            source.path,
+            [...path, "when"],
+            `reads a person's facts, but "${program.id}" is a household programme`,
+          );
+          return [];
+        }
+        return compiled ? [compiled] : [];
+      });
+      cases.set(program.id, [...(cases.get(program.id) ?? []), ...list]);
+    });
+    provinces.push({
+      info,
+      keys: [...new Set([data.province.name, data.province.id, ...data.province.aliases].map(provinceKey))],
+      cases,
+      file: source.path,
+    });
+  }
+
+  if (compiler.problems.length > 0) return { ok: false, error: compiler.problems };
+  const indicatorIds = new Set(standards.flatMap((standard) => [...standard.indicators.ids]));
+  return {
+    ok: true,
+    value: { parameters: compiler.parameters, standards, programs, provinces, notes, indicatorIds },
+  };
+}

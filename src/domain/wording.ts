@@ -1,0 +1,41 @@
+/**
+ * Vietnamese words the scorer composes reasons from (category and level names, how a person is named).
+ * Policy-specific sentences live in the data; these are the generic pieces. Pure.
+ */
+import type { EducationLevel, Person } from "./household.ts";
+import type { Category } from "./policy.ts";
+
+/** "hộ nghèo", "hộ cận nghèo", ... */
+export const CATEGORY_LABEL: Record<Category, string> = {
+  poor: "hộ nghèo",
+  near_poor: "hộ cận nghèo",
+  average_living: "hộ có mức sống trung bình",
+  none: "không thuộc diện hộ nghèo, cận nghèo hay mức sống trung bình",
+};
+
+/** Education levels in plain words. */
+export const EDUCATION_LABEL: Record<EducationLevel, string> = {
+  preschool: "mầm non",
+  primary: "tiểu học",
+  lower_secondary: "trung học cơ sở",
+  upper_secondary: "trung học phổ thông",
+  vocational: "trung cấp, sơ cấp hoặc học nghề",
+  college: "cao đẳng",
+  university: "đại học",
+};
+
+/** "hộ nghèo hoặc hộ cận nghèo". */
+export function categoriesText(categories: readonly Category[]): string {
+  return categories.map((category) => CATEGORY_LABEL[category]).join(" hoặc ");
+}
+
+/** "Người thứ 2 (8 tuổi)". */
+export function personName(index: number, person: Person): string {
+  return `Người thứ ${index + 1} (${person.age} tuổi)`;
+}
+
+/** Joins sentences' clauses with "; " and ends with a full stop. */
+export function sentence(text: string): string {
+  const trimmed = text.trim();
+  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
