@@ -17,7 +17,7 @@ const context: QuickContext = {
 
 interface Expect {
   /** Partial household expected (toMatchObject). */
-  is: Partial<HouseholdInput> & Record<string, unknown>;
+  is: Record<string, unknown>;
   /** Fields that must be absent. */
   absent?: (keyof HouseholdInput)[];
   /** Patterns each matched by some "assumed" note. */

@@ -227,10 +227,6 @@ function readCount(text: string): number | undefined {
   return value !== undefined && Number.isInteger(value) ? value : undefined;
 }
 
-function isoDate(year: number, month: number, day: number): string {
-  return `${year}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
-}
-
 function shortDate(iso: string): string {
   const [year, month, day] = iso.split("-");
   return `${day}/${month}/${year}`;
@@ -463,7 +459,6 @@ function readIncome(state: State): void {
   if (keyedMatches.length > 0) {
     const match = keyedMatches[0]!;
     const key = match.groups[0]!;
-    const amountText = match.groups[1]!;
     const amountStart = match.start + key.length;
     amountMatch = { start: amountStart, end: match.end, groups: [], text: line.original.slice(amountStart, match.end) };
     line.take(match);
@@ -471,7 +466,6 @@ function readIncome(state: State): void {
     if (new RegExp(PER_PERSON_BEFORE).test(key)) perPerson = true;
     if (/ca ho|toan ho|\bho\b/.test(key)) household = true;
     if (/\bnam\b/.test(key) && !/thang/.test(key)) yearly = true;
-    void amountText;
   } else {
     const bare = line.find(`${MONEY_WITH_UNIT}|${MONEY_WORDS}`);
     if (bare.length > 0) {
@@ -566,8 +560,7 @@ function readDeprivations(state: State): void {
   const found = new Map<string, string>();
   let count: number | undefined;
 
-  for (const match of line.takeAll("(?:khong|ko|k|chua)\\s(?:bi\\s)?thieu(?:\\shut)?(?:\\sgi|\\schi so nao|\\sgi ca|\\scai nao)?|du ca|khong co thieu hut")) {
-    void match;
+  if (line.takeAll("(?:khong|ko|k|chua)\\s(?:bi\\s)?thieu(?:\\shut)?(?:\\sgi|\\schi so nao|\\sgi ca|\\scai nao)?|du ca|khong co thieu hut").length > 0) {
     count = 0;
   }
   for (const match of line.takeAll(
