@@ -116,7 +116,7 @@ describe("rule citations", () => {
   it("writes article, clause and point the legal way, with the date of issue and the period in force", () => {
     expect(ruleCitation(income)).toBe("Nghị định 07/2021/NĐ-CP, Điều 3, khoản 1, điểm a (ban hành ngày 27/01/2021)");
     expect(ruleCitation(income, { inForce: { from: "2022-01-01", to: "2026-12-31" } })).toBe(
-      "Nghị định 07/2021/NĐ-CP, Điều 3, khoản 1, điểm a (ban hành ngày 27/01/2021; áp dụng từ 01/01/2022 đến 31/12/2026)",
+      "Nghị định 07/2021/NĐ-CP, Điều 3, khoản 1, điểm a (ban hành ngày 27/01/2021; mức, điều kiện này áp dụng từ 01/01/2022 đến 31/12/2026)",
     );
     expect(ruleCitation({ instrument: "Nghị định 07/2021/NĐ-CP", article: "Điều 3 (hộ nghèo)", date: "2021-01-27" })).toBe(
       "Nghị định 07/2021/NĐ-CP, Điều 3 (hộ nghèo) (ban hành ngày 27/01/2021)",
@@ -141,7 +141,7 @@ describe("rule citations", () => {
     const decision = decide({ area: "rural", members: 4, monthlyIncome: 5_000_000, deprivationCount: 3, assessedOn: "2026-03-01" }, policy);
     const groups = decisionCitations(decision, index, byId);
     expect(groups[0]!.scope).toBe("Chuẩn nghèo");
-    expect(groups[0]!.lines.join("\n")).toMatch(/Nghị định 07\/2021\/NĐ-CP, Điều 3.*áp dụng từ/);
+    expect(groups[0]!.lines.join("\n")).toMatch(/Nghị định 07\/2021\/NĐ-CP, Điều 3.*mức, điều kiện này áp dụng từ/);
     expect(groups).toHaveLength(decision.programs.length + 1);
     for (const group of groups) {
       expect(group.lines.length, group.scope).toBeGreaterThan(0);

@@ -2,7 +2,7 @@
  * Citations ready to paste into a letter or a file, in the form Vietnamese legal texts use:
  * "Theo điểm b khoản 1.1 Mục IV Kế hoạch số 02/KH-UBND ngày 05/01/2017 của UBND tỉnh Thái Bình" for a plan
  * passage, "Nghị định 07/2021/NĐ-CP, Điều 3, khoản 1, điểm a (ban hành ngày 27/01/2021; áp dụng từ
- * 01/01/2022 đến 31/12/2026)" for a scorer rule. Honest about gaps: a number or date left blank in the
+ * mức, điều kiện này áp dụng từ 01/01/2022 đến 31/12/2026)" for a scorer rule. Honest about gaps: a number or date left blank in the
  * document is shown blank, never invented. Pure.
  */
 import { provinceLabel, warningsFor } from "../knowledge/citation.ts";
@@ -125,9 +125,10 @@ export interface InForce {
 }
 
 function inForceText(period: InForce): string | null {
-  if (period.from && period.to) return `áp dụng từ ${dayMonthYear(period.from)} đến ${dayMonthYear(period.to)}`;
-  if (period.from) return `áp dụng từ ${dayMonthYear(period.from)}`;
-  if (period.to) return `áp dụng đến ${dayMonthYear(period.to)}`;
+  // The period is the rule's or the figure's in the data, not the instrument's: said so.
+  if (period.from && period.to) return `mức, điều kiện này áp dụng từ ${dayMonthYear(period.from)} đến ${dayMonthYear(period.to)}`;
+  if (period.from) return `mức, điều kiện này áp dụng từ ${dayMonthYear(period.from)}`;
+  if (period.to) return `mức, điều kiện này áp dụng đến ${dayMonthYear(period.to)}`;
   return null;
 }
 
@@ -138,7 +139,7 @@ function inForceText(period: InForce): string | null {
  * ```ts
  * ruleCitation({ instrument: "Nghị định 07/2021/NĐ-CP", article: "Điều 3 khoản 1 điểm a", date: "2021-01-27" },
  *   { inForce: { from: "2022-01-01", to: "2026-12-31" } })
- * // "Nghị định 07/2021/NĐ-CP, Điều 3, khoản 1, điểm a (ban hành ngày 27/01/2021; áp dụng từ 01/01/2022 đến 31/12/2026)"
+ * // "Nghị định 07/2021/NĐ-CP, Điều 3, khoản 1, điểm a (ban hành ngày 27/01/2021; mức, điều kiện này áp dụng từ 01/01/2022 đến 31/12/2026)"
  * ```
  */
 export function ruleCitation(
@@ -220,6 +221,8 @@ export function createCitationIndex(policy: PolicyKnowledge): CitationIndex {
 
 /** The citations of one part of a decision: the poverty standard, or one programme. */
 export interface CitationGroup {
+  /** "standard", or the programme's id. */
+  id: string;
   /** "Chuẩn nghèo" or the programme's title. */
   scope: string;
   lines: string[];
@@ -245,7 +248,7 @@ export function decisionCitations(
   ];
   const groups: CitationGroup[] = [];
   const standardReferences = [...(decision.standard?.references ?? []), ...decision.classification.references];
-  if (standardReferences.length > 0) groups.push({ scope: "Chuẩn nghèo", lines: lines(standardReferences) });
-  for (const program of decision.programs) groups.push({ scope: program.title, lines: lines(program.references) });
+  if (standardReferences.length > 0) groups.push({ id: "standard", scope: "Chuẩn nghèo", lines: lines(standardReferences) });
+  for (const program of decision.programs) groups.push({ id: program.id, scope: program.title, lines: lines(program.references) });
   return groups;
 }
