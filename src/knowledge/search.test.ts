@@ -111,7 +111,9 @@ describe("search over the plan documents", () => {
     const all = (outcome: SearchOutcome) =>
       new Set((outcome.type === "invalid" ? [] : outcome.results).map((r) => r.documentId));
     for (const name of ["HCM", "TP HCM", "Sài Gòn", "BRVT", "ba ria vung tau"])
-      expect(all(kb.search("vay vốn", { province: name })), name).toEqual(new Set(["ba-ria-vung-tau-ct01-2017"]));
+      expect(all(kb.search("vay vốn", { province: name })), name).toEqual(
+        new Set(["ba-ria-vung-tau-ct01-2017"]),
+      );
     for (const name of ["Bắc Cạn", "bac kan", "Thái Nguyên"])
       expect(all(kb.search("vay vốn", { province: name })), name).toEqual(new Set(["bach-thong-2023"]));
   });

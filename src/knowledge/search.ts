@@ -125,7 +125,9 @@ export function documentPlaces(metadata: PlanMetadata, areas: AreaChanges): stri
   const merged = provinceNow(metadata.province, areas);
   if (merged) add(merged.now);
   // Abbreviations and other spellings of the province, then or now ("HCM", "Bắc Cạn").
-  const provinceKeys = new Set([metadata.province, merged?.now].filter((name) => name !== undefined).map(placeKey));
+  const provinceKeys = new Set(
+    [metadata.province, merged?.now].filter((name) => name !== undefined).map(placeKey),
+  );
   for (const [name, aliases] of Object.entries(areas.aliases ?? {}))
     if (provinceKeys.has(placeKey(name))) for (const alias of aliases) add(alias);
   if (metadata.level !== "province") {

@@ -30,9 +30,14 @@ const household: HouseholdInput = {
   persons: [{ age: 20, education: "university" }],
 };
 const decision = decide(household, policy);
-const labels = new Map(indicatorsOn(policy, "2026-03-01").map((indicator) => [indicator.id, indicator.label]));
+const labels = new Map(
+  indicatorsOn(policy, "2026-03-01").map((indicator) => [indicator.id, indicator.label]),
+);
 const citations = decisionCitations(decision, createCitationIndex(policy));
-const referrals = referralsFor(loadReferrals(), areas, { province: "Thái Bình", programmes: decision.programs });
+const referrals = referralsFor(loadReferrals(), areas, {
+  province: "Thái Bình",
+  programmes: decision.programs,
+});
 
 describe("case summary", () => {
   it("reads the household back in plain words", () => {
@@ -51,16 +56,22 @@ describe("case summary", () => {
     expect(unknownFacts(decision)).toEqual([...new Set(decision.missingFacts.map((fact) => fact.reason))]);
     expect(unknownFacts(decision).length).toBeGreaterThan(0);
     const documents = documentsToBring(decision);
-    expect(documents.some((step) => /Giấy đề nghị rà soát hộ nghèo, hộ cận nghèo \(Mẫu số 01/.test(step))).toBe(true);
+    expect(
+      documents.some((step) => /Giấy đề nghị rà soát hộ nghèo, hộ cận nghèo \(Mẫu số 01/.test(step)),
+    ).toBe(true);
     expect(documents.some((step) => /giấy xác nhận của nhà trường/.test(step))).toBe(true);
   });
 
   it("renders the staff's decision text with every programme, its status and its citations", () => {
     const text = renderDecisionText(decision, { citations, referrals });
     expect(text).toMatch(/^KẾT QUẢ: hộ có thể thuộc diện hộ nghèo \(ước tính theo số liệu đã khai\)\./);
-    expect(text).toContain("Quy định áp dụng cho ngày đánh giá 01/03/2026: chuẩn nghèo đa chiều giai đoạn 2022–2025");
+    expect(text).toContain(
+      "Quy định áp dụng cho ngày đánh giá 01/03/2026: chuẩn nghèo đa chiều giai đoạn 2022–2025",
+    );
     for (const program of decision.programs) expect(text).toContain(`${program.title}: `);
-    expect(text).toMatch(/Căn cứ: Nghị định 07\/2021\/NĐ-CP, Điều 3, khoản 1, điểm a \(ban hành ngày 27\/01\/2021; mức, điều kiện này áp dụng từ 01\/01\/2026 đến 31\/12\/2026\)/);
+    expect(text).toMatch(
+      /Căn cứ: Nghị định 07\/2021\/NĐ-CP, Điều 3, khoản 1, điểm a \(ban hành ngày 27\/01\/2021; mức, điều kiện này áp dụng từ 01\/01\/2026 đến 31\/12\/2026\)/,
+    );
     expect(text).toContain("Còn thiếu thông tin:");
     expect(text).toContain("Ngân hàng Chính sách xã hội chi nhánh tỉnh Hưng Yên");
     expect(text).toMatch(/Chỉ UBND xã, phường công nhận hộ nghèo/);
@@ -73,13 +84,26 @@ describe("case summary", () => {
   });
 
   it("names the resident only when the volunteer typed a name", () => {
-    const without = renderCaseSummaryText({ decision, facts: householdFacts(household, labels), preparedOn: "2026-03-02" });
+    const without = renderCaseSummaryText({
+      decision,
+      facts: householdFacts(household, labels),
+      preparedOn: "2026-03-02",
+    });
     expect(without).toMatch(/^TÓM TẮT HỒ SƠ\nNgày lập: 02\/03\/2026/);
     expect(without).not.toContain("Người được hỗ trợ:");
-    const named = renderCaseSummaryText({ decision, facts: [], preparedOn: "2026-03-02", residentName: "  Nguyễn Thị Lan " });
+    const named = renderCaseSummaryText({
+      decision,
+      facts: [],
+      preparedOn: "2026-03-02",
+      residentName: "  Nguyễn Thị Lan ",
+    });
     expect(named).toContain("Người được hỗ trợ: Nguyễn Thị Lan\n");
     expect(named).toContain("Giấy tờ cần mang:");
-    const htmlWithout = renderCaseSummaryHtml({ decision, facts: householdFacts(household, labels), preparedOn: "2026-03-02" });
+    const htmlWithout = renderCaseSummaryHtml({
+      decision,
+      facts: householdFacts(household, labels),
+      preparedOn: "2026-03-02",
+    });
     expect(htmlWithout).not.toContain("Người được hỗ trợ:</strong>");
     expect(htmlWithout).toContain("<title>Tóm tắt hồ sơ — 02/03/2026</title>");
   });

@@ -44,7 +44,12 @@ const STATUS_LABEL: Record<ProgramDecision["status"], string> = {
   not_eligible: "Không đủ điều kiện",
 };
 
-const STATUS_ORDER: Record<ProgramDecision["status"], number> = { eligible: 0, possible: 1, needs_info: 2, not_eligible: 3 };
+const STATUS_ORDER: Record<ProgramDecision["status"], number> = {
+  eligible: 0,
+  possible: 1,
+  needs_info: 2,
+  not_eligible: 3,
+};
 
 const CATEGORY_LABEL: Record<Decision["classification"]["category"], string> = {
   poor: "có thể thuộc diện hộ nghèo",
@@ -90,15 +95,24 @@ function dayMonthYear(iso: string): string {
  * A household input read back as answers, in plain words. `indicatorLabels` names the deprivation
  * indicators (from the standard applied).
  */
-export function householdFacts(household: HouseholdInput, indicatorLabels: ReadonlyMap<string, string> = new Map()): CaseFact[] {
+export function householdFacts(
+  household: HouseholdInput,
+  indicatorLabels: ReadonlyMap<string, string> = new Map(),
+): CaseFact[] {
   const facts: CaseFact[] = [
-    { label: "Khu vực", value: household.area === "rural" ? "nông thôn (xã)" : "thành thị (phường, thị trấn)" },
+    {
+      label: "Khu vực",
+      value: household.area === "rural" ? "nông thôn (xã)" : "thành thị (phường, thị trấn)",
+    },
     { label: "Số người trong hộ", value: String(household.members) },
   ];
   if (household.province) facts.push({ label: "Tỉnh, thành phố", value: household.province });
-  if (household.listedStatus) facts.push({ label: "Danh sách của xã", value: LISTED_LABEL[household.listedStatus] });
-  if (household.leftListOn) facts.push({ label: "Ra khỏi danh sách ngày", value: dayMonthYear(household.leftListOn) });
-  if (household.monthlyIncome !== undefined) facts.push({ label: "Thu nhập cả hộ", value: `${formatVnd(household.monthlyIncome)}/tháng` });
+  if (household.listedStatus)
+    facts.push({ label: "Danh sách của xã", value: LISTED_LABEL[household.listedStatus] });
+  if (household.leftListOn)
+    facts.push({ label: "Ra khỏi danh sách ngày", value: dayMonthYear(household.leftListOn) });
+  if (household.monthlyIncome !== undefined)
+    facts.push({ label: "Thu nhập cả hộ", value: `${formatVnd(household.monthlyIncome)}/tháng` });
   if (household.incomePerPerson !== undefined) {
     facts.push({ label: "Thu nhập bình quân", value: `${formatVnd(household.incomePerPerson)}/người/tháng` });
   }
@@ -120,7 +134,8 @@ export function householdFacts(household: HouseholdInput, indicatorLabels: Reado
   household.persons?.forEach((person, index) => {
     const parts = [`${person.age} tuổi`];
     if (person.education) parts.push(`học ${EDUCATION_LABEL[person.education] ?? person.education}`);
-    if (person.publicSchool !== undefined) parts.push(person.publicSchool ? "trường công lập" : "trường ngoài công lập");
+    if (person.publicSchool !== undefined)
+      parts.push(person.publicSchool ? "trường công lập" : "trường ngoài công lập");
     if (person.ethnicMinority) parts.push("dân tộc thiểu số");
     if (person.disability) parts.push("khuyết tật");
     facts.push({ label: `Thành viên ${index + 1}`, value: parts.join(", ") });
@@ -183,14 +198,17 @@ export function renderDecisionText(
     ].join("\n"),
   );
   for (const program of ordered(decision)) {
-    const lines = [`${program.title}: ${STATUS_LABEL[program.status]}${program.confirmed ? "" : " (có số liệu chưa được xác nhận)"}`];
+    const lines = [
+      `${program.title}: ${STATUS_LABEL[program.status]}${program.confirmed ? "" : " (có số liệu chưa được xác nhận)"}`,
+    ];
     lines.push(...program.reasons.map((reason) => `• ${reason}`));
     if (program.status !== "not_eligible") lines.push(...program.nextSteps.map((step) => `→ ${step}`));
     lines.push(...citationsOf(options.citations, program.id).map((line) => `  Căn cứ: ${line}`));
     blocks.push(lines.join("\n"));
   }
   const unknown = unknownFacts(decision);
-  if (unknown.length > 0) blocks.push(["Còn thiếu thông tin:", ...unknown.map((reason) => `• ${reason}`)].join("\n"));
+  if (unknown.length > 0)
+    blocks.push(["Còn thiếu thông tin:", ...unknown.map((reason) => `• ${reason}`)].join("\n"));
   if (options.notes && options.notes.length > 0) {
     blocks.push(["Khi đọc dòng nhập:", ...options.notes.map((note) => `• ${note.text}`)].join("\n"));
   }
@@ -199,7 +217,11 @@ export function renderDecisionText(
       [
         "Nơi liên hệ:",
         ...options.referrals.notes.map((note) => `ℹ️ ${note}`),
-        ...options.referrals.entries.map((entry) => referralLines(entry).map((line, i) => (i === 0 ? `• ${line}` : `  ${line}`)).join("\n")),
+        ...options.referrals.entries.map((entry) =>
+          referralLines(entry)
+            .map((line, i) => (i === 0 ? `• ${line}` : `  ${line}`))
+            .join("\n"),
+        ),
       ].join("\n"),
     );
   }
@@ -229,7 +251,9 @@ export function renderCaseSummaryText(input: CaseSummaryInput): string {
       ...(input.referrals ? { referrals: input.referrals } : {}),
       ...(input.notes ? { notes: input.notes } : {}),
     }).replace(`\n\n${DISCLAIMER}`, ""),
-    ...(documents.length > 0 ? [["Giấy tờ cần mang:", ...documents.map((step) => `• ${step}`)].join("\n")] : []),
+    ...(documents.length > 0
+      ? [["Giấy tờ cần mang:", ...documents.map((step) => `• ${step}`)].join("\n")]
+      : []),
     DISCLAIMER,
   ].join("\n\n");
 }
@@ -238,7 +262,10 @@ export function renderCaseSummaryText(input: CaseSummaryInput): string {
 
 /** Escapes text for HTML content and attribute values. */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[char]!);
+  return text.replace(
+    /[&<>"']/g,
+    (char) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[char]!,
+  );
 }
 
 const STYLE = `
@@ -321,7 +348,14 @@ ${name ? `<p class="meta"><strong>Người được hỗ trợ:</strong> ${escap
 <table class="facts"><tbody>
 ${input.facts.map((fact) => `<tr><th>${escapeHtml(fact.label)}</th><td>${escapeHtml(fact.value)}</td></tr>`).join("\n")}
 </tbody></table>
-${input.notes && input.notes.length > 0 ? `<p class="cite"><strong>Khi nhập:</strong></p>${list(input.notes.map((note) => note.text), "cite")}` : ""}
+${
+  input.notes && input.notes.length > 0
+    ? `<p class="cite"><strong>Khi nhập:</strong></p>${list(
+        input.notes.map((note) => note.text),
+        "cite",
+      )}`
+    : ""
+}
 
 <h2>2. Kết quả phân loại</h2>
 <p><strong>Hộ ${escapeHtml(CATEGORY_LABEL[c.category])}</strong> ${c.basis === "listed" ? "(theo danh sách của xã)" : "(ước tính theo số liệu đã khai)"}.</p>

@@ -112,7 +112,9 @@ export function planStatus(metadata: PlanMetadata, areas: AreaChanges, onDate: s
 
 /** "Điều 3 khoản 1 điểm a (hộ nghèo)" → "Điều 3, khoản 1, điểm a (hộ nghèo)"; null when not an article. */
 function formatArticle(article: string): string | null {
-  const match = /^(Điều\s+\d+[a-zđ]?)(?:,?\s+(khoản\s+\d+))?(?:,?\s+(điểm\s+[a-zđ]))?(.*)$/iu.exec(article.trim());
+  const match = /^(Điều\s+\d+[a-zđ]?)(?:,?\s+(khoản\s+\d+))?(?:,?\s+(điểm\s+[a-zđ]))?(.*)$/iu.exec(
+    article.trim(),
+  );
   if (!match) return /^(?:Phần|Mục|Phụ lục|Chương)\b/i.test(article.trim()) ? article.trim() : null;
   const rest = match[4]!.trim();
   return [match[1], match[2], match[3]].filter(Boolean).join(", ") + (rest ? ` ${rest}` : "");
@@ -126,7 +128,8 @@ export interface InForce {
 
 function inForceText(period: InForce): string | null {
   // The period is the rule's or the figure's in the data, not the instrument's: said so.
-  if (period.from && period.to) return `mức, điều kiện này áp dụng từ ${dayMonthYear(period.from)} đến ${dayMonthYear(period.to)}`;
+  if (period.from && period.to)
+    return `mức, điều kiện này áp dụng từ ${dayMonthYear(period.from)} đến ${dayMonthYear(period.to)}`;
   if (period.from) return `mức, điều kiện này áp dụng từ ${dayMonthYear(period.from)}`;
   if (period.to) return `mức, điều kiện này áp dụng đến ${dayMonthYear(period.to)}`;
   return null;
@@ -159,7 +162,11 @@ export function ruleCitation(
         : `${reference.instrument} (chưa xác định điều, khoản)`;
   }
   const notes = [
-    plan ? null : reference.date ? `ban hành ngày ${dayMonthYear(reference.date)}` : "chưa có ngày ban hành trong dữ liệu",
+    plan
+      ? null
+      : reference.date
+        ? `ban hành ngày ${dayMonthYear(reference.date)}`
+        : "chưa có ngày ban hành trong dữ liệu",
     options.inForce ? inForceText(options.inForce) : null,
   ].filter(Boolean);
   return notes.length > 0 ? `${head} (${notes.join("; ")})` : head;
@@ -167,7 +174,9 @@ export function ruleCitation(
 
 /** The key two references are compared by (the compiled data shares reference objects, copies do not). */
 function referenceKey(reference: Reference): string {
-  return [reference.instrument, reference.article ?? "", reference.date ?? "", reference.document ?? ""].join("|");
+  return [reference.instrument, reference.article ?? "", reference.date ?? "", reference.document ?? ""].join(
+    "|",
+  );
 }
 
 /** Looks up the periods each reference is cited over in the policy data: standards, cases, figures. */
@@ -247,8 +256,13 @@ export function decisionCitations(
     ),
   ];
   const groups: CitationGroup[] = [];
-  const standardReferences = [...(decision.standard?.references ?? []), ...decision.classification.references];
-  if (standardReferences.length > 0) groups.push({ id: "standard", scope: "Chuẩn nghèo", lines: lines(standardReferences) });
-  for (const program of decision.programs) groups.push({ id: program.id, scope: program.title, lines: lines(program.references) });
+  const standardReferences = [
+    ...(decision.standard?.references ?? []),
+    ...decision.classification.references,
+  ];
+  if (standardReferences.length > 0)
+    groups.push({ id: "standard", scope: "Chuẩn nghèo", lines: lines(standardReferences) });
+  for (const program of decision.programs)
+    groups.push({ id: program.id, scope: program.title, lines: lines(program.references) });
   return groups;
 }

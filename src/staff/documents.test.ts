@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { loadAreaChanges, loadCorpus } from "../knowledge/load.ts";
 import { stripMarkup } from "../knowledge/structure.ts";
-import { createOutlines, renderDocumentList, renderSection, renderTableOfContents, resolveDocument } from "./documents.ts";
+import {
+  createOutlines,
+  renderDocumentList,
+  renderSection,
+  renderTableOfContents,
+  resolveDocument,
+} from "./documents.ts";
 import { findSection, outlineOf, readSectionQuery } from "./plan-outline.ts";
 
 const corpus = loadCorpus();
@@ -54,7 +60,9 @@ describe.each(corpus.documents.map((d) => [d.metadata.id, d] as const))("outline
 
   it("splits the body into its parts without overlap or gap", () => {
     const parts = outline.sections.filter((section) => section.depth === 1);
-    expect(parts.map((part) => part.key)).toEqual(parts.map((_, i) => ["I", "II", "III", "IV", "V", "VI"][i]));
+    expect(parts.map((part) => part.key)).toEqual(
+      parts.map((_, i) => ["I", "II", "III", "IV", "V", "VI"][i]),
+    );
     for (let i = 1; i < parts.length; i++) {
       expect(parts[i]!.start).toBeGreaterThanOrEqual(parts[i - 1]!.end);
       expect(doc.text.slice(parts[i - 1]!.end, parts[i]!.start).trim()).toBe("");
@@ -85,7 +93,9 @@ describe("/doc", () => {
     expect(rendered.value.text).toMatch(/^1\.2\. Hỗ trợ về y tế/);
     expect(rendered.value.text).toContain("bảo hiểm y tế");
     expect(rendered.value.text).not.toContain("1.3. Hỗ trợ về nhà ở");
-    expect(rendered.value.citation).toBe("Theo khoản 1.2 Mục IV Kế hoạch số 02/KH-UBND ngày 05/01/2017 của UBND tỉnh Thái Bình");
+    expect(rendered.value.citation).toBe(
+      "Theo khoản 1.2 Mục IV Kế hoạch số 02/KH-UBND ngày 05/01/2017 của UBND tỉnh Thái Bình",
+    );
     expect(rendered.value.text).toMatch(/Lưu ý: .*Hưng Yên/);
   });
 
@@ -105,16 +115,26 @@ describe("/doc", () => {
   });
 
   it("reads a point of a plain-text plan and the preamble", () => {
-    const rendered = renderSection(document("bach-thong-2023"), outlines("bach-thong-2023")!, "II.2.b", areas, "2026-03-01");
+    const rendered = renderSection(
+      document("bach-thong-2023"),
+      outlines("bach-thong-2023")!,
+      "II.2.b",
+      areas,
+      "2026-03-01",
+    );
     if (!rendered.ok) throw new Error(rendered.error.message);
-    expect(rendered.value.citation).toMatch(/^Theo điểm b khoản 2 Mục II Kế hoạch số \.\.\.\/KH-UBND \(số để trống trong văn bản\)/);
+    expect(rendered.value.citation).toMatch(
+      /^Theo điểm b khoản 2 Mục II Kế hoạch số \.\.\.\/KH-UBND \(số để trống trong văn bản\)/,
+    );
     const preamble = renderSection(thaiBinh, outline, "mở đầu", areas, "2026-03-01");
     expect(preamble.ok && preamble.value.citation).toMatch(/^Theo phần mở đầu Kế hoạch số 02\/KH-UBND/);
   });
 
   it("says what exists when the section does not, or cannot be read", () => {
     const missing = renderSection(thaiBinh, outline, "IX.9", areas, "2026-03-01");
-    expect(!missing.ok && missing.error.message).toMatch(/không có mục “IX\.9”\. Các mục lớn: I, II, III, IV, V, VI/);
+    expect(!missing.ok && missing.error.message).toMatch(
+      /không có mục “IX\.9”\. Các mục lớn: I, II, III, IV, V, VI/,
+    );
     const unreadable = renderSection(thaiBinh, outline, "y tế", areas, "2026-03-01");
     expect(!unreadable.ok && unreadable.error.message).toMatch(/Chưa đọc được số mục/);
   });
@@ -126,10 +146,22 @@ describe("/doc", () => {
   });
 
   it("finds a document by id, number, prefix or a close spelling", () => {
-    expect(resolveDocument(documents, "thai-binh-2017-2020")).toMatchObject({ ok: true, value: { id: "thai-binh-2017-2020" } });
-    expect(resolveDocument(documents, "02/KH-UBND")).toMatchObject({ ok: true, value: { id: "thai-binh-2017-2020" } });
-    expect(resolveDocument(documents, "bach-thong")).toMatchObject({ ok: true, value: { id: "bach-thong-2023" } });
-    expect(resolveDocument(documents, "Bạch Thông")).toMatchObject({ ok: true, value: { id: "bach-thong-2023" } });
+    expect(resolveDocument(documents, "thai-binh-2017-2020")).toMatchObject({
+      ok: true,
+      value: { id: "thai-binh-2017-2020" },
+    });
+    expect(resolveDocument(documents, "02/KH-UBND")).toMatchObject({
+      ok: true,
+      value: { id: "thai-binh-2017-2020" },
+    });
+    expect(resolveDocument(documents, "bach-thong")).toMatchObject({
+      ok: true,
+      value: { id: "bach-thong-2023" },
+    });
+    expect(resolveDocument(documents, "Bạch Thông")).toMatchObject({
+      ok: true,
+      value: { id: "bach-thong-2023" },
+    });
     const typo = resolveDocument(documents, "bach-thon-2023");
     expect(!typo.ok && typo.error.message).toMatch(/Có phải “bach-thong-2023”\?/);
   });
@@ -143,8 +175,12 @@ describe("/vanban", () => {
     expect(list).toContain("Kế hoạch số 02/KH-UBND; ngày 05/01/2017");
     expect(list).toContain("Địa bàn: tỉnh Thái Bình (nay thuộc tỉnh Hưng Yên, từ 01/07/2025)");
     expect(list).toContain("Thời hạn: 2017–2020, đã hết thời hạn");
-    expect(list).toContain("Kế hoạch, số để trống trong văn bản (in là “Số: /KH-UBND”); tháng 3/2020 (ngày để trống)");
-    expect(list).toContain("Địa bàn: huyện Bạch Thông, tỉnh Bắc Kạn (cấp huyện không còn; nay thuộc tỉnh Thái Nguyên, từ 01/07/2025)");
+    expect(list).toContain(
+      "Kế hoạch, số để trống trong văn bản (in là “Số: /KH-UBND”); tháng 3/2020 (ngày để trống)",
+    );
+    expect(list).toContain(
+      "Địa bàn: huyện Bạch Thông, tỉnh Bắc Kạn (cấp huyện không còn; nay thuộc tỉnh Thái Nguyên, từ 01/07/2025)",
+    );
     expect(list).toContain("Kế hoạch, văn bản không ghi số; văn bản không ghi ngày ban hành");
     expect(list).toContain("Thời hạn: 2021–2030, còn trong thời hạn");
     expect(list).toContain("tỉnh Tuyên Quang mới gồm cả tỉnh Hà Giang");

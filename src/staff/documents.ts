@@ -58,7 +58,11 @@ export function isOver(metadata: PlanMetadata, onDate: string): boolean {
  * renderDocumentList(corpus.documents.map((d) => d.metadata), areas, "2026-03-01");
  * ```
  */
-export function renderDocumentList(documents: readonly PlanMetadata[], areas: AreaChanges, onDate: string): string {
+export function renderDocumentList(
+  documents: readonly PlanMetadata[],
+  areas: AreaChanges,
+  onDate: string,
+): string {
   if (documents.length === 0) return "Chưa có kế hoạch nào trong cơ sở dữ liệu.";
   const blocks = documents.map((metadata, index) => {
     const period =
@@ -76,7 +80,7 @@ export function renderDocumentList(documents: readonly PlanMetadata[], areas: Ar
     ].join("\n");
   });
   return [
-    `Có ${documents.length} kế hoạch. Xem một mục: /doc <mã> <mục>, ví dụ /doc ${documents[0]!.id} I.`,
+    `Có ${documents.length} kế hoạch. Xem một mục: /doc <mã> <mục> (ví dụ: /doc ${documents[0]!.id} I)`,
     "",
     blocks.join("\n\n"),
   ].join("\n");
@@ -93,11 +97,16 @@ export function resolveDocument(
   const folded = foldDiacritics(text).replace(/\s+/g, "-");
   const byId = documents.find((metadata) => metadata.id === folded);
   if (byId) return ok(byId);
-  const byNumber = documents.filter((metadata) => metadata.number && foldDiacritics(metadata.number) === foldDiacritics(text));
+  const byNumber = documents.filter(
+    (metadata) => metadata.number && foldDiacritics(metadata.number) === foldDiacritics(text),
+  );
   if (byNumber.length === 1) return ok(byNumber[0]!);
   const byPrefix = documents.filter((metadata) => metadata.id.startsWith(folded));
   if (byPrefix.length === 1 && folded.length >= 3) return ok(byPrefix[0]!);
-  const guess = closestName(folded, documents.map((metadata) => metadata.id));
+  const guess = closestName(
+    folded,
+    documents.map((metadata) => metadata.id),
+  );
   const ids = documents.map((metadata) => metadata.id).join(", ");
   return err({
     message: `Không có văn bản mã “${text}”.${guess ? ` Có phải “${guess}”?` : ""} Các mã: ${ids}. Gõ /vanban để xem danh sách.`,
@@ -167,7 +176,8 @@ export function renderSection(
         message: [
           `Có ${lookup.candidates.length} mục số “${wanted.trim()}” trong văn bản này. Bạn muốn xem mục nào?`,
           ...lookup.candidates.map(
-            (section) => `/doc ${metadata.id} ${section.key}  (${section.path.map((label) => label.slice(0, 50)).join(" › ")})`,
+            (section) =>
+              `/doc ${metadata.id} ${section.key}  (${section.path.map((label) => label.slice(0, 50)).join(" › ")})`,
           ),
         ].join("\n"),
       });

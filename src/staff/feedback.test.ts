@@ -17,9 +17,18 @@ describe("verdicts", () => {
       ["không hiểu", "unclear"],
     ] as const)
       expect(readVerdict(text), text).toBe(verdict);
-    for (const text of ["4", "vay vốn", "đúng là hộ nghèo được vay", ""]) expect(readVerdict(text), text).toBeUndefined();
-    expect(FEEDBACK_CHOICES.map((choice) => readVerdict(choice.value))).toEqual(["correct", "wrong", "unclear"]);
-    expect(FEEDBACK_CHOICES.map((choice) => readVerdict(choice.label))).toEqual(["correct", "wrong", "unclear"]);
+    for (const text of ["4", "vay vốn", "đúng là hộ nghèo được vay", ""])
+      expect(readVerdict(text), text).toBeUndefined();
+    expect(FEEDBACK_CHOICES.map((choice) => readVerdict(choice.value))).toEqual([
+      "correct",
+      "wrong",
+      "unclear",
+    ]);
+    expect(FEEDBACK_CHOICES.map((choice) => readVerdict(choice.label))).toEqual([
+      "correct",
+      "wrong",
+      "unclear",
+    ]);
   });
 });
 
@@ -29,7 +38,9 @@ describe("scrubbing", () => {
     expect(scrubPersonalData("CCCD 034123456789, email lan.nguyen@gmail.com, https://fb.com/lan")).toBe(
       "CCCD [số], email [email], [link]",
     );
-    expect(scrubPersonalData("thu nhập 1.500.000 đ, 3tr5, năm 2024")).toBe("thu nhập 1.500.000 đ, 3tr5, năm 2024");
+    expect(scrubPersonalData("thu nhập 1.500.000 đ, 3tr5, năm 2024")).toBe(
+      "thu nhập 1.500.000 đ, 3tr5, năm 2024",
+    );
     expect(scrubPersonalData("x".repeat(500))).toHaveLength(300);
   });
 });
@@ -38,7 +49,11 @@ describe("the right answer as staff type it", () => {
   it("reads the category and each programme's status", () => {
     expect(readExpectedDecision("cận nghèo; vay hộ cận nghèo: được; bhyt: được; học phí: không")).toEqual({
       category: "near_poor",
-      programs: { "credit.near_poor_household": "eligible", health_insurance: "eligible", tuition: "not_eligible" },
+      programs: {
+        "credit.near_poor_household": "eligible",
+        health_insurance: "eligible",
+        tuition: "not_eligible",
+      },
     });
     expect(readExpectedDecision("ho ngheo\nvay sv: co the\ntien dien: chua ro")).toEqual({
       category: "poor",

@@ -54,7 +54,9 @@ export function scrubPersonalData(text: string): string {
   return normalizeVietnamese(text)
     .replace(/[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g, "[email]")
     .replace(/\bhttps?:\/\/\S+/gi, "[link]")
-    .replace(/(?<!\d|\d[.,])\+?\d(?:[\s.-]?\d){8,}(?!\d|[.,]\d)/g, (match) => (/^\d{1,3}(?:[.,]\d{3})+$/.test(match) ? match : "[số]"))
+    .replace(/(?<!\d|\d[.,])\+?\d(?:[\s.-]?\d){8,}(?!\d|[.,]\d)/g, (match) =>
+      /^\d{1,3}(?:[.,]\d{3})+$/.test(match) ? match : "[số]",
+    )
     .replace(/\s+/g, " ")
     .trim()
     .slice(0, 300);
@@ -211,12 +213,18 @@ export function kbQuestionDrafts(records: readonly FeedbackRecord[]): string {
 export function householdCaseDrafts(records: readonly FeedbackRecord[]): string {
   const drafts = records.filter((record) => record.kind === "decision" && record.household);
   const cases = drafts.map((record) => {
-    const shown = record.answer as { assessedOn?: string; category?: string; programs?: Record<string, string> };
+    const shown = record.answer as {
+      assessedOn?: string;
+      category?: string;
+      programs?: Record<string, string>;
+    };
     const expected = record.expected ? readExpectedDecision(record.expected) : { programs: {} };
     const output: Record<string, unknown> = {};
     if (expected.category) output.classification = { category: expected.category };
     if (Object.keys(expected.programs).length > 0) {
-      output.programs = Object.fromEntries(Object.entries(expected.programs).map(([id, status]) => [id, { status }]));
+      output.programs = Object.fromEntries(
+        Object.entries(expected.programs).map(([id, status]) => [id, { status }]),
+      );
     }
     const input = { ...(record.household as HouseholdInput) };
     const date = input.assessedOn ?? shown.assessedOn ?? record.day;
@@ -244,17 +252,21 @@ export function householdCaseDrafts(records: readonly FeedbackRecord[]): string 
           `shown: category ${shown.category ?? "?"}; ${Object.entries(shown.programs ?? {})
             .map(([id, status]) => `${id} ${status}`)
             .join(", ")}`,
-          ...(record.expected ? [`expected (as typed): ${record.expected}`] : ["expected: not given, fill `output`"]),
+          ...(record.expected
+            ? [`expected (as typed): ${record.expected}`]
+            : ["expected: not given, fill `output`"]),
         ]),
         stringify([value], { lineWidth: 0 }).trimEnd(),
       ].join("\n"),
     )
     .join("\n\n");
-  return [
-    header,
-    "description: Draft cases from disputed decisions (feedback export), to review.",
-    cases.length > 0 ? `cases:\n${indent(body)}` : "cases: []",
-  ].join("\n") + "\n";
+  return (
+    [
+      header,
+      "description: Draft cases from disputed decisions (feedback export), to review.",
+      cases.length > 0 ? `cases:\n${indent(body)}` : "cases: []",
+    ].join("\n") + "\n"
+  );
 }
 
 function indent(text: string): string {

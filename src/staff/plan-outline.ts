@@ -91,7 +91,9 @@ export function outlineOf(source: string): Outline {
   const documentEnd = closing ? closing.start : source.length;
   const numbered = parsed.filter(
     (section) =>
-      section.kind === "section" && section.path.length > 0 && sectionKey(labelNumbering(section.path.at(-1)!)) !== "",
+      section.kind === "section" &&
+      section.path.length > 0 &&
+      sectionKey(labelNumbering(section.path.at(-1)!)) !== "",
   );
   const sections = numbered.map((section, index) => {
     // A section runs until the next heading at its depth or above (sub-sections belong to it).
@@ -128,7 +130,10 @@ export function readSectionQuery(text: string): SectionNumber | "preamble" | nul
   const folded = foldDiacritics(text).trim();
   if (/^(?:mo dau|phan mo dau|dau|0)$/.test(folded)) return "preamble";
   // "điểm b khoản 1.1 mục IV": the citation's own order, read back.
-  const legal = /^(?:diem\s+([a-z])\s+)?(?:khoan\s+(\d{1,2}(?:\.\d{1,2}){0,3})\s*)?(?:muc|phan)\s+([ivx]{1,5})$/.exec(folded);
+  const legal =
+    /^(?:diem\s+([a-z])\s+)?(?:khoan\s+(\d{1,2}(?:\.\d{1,2}){0,3})\s*)?(?:muc|phan)\s+([ivx]{1,5})$/.exec(
+      folded,
+    );
   if (legal) return { roman: legal[3]!.toUpperCase(), arabic: legal[2], letter: legal[1] };
   const cleaned = folded
     .replace(/^(?:muc|phan|khoan|diem)\s+/, "")
@@ -159,7 +164,8 @@ export function findSection(outline: Outline, wanted: string): SectionLookup {
     (section) =>
       (query.roman === undefined || section.number.roman === query.roman) &&
       section.number.arabic === query.arabic &&
-      (section.number.letter === undefined ? undefined : foldDiacritics(section.number.letter)) === query.letter,
+      (section.number.letter === undefined ? undefined : foldDiacritics(section.number.letter)) ===
+        query.letter,
   );
   if (matches.length === 1) return { type: "found", section: matches[0]! };
   if (matches.length > 1) return { type: "ambiguous", candidates: matches };

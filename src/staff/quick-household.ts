@@ -59,26 +59,71 @@ const INDICATOR_WORDS: [string, string][] = (
     ["health_insurance", ["bhyt", "bao hiem y te", "bh y te", "bao hiem", "the bhyt", "the bao hiem y te"]],
     [
       "adult_education",
-      ["giao duc nguoi lon", "trinh do giao duc", "hoc van", "trinh do hoc van", "trinh do", "gd nguoi lon", "tdgd"],
+      [
+        "giao duc nguoi lon",
+        "trinh do giao duc",
+        "hoc van",
+        "trinh do hoc van",
+        "trinh do",
+        "gd nguoi lon",
+        "tdgd",
+      ],
     ],
     [
       "child_school_attendance",
-      ["tre di hoc", "tre em di hoc", "di hoc", "tinh trang di hoc", "tre bo hoc", "bo hoc", "tre khong di hoc"],
+      [
+        "tre di hoc",
+        "tre em di hoc",
+        "di hoc",
+        "tinh trang di hoc",
+        "tre bo hoc",
+        "bo hoc",
+        "tre khong di hoc",
+      ],
     ],
     [
       "housing_quality",
-      ["chat luong nha", "chat luong nha o", "nha tam", "nha dot nat", "nha xuong cap", "nha o", "nha", "nha hu hong"],
+      [
+        "chat luong nha",
+        "chat luong nha o",
+        "nha tam",
+        "nha dot nat",
+        "nha xuong cap",
+        "nha o",
+        "nha",
+        "nha hu hong",
+      ],
     ],
     ["housing_area", ["dien tich nha", "dien tich nha o", "nha chat", "dien tich", "dt nha", "dien tich o"]],
     ["water_source", ["nuoc sach", "nuoc sinh hoat", "nguon nuoc", "nuoc", "nuoc an", "nuoc hop ve sinh"]],
     [
       "hygienic_latrine",
-      ["nha tieu", "nha ve sinh", "nvs", "ho xi", "wc", "ve sinh", "nha tieu hop ve sinh", "nha ve sinh hop ve sinh", "toilet"],
+      [
+        "nha tieu",
+        "nha ve sinh",
+        "nvs",
+        "ho xi",
+        "wc",
+        "ve sinh",
+        "nha tieu hop ve sinh",
+        "nha ve sinh hop ve sinh",
+        "toilet",
+      ],
     ],
     ["telecom_use", ["vien thong", "dien thoai", "internet", "dich vu vien thong", "mang", "smartphone"]],
     [
       "information_assets",
-      ["tivi", "tv", "ti vi", "radio", "dai", "may tinh", "phuong tien thong tin", "tiep can thong tin", "thong tin"],
+      [
+        "tivi",
+        "tv",
+        "ti vi",
+        "radio",
+        "dai",
+        "may tinh",
+        "phuong tien thong tin",
+        "tiep can thong tin",
+        "thong tin",
+      ],
     ],
     ["health_care_access", ["kham chua benh", "tiep can y te", "dich vu y te", "y te"]],
     ["waste_treatment", ["rac", "rac thai", "xu ly rac", "xu ly rac thai"]],
@@ -153,7 +198,9 @@ class Line {
   private readonly used: boolean[];
 
   constructor(text: string) {
-    this.original = normalizeVietnamese(text).replace(/[\s\u00a0]+/g, " ").trim();
+    this.original = normalizeVietnamese(text)
+      .replace(/[\s\u00a0]+/g, " ")
+      .trim();
     // Folding letter by letter keeps positions, so a match in the folded text cuts the original.
     this.folded = [...this.original]
       .map((char) => {
@@ -236,10 +283,20 @@ const DATE_TEXT =
   "(?:ngay\\s?)?\\d{1,2}[/.-]\\d{1,2}[/.-]\\d{2,4}|(?:thang\\s?|t)?\\d{1,2}[/.-]\\d{4}|thang\\s\\d{1,2}\\s(?:nam\\s)?\\d{4}|(?:nam\\s)?(?:19|20)\\d{2}|nam\\s(?:ngoai|nay|truoc|roi|kia)";
 
 /** A date as staff write it: a full date, a month (its last day, as the interview does) or a year (31/12). */
-function readDate(text: string, today: string): { iso: string; precision: "day" | "month" | "year" } | undefined {
-  const full = parseAnswer({ type: "date", not_future: false, min_year: 1990 }, text, { today, allowUnknown: false });
-  if (full.ok && full.value.answer.type === "value") return { iso: String(full.value.answer.value), precision: "day" };
-  const month = parseAnswer({ type: "month_year", not_future: false, min_year: 1990 }, text, { today, allowUnknown: false });
+function readDate(
+  text: string,
+  today: string,
+): { iso: string; precision: "day" | "month" | "year" } | undefined {
+  const full = parseAnswer({ type: "date", not_future: false, min_year: 1990 }, text, {
+    today,
+    allowUnknown: false,
+  });
+  if (full.ok && full.value.answer.type === "value")
+    return { iso: String(full.value.answer.value), precision: "day" };
+  const month = parseAnswer({ type: "month_year", not_future: false, min_year: 1990 }, text, {
+    today,
+    allowUnknown: false,
+  });
   if (month.ok && month.value.answer.type === "value") {
     const value = String(month.value.answer.value);
     return { iso: lastDayOf(value), precision: value.includes("-") ? "month" : "year" };
@@ -264,7 +321,9 @@ function note(state: State, kind: QuickNote["kind"], text: string): void {
 }
 
 function readAssessmentDate(state: State): void {
-  for (const match of state.line.takeAll(`(?:ngay danh gia|danh gia ngay|danh gia vao|xet ngay|xet tai ngay|tai ngay|ngay xet)\\s?:?\\s?(${DATE_TEXT})`)) {
+  for (const match of state.line.takeAll(
+    `(?:ngay danh gia|danh gia ngay|danh gia vao|xet ngay|xet tai ngay|tai ngay|ngay xet)\\s?:?\\s?(${DATE_TEXT})`,
+  )) {
     const dateText = state.line.original.slice(match.end - (match.groups[0] ?? "").length, match.end);
     const date = readDate(dateText, state.context.today);
     if (date) state.household.assessedOn = date.iso;
@@ -277,7 +336,9 @@ function readLeftList(state: State): void {
   for (const match of state.line.takeAll(pattern)) {
     const which = match.groups[0]!;
     const nearPoor = /can|cn|hcn/.test(which);
-    const dateText = match.groups[1] ? state.line.original.slice(match.end - match.groups[1].length, match.end) : "";
+    const dateText = match.groups[1]
+      ? state.line.original.slice(match.end - match.groups[1].length, match.end)
+      : "";
     const date = dateText ? readDate(dateText, state.context.today) : undefined;
     if (date) {
       state.household.leftListOn = date.iso;
@@ -304,13 +365,17 @@ function readListedStatus(state: State): void {
   const add = (status: (typeof statuses)[number]["status"], pattern: string): void => {
     for (const match of state.line.takeAll(pattern)) statuses.push({ status, text: match.text });
   };
-  const list = "(?:danh sach|ds|so)(?:\\s(?:ho\\s)?(?:ngheo|can ngheo|hn|hcn|ngheo\\s(?:va|,)\\scan ngheo))?(?:\\scua xa)?";
+  const list =
+    "(?:danh sach|ds|so)(?:\\s(?:ho\\s)?(?:ngheo|can ngheo|hn|hcn|ngheo\\s(?:va|,)\\scan ngheo))?(?:\\scua xa)?";
   add("unknown", `(?:khong|ko|k|chua)\\s(?:ro|biet)\\s(?:co\\s)?(?:ten\\s)?(?:trong\\s)?${list}|ds\\s?\\?`);
   add(
     "none",
     `(?:chua|khong|ko|k|kg|khg)\\s(?:co\\s)?(?:ten\\s)?(?:trong\\s|o\\s|thuoc\\s)?${list}|ngoai\\s(?:danh sach|ds)|khong\\s(?:phai|thuoc)\\s(?:ho\\s)?(?:ngheo|can ngheo|hn|hcn)(?:\\s(?:hay|hoac|va)\\s(?:can ngheo|hcn))?|ko\\s(?:phai|thuoc)\\s(?:ho\\s)?(?:ngheo|can ngheo|hn|hcn)|ho\\sbinh thuong|khong\\sco\\sten`,
   );
-  add("near_poor", "(?:co\\s(?:ten\\s)?trong\\s(?:danh sach|ds)\\s)?(?:ho\\s|so\\s|ds\\s)?can\\sngheo|hcn|h\\.cn");
+  add(
+    "near_poor",
+    "(?:co\\s(?:ten\\s)?trong\\s(?:danh sach|ds)\\s)?(?:ho\\s|so\\s|ds\\s)?can\\sngheo|hcn|h\\.cn",
+  );
   add("poor", "(?:co\\s(?:ten\\s)?trong\\s(?:danh sach|ds)\\s)?(?:ho\\s|so\\s|ds\\s)ngheo|hn|ho ngheo|h\\.n");
   const distinct = [...new Set(statuses.map((entry) => entry.status))];
   if (distinct.length === 1) {
@@ -324,7 +389,8 @@ function readListedStatus(state: State): void {
     }
   } else if (distinct.length > 1) {
     // "thoát nghèo … hcn": escaped poverty, now on the near-poor list.
-    if (distinct.includes("near_poor") && !distinct.includes("poor")) state.household.listedStatus = "near_poor";
+    if (distinct.includes("near_poor") && !distinct.includes("poor"))
+      state.household.listedStatus = "near_poor";
     else {
       delete state.household.listedStatus;
       note(
@@ -360,8 +426,16 @@ function readFlags(state: State): void {
     true,
     "lam\\snong|nong nghiep|lam\\sruong|trong trot|chan nuoi|nong dan|lam nghiep|ngu nghiep|danh\\s(?:ca|bat)|nuoi trong thuy san|lam muoi|diem nghiep|nlng|nln|thuan nong",
   );
-  set("needsWaterSupply", true, "can\\s(?:lam|xay|khoan|dao|lap|sua)\\s(?:gieng|be nuoc|cong trinh nuoc|cong trinh cap nuoc|nuoc)");
-  set("needsSanitation", true, "can\\s(?:lam|xay|sua)\\s(?:nha tieu|nha ve sinh|nvs|cong trinh ve sinh|ho xi)");
+  set(
+    "needsWaterSupply",
+    true,
+    "can\\s(?:lam|xay|khoan|dao|lap|sua)\\s(?:gieng|be nuoc|cong trinh nuoc|cong trinh cap nuoc|nuoc)",
+  );
+  set(
+    "needsSanitation",
+    true,
+    "can\\s(?:lam|xay|sua)\\s(?:nha tieu|nha ve sinh|nvs|cong trinh ve sinh|ho xi)",
+  );
 }
 
 function readProvince(state: State): void {
@@ -378,12 +452,16 @@ function readArea(state: State): void {
   const urban = state.line.takeAll(
     "thanh thi|tt|phuong|thi tran|do thi|noi thanh|noi thi|tp|thanh pho|thi xa|quan|khu pho|to dan pho|tdp",
   );
-  const ruralCandidates = state.line.find("nong thon|nt|xa|thon|ngoai thanh|vung que|que|lang|ban|ap|buon|soc");
+  const ruralCandidates = state.line.find(
+    "nong thon|nt|xa|thon|ngoai thanh|vung que|que|lang|ban|ap|buon|soc",
+  );
   // "xa" (far), "ban" (you), "que" are only places when typed as such: with their accents, or after "ở".
   const rural = ruralCandidates.filter((match) => {
     const word = state.line.folded.slice(match.start, match.end);
     if (["nong thon", "nt", "ngoai thanh", "vung que", "thon"].includes(word)) return true;
-    const accented = { xa: "xã", lang: "làng", ban: "bản", ap: "ấp", buon: "buôn", soc: "sóc", que: "quê" }[word];
+    const accented = { xa: "xã", lang: "làng", ban: "bản", ap: "ấp", buon: "buôn", soc: "sóc", que: "quê" }[
+      word
+    ];
     const before = state.line.folded.slice(Math.max(0, match.start - 3), match.start);
     return match.text.toLowerCase() === accented || /(?:^|\s)o\s$/.test(before);
   });
@@ -408,7 +486,9 @@ function readMembers(state: State): void {
     const value = readCount(match.groups[0]!);
     if (value !== undefined) counts.push({ value, text: match.text });
   }
-  for (const match of state.line.takeAll(`(?:so nguoi|so nk|nhan khau|nk|so khau|so thanh vien)\\s?[:=]?\\s?(\\d{1,2})`)) {
+  for (const match of state.line.takeAll(
+    `(?:so nguoi|so nk|nhan khau|nk|so khau|so thanh vien)\\s?[:=]?\\s?(\\d{1,2})`,
+  )) {
     counts.push({ value: Number(match.groups[0]), text: match.text });
   }
   for (const match of state.line.takeAll("song\\smot\\sminh|o\\smot\\sminh|doc than|1\\sminh")) {
@@ -421,8 +501,7 @@ function readMembers(state: State): void {
   }
 }
 
-const MONEY_DIGITS =
-  "\\d{1,3}(?:[.,]\\d{3})+|\\d+(?:[.,]\\d+)?";
+const MONEY_DIGITS = "\\d{1,3}(?:[.,]\\d{3})+|\\d+(?:[.,]\\d+)?";
 const MONEY_UNIT = "trieu|tr|cu|m|k|nghin|ngan|ng|ty|ti";
 // "5tr6" always; "5 triệu 600" only when what follows is not a count of something ("5tr 4 người").
 const MONEY_AFTER_UNIT = `(?:\\d{1,3}(?!\\d|[.,]\\d)|\\s\\d{1,3}(?!\\d|[.,]\\d)(?!\\s?(?:nguoi|ng|nk|khau|con|chau|tuoi|t\\b|chi so|cs|thieu|hs|sv|em|be)))?(?:\\s?ruoi)?`;
@@ -431,7 +510,8 @@ const MONEY_CURRENCY = "(?:\\s?(?:d|dong|vnd|vnđ))?";
 const MONEY_WITH_UNIT = `(?:${MONEY_DIGITS})\\s?(?:${MONEY_UNIT})${MONEY_AFTER_UNIT}${MONEY_CURRENCY}|(?:${MONEY_DIGITS})\\s?(?:d|dong|vnd|vnđ)`;
 /** An amount in words: "ba triệu rưỡi", "hai triệu năm trăm". */
 const MONEY_WORDS = `(?:(?:${NUMBER_WORD}|tram|linh|le|ruoi)\\s)*(?:${NUMBER_WORD}|tram)\\s(?:trieu|nghin|ngan)(?:\\s(?:${NUMBER_WORD}|tram|ruoi|linh|le)(?!\\s(?:thang|nam|nguoi|ng|ho)))*`;
-const PER_PERSON_BEFORE = "(?:tnbq|thu nhap binh quan|thu nhap bq|binh quan|bq|dau nguoi|tn\\sbq|tn\\sbinh quan|moi nguoi)";
+const PER_PERSON_BEFORE =
+  "(?:tnbq|thu nhap binh quan|thu nhap bq|binh quan|bq|dau nguoi|tn\\sbq|tn\\sbinh quan|moi nguoi)";
 const INCOME_KEY = `(?:${PER_PERSON_BEFORE}|thu nhap(?:\\sca ho|\\stoan ho|\\sho)?|tn(?:\\sca ho|\\sho)?|luong|thu)(?:\\s(?:hang thang|moi thang|thang|1 thang|mot thang|nam|1 nam|mot nam|moi nam|ca nam|khoang|tam|chung|la|duoi|tren|it hon))*\\s?[:=]?\\s?`;
 const SUFFIX =
   "(?:\\s?/\\s?|\\s(?:moi|mot|1|tren|cho|ca|toan|hang|trong|mot)\\s|\\s)?(?:nguoi|ng|nk|khau|dau nguoi|ho|ca ho|toan ho|thang|th|nam|n)(?![\\p{L}\\p{N}])(?!\\s?(?:nguoi|ng|nk|khau))";
@@ -443,7 +523,9 @@ function readIncome(state: State): void {
   let household = false;
   let yearly = false;
   let keyed = false;
-  const unknown = line.takeAll("(?:thu nhap|tn)\\s(?:khong ro|chua ro|ko ro|\\?|chua biet|khong biet|ko biet)");
+  const unknown = line.takeAll(
+    "(?:thu nhap|tn)\\s(?:khong ro|chua ro|ko ro|\\?|chua biet|khong biet|ko biet)",
+  );
   if (unknown.length > 0) {
     note(state, "unread", "Thu nhập chưa rõ: quyết định sẽ nói cần thêm thông tin thu nhập.");
     return;
@@ -460,7 +542,12 @@ function readIncome(state: State): void {
     const match = keyedMatches[0]!;
     const key = match.groups[0]!;
     const amountStart = match.start + key.length;
-    amountMatch = { start: amountStart, end: match.end, groups: [], text: line.original.slice(amountStart, match.end) };
+    amountMatch = {
+      start: amountStart,
+      end: match.end,
+      groups: [],
+      text: line.original.slice(amountStart, match.end),
+    };
     line.take(match);
     keyed = true;
     if (new RegExp(PER_PERSON_BEFORE).test(key)) perPerson = true;
@@ -502,13 +589,21 @@ function readIncome(state: State): void {
     }
   }
   if (monthly === undefined) {
-    note(state, "unread", `Chưa đọc được số tiền thu nhập “${amountMatch.text}”. Ví dụ: thu nhập 5tr6/tháng.`);
+    note(
+      state,
+      "unread",
+      `Chưa đọc được số tiền thu nhập “${amountMatch.text}”. Ví dụ: thu nhập 5tr6/tháng.`,
+    );
     return;
   }
   if (yearly) {
     const perYear = monthly;
     monthly = Math.round(perYear / 12);
-    note(state, "assumed", `Thu nhập ${formatMoney(perYear)} một năm tính ra ${formatMoney(monthly)} mỗi tháng.`);
+    note(
+      state,
+      "assumed",
+      `Thu nhập ${formatMoney(perYear)} một năm tính ra ${formatMoney(monthly)} mỗi tháng.`,
+    );
   }
   if (perPerson) {
     state.household.incomePerPerson = monthly;
@@ -524,7 +619,8 @@ function readIncome(state: State): void {
     }
   }
   const others = line.find(MONEY_WITH_UNIT);
-  for (const other of others) note(state, "unread", `Có thêm một số tiền “${other.text}” chưa biết là gì; chỉ dùng số đầu tiên.`);
+  for (const other of others)
+    note(state, "unread", `Có thêm một số tiền “${other.text}” chưa biết là gì; chỉ dùng số đầu tiên.`);
   others.forEach((other) => line.take(other));
 }
 
@@ -532,7 +628,8 @@ function readIncome(state: State): void {
 function indicatorAt(folded: string, at: number): { id: string; end: number } | undefined {
   const rest = folded.slice(at);
   for (const [word, id] of INDICATOR_WORDS) {
-    if (rest.startsWith(word) && !/[\p{L}\p{N}]/u.test(rest.charAt(word.length))) return { id, end: at + word.length };
+    if (rest.startsWith(word) && !/[\p{L}\p{N}]/u.test(rest.charAt(word.length)))
+      return { id, end: at + word.length };
   }
   return undefined;
 }
@@ -560,7 +657,11 @@ function readDeprivations(state: State): void {
   const found = new Map<string, string>();
   let count: number | undefined;
 
-  if (line.takeAll("(?:khong|ko|k|chua)\\s(?:bi\\s)?thieu(?:\\shut)?(?:\\sgi|\\schi so nao|\\sgi ca|\\scai nao)?|du ca|khong co thieu hut").length > 0) {
+  if (
+    line.takeAll(
+      "(?:khong|ko|k|chua)\\s(?:bi\\s)?thieu(?:\\shut)?(?:\\sgi|\\schi so nao|\\sgi ca|\\scai nao)?|du ca|khong co thieu hut",
+    ).length > 0
+  ) {
     count = 0;
   }
   for (const match of line.takeAll(
@@ -586,10 +687,14 @@ function readDeprivations(state: State): void {
     if (taken.length > 1) taken.forEach((span) => line.take(span));
   }
   // "không có bhyt", "chưa có nhà tiêu", "nhà tạm": a deprivation named on its own.
-  const standalone = INDICATOR_WORDS.filter(([word]) => word.length >= 4 && word !== "nha o" && word !== "thong tin")
+  const standalone = INDICATOR_WORDS.filter(
+    ([word]) => word.length >= 4 && word !== "nha o" && word !== "thong tin",
+  )
     .map(([word]) => word.replace(/ /g, "\\s"))
     .join("|");
-  for (const match of line.takeAll(`(?:khong co|ko co|k co|chua co|thieu)\\s(?:${standalone})|nha tam|nha dot nat|nha chat`)) {
+  for (const match of line.takeAll(
+    `(?:khong co|ko co|k co|chua co|thieu)\\s(?:${standalone})|nha tam|nha dot nat|nha chat`,
+  )) {
     const indicator = indicatorOf(line.folded.slice(match.start, match.end));
     if (indicator && !found.has(indicator.id)) found.set(indicator.id, match.text);
   }
@@ -597,22 +702,44 @@ function readDeprivations(state: State): void {
   const ids: string[] = [];
   for (const [id, text] of found) {
     if (inForce.size > 0 && !inForce.has(id)) {
-      note(state, "ignored", `“${text}” không phải chỉ số thiếu hụt của chuẩn nghèo đang áp dụng, không tính.`);
+      note(
+        state,
+        "ignored",
+        `“${text}” không phải chỉ số thiếu hụt của chuẩn nghèo đang áp dụng, không tính.`,
+      );
       continue;
     }
     ids.push(id);
-    if (/^(?:nha o|nha)$/.test(foldDiacritics(text).replace(/^(?:thieu|khong co|chua co)\s+/, "").trim())) {
-      note(state, "assumed", `“${text}” hiểu là thiếu về chất lượng nhà ở (nhà tạm, dột nát); nếu là nhà chật, ghi “nhà chật”.`);
+    if (
+      /^(?:nha o|nha)$/.test(
+        foldDiacritics(text)
+          .replace(/^(?:thieu|khong co|chua co)\s+/, "")
+          .trim(),
+      )
+    ) {
+      note(
+        state,
+        "assumed",
+        `“${text}” hiểu là thiếu về chất lượng nhà ở (nhà tạm, dột nát); nếu là nhà chật, ghi “nhà chật”.`,
+      );
     }
   }
   if (ids.length > 0) {
     state.household.deprivations = ids;
     if (count !== undefined && count !== ids.length) {
-      note(state, "assumed", `Ghi ${count} chỉ số nhưng kể tên ${ids.length}: dùng ${ids.length} chỉ số đã kể tên.`);
+      note(
+        state,
+        "assumed",
+        `Ghi ${count} chỉ số nhưng kể tên ${ids.length}: dùng ${ids.length} chỉ số đã kể tên.`,
+      );
     }
   } else if (count !== undefined) {
     if (count > indicators.length && indicators.length > 0) {
-      note(state, "unread", `Số chỉ số thiếu hụt ${count} lớn hơn số chỉ số của chuẩn (${indicators.length}).`);
+      note(
+        state,
+        "unread",
+        `Số chỉ số thiếu hụt ${count} lớn hơn số chỉ số của chuẩn (${indicators.length}).`,
+      );
     } else state.household.deprivationCount = count;
   }
 }
@@ -640,7 +767,11 @@ function readPersons(state: State): void {
     if (!folded) return undefined;
     return /^(?:cong lap|cl|truong cong)$/.test(folded);
   };
-  const addStudents = (n: number, level: { level: EducationLevel; age?: number }, publicSchool: boolean | undefined): void => {
+  const addStudents = (
+    n: number,
+    level: { level: EducationLevel; age?: number },
+    publicSchool: boolean | undefined,
+  ): void => {
     for (let i = 0; i < n; i++) {
       const person: Person = { age: level.age ?? TYPICAL_AGE[level.level], education: level.level };
       if (publicSchool !== undefined) person.publicSchool = publicSchool;
@@ -665,7 +796,8 @@ function readPersons(state: State): void {
     if (read.length === 0) continue;
     const counted = read.reduce((sum, entry) => sum + (entry.n ?? 1), 0);
     for (const entry of read) {
-      const n = read.length === 1 && entry.n === undefined && headCount !== undefined ? headCount : (entry.n ?? 1);
+      const n =
+        read.length === 1 && entry.n === undefined && headCount !== undefined ? headCount : (entry.n ?? 1);
       addStudents(n, entry.level!, entry.publicSchool);
     }
     if (headCount !== undefined && read.length > 1 && counted < headCount) {
@@ -699,13 +831,21 @@ function readPersons(state: State): void {
     `(?:(${COUNT})\\s)?(lop ?(?:1[0-2]|[1-9])|thcs|thpt|tieu hoc|mau giao|mam non|dai hoc|cao dang|trung cap nghe|trung cap|hoc nghe)(${school})`,
   )) {
     const level = levelOf(match.groups[1]!);
-    if (level) addStudents(match.groups[0] ? (readCount(match.groups[0]) ?? 1) : 1, level, schoolFlag(match.groups[2] ?? ""));
+    if (level)
+      addStudents(
+        match.groups[0] ? (readCount(match.groups[0]) ?? 1) : 1,
+        level,
+        schoolFlag(match.groups[2] ?? ""),
+      );
   }
   // "đều học trường công", "trường tư": for every pupil whose school was not said.
-  for (const match of line.takeAll("(?:deu\\s|ca hai\\s|tat ca\\s)?(?:hoc\\s)?(truong cong(?:\\slap)?|cong lap|truong tu(?:\\sthuc)?|tu thuc|dan lap|ngoai cong lap)")) {
+  for (const match of line.takeAll(
+    "(?:deu\\s|ca hai\\s|tat ca\\s)?(?:hoc\\s)?(truong cong(?:\\slap)?|cong lap|truong tu(?:\\sthuc)?|tu thuc|dan lap|ngoai cong lap)",
+  )) {
     const value = /cong/.test(match.groups[0]!) && !/ngoai/.test(match.groups[0]!);
     const students = state.persons.filter((person) => person.education && person.publicSchool === undefined);
-    if (students.length === 0) note(state, "ignored", `“${match.text}”: chưa có người đi học nào để ghi trường.`);
+    if (students.length === 0)
+      note(state, "ignored", `“${match.text}”: chưa có người đi học nào để ghi trường.`);
     for (const person of students) person.publicSchool = value;
   }
   for (const match of line.takeAll("(?:co\\s)?(?:(?:1|mot)\\s)?(?:nguoi\\s)?(?:khuyet tat|nkt|tan tat)")) {
@@ -795,7 +935,11 @@ export function parseQuickHousehold(
   }
   if (household.area === undefined) {
     household.area = "rural";
-    note(state, "assumed", "Chưa ghi nông thôn hay thành thị: tạm tính là nông thôn (xã). Ở phường, thêm “tt”.");
+    note(
+      state,
+      "assumed",
+      "Chưa ghi nông thôn hay thành thị: tạm tính là nông thôn (xã). Ở phường, thêm “tt”.",
+    );
   }
   if (state.persons.length > household.members) {
     note(
@@ -808,12 +952,21 @@ export function parseQuickHousehold(
   if (state.persons.length > 0) household.persons = state.persons;
   household.assessedOn ??= context.today;
   if (household.leftListOn && household.leftListOn > household.assessedOn) {
-    note(state, "unread", `Ngày thoát nghèo ${shortDate(household.leftListOn)} sau ngày đánh giá: chưa tính.`);
+    note(
+      state,
+      "unread",
+      `Ngày thoát nghèo ${shortDate(household.leftListOn)} sau ngày đánh giá: chưa tính.`,
+    );
     delete household.leftListOn;
   }
   for (const chunk of line.leftovers()) note(state, "unread", `Chưa đọc được: “${chunk}”.`);
   // Members first in the object, as the scorer's examples write it.
-  const ordered: HouseholdInput = { assessedOn: household.assessedOn, area: household.area, members: household.members, ...household };
+  const ordered: HouseholdInput = {
+    assessedOn: household.assessedOn,
+    area: household.area,
+    members: household.members,
+    ...household,
+  };
   return ok({ household: ordered, notes: state.notes });
 }
 

@@ -48,7 +48,8 @@ export function loadReferrals(knowledgeDir: string = DEFAULT_KNOWLEDGE_DIR): Ref
   const problems: string[] = [];
   const seen = new Set<string>();
   parsed.data.entries.forEach((entry, index) => {
-    if (seen.has(entry.id)) problems.push(`entries[${index}].id: "${entry.id}" is used twice; ids must be unique`);
+    if (seen.has(entry.id))
+      problems.push(`entries[${index}].id: "${entry.id}" is used twice; ids must be unique`);
     seen.add(entry.id);
     if (entry.province) {
       const merged = provinceNow(entry.province, areas);

@@ -9,7 +9,12 @@ import { placeKey, provinceLabel, provinceNow } from "../knowledge/citation.ts";
 import type { AreaChanges } from "../knowledge/load.ts";
 
 /** What kind of place an entry is, in the order they are shown. */
-export const REFERRAL_KINDS = ["commune_committee", "vbsp_transaction_point", "vbsp_office", "legal_aid_centre"] as const;
+export const REFERRAL_KINDS = [
+  "commune_committee",
+  "vbsp_transaction_point",
+  "vbsp_office",
+  "legal_aid_centre",
+] as const;
 export type ReferralKind = (typeof REFERRAL_KINDS)[number];
 
 const STATUSES = ["eligible", "possible", "needs_info", "not_eligible"] as const;
@@ -28,7 +33,9 @@ const entrySchema = z
       z
         .array(
           z.strictObject({
-            programmes: z.array(z.string().regex(/^(?:\*|[a-z_]+(?:\.[a-z_]+)*)$/, "a programme id, its prefix or *")).min(1),
+            programmes: z
+              .array(z.string().regex(/^(?:\*|[a-z_]+(?:\.[a-z_]+)*)$/, "a programme id, its prefix or *"))
+              .min(1),
             statuses: z.array(z.enum(STATUSES)).min(1),
           }),
         )
@@ -51,18 +58,34 @@ const entrySchema = z
     // Nothing is shown as checked without the page it was checked on.
     const verified = [entry.address.verified, entry.hours.verified, entry.phone.verified].some(Boolean);
     if (verified && !entry.source) {
-      context.addIssue({ code: "custom", path: ["source"], message: "a verified field needs the https page it was read on" });
+      context.addIssue({
+        code: "custom",
+        path: ["source"],
+        message: "a verified field needs the https page it was read on",
+      });
     }
     if (verified && entry.sample) {
-      context.addIssue({ code: "custom", path: ["sample"], message: "an entry with verified fields is not a sample: set sample: false" });
+      context.addIssue({
+        code: "custom",
+        path: ["sample"],
+        message: "an entry with verified fields is not a sample: set sample: false",
+      });
     }
     for (const field of ["address", "hours"] as const) {
       if (entry[field].verified && entry[field].text === null) {
-        context.addIssue({ code: "custom", path: [field, "verified"], message: "cannot be verified without a text" });
+        context.addIssue({
+          code: "custom",
+          path: [field, "verified"],
+          message: "cannot be verified without a text",
+        });
       }
     }
     if (entry.phone.verified && entry.phone.number === null) {
-      context.addIssue({ code: "custom", path: ["phone", "verified"], message: "cannot be verified without a number" });
+      context.addIssue({
+        code: "custom",
+        path: ["phone", "verified"],
+        message: "cannot be verified without a number",
+      });
     }
   });
 
@@ -103,7 +126,8 @@ function wanted(entry: ReferralEntry, programmes: readonly ProgrammeOutcome[]): 
   return entry.when.some((rule) =>
     programmes.some(
       (programme) =>
-        rule.statuses.includes(programme.status) && rule.programmes.some((pattern) => programmeMatches(pattern, programme.id)),
+        rule.statuses.includes(programme.status) &&
+        rule.programmes.some((pattern) => programmeMatches(pattern, programme.id)),
     ),
   );
 }
@@ -129,18 +153,30 @@ export function referralsFor(
     const merged = provinceNow(household.province, areas);
     const key = placeKey(household.province);
     // An alias ("HCM") names the province too.
-    const aliased = Object.entries(areas.aliases ?? {}).find(([, aliases]) => aliases.some((alias) => placeKey(alias) === key));
+    const aliased = Object.entries(areas.aliases ?? {}).find(([, aliases]) =>
+      aliases.some((alias) => placeKey(alias) === key),
+    );
     const now = merged?.now ?? aliased?.[0] ?? household.province;
     provinceKey = placeKey(provinceNow(now, areas)?.now ?? now);
     if (merged && placeKey(merged.now) !== key) {
       const was = merged.was.find((name) => placeKey(name) === key) ?? household.province.trim();
-      notes.push(`${provinceLabel(was)} nay thuộc ${provinceLabel(merged.now)} (từ ${shortDate(areas.changedOn)}): địa chỉ theo ${provinceLabel(merged.now)}.`);
+      notes.push(
+        `${provinceLabel(was)} nay thuộc ${provinceLabel(merged.now)} (từ ${shortDate(areas.changedOn)}): địa chỉ theo ${provinceLabel(merged.now)}.`,
+      );
     }
-    const known = directory.entries.some((entry) => entry.province !== null && placeKey(entry.province) === provinceKey);
-    if (!known) notes.push(`Danh bạ chưa có địa chỉ cấp tỉnh cho “${household.province.trim()}”: hỏi UBND xã, phường nơi cư trú.`);
+    const known = directory.entries.some(
+      (entry) => entry.province !== null && placeKey(entry.province) === provinceKey,
+    );
+    if (!known)
+      notes.push(
+        `Danh bạ chưa có địa chỉ cấp tỉnh cho “${household.province.trim()}”: hỏi UBND xã, phường nơi cư trú.`,
+      );
   }
   const entries = directory.entries
-    .filter((entry) => entry.province === null || (provinceKey !== null && placeKey(entry.province) === provinceKey))
+    .filter(
+      (entry) =>
+        entry.province === null || (provinceKey !== null && placeKey(entry.province) === provinceKey),
+    )
     .filter((entry) => wanted(entry, programmes))
     .sort((a, b) => REFERRAL_KINDS.indexOf(a.kind) - REFERRAL_KINDS.indexOf(b.kind));
   return { entries, notes };

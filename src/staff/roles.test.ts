@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { loadStaffDirectory, mayUse, renderRole, STAFF_COMMANDS, STAFF_ONLY_MESSAGE, type StaffCommand } from "./roles.ts";
+import {
+  loadStaffDirectory,
+  mayUse,
+  renderRole,
+  STAFF_COMMANDS,
+  STAFF_ONLY_MESSAGE,
+  type StaffCommand,
+} from "./roles.ts";
 
 describe("STAFF_IDS", () => {
   it("gives staff to the configured keys only", () => {
@@ -26,7 +33,9 @@ describe("STAFF_IDS", () => {
   });
 
   it("rejects each bad entry on its own line, naming the variable, never echoing the value", () => {
-    const staff = loadStaffDirectory({ STAFF_IDS: "telegram:123,viber:9,telegram:-100200,zalo,telegram:abc" });
+    const staff = loadStaffDirectory({
+      STAFF_IDS: "telegram:123,viber:9,telegram:-100200,zalo,telegram:abc",
+    });
     expect(staff.ok).toBe(false);
     if (staff.ok) return;
     expect(staff.error).toHaveLength(4);
@@ -42,7 +51,11 @@ describe("access", () => {
   it("keeps staff commands from residents and lets staff use everything", () => {
     const commands = Object.keys(STAFF_COMMANDS) as StaffCommand[];
     for (const command of commands) expect(mayUse("staff", command)).toBe(true);
-    expect(commands.filter((command) => !mayUse("resident", command)).sort()).toEqual(["nhanh", "thaymat", "thongke"]);
+    expect(commands.filter((command) => !mayUse("resident", command)).sort()).toEqual([
+      "nhanh",
+      "thaymat",
+      "thongke",
+    ]);
     expect(STAFF_ONLY_MESSAGE).toMatch(/chỉ dành cho cán bộ xã/);
   });
 

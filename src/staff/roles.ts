@@ -94,7 +94,9 @@ export function createStaffDirectory(userKeys: readonly string[]): StaffDirector
  * if (staff.ok) staff.value.roleOf("telegram:123"); // "staff"
  * ```
  */
-export function loadStaffDirectory(env: Readonly<Record<string, string | undefined>>): Result<StaffDirectory, string[]> {
+export function loadStaffDirectory(
+  env: Readonly<Record<string, string | undefined>>,
+): Result<StaffDirectory, string[]> {
   const parsed = staffIdsSchema.safeParse(env.STAFF_IDS);
   if (!parsed.success) return err(parsed.error.issues.map((issue) => `STAFF_IDS: ${issue.message}`));
   return ok(createStaffDirectory(parsed.data));
@@ -135,7 +137,9 @@ export function renderRole(role: Role): string {
   const lines = Object.entries(STAFF_COMMANDS)
     .filter(([name]) => name !== "toi")
     .map(([name, command]) => `/${name}: ${command.summary}`);
-  return ["Bạn đang dùng trợ lý với vai trò: cán bộ xã / tình nguyện viên.", "Các lệnh dành cho bạn:", ...lines].join(
-    "\n",
-  );
+  return [
+    "Bạn đang dùng trợ lý với vai trò: cán bộ xã / tình nguyện viên.",
+    "Các lệnh dành cho bạn:",
+    ...lines,
+  ].join("\n");
 }

@@ -23,8 +23,16 @@ const plans = new Map(documents.map((metadata) => [metadata.id, metadata]));
 
 describe("/tim", () => {
   it.each([
-    ["/tim hộ cận nghèo bhyt tinh:Hưng Yên nam:2018", "hộ cận nghèo bhyt", { province: "Hưng Yên", year: "2018" }],
-    ["/tim vay vốn [tinh:Thái Bình] [vanban:thai-binh-2017-2020] [nam:2019]", "vay vốn", { province: "Thái Bình", document: "thai-binh-2017-2020", year: "2019" }],
+    [
+      "/tim hộ cận nghèo bhyt tinh:Hưng Yên nam:2018",
+      "hộ cận nghèo bhyt",
+      { province: "Hưng Yên", year: "2018" },
+    ],
+    [
+      "/tim vay vốn [tinh:Thái Bình] [vanban:thai-binh-2017-2020] [nam:2019]",
+      "vay vốn",
+      { province: "Thái Bình", document: "thai-binh-2017-2020", year: "2019" },
+    ],
     ["/tim tinh:hung yen vay von ho ngheo", "", { province: "hung yen vay von ho ngheo" }],
     ["/tim [tinh:hung yen] vay von ho ngheo", "vay von ho ngheo", { province: "hung yen" }],
     ["/tim vay vốn tỉnh: Hưng Yên", "vay vốn", { province: "Hưng Yên" }],
@@ -66,8 +74,12 @@ describe("filters", () => {
         ],
       },
     });
-    for (const typed of ["hung yen", "tỉnh Hưng Yên", "HUNG YEN"]) expect(resolveFilters({ province: typed }, corpus).ok).toBe(true);
-    expect(resolveFilters({ province: "Thái Bình" }, corpus)).toMatchObject({ ok: true, value: { notes: [] } });
+    for (const typed of ["hung yen", "tỉnh Hưng Yên", "HUNG YEN"])
+      expect(resolveFilters({ province: typed }, corpus).ok).toBe(true);
+    expect(resolveFilters({ province: "Thái Bình" }, corpus)).toMatchObject({
+      ok: true,
+      value: { notes: [] },
+    });
     expect(resolveFilters({ province: "HCM" }, corpus)).toMatchObject({
       ok: true,
       value: { notes: ["“HCM” được hiểu là Thành phố Hồ Chí Minh."] },
@@ -80,10 +92,12 @@ describe("filters", () => {
       return resolved.ok ? "" : resolved.error.message;
     };
     expect(message("Hà Giang")).toMatch(
-      /^Chưa có kế hoạch nào của tỉnh Hà Giang cũ\. Từ 01\/07\/2025 tỉnh Hà Giang thuộc tỉnh Tuyên Quang; có kế hoạch của thành phố Tuyên Quang, Tuyên Quang: gõ tinh:Tuyên Quang\.$/,
+      /^Chưa có kế hoạch nào của tỉnh Hà Giang cũ\. Từ 01\/07\/2025 tỉnh Hà Giang thuộc tỉnh Tuyên Quang; có kế hoạch của thành phố Tuyên Quang, Tuyên Quang: tìm theo tỉnh Tuyên Quang\.$/,
     );
     expect(message("Hung Yeen")).toMatch(/Có phải “Hưng Yên”\?/);
-    expect(message("Cà Mau")).toMatch(/^Chưa có kế hoạch nào của “Cà Mau”\. Các tỉnh có kế hoạch: Thái Bình, Nam Định/);
+    expect(message("Cà Mau")).toMatch(
+      /^Chưa có kế hoạch nào của “Cà Mau”\. Các tỉnh có kế hoạch: Thái Bình, Nam Định/,
+    );
   });
 
   it("checks the year and the document, and their combination", () => {
@@ -96,9 +110,13 @@ describe("filters", () => {
       return resolved.ok ? "" : resolved.error.message;
     };
     expect(message({ year: "18" })).toMatch(/ghi bốn chữ số/);
-    expect(message({ year: "2016" })).toMatch(/^Không có kế hoạch nào áp dụng cho năm 2016\. Thời hạn các kế hoạch: Thái Bình: 2017–2020/);
+    expect(message({ year: "2016" })).toMatch(
+      /^Không có kế hoạch nào áp dụng cho năm 2016\. Thời hạn các kế hoạch: Thái Bình: 2017–2020/,
+    );
     expect(message({ document: "khong-co" })).toMatch(/Không có văn bản mã “khong-co”/);
-    expect(message({ province: "Hưng Yên", year: "2025" })).toMatch(/không khớp với văn bản hoặc năm đã chọn/);
+    expect(message({ province: "Hưng Yên", year: "2025" })).toMatch(
+      /không khớp với văn bản hoặc năm đã chọn/,
+    );
   });
 });
 
@@ -113,7 +131,16 @@ describe("paging", () => {
   });
 
   it("recognises 'xem thêm' the ways people type it", () => {
-    for (const text of ["xem thêm", "xem them", "Xem thêm!", "thêm", "tiếp", "xem tiếp", "trang sau", "thêm nữa"])
+    for (const text of [
+      "xem thêm",
+      "xem them",
+      "Xem thêm!",
+      "thêm",
+      "tiếp",
+      "xem tiếp",
+      "trang sau",
+      "thêm nữa",
+    ])
       expect(isMoreRequest(text), text).toBe(true);
     for (const text of ["thêm thông tin về vay vốn", "xem", "vay vốn", "tiếp theo thì sao hả bạn"])
       expect(isMoreRequest(text), text).toBe(false);
@@ -135,7 +162,10 @@ describe("rendered pages over the real knowledge base", () => {
   it("pages staff results five at a time with paste-ready citations and the /doc to read the section", () => {
     const resolved = resolveFilters({ province: "Hưng Yên" }, corpus);
     if (!resolved.ok) throw new Error(resolved.error.message);
-    const outcome = kb.search("hộ cận nghèo hỗ trợ bảo hiểm y tế", { ...resolved.value.options, limit: SEARCH_LIMIT });
+    const outcome = kb.search("hộ cận nghèo hỗ trợ bảo hiểm y tế", {
+      ...resolved.value.options,
+      limit: SEARCH_LIMIT,
+    });
     expect(outcome.type).toBe("results");
     if (outcome.type !== "results") return;
     expect(outcome.results.length).toBeGreaterThan(PAGE_SIZE.staff);
@@ -144,7 +174,9 @@ describe("rendered pages over the real knowledge base", () => {
     expect(first).toContain("1. “");
     expect(first).toContain("5. “");
     expect(first).not.toContain("6. “");
-    expect(first).toMatch(/Trích dẫn: Theo khoản 1\.2 Mục IV Kế hoạch số 02\/KH-UBND ngày 05\/01\/2017 của UBND tỉnh Thái Bình/);
+    expect(first).toMatch(
+      /Trích dẫn: Theo khoản 1\.2 Mục IV Kế hoạch số 02\/KH-UBND ngày 05\/01\/2017 của UBND tỉnh Thái Bình/,
+    );
     expect(first).toContain("Xem trọn mục: /doc thai-binh-2017-2020 IV.1.2");
     expect(first.match(/Lưu ý: Kế hoạch này áp dụng/g)).toHaveLength(1); // each plan's cautions once per page
     expect(first).toMatch(/Trang 1\/\d+\. Gõ “xem thêm” để xem tiếp/);
@@ -165,6 +197,8 @@ describe("rendered pages over the real knowledge base", () => {
 
   it("passes the knowledge base's own messages through", () => {
     expect(renderSearchPage(kb.search("   "), { page: 1, role: "staff" })).toMatch(/Bạn chưa nhập câu hỏi/);
-    expect(renderSearchPage(kb.search("giá vàng hôm nay"), { page: 1, role: "staff" })).toMatch(/Chưa tìm thấy đoạn nào/);
+    expect(renderSearchPage(kb.search("giá vàng hôm nay"), { page: 1, role: "staff" })).toMatch(
+      /Chưa tìm thấy đoạn nào/,
+    );
   });
 });

@@ -51,7 +51,8 @@ const FILTER_KEYS: Record<string, keyof SearchFilters> = {
   year: "year",
 };
 
-const FILTER = /(?:^|\s)\[?\s*(tinh|tp|thanh pho|province|vanban|van ban|vb|doc|document|nam|year)\s*[:=]\s*/g;
+const FILTER =
+  /(?:^|\s)\[?\s*(tinh|tp|thanh pho|province|vanban|van ban|vb|doc|document|nam|year)\s*[:=]\s*/g;
 
 /**
  * Reads `/tim <câu hỏi> [tinh:<tỉnh>] [vanban:<mã>] [nam:<năm>]` (with or without the command, brackets,
@@ -62,10 +63,14 @@ const FILTER = /(?:^|\s)\[?\s*(tinh|tp|thanh pho|province|vanban|van ban|vb|doc|
  * // { ok: true, value: { query: "hộ cận nghèo bhyt", filters: { province: "Hưng Yên", year: "2018" } } }
  * ```
  */
-export function parseSearchCommand(text: string): Result<{ query: string; filters: SearchFilters }, { message: string }> {
+export function parseSearchCommand(
+  text: string,
+): Result<{ query: string; filters: SearchFilters }, { message: string }> {
   const original = normalizeVietnamese(text).replace(/^\s*\/tim(?:@\w+)?\b/i, " ");
   // Folding keeps positions (one letter for one letter), so matches in the folded text cut the original.
-  const folded = [...original].map((char) => (foldDiacritics(char).length === char.length ? foldDiacritics(char) : char)).join("");
+  const folded = [...original]
+    .map((char) => (foldDiacritics(char).length === char.length ? foldDiacritics(char) : char))
+    .join("");
   const found = [...folded.matchAll(FILTER)];
   const filters: SearchFilters = {};
   const queryParts = [original.slice(0, found[0]?.index ?? original.length)];
@@ -81,15 +86,15 @@ export function parseSearchCommand(text: string): Result<{ query: string; filter
       value = value.slice(0, close).trim();
     }
     value = value.replace(/^["“']|["”']$/g, "").trim();
-    if (!value) return err({ message: `Bộ lọc “${match[1]}:” chưa có giá trị. Ví dụ: /tim vay vốn tinh:Hưng Yên nam:2018` });
-    if (filters[key] !== undefined) return err({ message: `Bộ lọc “${match[1]}:” được ghi hai lần; chỉ ghi một lần.` });
+    if (!value)
+      return err({
+        message: `Bộ lọc “${match[1]}:” chưa có giá trị. Ví dụ: /tim vay vốn tinh:Hưng Yên nam:2018`,
+      });
+    if (filters[key] !== undefined)
+      return err({ message: `Bộ lọc “${match[1]}:” được ghi hai lần; chỉ ghi một lần.` });
     filters[key] = value;
   }
-  const query = queryParts
-    .join(" ")
-    .replace(/[[\]]/g, " ")
-    .replace(/\s+/g, " ")
-    .trim();
+  const query = queryParts.join(" ").replace(/[[\]]/g, " ").replace(/\s+/g, " ").trim();
   if (!query) {
     return err({
       message: "Hãy ghi câu hỏi sau /tim, ví dụ: /tim hộ cận nghèo được hỗ trợ bảo hiểm y tế tinh:Hưng Yên",
@@ -112,7 +117,9 @@ function periodLabel(metadata: PlanMetadata): string {
 
 /** "Thái Bình (2017–2020)", the area of a plan in lists. */
 function planArea(metadata: PlanMetadata): string {
-  return metadata.level === "province" ? metadata.province : `${metadata.issuer.replace(/^(?:Ủy|Uỷ) ban nhân dân\s+/i, "")}, ${metadata.province}`;
+  return metadata.level === "province"
+    ? metadata.province
+    : `${metadata.issuer.replace(/^(?:Ủy|Uỷ) ban nhân dân\s+/i, "")}, ${metadata.province}`;
 }
 
 /**
@@ -142,10 +149,16 @@ export function resolveFilters(
       return err({ message: `Năm “${filters.year}” chưa đúng: ghi bốn chữ số, ví dụ nam:2018.` });
     }
     options.year = year;
-    const covering = candidates.filter((metadata) => metadata.period.from <= year && year <= metadata.period.to);
+    const covering = candidates.filter(
+      (metadata) => metadata.period.from <= year && year <= metadata.period.to,
+    );
     if (covering.length === 0) {
-      const periods = candidates.map((metadata) => `${planArea(metadata)}: ${periodLabel(metadata)}`).join("; ");
-      return err({ message: `Không có kế hoạch nào áp dụng cho năm ${year}. Thời hạn các kế hoạch: ${periods}.` });
+      const periods = candidates
+        .map((metadata) => `${planArea(metadata)}: ${periodLabel(metadata)}`)
+        .join("; ");
+      return err({
+        message: `Không có kế hoạch nào áp dụng cho năm ${year}. Thời hạn các kế hoạch: ${periods}.`,
+      });
     }
     candidates = covering;
   }
@@ -153,10 +166,13 @@ export function resolveFilters(
   if (filters.province !== undefined) {
     const key = placeKey(filters.province);
     const matching = candidates.filter((metadata) => documentPlaces(metadata, areas).includes(key));
-    if (matching.length === 0) return err({ message: noProvinceMessage(filters.province, key, documents, candidates, areas) });
+    if (matching.length === 0)
+      return err({ message: noProvinceMessage(filters.province, key, documents, candidates, areas) });
     options.province = filters.province.trim();
     for (const metadata of matching) {
-      const own = [metadata.province, metadata.issuer.replace(/^(?:Ủy|Uỷ) ban nhân dân\s+\S+\s+/i, "")].map(placeKey);
+      const own = [metadata.province, metadata.issuer.replace(/^(?:Ủy|Uỷ) ban nhân dân\s+\S+\s+/i, "")].map(
+        placeKey,
+      );
       if (own.includes(key)) continue;
       const merged = provinceNow(metadata.province, areas);
       if (merged && placeKey(merged.now) === key) {
@@ -164,7 +180,9 @@ export function resolveFilters(
           `${provinceLabel(merged.now)} hiện nay gồm cả ${provinceLabel(metadata.province)} cũ (từ ${shortDate(areas.changedOn)}): kết quả lấy từ kế hoạch của ${provinceLabel(metadata.province)}.`,
         );
       } else {
-        notes.push(`“${filters.province.trim()}” được hiểu là ${provinceLabel(merged?.now ?? metadata.province)}.`);
+        notes.push(
+          `“${filters.province.trim()}” được hiểu là ${provinceLabel(merged?.now ?? metadata.province)}.`,
+        );
       }
     }
   }
@@ -185,22 +203,27 @@ function noProvinceMessage(
 ): string {
   const withPlans = [...new Set(documents.map((metadata) => metadata.province))];
   const list = `Các tỉnh có kế hoạch: ${withPlans.join(", ")}.`;
-  if (candidates.length < documents.length && documents.some((metadata) => documentPlaces(metadata, areas).includes(key))) {
+  if (
+    candidates.length < documents.length &&
+    documents.some((metadata) => documentPlaces(metadata, areas).includes(key))
+  ) {
     return `Kế hoạch của “${typed.trim()}” không khớp với văn bản hoặc năm đã chọn. Bỏ bớt một bộ lọc rồi thử lại.`;
   }
   const merged = provinceNow(typed, areas);
   if (merged && placeKey(merged.now) !== key) {
-    const now = documents.filter((metadata) => documentPlaces(metadata, areas).includes(placeKey(merged.now)));
+    const now = documents.filter((metadata) =>
+      documentPlaces(metadata, areas).includes(placeKey(merged.now)),
+    );
     if (now.length > 0) {
-      return `Chưa có kế hoạch nào của ${provinceLabel(typed.trim())} cũ. Từ ${shortDate(areas.changedOn)} ${provinceLabel(typed.trim())} thuộc ${provinceLabel(merged.now)}; có kế hoạch của ${now.map(planArea).join("; ")}: gõ tinh:${merged.now}.`;
+      return `Chưa có kế hoạch nào của ${provinceLabel(typed.trim())} cũ. Từ ${shortDate(areas.changedOn)} ${provinceLabel(typed.trim())} thuộc ${provinceLabel(merged.now)}; có kế hoạch của ${now.map(planArea).join("; ")}: tìm theo ${provinceLabel(merged.now)}.`;
     }
   }
   const places = [...new Set(documents.flatMap((metadata) => documentPlaces(metadata, areas)))];
   const guess = closestName(key, places);
   const shown = guess
-    ? (documents.flatMap((metadata) => [metadata.province, provinceNow(metadata.province, areas)?.now ?? ""]).find(
-        (name) => name && placeKey(name) === guess,
-      ) ?? guess)
+    ? (documents
+        .flatMap((metadata) => [metadata.province, provinceNow(metadata.province, areas)?.now ?? ""])
+        .find((name) => name && placeKey(name) === guess) ?? guess)
     : undefined;
   return `Chưa có kế hoạch nào của “${typed.trim()}”.${shown ? ` Có phải “${shown}”?` : ""} ${list}`;
 }
@@ -213,7 +236,9 @@ export function isMoreRequest(text: string): boolean {
     .replace(/[^\p{L}\p{N}\s]/gu, " ")
     .replace(/\s+/g, " ")
     .trim();
-  return /^(?:xem )?(?:them|tiep|nua|tiep theo|them nua)(?: di| a| nhe)?$|^trang (?:sau|tiep)$|^\/?(?:xemthem|tiep)$/.test(folded);
+  return /^(?:xem )?(?:them|tiep|nua|tiep theo|them nua)(?: di| a| nhe)?$|^trang (?:sau|tiep)$|^\/?(?:xemthem|tiep)$/.test(
+    folded,
+  );
 }
 
 /** The request for the next page. */
@@ -222,7 +247,11 @@ export function nextPage(request: SearchRequest): SearchRequest {
 }
 
 /** One page of a list, with the number of pages; a page past the end is the last page. */
-export function pageOf<T>(items: readonly T[], page: number, size: number): { items: T[]; page: number; pages: number } {
+export function pageOf<T>(
+  items: readonly T[],
+  page: number,
+  size: number,
+): { items: T[]; page: number; pages: number } {
   const pages = Math.max(1, Math.ceil(items.length / size));
   const current = Math.min(Math.max(1, Math.floor(page)), pages);
   return { items: items.slice((current - 1) * size, current * size), page: current, pages };
@@ -238,7 +267,11 @@ export interface SearchPageOptions {
   plans?: ReadonlyMap<string, PlanMetadata>;
 }
 
-function citationLine(result: SearchResult, plans: ReadonlyMap<string, PlanMetadata> | undefined, role: Role): string {
+function citationLine(
+  result: SearchResult,
+  plans: ReadonlyMap<string, PlanMetadata> | undefined,
+  role: Role,
+): string {
   const metadata = plans?.get(result.documentId);
   return role === "staff" && metadata
     ? `Trích dẫn: ${planCitation(metadata, result.sectionPath)}`
@@ -262,7 +295,11 @@ export function renderSearchPage(outcome: SearchOutcome, options: SearchPageOpti
   if (outcome.type === "results" && page > 1) lines.push(`Trang ${page}/${pages}:`);
   const cautioned = new Set<string>();
   items.forEach((result, index) => {
-    lines.push("", `${(page - 1) * size + index + 1}. “${result.excerpt}”`, `   ${citationLine(result, options.plans, options.role)}`);
+    lines.push(
+      "",
+      `${(page - 1) * size + index + 1}. “${result.excerpt}”`,
+      `   ${citationLine(result, options.plans, options.role)}`,
+    );
     const key = sectionKey(sectionNumber(result.sectionPath));
     if (options.role === "staff" && key) lines.push(`   Xem trọn mục: /doc ${result.documentId} ${key}`);
     if (!cautioned.has(result.documentId)) {

@@ -42,19 +42,25 @@ function percent(part: number, whole: number): string {
  * renderStats(stats.summary({ from: "2026-03-01" }), new Map(policy.programs.map((p) => [p.id, p.title])));
  * ```
  */
-export function renderStats(summary: StatsSummary, programmeTitles: ReadonlyMap<string, string> = new Map()): string {
+export function renderStats(
+  summary: StatsSummary,
+  programmeTitles: ReadonlyMap<string, string> = new Map(),
+): string {
   const period =
     summary.from || summary.to
       ? `từ ${summary.from ? shortDate(summary.from) : "đầu"} đến ${summary.to ? shortDate(summary.to) : "nay"}`
       : "toàn bộ thời gian";
   const lines = [`Thống kê ẩn danh (${period}). Không có số liệu theo từng người.`, ""];
   lines.push(`Lượt kiểm tra điều kiện: ${summary.screenings}`);
-  for (const { day, count } of summary.screeningsPerDay.slice(-14)) lines.push(`  ${shortDate(day)}: ${count}`);
+  for (const { day, count } of summary.screeningsPerDay.slice(-14))
+    lines.push(`  ${shortDate(day)}: ${count}`);
   if (summary.screeningsPerDay.length > 14) lines.push(`  (chỉ hiện 14 ngày gần nhất)`);
   if (summary.categories.length > 0) {
     lines.push("", "Tỉ lệ theo diện (ước tính):");
     for (const { category, count } of summary.categories) {
-      lines.push(`  ${CATEGORY_LABEL[category] ?? category}: ${count} (${percent(count, summary.screenings)})`);
+      lines.push(
+        `  ${CATEGORY_LABEL[category] ?? category}: ${count} (${percent(count, summary.screenings)})`,
+      );
     }
   }
   if (summary.eligibleProgrammes.length > 0) {
@@ -63,15 +69,23 @@ export function renderStats(summary: StatsSummary, programmeTitles: ReadonlyMap<
       lines.push(`  ${index + 1}. ${programmeTitles.get(id) ?? id}: ${count} lượt`);
     });
   }
-  lines.push("", `Câu hỏi tra cứu: ${summary.searches}, chưa có đoạn trả lời tốt: ${summary.unanswered} (${percent(summary.unanswered, summary.searches)})`);
+  lines.push(
+    "",
+    `Câu hỏi tra cứu: ${summary.searches}, chưa có đoạn trả lời tốt: ${summary.unanswered} (${percent(summary.unanswered, summary.searches)})`,
+  );
   if (summary.unansweredQuestions.length > 0) {
     lines.push("Các câu chưa trả lời được:");
-    for (const { question, count } of summary.unansweredQuestions) lines.push(`  • ${question}${count > 1 ? ` (${count} lần)` : ""}`);
+    for (const { question, count } of summary.unansweredQuestions)
+      lines.push(`  • ${question}${count > 1 ? ` (${count} lần)` : ""}`);
   }
   const count = (kind: string, verdict: string): number =>
     summary.feedback.find((row) => row.kind === kind && row.verdict === verdict)?.count ?? 0;
   lines.push("", "Phản hồi (Đúng / Sai / Chưa rõ):");
-  lines.push(`  Tra cứu: ${count("search", "correct")} / ${count("search", "wrong")} / ${count("search", "unclear")}`);
-  lines.push(`  Kết quả kiểm tra: ${count("decision", "correct")} / ${count("decision", "wrong")} / ${count("decision", "unclear")}`);
+  lines.push(
+    `  Tra cứu: ${count("search", "correct")} / ${count("search", "wrong")} / ${count("search", "unclear")}`,
+  );
+  lines.push(
+    `  Kết quả kiểm tra: ${count("decision", "correct")} / ${count("decision", "wrong")} / ${count("decision", "unclear")}`,
+  );
   return lines.join("\n");
 }

@@ -18,7 +18,11 @@ const LENGTH = 12;
 export function rulesVersion(knowledgeDir: string = DEFAULT_KNOWLEDGE_DIR): string {
   const hash = createHash("sha256");
   for (const path of ["parameters", "rules"].flatMap((folder) => listYamlFiles(knowledgeDir, folder))) {
-    hash.update(path).update("\u0000").update(readFileSync(join(knowledgeDir, path))).update("\u0000");
+    hash
+      .update(path)
+      .update("\u0000")
+      .update(readFileSync(join(knowledgeDir, path)))
+      .update("\u0000");
   }
   return hash.digest("hex").slice(0, LENGTH);
 }
@@ -31,5 +35,8 @@ export function rulesVersion(knowledgeDir: string = DEFAULT_KNOWLEDGE_DIR): stri
  * ```
  */
 export function answerVersions(knowledgeDir: string = DEFAULT_KNOWLEDGE_DIR): AnswerVersions {
-  return { rules: rulesVersion(knowledgeDir), knowledge: corpusFingerprint(loadCorpus(knowledgeDir)).slice(0, LENGTH) };
+  return {
+    rules: rulesVersion(knowledgeDir),
+    knowledge: corpusFingerprint(loadCorpus(knowledgeDir)).slice(0, LENGTH),
+  };
 }

@@ -28,7 +28,13 @@ const outcome: SearchOutcome = {
     },
   ],
 };
-const household: HouseholdInput = { area: "rural", members: 4, monthlyIncome: 5_600_000, deprivationCount: 3, assessedOn: "2026-03-01" };
+const household: HouseholdInput = {
+  area: "rural",
+  members: 4,
+  monthlyIncome: 5_600_000,
+  deprivationCount: 3,
+  assessedOn: "2026-03-01",
+};
 const decision = decide(household, policy);
 
 let database: AppDatabase;
@@ -42,8 +48,13 @@ afterEach(() => database.close());
 describe("feedback store", () => {
   it("has no column that could tie a row to a person", () => {
     for (const table of ["feedback", "usage_events"]) {
-      const columns = (database.sqlite.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name);
-      expect(columns.filter((name) => /user|chat|name|phone|time|_at$/.test(name)), table).toEqual([]);
+      const columns = (
+        database.sqlite.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]
+      ).map((c) => c.name);
+      expect(
+        columns.filter((name) => /user|chat|name|phone|time|_at$/.test(name)),
+        table,
+      ).toEqual([]);
     }
   });
 
@@ -68,31 +79,83 @@ describe("feedback store", () => {
       household: null,
       rulesVersion: "rules123",
       knowledgeVersion: "plans456",
-      answer: { type: "results", results: [{ documentId: "thai-binh-2017-2020", citation: "Kế hoạch số 02/KH-UBND … — mục IV › 1.2" }] },
+      answer: {
+        type: "results",
+        results: [{ documentId: "thai-binh-2017-2020", citation: "Kế hoạch số 02/KH-UBND … — mục IV › 1.2" }],
+      },
     });
     expect(JSON.stringify(row)).not.toContain("0912");
   });
 
   it("keeps household facts only for a disputed decision, and the right answer only on a disputed one", () => {
     const store = createFeedbackStore(database, { now: () => now });
-    const agreed = store.record({ kind: "decision", verdict: "correct", role: "staff", household, decision, versions });
-    const disputed = store.record({ kind: "decision", verdict: "wrong", role: "staff", household, decision, versions });
-    const row = database.sqlite.prepare("SELECT household FROM feedback WHERE id = ?").get(agreed) as { household: string | null };
+    const agreed = store.record({
+      kind: "decision",
+      verdict: "correct",
+      role: "staff",
+      household,
+      decision,
+      versions,
+    });
+    const disputed = store.record({
+      kind: "decision",
+      verdict: "wrong",
+      role: "staff",
+      household,
+      decision,
+      versions,
+    });
+    const row = database.sqlite.prepare("SELECT household FROM feedback WHERE id = ?").get(agreed) as {
+      household: string | null;
+    };
     expect(row.household).toBeNull();
     expect(store.addExpected(agreed, "cận nghèo")).toBe(false);
-    expect(store.addExpected(disputed, "cận nghèo; vay hộ cận nghèo: được; bhyt: được; học phí: không")).toBe(true);
+    expect(store.addExpected(disputed, "cận nghèo; vay hộ cận nghèo: được; bhyt: được; học phí: không")).toBe(
+      true,
+    );
     const [kept] = store.disputed();
     expect(kept).toMatchObject({ id: disputed, household: { members: 4, monthlyIncome: 5_600_000 } });
-    expect(kept!.answer).toMatchObject({ category: decision.classification.category, programs: { "credit.poor_household": expect.any(String) } });
+    expect(kept!.answer).toMatchObject({
+      category: decision.classification.category,
+      programs: { "credit.poor_household": expect.any(String) },
+    });
   });
 
   it("exports disputed answers as draft test cases in the formats of the test files", () => {
     const store = createFeedbackStore(database, { now: () => now });
-    store.record({ kind: "search", verdict: "unclear", role: "staff", question: "Hộ cận nghèo được hỗ trợ BHYT bao nhiêu?", outcome, versions });
-    store.record({ kind: "search", verdict: "correct", role: "staff", question: "vay vốn", outcome, versions });
-    const id = store.record({ kind: "decision", verdict: "wrong", role: "staff", household, decision, versions });
+    store.record({
+      kind: "search",
+      verdict: "unclear",
+      role: "staff",
+      question: "Hộ cận nghèo được hỗ trợ BHYT bao nhiêu?",
+      outcome,
+      versions,
+    });
+    store.record({
+      kind: "search",
+      verdict: "correct",
+      role: "staff",
+      question: "vay vốn",
+      outcome,
+      versions,
+    });
+    const id = store.record({
+      kind: "decision",
+      verdict: "wrong",
+      role: "staff",
+      household,
+      decision,
+      versions,
+    });
     store.addExpected(id, "cận nghèo; vay hộ cận nghèo: được; bhyt: được; học phí: không");
-    store.record({ kind: "decision", verdict: "unclear", role: "resident", household: { ...household, members: 2 }, decision, versions });
+    store.record({
+      kind: "decision",
+      verdict: "unclear",
+      role: "resident",
+      household: { ...household, members: 2 },
+      decision,
+      versions,
+    });
     const records = store.disputed();
 
     const kb = kbQuestionDrafts(records);
@@ -140,15 +203,31 @@ describe("usage statistics", () => {
   it("counts screenings per day, categories, eligible programmes, unanswered questions and feedback", () => {
     const stats = createUsageStats(database, { now: () => now });
     const store = createFeedbackStore(database, { now: () => now });
-    const poor = decide({ area: "rural", members: 4, listedStatus: "poor", assessedOn: "2026-03-01" }, policy);
-    const notPoor = decide({ area: "urban", members: 2, monthlyIncome: 20_000_000, assessedOn: "2026-03-01" }, policy);
+    const poor = decide(
+      { area: "rural", members: 4, listedStatus: "poor", assessedOn: "2026-03-01" },
+      policy,
+    );
+    const notPoor = decide(
+      { area: "urban", members: 2, monthlyIncome: 20_000_000, assessedOn: "2026-03-01" },
+      policy,
+    );
     stats.recordScreening(poor);
     stats.recordScreening(poor);
     now += 24 * 3600 * 1000;
     stats.recordScreening(notPoor);
     stats.recordSearch(outcome);
-    stats.recordSearch({ type: "no_match", query: "giá vàng hôm nay, gọi 0987654321", message: "…", results: [] });
-    stats.recordSearch({ type: "no_match", query: "Giá vàng hôm nay, gọi 0987654321", message: "…", results: [] });
+    stats.recordSearch({
+      type: "no_match",
+      query: "giá vàng hôm nay, gọi 0987654321",
+      message: "…",
+      results: [],
+    });
+    stats.recordSearch({
+      type: "no_match",
+      query: "Giá vàng hôm nay, gọi 0987654321",
+      message: "…",
+      results: [],
+    });
     stats.recordSearch({ type: "invalid", query: "", message: "…" });
     store.record({ kind: "search", verdict: "correct", role: "staff", question: "q", outcome, versions });
     store.record({ kind: "decision", verdict: "wrong", role: "staff", household, decision, versions });
@@ -169,7 +248,9 @@ describe("usage statistics", () => {
         if (program.status === "eligible") expected.set(program.id, (expected.get(program.id) ?? 0) + 1);
     expect(expected.size).toBeGreaterThan(0);
     expect(new Map(summary.eligibleProgrammes.map((row) => [row.id, row.count]))).toEqual(expected);
-    expect(summary.eligibleProgrammes.map((row) => row.count)).toEqual([...summary.eligibleProgrammes.map((row) => row.count)].sort((a, b) => b - a));
+    expect(summary.eligibleProgrammes.map((row) => row.count)).toEqual(
+      [...summary.eligibleProgrammes.map((row) => row.count)].sort((a, b) => b - a),
+    );
     expect(summary).toMatchObject({ searches: 3, unanswered: 2 });
     expect(summary.unansweredQuestions).toEqual([{ question: "giá vàng hôm nay, gọi [số]", count: 2 }]);
     expect(summary.feedback).toEqual(

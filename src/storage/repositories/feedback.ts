@@ -24,7 +24,14 @@ export interface AnswerVersions {
 
 /** Feedback on a knowledge-base answer or on a decision, as the conversation hands it over. */
 export type FeedbackInput =
-  | { kind: "search"; verdict: Verdict; role: Role; question: string; outcome: SearchOutcome; versions: AnswerVersions }
+  | {
+      kind: "search";
+      verdict: Verdict;
+      role: Role;
+      question: string;
+      outcome: SearchOutcome;
+      versions: AnswerVersions;
+    }
   | {
       kind: "decision";
       verdict: Verdict;
@@ -71,7 +78,10 @@ export function createFeedbackStore(database: AppDatabase, options: StoreOptions
           role: input.role,
           question: input.kind === "search" ? scrubPersonalData(input.question) : null,
           household: input.kind === "decision" && disputed ? input.household : null,
-          answer: input.kind === "search" ? searchAnswerRecord(input.outcome) : decisionAnswerRecord(input.decision),
+          answer:
+            input.kind === "search"
+              ? searchAnswerRecord(input.outcome)
+              : decisionAnswerRecord(input.decision),
           rulesVersion: input.versions.rules,
           knowledgeVersion: input.versions.knowledge,
         })
@@ -135,7 +145,9 @@ export function createUsageStats(database: AppDatabase, options: StoreOptions = 
           kind: "screening",
           category: decision.classification.category,
           basis: decision.classification.basis,
-          eligible: decision.programs.filter((program) => program.status === "eligible").map((program) => program.id),
+          eligible: decision.programs
+            .filter((program) => program.status === "eligible")
+            .map((program) => program.id),
         })
         .run();
     },
@@ -186,7 +198,9 @@ export function createUsageStats(database: AppDatabase, options: StoreOptions = 
       const grouped = new Map<string, { question: string; count: number }>();
       for (const { question } of unansweredRows) {
         if (!question) continue;
-        const key = foldDiacritics(question).replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+        const key = foldDiacritics(question)
+          .replace(/[^\p{L}\p{N}]+/gu, " ")
+          .trim();
         const entry = grouped.get(key) ?? { question, count: 0 };
         entry.count++;
         grouped.set(key, entry);
