@@ -12,7 +12,12 @@ import { decide } from "../src/domain/eligibility.ts";
 import { testFileSchema } from "../src/domain/policy-schema.ts";
 import { loadPolicyKnowledge } from "../src/knowledge/policy-load.ts";
 import { openDatabase } from "../src/storage/database.ts";
-import { createFeedbackStore, createUsageStats } from "../src/storage/repositories/feedback.ts";
+import {
+  createFeedbackStore,
+  createUsageStats,
+  decisionFeedback,
+  searchFeedback,
+} from "../src/storage/repositories/feedback.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const BIN = join(ROOT, "bin", "hoichinhsach.mjs");
@@ -200,19 +205,15 @@ describe("hoichinhsach feedback export / stats / referrals", () => {
     const versions = { rules: "r1", knowledge: "k1" };
     const store = createFeedbackStore(database);
     store.record({
-      kind: "search",
+      ...searchFeedback(outcome, "hộ cận nghèo được hỗ trợ gì ở Hưng Yên?"),
       verdict: "wrong",
       role: "staff",
-      question: "hộ cận nghèo được hỗ trợ gì ở Hưng Yên?",
-      outcome,
       versions,
     });
     const id = store.record({
-      kind: "decision",
+      ...decisionFeedback(household, decision),
       verdict: "wrong",
       role: "staff",
-      household,
-      decision,
       versions,
     });
     store.addExpected(id, "cận nghèo; vay hộ cận nghèo: được");

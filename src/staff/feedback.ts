@@ -8,10 +8,40 @@ import { stringify } from "yaml";
 import type { Decision } from "../domain/decision.ts";
 import type { HouseholdInput } from "../domain/household.ts";
 import type { SearchOutcome } from "../knowledge/types.ts";
+import type { Role } from "./roles.ts";
 import { foldDiacritics, normalizeVietnamese } from "../text/vietnamese.ts";
 
 /** The three verdicts. */
 export type Verdict = "correct" | "wrong" | "unclear";
+
+/** The versions an answer was given under (see versions.ts). */
+export interface AnswerVersions {
+  rules: string;
+  knowledge: string;
+}
+
+/**
+ * Feedback on an answer, as the conversation hands it over: what was shown in its compact form
+ * (searchFeedback, decisionFeedback in storage/repositories/feedback.ts), the question (knowledge base) or the household
+ * (decision), who judged it and the versions.
+ */
+export interface FeedbackInput {
+  kind: "search" | "decision";
+  verdict: Verdict;
+  role: Role;
+  /** The question asked (knowledge base); scrubbed before it is stored. */
+  question?: string;
+  /** The household decided on (decision); kept only when the verdict disputes the answer. */
+  household?: HouseholdInput;
+  answer: Record<string, unknown>;
+  versions: AnswerVersions;
+}
+
+/** A day range, both ends included, ISO dates; either end may be open. */
+export interface DayRange {
+  from?: string;
+  to?: string;
+}
 
 /** The buttons shown after an answer; on Zalo the same choices are numbered 1, 2, 3. */
 export const FEEDBACK_CHOICES: readonly { label: string; value: string; verdict: Verdict }[] = [
@@ -34,15 +64,16 @@ export const FEEDBACK_THANKS: Record<Verdict, string> = {
 export const EXPECTED_PROMPT =
   "Kết quả đúng là gì? Ví dụ: “cận nghèo; vay hộ cận nghèo: được; bhyt: được; học phí: không” hoặc đoạn văn bản đúng (/doc …). Gõ “bỏ qua” nếu không muốn ghi.";
 
-/** Reads a verdict typed or pressed: "1", "đúng", "dung", "sai", "2", "chưa rõ", "3". */
+/** Reads a verdict typed or pressed: "1", "đúng", "dung", "sai", "2", "chưa rõ", "3", button data "fb:2". */
 export function readVerdict(text: string): Verdict | undefined {
   const folded = foldDiacritics(normalizeVietnamese(text))
     .replace(/[^\p{L}\p{N}\s]/gu, " ")
     .replace(/\s+/g, " ")
     .trim();
-  if (/^(?:1|dung|dung roi|chinh xac|ok dung)$/.test(folded)) return "correct";
-  if (/^(?:2|sai|sai roi|khong dung|ko dung|k dung)$/.test(folded)) return "wrong";
-  if (/^(?:3|chua ro|khong ro|ko ro|chua hieu|khong hieu)$/.test(folded)) return "unclear";
+  // "fb:1" is the data of the feedback buttons.
+  if (/^(?:fb )?(?:1|dung|dung roi|chinh xac|ok dung)$/.test(folded)) return "correct";
+  if (/^(?:fb )?(?:2|sai|sai roi|khong dung|ko dung|k dung)$/.test(folded)) return "wrong";
+  if (/^(?:fb )?(?:3|chua ro|khong ro|ko ro|chua hieu|khong hieu)$/.test(folded)) return "unclear";
   return undefined;
 }
 

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { corpusFingerprint } from "../knowledge/index-store.ts";
 import { DEFAULT_KNOWLEDGE_DIR, loadCorpus } from "../knowledge/load.ts";
 import { listYamlFiles } from "../knowledge/policy-load.ts";
-import type { AnswerVersions } from "../storage/repositories/feedback.ts";
+import type { AnswerVersions } from "./feedback.ts";
 
 /** Short digests: enough to tell two versions apart in a report. */
 const LENGTH = 12;

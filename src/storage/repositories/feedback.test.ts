@@ -8,7 +8,7 @@ import { loadPolicyKnowledge } from "../../knowledge/policy-load.ts";
 import { householdCaseDrafts, kbQuestionDrafts } from "../../staff/feedback.ts";
 import { renderStats } from "../../staff/stats.ts";
 import { openDatabase, type AppDatabase } from "../database.ts";
-import { createFeedbackStore, createUsageStats } from "./feedback.ts";
+import { createFeedbackStore, createUsageStats, decisionFeedback, searchFeedback } from "./feedback.ts";
 
 const policy = loadPolicyKnowledge();
 const versions = { rules: "rules123", knowledge: "plans456" };
@@ -61,11 +61,9 @@ describe("feedback store", () => {
   it("stores the question scrubbed, what was shown compactly, the versions, the day only", () => {
     const store = createFeedbackStore(database, { now: () => now });
     const id = store.record({
-      kind: "search",
+      ...searchFeedback(outcome, "ho can ngheo bhyt, sdt em 0912 345 678, cccd 034123456789"),
       verdict: "wrong",
       role: "resident",
-      question: "ho can ngheo bhyt, sdt em 0912 345 678, cccd 034123456789",
-      outcome,
       versions,
     });
     const [row] = store.disputed();
@@ -90,19 +88,15 @@ describe("feedback store", () => {
   it("keeps household facts only for a disputed decision, and the right answer only on a disputed one", () => {
     const store = createFeedbackStore(database, { now: () => now });
     const agreed = store.record({
-      kind: "decision",
+      ...decisionFeedback(household, decision),
       verdict: "correct",
       role: "staff",
-      household,
-      decision,
       versions,
     });
     const disputed = store.record({
-      kind: "decision",
+      ...decisionFeedback(household, decision),
       verdict: "wrong",
       role: "staff",
-      household,
-      decision,
       versions,
     });
     const row = database.sqlite.prepare("SELECT household FROM feedback WHERE id = ?").get(agreed) as {
@@ -124,36 +118,23 @@ describe("feedback store", () => {
   it("exports disputed answers as draft test cases in the formats of the test files", () => {
     const store = createFeedbackStore(database, { now: () => now });
     store.record({
-      kind: "search",
+      ...searchFeedback(outcome, "Hộ cận nghèo được hỗ trợ BHYT bao nhiêu?"),
       verdict: "unclear",
       role: "staff",
-      question: "Hộ cận nghèo được hỗ trợ BHYT bao nhiêu?",
-      outcome,
       versions,
     });
-    store.record({
-      kind: "search",
-      verdict: "correct",
-      role: "staff",
-      question: "vay vốn",
-      outcome,
-      versions,
-    });
+    store.record({ ...searchFeedback(outcome, "vay vốn"), verdict: "correct", role: "staff", versions });
     const id = store.record({
-      kind: "decision",
+      ...decisionFeedback(household, decision),
       verdict: "wrong",
       role: "staff",
-      household,
-      decision,
       versions,
     });
     store.addExpected(id, "cận nghèo; vay hộ cận nghèo: được; bhyt: được; học phí: không");
     store.record({
-      kind: "decision",
+      ...decisionFeedback({ ...household, members: 2 }, decision),
       verdict: "unclear",
       role: "resident",
-      household: { ...household, members: 2 },
-      decision,
       versions,
     });
     const records = store.disputed();
@@ -229,8 +210,8 @@ describe("usage statistics", () => {
       results: [],
     });
     stats.recordSearch({ type: "invalid", query: "", message: "…" });
-    store.record({ kind: "search", verdict: "correct", role: "staff", question: "q", outcome, versions });
-    store.record({ kind: "decision", verdict: "wrong", role: "staff", household, decision, versions });
+    store.record({ ...searchFeedback(outcome, "q"), verdict: "correct", role: "staff", versions });
+    store.record({ ...decisionFeedback(household, decision), verdict: "wrong", role: "staff", versions });
 
     const summary = stats.summary();
     expect(summary.screenings).toBe(3);

@@ -7,44 +7,31 @@ import {
   decisionAnswerRecord,
   scrubPersonalData,
   searchAnswerRecord,
+  type DayRange,
+  type FeedbackInput,
   type FeedbackRecord,
-  type Verdict,
 } from "../../staff/feedback.ts";
-import type { Role } from "../../staff/roles.ts";
+
+export type { AnswerVersions, DayRange, FeedbackInput } from "../../staff/feedback.ts";
 import type { StatsSummary } from "../../staff/stats.ts";
 import { foldDiacritics } from "../../text/vietnamese.ts";
 import type { AppDatabase } from "../database.ts";
 import { feedback, usageEvents } from "../schema/feedback.ts";
 
-/** The versions an answer was given under (see src/staff/versions.ts). */
-export interface AnswerVersions {
-  rules: string;
-  knowledge: string;
+/** What a knowledge-base answer contributes to its feedback (small enough to keep in a session). */
+export function searchFeedback(
+  outcome: SearchOutcome,
+  question: string,
+): Pick<FeedbackInput, "kind" | "question" | "answer"> {
+  return { kind: "search", question, answer: searchAnswerRecord(outcome) };
 }
 
-/** Feedback on a knowledge-base answer or on a decision, as the conversation hands it over. */
-export type FeedbackInput =
-  | {
-      kind: "search";
-      verdict: Verdict;
-      role: Role;
-      question: string;
-      outcome: SearchOutcome;
-      versions: AnswerVersions;
-    }
-  | {
-      kind: "decision";
-      verdict: Verdict;
-      role: Role;
-      household: HouseholdInput;
-      decision: Decision;
-      versions: AnswerVersions;
-    };
-
-/** A day range, both ends included, ISO dates; either end may be open. */
-export interface DayRange {
-  from?: string;
-  to?: string;
+/** What a decision contributes to its feedback. */
+export function decisionFeedback(
+  household: HouseholdInput,
+  decision: Decision,
+): Pick<FeedbackInput, "kind" | "household" | "answer"> {
+  return { kind: "decision", household, answer: decisionAnswerRecord(decision) };
 }
 
 /** Options of the stores: the clock (tests pass a fixed one). */
@@ -58,7 +45,7 @@ export interface StoreOptions {
  *
  * ```ts
  * const store = createFeedbackStore(openDatabase(":memory:"));
- * const id = store.record({ kind: "search", verdict: "wrong", role: "staff", question, outcome, versions });
+ * const id = store.record({ ...searchFeedback(outcome, question), verdict: "wrong", role: "staff", versions });
  * store.addExpected(id, "khoản 1.2 Mục IV kế hoạch Thái Bình");
  * ```
  */
@@ -76,12 +63,9 @@ export function createFeedbackStore(database: AppDatabase, options: StoreOptions
           kind: input.kind,
           verdict: input.verdict,
           role: input.role,
-          question: input.kind === "search" ? scrubPersonalData(input.question) : null,
-          household: input.kind === "decision" && disputed ? input.household : null,
-          answer:
-            input.kind === "search"
-              ? searchAnswerRecord(input.outcome)
-              : decisionAnswerRecord(input.decision),
+          question: input.kind === "search" && input.question ? scrubPersonalData(input.question) : null,
+          household: input.kind === "decision" && disputed && input.household ? input.household : null,
+          answer: input.answer,
           rulesVersion: input.versions.rules,
           knowledgeVersion: input.versions.knowledge,
         })
