@@ -18,6 +18,7 @@ import {
   decisionFeedback,
   searchFeedback,
 } from "../src/storage/repositories/feedback.ts";
+import { createRuleWatchStore } from "../src/storage/repositories/rule-watches.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const BIN = join(ROOT, "bin", "hoichinhsach.mjs");
@@ -249,6 +250,37 @@ describe("hoichinhsach feedback export / stats / referrals", () => {
     expect(run.stdout).toContain("Kết quả kiểm tra: 0 / 1 / 0");
     const json = JSON.parse(cli(["stats", "--json"]).stdout) as { screenings: number; unanswered: number };
     expect(json).toMatchObject({ screenings: 1, unanswered: 1 });
+  });
+
+  it("checks the rule-change watches and prints the notices for the sender", () => {
+    const policy = loadPolicyKnowledge();
+    const database = openDatabase(join(dir, "app.db"));
+    const household = {
+      area: "rural" as const,
+      members: 4,
+      monthlyIncome: 7_000_000,
+      deprivationCount: 1,
+      assessedOn: "2026-12-30",
+    };
+    createRuleWatchStore(database, { now: () => Date.parse("2026-12-30T03:00:00Z") }).watch(
+      "zalo:abc",
+      household,
+      decide(household, policy),
+      "v1",
+    );
+    database.close();
+    const dry = cli(["watches", "check", "--dry-run", "--date", "2027-01-02"]);
+    expect(dry.status, dry.stderr).toBe(0);
+    expect(dry.stdout).toBe("1 hộ đăng ký nhận thông báo; 1 hộ có kết quả thay đổi (chạy thử, chưa ghi).\n");
+    const run = cli(["watches", "check", "--jsonl", "--date", "2027-01-02"]);
+    const notices = run.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { userKey: string; text: string });
+    expect(notices).toHaveLength(1);
+    expect(notices[0]!.userKey).toBe("zalo:abc");
+    expect(notices[0]!.text).toContain("nay có thể thuộc diện hộ cận nghèo");
+    expect(cli(["watches", "check", "--date", "2027-01-02"]).stdout).toMatch(/; 0 hộ có kết quả thay đổi\./);
   });
 
   it("lists the places to contact for a province as it is now", () => {

@@ -36,6 +36,11 @@ command(
   async () => (await import("./commands/feedback.ts")).run,
 );
 command("stats", "Thống kê ẩn danh cho cán bộ", async () => (await import("./commands/stats.ts")).run);
+command(
+  "watches",
+  "Báo cho người đăng ký khi quy định đổi",
+  async () => (await import("./commands/watches.ts")).run,
+);
 
 function usage(): string {
   const lines = Object.entries(COMMANDS).map(([name, { summary }]) => `  ${name.padEnd(10)} ${summary}`);

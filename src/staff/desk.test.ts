@@ -5,6 +5,7 @@ import { loadPolicyKnowledge } from "../knowledge/policy-load.ts";
 import type { SearchOutcome } from "../knowledge/types.ts";
 import { openDatabase } from "../storage/database.ts";
 import { createFeedbackStore } from "../storage/repositories/feedback.ts";
+import { createRuleWatchStore } from "../storage/repositories/rule-watches.ts";
 import { createStaffDesk } from "./desk.ts";
 import { loadReferrals } from "./referrals-load.ts";
 import { createStaffDirectory } from "./roles.ts";
@@ -15,9 +16,11 @@ const outcome: SearchOutcome = { type: "no_match", query: "giá vàng", message:
 function desk() {
   const database = openDatabase(":memory:");
   const feedback = createFeedbackStore(database);
+  const watches = createRuleWatchStore(database);
   return {
     database,
     feedback,
+    watches,
     desk: createStaffDesk({
       staff: createStaffDirectory(["telegram:1"]),
       search: () => outcome,
@@ -26,6 +29,7 @@ function desk() {
       policy,
       referrals: loadReferrals(),
       feedback,
+      watches,
       versions: { rules: "r", knowledge: "k" },
       today: () => "2026-03-01",
     }),
@@ -86,6 +90,26 @@ describe("staff desk", () => {
     );
     expect(result?.state).toEqual({});
     expect(result?.replies[0]!.attachment?.content).toContain("Người được hỗ trợ:</strong> Lan");
+    database.close();
+  });
+
+  it("records the opt-in to rule-change notices and forgets it on /xoa", () => {
+    const { desk: staffDesk, watches, database } = desk();
+    const household = {
+      area: "rural" as const,
+      members: 4,
+      monthlyIncome: 7_000_000,
+      assessedOn: "2026-03-01",
+    };
+    expect(staffDesk.isOptIn(staffDesk.optInChoice().value)).toBe(true);
+    expect(staffDesk.isOptIn("bao cho toi khi chinh sach thay doi")).toBe(true);
+    expect(staffDesk.isOptIn("báo cho tôi")).toBe(false);
+    expect(staffDesk.optIn("zalo:9", household, decide(household, policy)).text).toMatch(
+      /^Đã ghi nhận\..*\/xoa/,
+    );
+    expect(watches.has("zalo:9")).toBe(true);
+    staffDesk.forget("zalo:9");
+    expect(watches.has("zalo:9")).toBe(false);
     database.close();
   });
 });

@@ -66,6 +66,7 @@ import {
   SEARCH_LIMIT,
   type SearchRequest,
 } from "./search-filters.ts";
+import { OPT_IN_CONFIRM, OPT_IN_LABEL } from "./rule-watch.ts";
 import { renderStats, type StatsSummary } from "./stats.ts";
 
 /** One message to send; `choices` become buttons (Telegram) or numbered lines (Zalo). */
@@ -114,6 +115,11 @@ export interface DeskPorts {
     recordSearch(outcome: SearchOutcome): void;
     summary(range: DayRange): StatsSummary;
   };
+  /** The opt-ins to rule-change notices (storage/repositories/rule-watches.ts). */
+  watches?: {
+    watch(userKey: string, household: HouseholdInput, decision: Decision, rulesVersion: string): void;
+    unwatch(userKey: string): boolean;
+  };
   versions: AnswerVersions;
   /** Today in Vietnam, ISO. */
   today(): string;
@@ -139,6 +145,9 @@ function readCommand(text: string): { name: StaffCommand | "tomtat"; rest: strin
 }
 
 const SKIP = /^(?:bo qua|thoi|khong|ko|huy|skip)$/;
+
+/** The data of the opt-in button. */
+export const OPT_IN_VALUE = "watch:on";
 
 const FEEDBACK_BUTTONS = FEEDBACK_CHOICES.map((choice) => ({
   label: choice.label,
@@ -377,6 +386,36 @@ export function createStaffDesk(ports: DeskPorts) {
           ? { kind: "search", question: answer.question, answer: searchAnswerRecord(answer.outcome) }
           : { kind: "decision", household: answer.household, answer: decisionAnswerRecord(answer.decision) };
       return { state: { ...state, feedback }, reply: reply(FEEDBACK_PROMPT, { choices: FEEDBACK_BUTTONS }) };
+    },
+
+    /** The choice to append after a resident's result ("Báo cho tôi khi chính sách thay đổi"). */
+    optInChoice(): { label: string; value: string } {
+      return { label: OPT_IN_LABEL, value: OPT_IN_VALUE };
+    },
+
+    /** True for the opt-in button or its words. */
+    isOptIn(text: string): boolean {
+      const folded = foldDiacritics(normalizeVietnamese(text))
+        .replace(/[^\p{L}\p{N}:]+/gu, " ")
+        .trim();
+      return (
+        text.trim() === OPT_IN_VALUE ||
+        folded === foldDiacritics(OPT_IN_LABEL).toLowerCase() ||
+        folded === "/baothaydoi"
+      );
+    },
+
+    /** Records the opt-in for the household just decided (the core calls it when {@link isOptIn}). */
+    optIn(userKey: string, household: HouseholdInput, decision: Decision): DeskReply {
+      if (!ports.watches)
+        return reply("Chức năng báo khi chính sách thay đổi chưa được bật trên máy chủ này.");
+      ports.watches.watch(userKey, household, decision, ports.versions.rules);
+      return reply(OPT_IN_CONFIRM);
+    },
+
+    /** /xoa: forgets the user's opt-in at once (the core deletes its own session). */
+    forget(userKey: string): void {
+      ports.watches?.unwatch(userKey);
     },
 
     /**

@@ -334,6 +334,11 @@ const CASES: [string, Expect][] = [
   ],
   // What cannot be read, and contradictions.
   ["4 người, nt, hn, abc xyz", { is: { listedStatus: "poor" }, unread: [/Chưa đọc được: “abc xyz”/] }],
+  ["hn 4ng nt, sdt 0912345678", { is: { members: 4 }, unread: [/Chưa đọc được: “sdt \[số\]”/] }],
+  [
+    "4 người, nt, thu nhập 2 triệu/người/tháng, thiếu nhà tạm bợ",
+    { is: { incomePerPerson: 2_000_000, deprivations: ["housing_quality"] } },
+  ],
   [
     "hn, hcn, 4 người",
     { is: { members: 4 }, absent: ["listedStatus"], unread: [/Tình trạng danh sách mâu thuẫn/] },

@@ -12,6 +12,7 @@
 import type { EducationLevel, HouseholdInput, Person } from "../domain/household.ts";
 import type { PolicyKnowledge } from "../domain/policy.ts";
 import { formatMoney, parseAnswer } from "../flows/answers.ts";
+import { scrubPersonalData } from "./feedback.ts";
 import { lastDayOf } from "../flows/household.ts";
 import { err, ok, type Result } from "../shared/result.ts";
 import { classifyNumberTokens, numberWords, readNumber } from "../text/vietnamese-numbers.ts";
@@ -86,6 +87,7 @@ const INDICATOR_WORDS: [string, string][] = (
       [
         "chat luong nha",
         "chat luong nha o",
+        "nha tam bo",
         "nha tam",
         "nha dot nat",
         "nha xuong cap",
@@ -959,7 +961,9 @@ export function parseQuickHousehold(
     );
     delete household.leftListOn;
   }
-  for (const chunk of line.leftovers()) note(state, "unread", `Chưa đọc được: “${chunk}”.`);
+  // What was not read is shown back, never stored as typed: identifying numbers are masked.
+  for (const chunk of line.leftovers())
+    note(state, "unread", `Chưa đọc được: “${scrubPersonalData(chunk)}”.`);
   // Members first in the object, as the scorer's examples write it.
   const ordered: HouseholdInput = {
     assessedOn: household.assessedOn,
