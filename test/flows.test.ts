@@ -2,10 +2,8 @@
  * Data-driven tests of the flow files: every file in flows/ loads and validates, and every golden transcript
  * in flows/tests/ replays through the real conversation core over a real SQLite file.
  *
- * The transcripts run against test fakes of the knowledge base and the scorer until those branches are
- * merged. MERGE: to run them against the real modules, pass `ports: () => realPorts` below (see
- * src/flows/wiring.ts: adaptKnowledgeBase / adaptScorer) and adjust the transcripts whose question order
- * depends on the fake scorer's missing facts.
+ * The transcripts run against the real knowledge base and the real scorer with the rules in knowledge/, on
+ * the transcript's own date, so a rule change that alters a conversation shows up here.
  */
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,7 +12,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { DEFAULT_FLOWS_DIR, loadFlows } from "../src/flows/load.ts";
 import { loadTranscript, replayTranscript } from "../src/flows/transcript.ts";
 import { longestPath } from "../src/flows/validate.ts";
-import { createFakeKnowledge, createFakeScorer } from "./support/fake-deps.ts";
+import { createPolicyPorts } from "../src/flows/wiring.ts";
 
 const flows = loadFlows();
 const transcriptDir = join(DEFAULT_FLOWS_DIR, "tests");
@@ -67,7 +65,7 @@ describe("golden transcripts (flows/tests)", () => {
     const transcript = loadTranscript(join(transcriptDir, name));
     const failures = await replayTranscript(transcript, {
       flows,
-      ports: () => ({ knowledge: createFakeKnowledge(), eligibility: createFakeScorer() }),
+      ports: (database) => createPolicyPorts(database, { today: () => transcript.today }),
       databasePath: join(scratch, `${name}.db`),
     });
     expect(failures, transcript.description).toEqual([]);

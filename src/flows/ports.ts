@@ -85,12 +85,17 @@ export interface ProgramDecisionLike {
 export interface TuitionPersonLike {
   personIndex: number;
   exemption?: "full" | "70" | "50" | "none" | string;
-  learningCostSupport?: number | boolean | null;
+  /** Learning-cost support: a confirmed amount, or an unconfirmed estimate to be shown as such. */
+  learningCostSupport?: {
+    amountPerMonth: number | null;
+    estimatedAmountPerMonth?: number | null;
+    confirmed: boolean;
+  } | null;
 }
 
 /** The scorer's decision (contract: `Decision`), as far as the conversation reads it. */
 export interface DecisionLike {
-  standard?: { id: string; from?: string; to?: string | null };
+  standard?: { id: string; from?: string; to?: string | null } | null;
   classification: {
     category: "poor" | "near_poor" | "average_living" | "none" | "unknown";
     basis: "listed" | "estimated";

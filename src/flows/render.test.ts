@@ -118,13 +118,23 @@ describe("benefit lines and citations", () => {
       benefitLine(
         program("tuition", "eligible", {
           persons: [
-            { personIndex: 0, exemption: "full", learningCostSupport: 150_000 },
+            {
+              personIndex: 0,
+              exemption: "full",
+              learningCostSupport: { amountPerMonth: 150_000, confirmed: true },
+            },
             { personIndex: 1, exemption: "70" },
+            {
+              personIndex: 2,
+              exemption: "full",
+              learningCostSupport: { amountPerMonth: null, estimatedAmountPerMonth: 150_000, confirmed: false },
+            },
           ],
         }),
       ),
     ).toBe(
-      "người đi học thứ 1: miễn học phí, hỗ trợ chi phí học tập 150.000 đ/tháng · người đi học thứ 2: giảm 70% học phí",
+      "người đi học thứ 1: miễn học phí, hỗ trợ chi phí học tập 150.000 đ/tháng · người đi học thứ 2: giảm 70% học phí" +
+        " · người đi học thứ 3: miễn học phí, hỗ trợ chi phí học tập khoảng 150.000 đ/tháng (chưa xác nhận)",
     );
     expect(benefitLine(program("health_insurance", "eligible", { supportPercent: 70 }))).toBe(
       "Nhà nước hỗ trợ ít nhất 70% tiền mua thẻ BHYT",

@@ -6,7 +6,13 @@
 
 import { formatMoney, VIETNAMESE_NUMBER, type Answer } from "./answers.ts";
 import { MESSAGES } from "./messages.ts";
-import type { DecisionLike, ProgramDecisionLike, ReferenceLike, SearchOutcomeLike } from "./ports.ts";
+import type {
+  DecisionLike,
+  ProgramDecisionLike,
+  ReferenceLike,
+  SearchOutcomeLike,
+  TuitionPersonLike,
+} from "./ports.ts";
 import { createReply, type Reply, type ReplyChoice } from "./reply.ts";
 import type { AssistantDefinition, FlowDefinition, StepDefinition } from "./schema.ts";
 
@@ -205,15 +211,20 @@ export function benefitLine(program: ProgramDecisionLike): string | undefined {
         : person.exemption === "none" || !person.exemption
           ? "không miễn, giảm học phí"
           : `giảm ${person.exemption}% học phí`;
-    const support =
-      typeof person.learningCostSupport === "number" && person.learningCostSupport > 0
-        ? `, hỗ trợ chi phí học tập ${formatMoney(person.learningCostSupport)}/tháng`
-        : person.learningCostSupport === true
-          ? ", có hỗ trợ chi phí học tập"
-          : "";
+    const support = learningCostLine(person.learningCostSupport);
     parts.push(`người đi học thứ ${person.personIndex + 1}: ${exemption}${support}`);
   }
   return parts.length ? parts.join(" · ") : undefined;
+}
+
+/** ", hỗ trợ chi phí học tập …" for a tuition line; an unconfirmed amount is said to be so. */
+function learningCostLine(support: TuitionPersonLike["learningCostSupport"]): string {
+  if (!support) return "";
+  if (typeof support.amountPerMonth === "number" && support.amountPerMonth > 0)
+    return `, hỗ trợ chi phí học tập ${formatMoney(support.amountPerMonth)}/tháng`;
+  if (typeof support.estimatedAmountPerMonth === "number" && support.estimatedAmountPerMonth > 0)
+    return `, hỗ trợ chi phí học tập khoảng ${formatMoney(support.estimatedAmountPerMonth)}/tháng (chưa xác nhận)`;
+  return ", có thể được hỗ trợ chi phí học tập (mức chưa xác nhận)";
 }
 
 /** One legal reference in a line: "NĐ 78/2002/NĐ-CP, Điều 2 (04/10/2002)". */

@@ -134,7 +134,7 @@ export function createFakeScorer(log: FakeScorerLog = { households: [] }): {
             persons: persons.map((_, personIndex) => ({
               personIndex,
               exemption: "full",
-              learningCostSupport: 150_000,
+              learningCostSupport: { amountPerMonth: 150_000, confirmed: true },
             })),
           }),
         );
