@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { err, ok, type Result } from "../shared/result.ts";
-import { closestName } from "../shared/suggest.ts";
+import { closestName } from "../shared/did-you-mean.ts";
 import { isIsoDate } from "./dates.ts";
 import { HOUSEHOLD_FLAGS, HOUSEHOLD_FLAG_WORDING, type HouseholdFlag } from "./facts.ts";
 

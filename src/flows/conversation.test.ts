@@ -6,7 +6,7 @@ import { createConversation, isoDateIn, type ConversationDeps } from "./conversa
 import type { FlowSet } from "./definition.ts";
 import { loadFlows } from "./load.ts";
 import type { SessionStorePort } from "./ports.ts";
-import { ZALO_MESSAGE_LIMIT } from "./split.ts";
+import { ZALO_MESSAGE_LIMIT } from "../shared/split-message.ts";
 
 const flows = loadFlows();
 const DAY = 24 * 60 * 60 * 1000;

@@ -4,7 +4,7 @@
  * with the choices as numbered lines, answered by number or by word). Pure.
  */
 
-import { splitMessage } from "./split.ts";
+import { splitMessage } from "../shared/split-message.ts";
 import { choiceNumber } from "../shared/choices.ts";
 
 /** One choice offered with a reply: the button label, and the text to send back as if the user typed it. */
