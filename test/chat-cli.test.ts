@@ -16,7 +16,7 @@ import { createConversation } from "../src/flows/conversation.ts";
 import { loadFlows } from "../src/flows/load.ts";
 import { openDatabase } from "../src/storage/database.ts";
 import { createSessionStore } from "../src/storage/repositories/sessions.ts";
-import { createFakeKnowledge, createFakeScorer } from "./support/fake-deps.ts";
+import { createFakeKnowledge, createTestScorer } from "./support/fake-deps.ts";
 
 const scratch = mkdtempSync(join(tmpdir(), "hcs-chat-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -29,7 +29,7 @@ const openWithFakes: OpenChat = async ({ databasePath, ttlDays }) => {
     flows,
     sessions: createSessionStore(database, ttlDays ? { ttlDays } : {}),
     knowledge: createFakeKnowledge(),
-    eligibility: createFakeScorer(),
+    eligibility: createTestScorer(),
   });
   return { conversation, close: () => database.close() };
 };
