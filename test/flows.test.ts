@@ -13,6 +13,9 @@ import { DEFAULT_FLOWS_DIR, loadFlows } from "../src/flows/load.ts";
 import { loadTranscript, replayTranscript } from "../src/flows/transcript.ts";
 import { longestPath } from "../src/flows/validate.ts";
 import { createPolicyPorts } from "../src/flows/wiring.ts";
+import { standardOn } from "../src/domain/classify.ts";
+import { decide } from "../src/domain/eligibility.ts";
+import { loadPolicyKnowledge } from "../src/knowledge/policy-load.ts";
 
 const flows = loadFlows();
 const transcriptDir = join(DEFAULT_FLOWS_DIR, "tests");
@@ -40,6 +43,34 @@ describe("flow files", () => {
         expect(step.short, `${flow.id}.${id} needs a short prompt for re-asking`).toBeTruthy();
       }
     }
+  });
+});
+
+describe("flow files agree with the scorer's data", () => {
+  const policy = loadPolicyKnowledge();
+  const flow = flows.flows.eligibility!;
+
+  it("offer the deprivation indicators of the standard in force, under the scorer's ids", () => {
+    const step = flow.steps.ask_deprivations!;
+    const values = step.answer.type === "multi_choice" ? step.answer.options.map((o) => o.value) : [];
+    const standard = standardOn(policy, "2026-11-22")!;
+    expect(values).toEqual(standard.indicators.list.map((indicator) => indicator.id));
+  });
+
+  it("ask about the same window for newly escaped households as the scorer applies", () => {
+    const decision = decide({ area: "rural", members: 2, listedStatus: "none", leftListOn: null }, policy, {
+      today: "2026-11-22",
+    });
+    const reason = decision.programs.find((p) => p.id === "credit.newly_escaped")!.reasons.join(" ");
+    const years = /trong (\d+) năm gần đây/.exec(reason)?.[1];
+    expect(years).toBeDefined();
+    expect(flow.steps.ask_left_list!.prompt).toContain(`Trong ${years} năm gần đây`);
+  });
+
+  it("give every programme of the scorer a title and whom to ask", () => {
+    const decision = decide({ area: "rural", members: 2 }, policy, { today: "2026-11-22" });
+    for (const program of decision.programs)
+      expect(flows.assistant.programmes[program.id], program.id).toBeDefined();
   });
 });
 
