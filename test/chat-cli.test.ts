@@ -1,7 +1,7 @@
 /**
- * The `chat` command: in-process with test fakes of the knowledge base and scorer (script mode, piped
- * input, a restart over the same database file), and end to end through the real binary (which runs with
- * whatever knowledge base and scorer this build has: before the merge, the "not installed" ports).
+ * The `chat` command: in-process with the real scorer and a fake knowledge base (script mode, piped input, a
+ * restart over the same database file), and end to end through the real binary (real knowledge base and
+ * scorer).
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
