@@ -1,6 +1,7 @@
 /**
- * `npm run bench -- flows`: how fast the conversation core is, without the knowledge base and the scorer
- * (test fakes stand in for them, so this measures the flow engine, answer parsing and session storage).
+ * `npm run bench -- flows`: how fast the conversation core is, without the knowledge base (a test fake
+ * stands in for it; the scorer is the real one, pure and memoised, so this measures mostly the flow engine,
+ * answer parsing and session storage).
  * Reports the median of 5 rounds; the machine is shared, so compare ratios within one run.
  *
  * - answers/s: `parseAnswer` on a mix of money, yes/no, choice and date answers;
@@ -17,7 +18,7 @@ import { initialSnapshot, step, type Snapshot } from "../src/flows/engine.ts";
 import { loadFlows } from "../src/flows/load.ts";
 import { openDatabase } from "../src/storage/database.ts";
 import { createSessionStore } from "../src/storage/repositories/sessions.ts";
-import { createFakeKnowledge, createFakeScorer } from "../test/support/fake-deps.ts";
+import { createFakeKnowledge, createTestScorer } from "../test/support/fake-deps.ts";
 
 const ROUNDS = 5;
 const flows = loadFlows();
@@ -85,7 +86,7 @@ async function throughput(label: string, path: string) {
       flows,
       sessions: createSessionStore(database),
       knowledge: createFakeKnowledge(),
-      eligibility: createFakeScorer(),
+      eligibility: createTestScorer(),
     });
     round++;
     for (let u = 0; u < users; u++) {

@@ -1,5 +1,8 @@
 import type { AppConfig } from "./config.ts";
-import type { ConversationCore } from "./channels/ports.ts";
+import type { ConversationCore, Reply } from "./channels/ports.ts";
+import type { Conversation } from "./flows/conversation.ts";
+import type { Reply as FlowReply } from "./flows/reply.ts";
+import { openConversation } from "./flows/wiring.ts";
 import {
   createTelegramBot,
   parseTelegramUpdate,
@@ -16,7 +19,10 @@ import { createHttpApp, startHttpServer, type HttpAppOptions, type WebhookTarget
  * Builds the conversation core for a configuration. `hoichinhsach serve` calls the one factory passed to
  * {@link createServeCommand} (src/cli/commands/serve.ts); that is where the real core is plugged in.
  */
-export type CoreFactory = (config: AppConfig, deps: { logger: Logger }) => Promise<ConversationCore>;
+export type CoreFactory = (
+  config: AppConfig,
+  deps: { logger: Logger },
+) => Promise<ConversationCore & { close?(): void }>;
 
 /** Knobs for tests and benchmarks; production uses the defaults. */
 export interface AppTuning {
@@ -183,21 +189,44 @@ function zaloTarget(channel: ZaloChannel, secret: string): WebhookTarget {
   };
 }
 
-/** `createCore` has no conversation core to build in this build; `serve` reports it and exits. */
-export class CoreUnavailableError extends Error {
-  override readonly name = "CoreUnavailableError";
-  constructor() {
-    super(
-      "Bản dựng này chưa có lõi hội thoại: createCore trong src/app.ts chưa được nối. / This build has no conversation core: createCore in src/app.ts is not wired.",
-    );
-  }
+/**
+ * The conversation core as the channels see it. A pressed button comes back as the choice's value typed on the
+ * question it belonged to, so a button of an older question is recognised by the core. A question where
+ * several choices may be picked (the deprivation list) is sent as numbered lines, since one button carries
+ * one value.
+ */
+export function channelCore(conversation: Conversation): ConversationCore {
+  const toChannelReply = (reply: FlowReply): Reply =>
+    reply.choices?.length && !reply.multiple
+      ? {
+          text: reply.text,
+          choices: reply.choices.map(({ label, value }) => ({ label, value })),
+          ...(reply.question ? { stepId: reply.question } : {}),
+        }
+      : { text: reply.fallbackText };
+  return {
+    async handle(userKey, input) {
+      const message =
+        input.type === "text"
+          ? { text: input.text }
+          : // An unreadable button (empty question) still reaches the core as a press on an old question.
+            { text: input.value, question: input.stepId || "stale" };
+      const replies = await conversation.handle(userKey, message);
+      return replies.map(toChannelReply);
+    },
+  };
 }
 
 /**
- * The conversation core served by `hoichinhsach serve`: the single wiring point between the channels and the
- * core (flows, eligibility, knowledge base; see {@link ConversationCore} for the port). The core is built on
- * its own branch; until it is merged into this one there is nothing to return, and `serve` says so plainly.
+ * The conversation core served by `hoichinhsach serve`: the flows, the scorer and the knowledge base over the
+ * configured SQLite file, the single wiring point between the channels and the core. Errors inside the core
+ * are logged by stage only: never the user's text or answers.
  */
-export const createCore: CoreFactory = async () => {
-  throw new CoreUnavailableError();
+export const createCore: CoreFactory = async (config, { logger }) => {
+  const { conversation, close } = await openConversation({
+    databasePath: config.databasePath,
+    ttlDays: config.sessionTtlDays,
+    onError: (error, stage) => logger.error({ err: error, stage }, "conversation core failed"),
+  });
+  return { ...channelCore(conversation), close };
 };

@@ -1,7 +1,7 @@
 /**
- * The `chat` command: in-process with test fakes of the knowledge base and scorer (script mode, piped
- * input, a restart over the same database file), and end to end through the real binary (which runs with
- * whatever knowledge base and scorer this build has: before the merge, the "not installed" ports).
+ * The `chat` command: in-process with the real scorer and a fake knowledge base (script mode, piped input, a
+ * restart over the same database file), and end to end through the real binary (real knowledge base and
+ * scorer).
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -16,7 +16,7 @@ import { createConversation } from "../src/flows/conversation.ts";
 import { loadFlows } from "../src/flows/load.ts";
 import { openDatabase } from "../src/storage/database.ts";
 import { createSessionStore } from "../src/storage/repositories/sessions.ts";
-import { createFakeKnowledge, createFakeScorer } from "./support/fake-deps.ts";
+import { createFakeKnowledge, createTestScorer } from "./support/fake-deps.ts";
 
 const scratch = mkdtempSync(join(tmpdir(), "hcs-chat-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -29,7 +29,7 @@ const openWithFakes: OpenChat = async ({ databasePath, ttlDays }) => {
     flows,
     sessions: createSessionStore(database, ttlDays ? { ttlDays } : {}),
     knowledge: createFakeKnowledge(),
-    eligibility: createFakeScorer(),
+    eligibility: createTestScorer(),
   });
   return { conversation, close: () => database.close() };
 };

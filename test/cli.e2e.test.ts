@@ -52,12 +52,29 @@ describe("hoichinhsach serve / webhooks: the real CLI, as separate processes", (
     expect(run.stderr).toContain("TELEGRAM_BOT_TOKEN");
   });
 
-  it("says plainly that this build has no conversation core wired (exit 1), without touching the APIs", async () => {
-    const before = telegram.attempts.length + zalo.attempts.length;
-    const run = await runCli(["serve"], { ...channelEnv(), PORT: "0" });
-    expect(run.code).toBe(1);
-    expect(run.stderr).toContain("createCore");
-    expect(telegram.attempts.length + zalo.attempts.length).toBe(before);
+  it("serves the real assistant (flows, scorer, knowledge base) by long polling and stops on SIGTERM", async () => {
+    const env = {
+      ...channelEnv(),
+      PORT: "0",
+      HOST: "127.0.0.1",
+      DATABASE_PATH: join(dir, "real.db"),
+    };
+    const server = spawnNode(["bin/hoichinhsach.mjs", "serve"], env);
+    await server.waitForOutput('"msg":"server started"');
+    telegram.userSends(7001, "ho ngheo o Thai Binh co dc cap the bao hiem y te ko");
+    zalo.userSends("7001", "/kiemtra");
+    await telegram.waitFor(() => telegram.sentTo(7001).length > 0, 15_000, "telegram answer");
+    await zalo.waitFor(() => zalo.sentTo("7001").length > 0, 15_000, "zalo question");
+    expect(
+      telegram
+        .sentTo(7001)
+        .map((m) => m.text)
+        .join("\n"),
+    ).toContain("Kế hoạch số 02/KH-UBND");
+    expect(zalo.sentTo("7001").join("\n")).toContain("1. Xã (nông thôn)");
+    server.child.kill("SIGTERM");
+    expect(await server.exited).toBe(0);
+    expect(server.stdout()).not.toContain("Thai Binh");
   });
 
   it("registers, shows and removes webhooks explicitly, printing no token or secret", async () => {

@@ -11,7 +11,7 @@ import { loadFlows } from "../src/flows/load.ts";
 import { HOUSEHOLD_FACTS, type EligibilityPort } from "../src/flows/ports.ts";
 import { openDatabase } from "../src/storage/database.ts";
 import { createSessionStore } from "../src/storage/repositories/sessions.ts";
-import { createFakeKnowledge, createFakeScorer } from "./support/fake-deps.ts";
+import { createFakeKnowledge, createTestScorer } from "./support/fake-deps.ts";
 
 const SEED = 20261122;
 const MESSAGES = 4000;
@@ -114,7 +114,7 @@ function message(): string {
   );
 }
 
-const scorer = createFakeScorer();
+const scorer = createTestScorer();
 /** Reports the fake decision with a random subset of facts as missing: any routing must stay bounded. */
 const randomScorer: EligibilityPort = {
   decide(household) {

@@ -2,10 +2,8 @@
  * Data-driven tests of the flow files: every file in flows/ loads and validates, and every golden transcript
  * in flows/tests/ replays through the real conversation core over a real SQLite file.
  *
- * The transcripts run against test fakes of the knowledge base and the scorer until those branches are
- * merged. MERGE: to run them against the real modules, pass `ports: () => realPorts` below (see
- * src/flows/wiring.ts: adaptKnowledgeBase / adaptScorer) and adjust the transcripts whose question order
- * depends on the fake scorer's missing facts.
+ * The transcripts run against the real knowledge base and the real scorer with the rules in knowledge/, on
+ * the transcript's own date, so a rule change that alters a conversation shows up here.
  */
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,7 +12,10 @@ import { afterAll, describe, expect, it } from "vitest";
 import { DEFAULT_FLOWS_DIR, loadFlows } from "../src/flows/load.ts";
 import { loadTranscript, replayTranscript } from "../src/flows/transcript.ts";
 import { longestPath } from "../src/flows/validate.ts";
-import { createFakeKnowledge, createFakeScorer } from "./support/fake-deps.ts";
+import { createPolicyPorts } from "../src/flows/wiring.ts";
+import { standardOn } from "../src/domain/classify.ts";
+import { decide } from "../src/domain/eligibility.ts";
+import { loadPolicyKnowledge } from "../src/knowledge/policy-load.ts";
 
 const flows = loadFlows();
 const transcriptDir = join(DEFAULT_FLOWS_DIR, "tests");
@@ -45,6 +46,34 @@ describe("flow files", () => {
   });
 });
 
+describe("flow files agree with the scorer's data", () => {
+  const policy = loadPolicyKnowledge();
+  const flow = flows.flows.eligibility!;
+
+  it("offer the deprivation indicators of the standard in force, under the scorer's ids", () => {
+    const step = flow.steps.ask_deprivations!;
+    const values = step.answer.type === "multi_choice" ? step.answer.options.map((o) => o.value) : [];
+    const standard = standardOn(policy, "2026-11-22")!;
+    expect(values).toEqual(standard.indicators.list.map((indicator) => indicator.id));
+  });
+
+  it("ask about the same window for newly escaped households as the scorer applies", () => {
+    const decision = decide({ area: "rural", members: 2, listedStatus: "none", leftListOn: null }, policy, {
+      today: "2026-11-22",
+    });
+    const reason = decision.programs.find((p) => p.id === "credit.newly_escaped")!.reasons.join(" ");
+    const years = /trong (\d+) năm gần đây/.exec(reason)?.[1];
+    expect(years).toBeDefined();
+    expect(flow.steps.ask_left_list!.prompt).toContain(`Trong ${years} năm gần đây`);
+  });
+
+  it("give every programme of the scorer a title and whom to ask", () => {
+    const decision = decide({ area: "rural", members: 2 }, policy, { today: "2026-11-22" });
+    for (const program of decision.programs)
+      expect(flows.assistant.programmes[program.id], program.id).toBeDefined();
+  });
+});
+
 describe("golden transcripts (flows/tests)", () => {
   it("include the scenarios the issue asks for", () => {
     for (const name of [
@@ -67,7 +96,7 @@ describe("golden transcripts (flows/tests)", () => {
     const transcript = loadTranscript(join(transcriptDir, name));
     const failures = await replayTranscript(transcript, {
       flows,
-      ports: () => ({ knowledge: createFakeKnowledge(), eligibility: createFakeScorer() }),
+      ports: (database) => createPolicyPorts(database, { today: () => transcript.today }),
       databasePath: join(scratch, `${name}.db`),
     });
     expect(failures, transcript.description).toEqual([]);

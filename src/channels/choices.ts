@@ -1,3 +1,4 @@
+import { choiceNumber } from "../shared/choices.ts";
 import type { Choice } from "./ports.ts";
 
 /**
@@ -5,5 +6,5 @@ import type { Choice } from "./ports.ts";
  * a button cannot carry its data. The core accepts the number or the word as the answer.
  */
 export function numberedChoices(choices: readonly Choice[]): string {
-  return choices.map((choice, index) => `${index + 1}. ${choice.label}`).join("\n");
+  return choices.map((choice, index) => `${choiceNumber(choice, index)}. ${choice.label}`).join("\n");
 }

@@ -11,7 +11,7 @@
  */
 import { addYears, formatDateVi } from "./dates.ts";
 import { HOUSEHOLD_FLAG_WORDING, PERSON_FLAG_WORDING, type HouseholdFlag } from "./facts.ts";
-import { EDUCATION_LEVELS, type HouseholdInput, type Person } from "./household.ts";
+import { EDUCATION_AGES, EDUCATION_LEVELS, type HouseholdInput, type Person } from "./household.ts";
 import { lowerConfidence, resolveValue, type ResolvedValue } from "./parameters.ts";
 import type { Category, Condition, Confidence, Reference } from "./policy.ts";
 import type { ClassificationResult } from "./classify.ts";
@@ -201,9 +201,39 @@ function threeCode(value: boolean | undefined): number {
   return value === undefined ? 2 : value ? 1 : 0;
 }
 
-/** Key of a person's facts for person conditions: index, age, and one more small code. */
+/** Key of a person's facts for person conditions: index, age (or level when no age), and one more small code. */
 function personKey(person: PersonRef, code: number): number {
-  return (person.index * 256 + person.person.age) * 16 + code;
+  const { age, education } = person.person;
+  const ageCode = age ?? 140 + (education ? EDUCATION_LEVELS.indexOf(education) + 1 : 0);
+  return (person.index * 256 + ageCode) * 16 + code;
+}
+
+function compareAge(age: number, operator: "<" | "<=" | ">" | ">=", limit: number): boolean {
+  return operator === "<"
+    ? age < limit
+    : operator === "<="
+      ? age <= limit
+      : operator === ">"
+        ? age > limit
+        : age >= limit;
+}
+
+/**
+ * Whether an age rule holds for a person: from the age, or else from the usual ages of the level studied
+ * when all of them agree; undefined when neither settles it.
+ */
+function ageHolds(
+  person: Person,
+  operator: "<" | "<=" | ">" | ">=",
+  limit: number,
+): { holds: boolean; byLevel: boolean } | undefined {
+  if (person.age !== undefined) return { holds: compareAge(person.age, operator, limit), byLevel: false };
+  if (!person.education) return undefined;
+  const { min, max } = EDUCATION_AGES[person.education];
+  const atMin = compareAge(min, operator, limit);
+  // Age rules are thresholds: they agree on the whole range when they agree on both ends.
+  const atMax = compareAge(max, operator, limit);
+  return atMin === atMax ? { holds: atMin, byLevel: true } : undefined;
 }
 
 /**
@@ -256,6 +286,10 @@ export function evaluateCondition(
       );
     case "left_list_within": {
       const years = resolveValue(condition.years, context.date, input.area, "high");
+      if (input.leftListOn === null) {
+        const window = years.value !== null ? ` trong ${years.value} năm gần đây` : " gần đây";
+        return no(`Theo bạn cho biết, hộ không ra khỏi danh sách hộ nghèo, hộ cận nghèo${window}.`);
+      }
       if (input.leftListOn === undefined)
         return unknown("Chưa biết hộ ra khỏi danh sách hộ nghèo, hộ cận nghèo khi nào (nếu có).", [
           "leftListOn",
@@ -285,21 +319,17 @@ export function evaluateCondition(
       return remember(condition, personKey(person, 0) * 256 + (limit.value ?? 255), () => {
         if (limit.value === null)
           return unknown(`${limit.label ?? "Độ tuổi"}: ${limit.note ?? "chưa có số liệu"}.`, NONE);
-        const age = person.person.age;
-        const holds =
-          condition.operator === "<"
-            ? age < limit.value
-            : condition.operator === "<="
-              ? age <= limit.value
-              : condition.operator === ">"
-                ? age > limit.value
-                : age >= limit.value;
         const phrase = OPERATOR_TEXT[condition.operator](limit.value);
         const name = personName(person.index, person.person);
         const caveat = unconfirmedLimit(limit);
-        return holds
-          ? yes(`${name} ${phrase}.${caveat}`, "eligible", limit.confidence, limit.references)
-          : no(`${name} không ${phrase}.${caveat}`, limit.confidence);
+        const outcome = ageHolds(person.person, condition.operator, limit.value);
+        if (!outcome)
+          return unknown(`${name}: chưa biết có ${phrase} không.`, [`persons[${person.index}].age`]);
+        // An age read from the level is the usual age of that level, and is said to be so.
+        const byLevel = outcome.byLevel ? " (theo độ tuổi thường gặp của bậc học)" : "";
+        return outcome.holds
+          ? yes(`${name} ${phrase}${byLevel}.${caveat}`, "eligible", limit.confidence, limit.references)
+          : no(`${name} không ${phrase}${byLevel}.${caveat}`, limit.confidence);
       });
     }
     case "person_education": {

@@ -20,20 +20,24 @@ function households(count: number, seed = 7): HouseholdInput[] {
       monthlyIncome: maybe(() => Math.round(next() * 3_000_000 * members)),
       deprivationCount: maybe(() => Math.floor(next() * 6)),
       listedStatus: maybe(() => pick(["poor", "near_poor", "none", "unknown"] as const)),
-      leftListOn: maybe(() => "2024-01-15"),
+      leftListOn: maybe(() => pick(["2024-01-15", null])),
       agricultural: maybe(() => next() < 0.5),
       inPoorCommune: maybe(() => next() < 0.5),
       inDifficultArea: maybe(() => next() < 0.5),
       province: maybe(() => "Thái Bình"),
       persons: maybe(() =>
-        Array.from({ length: Math.min(members, 2) }, () => ({
+        // Up to two members (sometimes none: "no member to describe"); a student's age may be left out.
+        Array.from({ length: Math.floor(next() * (Math.min(members, 2) + 1)) }, () => ({
           age: Math.floor(next() * 70),
           ethnicMinority: maybe(() => next() < 0.5),
           education: maybe(() => pick(EDUCATION_LEVELS)),
           publicSchool: true,
-        })).map((person) =>
-          person.education ? person : { age: person.age, ethnicMinority: person.ethnicMinority },
-        ),
+        })).map((person) => {
+          if (!person.education) return { age: person.age, ethnicMinority: person.ethnicMinority };
+          if (next() < 0.5) return person;
+          const { age: _age, ...withoutAge } = person;
+          return withoutAge;
+        }),
       ),
     };
     for (const key of Object.keys(household) as (keyof HouseholdInput)[])
@@ -59,6 +63,26 @@ describe("decide", () => {
     const fresh = loadPolicyKnowledge();
     const backward = [...batch].reverse().map((household) => JSON.stringify(decide(household, fresh)));
     expect(backward.reverse()).toEqual(forward);
+  });
+
+  it("reads a student's age from the level when it is not given, and says so", () => {
+    const decision = decide(
+      {
+        area: "urban",
+        members: 3,
+        listedStatus: "none",
+        monthlyIncome: 30_000_000,
+        persons: [{ education: "preschool", publicSchool: true }, { education: "upper_secondary" }],
+      },
+      policy,
+      { today: "2026-03-01" },
+    );
+    const insurance = decision.programs.find((program) => program.id === "health_insurance")!;
+    expect(insurance.persons[0]!.reasons.join(" ")).toContain(
+      "Người thứ 1 (học mầm non) dưới 6 tuổi (theo độ tuổi thường gặp của bậc học).",
+    );
+    // 15 to 17: under 16 or not cannot be read from the level, so the age is what is missing.
+    expect(decision.missingFacts.map((fact) => fact.fact)).toContain("persons[1].age");
   });
 
   it("does not change its input", () => {

@@ -476,6 +476,9 @@ interface ProgramOutcome {
   upgrades: string[];
 }
 
+/** The reason of a per-person programme when the household describes no member it could apply to. */
+const NOBODY_CONCERNED = "Theo thông tin bạn cung cấp, trong hộ không có ai thuộc diện của chính sách này.";
+
 const programFacts = new WeakMap<Program, Map<string, MissingFact>>();
 
 /** A programme's missing fact (built once per programme and fact, shared). */
@@ -541,7 +544,7 @@ function memoKey(province: ProvinceOverride | undefined, context: EvaluationCont
     const value = householdFlag(input, flag);
     flags = flags * 3 + (value === undefined ? 2 : value ? 1 : 0);
   }
-  return `${context.date}|${input.area}|${categoryKey(context)}|${flags}|${input.leftListOn ?? ""}|${province?.info.id ?? ""}`;
+  return `${context.date}|${input.area}|${categoryKey(context)}|${flags}|${input.leftListOn === null ? "-" : (input.leftListOn ?? "")}|${province?.info.id ?? ""}`;
 }
 
 function deepFreeze<T>(value: T): T {
@@ -558,7 +561,8 @@ function memoisedProgram(
   context: EvaluationContext,
   key: string,
 ): ProgramOutcome {
-  if (program.scope === "person" && context.input.persons && context.input.persons.length > 0)
+  // A household that describes its members (even as "none to describe": an empty list) is not shared.
+  if (program.scope === "person" && context.input.persons !== undefined)
     return evaluateProgram(program, province, context);
   let memo = outcomeMemo.get(program);
   if (!memo) outcomeMemo.set(program, (memo = new Map()));
@@ -601,8 +605,9 @@ function evaluateProgram(
   const localCases = province?.cases.get(program.id) ?? [];
   const active = activeCases(program, localCases, province, date);
   const covered = within(date, program.coveredFrom, program.coveredTo);
-  const persons =
-    program.scope === "person" && input.persons && input.persons.length > 0 ? input.persons : undefined;
+  // Given persons are the members described one by one; the others take the household's outcome. An empty
+  // list says no member needs describing (a conversation found no student), so person rules apply to nobody.
+  const persons = program.scope === "person" ? input.persons : undefined;
   const shared = new Map<RuleCase, Truth>();
 
   const household = assess(
@@ -663,6 +668,7 @@ function evaluateProgram(
   if (reasons.length === 0) {
     // Nobody in the household is concerned: say why for the members described.
     for (const entry of personUnits) addAll(reasons, explain(program, entry.unit, context).reasons);
+    if (personUnits.length === 0) reasons.push(NOBODY_CONCERNED);
   }
 
   // Local cases whose period is over: say so, since people still quote old plans.

@@ -80,9 +80,9 @@ describe("parseHousehold", () => {
       /phải là true \(có\) hoặc false \(không\)/,
     ],
     [
-      { area: "rural", members: 4, persons: [{ education: "primary" }] },
+      { area: "rural", members: 4, persons: [{ ethnicMinority: true }] },
       "persons[0].age",
-      /Trường "persons\[0\]\.age" \(tuổi\) bắt buộc phải có/,
+      /Trường "persons\[0\]\.age" \(tuổi\) bắt buộc phải có, trừ khi có "education"/,
     ],
     [
       { area: "rural", members: 4, persons: [{ age: 10, education: "grade5" }] },
@@ -152,6 +152,16 @@ describe("parseHousehold", () => {
     const problem = problems(raw).find((candidate) => candidate.field === field);
     expect(problem).toBeDefined();
     expect(problem!.message).toMatch(message);
+  });
+
+  it("accepts a student without an age (the level implies it) and a household that has not left the list", () => {
+    const raw = {
+      area: "rural",
+      members: 3,
+      leftListOn: null,
+      persons: [{ education: "primary", publicSchool: true }],
+    };
+    expect(parseHousehold(raw)).toEqual({ ok: true, value: raw });
   });
 
   it("accepts any indicator id when no list is given (the scorer then counts only the standard's own)", () => {

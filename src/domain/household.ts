@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { err, ok, type Result } from "../shared/result.ts";
-import { closestName } from "../shared/suggest.ts";
+import { closestName } from "../shared/did-you-mean.ts";
 import { isIsoDate } from "./dates.ts";
 import { HOUSEHOLD_FLAGS, HOUSEHOLD_FLAG_WORDING, type HouseholdFlag } from "./facts.ts";
 
@@ -27,10 +27,31 @@ export const EDUCATION_LEVELS: readonly EducationLevel[] = [
   "university",
 ];
 
+/**
+ * The ages a level is normally studied at, in whole years, inclusive (Luật Giáo dục 2019: mầm non up to
+ * 6 years old, Art. 23; grade 1 at 6, grade 6 at 11, grade 10 at 15, Art. 28). Vocational and higher
+ * education start at 15 and 17; their upper bound only says that a learner of 60 or more is rare (an age
+ * rule on the elderly is then not left open for every student). Used when a person's `age` is not given: a
+ * rule on age is decided from the level only when every age in the range gives the same answer.
+ */
+export const EDUCATION_AGES: Readonly<Record<EducationLevel, { min: number; max: number }>> = {
+  preschool: { min: 0, max: 5 },
+  primary: { min: 6, max: 10 },
+  lower_secondary: { min: 11, max: 14 },
+  upper_secondary: { min: 15, max: 17 },
+  vocational: { min: 15, max: 59 },
+  college: { min: 17, max: 59 },
+  university: { min: 17, max: 59 },
+};
+
 /** One member of the household, as far as the programmes need to know. */
 export interface Person {
-  /** Age in whole years. */
-  age: number;
+  /**
+   * Age in whole years. May be left out for a person whose `education` is given: the level's usual ages
+   * ({@link EDUCATION_AGES}) then decide the rules on age where they can (a conversation asks a student's
+   * level, not their age).
+   */
+  age?: number;
   ethnicMinority?: boolean;
   /** Level currently studied; `null` or absent when not studying. */
   education?: EducationLevel | null;
@@ -59,8 +80,11 @@ export interface HouseholdInput {
   deprivationCount?: number;
   /** What the commune's current poor / near-poor list says. */
   listedStatus?: ListedStatus;
-  /** When the household left the poor or near-poor list, "YYYY-MM-DD". */
-  leftListOn?: string;
+  /**
+   * When the household left the poor or near-poor list, "YYYY-MM-DD"; `null` when the household says it has
+   * not left either list in recent years (so "newly escaped poverty" programmes do not apply).
+   */
+  leftListOn?: string | null;
   /** Farming, forestry, fishery or salt making. */
   agricultural?: boolean;
   /** Lives in a commune on the Prime Minister's list of poor communes. */
@@ -77,7 +101,11 @@ export interface HouseholdInput {
   needsSanitation?: boolean;
   /** Province or city (Vietnamese, with or without diacritics); selects province overrides. */
   province?: string;
-  /** Some or all members; needed for per-person programmes (tuition, student loans, children's BHYT). */
+  /**
+   * The members described one by one (some or all); needed for per-person programmes (tuition, student
+   * loans, children's BHYT). Members not listed take the household's outcome; an empty list says no member
+   * needs describing. Absent: nothing is known of the members, and per-person programmes ask for them.
+   */
   persons?: Person[];
 }
 
@@ -199,7 +227,7 @@ function strictObject<S extends z.ZodRawShape>(shape: S) {
 }
 
 const personSchema = strictObject({
-  age: numberField({ min: 0, max: 130, integer: true, unit: "tuổi" }),
+  age: numberField({ min: 0, max: 130, integer: true, unit: "tuổi" }).optional(),
   ethnicMinority: booleanField().optional(),
   education: enumField(
     EDUCATION_LEVELS as unknown as readonly [EducationLevel, ...EducationLevel[]],
@@ -241,7 +269,7 @@ const householdSchema = strictObject({
     ["poor", "near_poor", "none", "unknown"],
     `"poor" (hộ nghèo), "near_poor" (hộ cận nghèo), "none" (không có tên) hoặc "unknown" (không rõ)`,
   ).optional(),
-  leftListOn: dateField().optional(),
+  leftListOn: dateField().nullable().optional(),
   province: z
     .string({ error: (issue) => `phải là tên tỉnh, thành phố, bạn nhập ${shown(issue.input)}` })
     .trim()
@@ -338,6 +366,14 @@ function crossCheck(household: HouseholdInput, options: ParseHouseholdOptions): 
     );
   }
   household.persons?.forEach((person, index) => {
+    if (person.age === undefined && !person.education) {
+      problems.push(
+        problem(
+          ["persons", index, "age"],
+          `bắt buộc phải có, trừ khi có "education" (bậc học đang theo học)`,
+        ),
+      );
+    }
     if (person.publicSchool !== undefined && !person.education) {
       problems.push(
         problem(["persons", index, "publicSchool"], `chỉ dùng cho người đang đi học (cần có "education")`),

@@ -8,7 +8,7 @@ import type { z } from "zod";
 import { addDays } from "./dates.ts";
 import type { EducationLevel, ListedStatus, Area } from "./household.ts";
 import type { HouseholdFlag, PersonFlag } from "./facts.ts";
-import { closestName } from "../shared/suggest.ts";
+import { closestName } from "../shared/did-you-mean.ts";
 import { foldDiacritics } from "../text/vietnamese.ts";
 import {
   caseSchema,

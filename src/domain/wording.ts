@@ -29,9 +29,12 @@ export function categoriesText(categories: readonly Category[]): string {
   return categories.map((category) => CATEGORY_LABEL[category]).join(" hoặc ");
 }
 
-/** "Người thứ 2 (8 tuổi)". */
+/** "Người thứ 2 (8 tuổi)", or "Người thứ 2 (học tiểu học)" when the age is not given. */
 export function personName(index: number, person: Person): string {
-  return `Người thứ ${index + 1} (${person.age} tuổi)`;
+  if (person.age !== undefined) return `Người thứ ${index + 1} (${person.age} tuổi)`;
+  return person.education
+    ? `Người thứ ${index + 1} (học ${EDUCATION_LABEL[person.education]})`
+    : `Người thứ ${index + 1}`;
 }
 
 /** Joins sentences' clauses with "; " and ends with a full stop. */

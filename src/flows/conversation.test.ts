@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openDatabase, type AppDatabase } from "../storage/database.ts";
 import { createSessionStore } from "../storage/repositories/sessions.ts";
-import { createFakeKnowledge, createFakeScorer } from "../../test/support/fake-deps.ts";
+import { createFakeKnowledge, createTestScorer } from "../../test/support/fake-deps.ts";
 import { createConversation, isoDateIn, type ConversationDeps } from "./conversation.ts";
 import type { FlowSet } from "./definition.ts";
 import { loadFlows } from "./load.ts";
 import type { SessionStorePort } from "./ports.ts";
-import { ZALO_MESSAGE_LIMIT } from "./split.ts";
+import { ZALO_MESSAGE_LIMIT } from "../shared/split-message.ts";
 
 const flows = loadFlows();
 const DAY = 24 * 60 * 60 * 1000;
@@ -25,7 +25,7 @@ function setup(overrides: Partial<ConversationDeps> = {}, flowSet: FlowSet = flo
     flows: flowSet,
     sessions,
     knowledge: createFakeKnowledge(),
-    eligibility: createFakeScorer(),
+    eligibility: createTestScorer(),
     now: clock,
     onError: (_error, stage) => errors.push(stage),
     ...overrides,
@@ -139,7 +139,7 @@ describe("createConversation", () => {
 
   it("isolates users: one user's failure does not affect another's", async () => {
     let failFor = "";
-    const scorer = createFakeScorer();
+    const scorer = createTestScorer();
     const { conversation } = setup({
       eligibility: {
         decide(household) {
@@ -168,11 +168,13 @@ describe("createConversation", () => {
     const results = await Promise.all(
       ["/kiemtra", "1", "4", "hộ nghèo"].map((line) => conversation.handle("u", line)),
     );
+    const ref = `eligibility@${flows.flows.eligibility!.version}`;
     expect(results.map((replies) => replies.at(-1)!.question)).toEqual([
-      "eligibility@1:ask_area",
-      "eligibility@1:ask_members",
-      "eligibility@1:ask_listed_status",
-      "eligibility@1:ask_student_count",
+      `${ref}:ask_area`,
+      `${ref}:ask_members`,
+      `${ref}:ask_listed_status`,
+      // A rural household on the poor list: the scorer needs to know about water and a latrine.
+      `${ref}:ask_water_sanitation`,
     ]);
   });
 

@@ -13,7 +13,7 @@ import { MESSAGES } from "./messages.ts";
 import type { EligibilityPort, KnowledgePort, SessionStorePort } from "./ports.ts";
 import { createReply, mergeReplies, splitReply, type Reply } from "./reply.ts";
 import { runTurn } from "./runner.ts";
-import { TELEGRAM_MESSAGE_LIMIT } from "./split.ts";
+import { TELEGRAM_MESSAGE_LIMIT } from "../shared/split-message.ts";
 
 /** What the core is built from: the compiled flows, storage, and the two ports. */
 export interface ConversationDeps {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ok } from "../shared/result.ts";
-import { createFakeScorer } from "../../test/support/fake-deps.ts";
+import { createTestScorer } from "../../test/support/fake-deps.ts";
 import {
   initialSnapshot,
   sanitizeInput,
@@ -15,7 +15,9 @@ import type { DecisionLike } from "./ports.ts";
 const flows = loadFlows();
 const context: EngineContext = { flows, ttlDays: 30 };
 const today = "2026-11-22";
-const scorer = createFakeScorer();
+const scorer = createTestScorer({ today });
+/** The question reference prefix of the eligibility flow's current version. */
+const ref = `eligibility@${flows.flows.eligibility!.version}`;
 
 function texts(effects: readonly Effect[]): string {
   return effects
@@ -25,7 +27,7 @@ function texts(effects: readonly Effect[]): string {
     .join("\n---\n");
 }
 
-/** Sends a message and, when the engine asks for a decision, answers with the fake scorer (as the runner would). */
+/** Sends a message and, when the engine asks for a decision, answers with the scorer (as the runner would). */
 function send(snapshot: Snapshot, text: string, decide = (h: Record<string, unknown>) => scorer.decide(h)) {
   let result = step(context, snapshot, { type: "message", text, today });
   const effects = [...result.effects];
@@ -101,7 +103,8 @@ describe("step (pure transition)", () => {
   });
 
   it("keeps later answers when the scorer asks late for an earlier fact, and asks nothing twice", () => {
-    const start = run(["/kiemtra", "1", "4", "hộ nghèo", "1", "lớp 7", "trường công"]).snapshot;
+    // A university student of a poor household: the scorer needs the student's ethnicity (tuition).
+    const start = run(["/kiemtra", "1", "4", "hộ nghèo", "0", "1", "đại học", "trường công"]).snapshot;
     expect(start.interview?.pending).toBe("ask_ethnic_minority");
     const decision = (missing: string[]): DecisionLike => ({
       classification: { category: "poor", basis: "listed" },
@@ -124,7 +127,7 @@ describe("step (pure transition)", () => {
     });
     expect(done.snapshot.interview?.pending).toBeNull();
     expect(texts(done.effects)).toContain("KẾT QUẢ ƯỚC TÍNH");
-    expect(done.snapshot.interview?.history).toHaveLength(8);
+    expect(done.snapshot.interview?.history).toHaveLength(9);
   });
 
   it("never asks a listed poor household the deprivations, even if the scorer lists them", () => {
@@ -157,12 +160,27 @@ describe("step (pure transition)", () => {
     let snapshot = run(["/kiemtra", "1"]).snapshot;
     let result = send(snapshot, "4", failing);
     expect(result.snapshot.interview?.pending).toBe("ask_listed_status");
-    for (const answer of ["3", "không", "3tr", "0", "không", "không", "0"]) {
+    for (const answer of ["3", "không", "3tr", "0", "không", "không", "0", "0"]) {
       snapshot = result.snapshot;
       result = send(snapshot, answer, failing);
     }
     expect(result.text).toContain("chưa tính được kết quả");
     expect(result.text).toContain("Số người không hợp lệ.");
+  });
+
+  it("refuses more students than people in the household, and keeps the earlier answers", () => {
+    const start = run(["/kiemtra", "2", "3", "hộ nghèo"]).snapshot;
+    expect(start.interview?.pending).toBe("ask_student_count");
+    const { snapshot, text } = send(start, "lớp 7");
+    expect(text).toContain("Số này không được quá 3.");
+    expect(snapshot.interview?.pending).toBe("ask_student_count");
+    expect(Object.keys(snapshot.interview!.answers)).toHaveLength(3);
+  });
+
+  it("tells the scorer a household has not left the list, so newly-escaped credit is settled", () => {
+    scorer.log.households.length = 0;
+    run(["/kiemtra", "2", "3", "không có tên", "không", "20 triệu"]);
+    expect(scorer.log.households.at(-1)).toMatchObject({ leftListOn: null, monthlyIncome: 20_000_000 });
   });
 
   it("answers a question typed mid-interview by searching, then asks the pending question again", () => {
@@ -203,7 +221,7 @@ describe("step (pure transition)", () => {
       type: "message",
       text: "2",
       today,
-      question: "eligibility@1:ask_area",
+      question: `${ref}:ask_area`,
     });
     expect(texts(stale.effects)).toContain("Câu hỏi đó đã cũ");
     expect(stale.snapshot.interview?.answers).toEqual(start.interview?.answers);
@@ -211,7 +229,7 @@ describe("step (pure transition)", () => {
       type: "message",
       text: "4",
       today,
-      question: "eligibility@1:ask_members",
+      question: `${ref}:ask_members`,
     });
     expect(fresh.snapshot.interview?.pending).toBe("ask_listed_status");
   });
@@ -224,7 +242,7 @@ describe("step (pure transition)", () => {
       type: "message",
       text: "là hộ nghèo ạ?",
       today,
-      question: "eligibility@1:ask_listed_status",
+      question: `${ref}:ask_listed_status`,
     });
     expect(pressed.effects.some((e) => e.type === "search")).toBe(false);
     expect(pressed.snapshot.interview?.answers.ask_listed_status).toEqual({ type: "value", value: "poor" });

@@ -8,13 +8,13 @@
 
 import { isUnknownAnswer, matchOption, parseAnswer, type Answer } from "./answers.ts";
 import type { FlowSet } from "./definition.ts";
-import { ALTERNATIVE_FACTS, buildHousehold, isDecidable } from "./household.ts";
+import { buildHousehold, isDecidable, settledFacts } from "./household.ts";
 import { isThanks, questionStrength, readCommand } from "./intent.ts";
 import { DEFAULT_EXAMPLES, MESSAGES, problemMessage } from "./messages.ts";
 import type { DecisionLike, HouseholdDraft } from "./ports.ts";
 import { describeAnswer, questionRef, renderQuestion, renderResult, resolveChoiceNumber } from "./render.ts";
 import { createReply, type Reply } from "./reply.ts";
-import type { CommandName, FlowDefinition } from "./schema.ts";
+import type { AnswerSpec, CommandName, FlowDefinition } from "./schema.ts";
 import type { Result } from "../shared/result.ts";
 import { answeredPath, indexOfKey, stepOfKey, walk, type MissingFacts } from "./walk.ts";
 
@@ -104,6 +104,14 @@ export function sanitizeInput(text: string): string {
       .replace(/[\u200B-\u200F\u202A-\u202E\u2060-\u2064\uFEFF]/g, "")
       .trim()
   );
+}
+
+/** The answer spec with `max_answer` applied: an integer at most an earlier answer (students ≤ members). */
+function boundedSpec(spec: AnswerSpec, answers: Readonly<Record<string, Answer>>): AnswerSpec {
+  if (spec.type !== "integer" || !spec.max_answer) return spec;
+  const bound = answers[spec.max_answer];
+  if (bound?.type !== "value" || typeof bound.value !== "number") return spec;
+  return { ...spec, max: Math.min(spec.max ?? bound.value, bound.value) };
 }
 
 /** One transition being computed: the working copy of the snapshot and the effects gathered so far. */
@@ -234,9 +242,11 @@ class Transition {
     this.snapshot.mode = "ask";
     if (decision && outcome.type === "done") {
       const answeredFacts = new Set<string>();
+      // Facts answered "không biết" stay open: the result says what knowing them would settle.
       for (const key of answered) {
-        const fact = stepOfKey(flow, key)?.fact;
-        if (fact) answeredFacts.add(fact).add(ALTERNATIVE_FACTS[fact] ?? fact);
+        const step = stepOfKey(flow, key);
+        if (step && interview.answers[key]?.type === "value")
+          for (const fact of settledFacts(step)) answeredFacts.add(fact);
       }
       this.reply(renderResult(this.assistant, decision, answeredFacts));
     } else {
@@ -258,7 +268,7 @@ class Transition {
       this.reAsk(MESSAGES.resumeAfterQuestion);
       return;
     }
-    const parsed = parseAnswer(step.answer, resolveChoiceNumber(step, text), {
+    const parsed = parseAnswer(boundedSpec(step.answer, interview.answers), resolveChoiceNumber(step, text), {
       today: this.today,
       allowUnknown: step.allow_unknown,
     });

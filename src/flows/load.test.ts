@@ -85,12 +85,30 @@ describe("loadFlows", () => {
     const message = loadEdited("eligibility.yaml", (s) =>
       s.replace("max_questions: 20", "max_questions: 10"),
     );
-    expect(message).toMatch(/can ask 19 questions, more than 10/);
+    expect(message).toMatch(/can ask 20 questions, more than 10/);
+  });
+
+  it("checks what answers write: a listed answer the step can give, yes/no facts for each option", () => {
+    expect(
+      loadEdited("eligibility.yaml", (s) =>
+        s.replace("writes: [{ answer: false, value: null }]", 'writes: [{ answer: "no", value: null }]'),
+      ),
+    ).toContain('steps.ask_left_list.writes[0].answer: "no" is not an answer of this step.');
+    expect(
+      loadEdited("eligibility.yaml", (s) => s.replace("value: needsSanitation,", "value: needsSanitaton,")),
+    ).toContain(
+      'steps.ask_water_sanitation.answer.options: "needsSanitaton" is not a yes/no household fact (set: each_option). Did you mean "needsSanitation"?',
+    );
+    expect(
+      loadEdited("eligibility.yaml", (s) => s.replace("max_answer: ask_members", "max_answer: ask_member")),
+    ).toContain('steps.ask_student_count.answer.max_answer: step "ask_member" does not exist.');
   });
 
   it("refuses a step no path leads to", () => {
     const message = loadEdited("eligibility.yaml", (s) =>
-      s.replace("    next: ask_agricultural\n", "    next: ask_poor_commune\n"),
+      s
+        .replace("    next: ask_agricultural\n", "    next: ask_poor_commune\n")
+        .replace("goto: ask_agricultural\n", "goto: ask_poor_commune\n"),
     );
     expect(message).toContain('steps.ask_agricultural: no path from "ask_area" leads here');
   });

@@ -43,7 +43,10 @@ export const MESSAGES = {
   interviewPaused: "(Phần kiểm tra đang dừng, gõ /kiemtra để làm tiếp.)",
   searchEmpty: "Mình chưa tìm thấy đoạn nào trả lời câu này. Bạn thử hỏi bằng từ khác, hoặc hỏi cán bộ xã.",
   unconfirmed: (who: string) => `⚠️ Mức này chưa được xác nhận chính thức. Hãy hỏi ${who} trước khi dựa vào.`,
+  unconfirmedWhat: (what: readonly string[], who: string) =>
+    `⚠️ Chưa xác nhận chính thức: ${what.join("; ")}. Hãy hỏi ${who} trước khi dựa vào.`,
   resultTitle: "📋 KẾT QUẢ ƯỚC TÍNH",
+  sameSteps: "như ở mục trên.",
   toBeSure: "Để biết chắc hơn:",
 } as const;
 

@@ -26,8 +26,25 @@ export const HOUSEHOLD_FACTS = [
   "leftListOn",
   "agricultural",
   "inPoorCommune",
+  "inEthnicMinorityArea",
+  "inDifficultArea",
+  "inExtremelyDifficultArea",
+  "needsWaterSupply",
+  "needsSanitation",
+  "province",
   "persons",
 ] as const;
+
+/** The household facts that are yes/no flags (a multi-choice with `set: each_option` writes them). */
+export const HOUSEHOLD_FLAG_FACTS = [
+  "agricultural",
+  "inPoorCommune",
+  "inEthnicMinorityArea",
+  "inDifficultArea",
+  "inExtremelyDifficultArea",
+  "needsWaterSupply",
+  "needsSanitation",
+] as const satisfies readonly HouseholdFact[];
 
 /** One of {@link HOUSEHOLD_FACTS}. */
 export type HouseholdFact = (typeof HOUSEHOLD_FACTS)[number];
@@ -71,26 +88,42 @@ export interface ProgramDecisionLike {
   references: readonly ReferenceLike[];
   confirmed: boolean;
   nextSteps?: readonly string[];
-  /** Credit details. */
+  /** Credit details; the amount is per household, per worker, per facility or per student and month. */
   maxAmount?: number | null;
+  amountUnit?: string;
   interestRatePerYear?: number | null;
+  /** An unconfirmed rate, to be shown as such. */
+  estimatedInterestRatePerYear?: number | null;
   termMonths?: number | null;
   /** Health-insurance detail: the minimum share of the premium the state pays. */
   supportPercent?: number | null;
-  /** Tuition details, per person of the household. */
-  persons?: readonly TuitionPersonLike[];
+  /** Cash support (electricity): a confirmed amount, or an unconfirmed estimate, and the kWh it stands for. */
+  amountPerMonth?: number | null;
+  estimatedAmountPerMonth?: number | null;
+  kwhPerMonth?: number | null;
+  /** Members whose outcome differs from the household's (tuition: every learner). */
+  persons?: readonly PersonOutcomeLike[];
 }
 
-/** Tuition outcome for one person (contract: `{personIndex, exemption, learningCostSupport}`). */
-export interface TuitionPersonLike {
+/**
+ * One member's outcome inside a per-person programme: tuition (`exemption`, `learningCostSupport`, contract
+ * `{personIndex, exemption, learningCostSupport}`) or health insurance (`supportPercent`).
+ */
+export interface PersonOutcomeLike {
   personIndex: number;
+  supportPercent?: number | null;
   exemption?: "full" | "70" | "50" | "none" | string;
-  learningCostSupport?: number | boolean | null;
+  /** Learning-cost support: a confirmed amount, or an unconfirmed estimate to be shown as such. */
+  learningCostSupport?: {
+    amountPerMonth: number | null;
+    estimatedAmountPerMonth?: number | null;
+    confirmed: boolean;
+  } | null;
 }
 
 /** The scorer's decision (contract: `Decision`), as far as the conversation reads it. */
 export interface DecisionLike {
-  standard?: { id: string; from?: string; to?: string | null };
+  standard?: { id: string; from?: string; to?: string | null } | null;
   classification: {
     category: "poor" | "near_poor" | "average_living" | "none" | "unknown";
     basis: "listed" | "estimated";

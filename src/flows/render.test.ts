@@ -62,7 +62,9 @@ describe("renderResult", () => {
     expect(text).toContain("Theo chuẩn nghèo áp dụng từ 01/01/2022 đến 31/12/2026");
     expect(text).toContain("Thu nhập bình quân: 875.000 đ/người/tháng (chuẩn: 1.500.000 đ)");
     expect(text).toContain("Số chỉ số thiếu hụt: 3/12");
-    expect(text).toContain("Theo thông tin bạn cung cấp, hộ có thể thuộc diện hộ nghèo.");
+    expect(text).toContain(
+      "Theo thông tin bạn cung cấp, hộ có thể thuộc diện hộ nghèo, nhưng chưa được UBND xã công nhận.",
+    );
   });
 
   it("never says the household is poor, only that it may be or that the list says so", () => {
@@ -74,10 +76,11 @@ describe("renderResult", () => {
     expect(listed).toContain("Theo bạn cho biết, hộ có tên trong danh sách hộ cận nghèo của xã.");
   });
 
-  it("lists programmes eligible first, each with icon, benefit, reason, basis and next step", () => {
+  it("details what the household may get first, then one line for each undecided and refused programme", () => {
+    // Within each part, the scorer's order (it lists the programmes that matter most first).
     const order = [
-      "✅ Vay vốn hộ nghèo",
       "❔ Hỗ trợ tiền mua bảo hiểm y tế",
+      "✅ Vay vốn hộ nghèo",
       "❔ Vay vốn hộ mới thoát nghèo",
       "❌ Vay vốn hộ cận nghèo",
     ].map((s) => text.indexOf(s));
@@ -88,14 +91,93 @@ describe("renderResult", () => {
     expect(text).toContain("Căn cứ: NĐ 78/2002/NĐ-CP, Điều 2 (04/10/2002)");
     expect(text).toContain("Làm gì: Việc cần làm cho credit.poor_household.");
     expect(text).not.toContain("Làm gì: Việc cần làm cho credit.near_poor_household.");
+    expect(text).toContain(
+      "❌ Vay vốn hộ cận nghèo (Ngân hàng Chính sách xã hội): Lý do của credit.near_poor_household. (NĐ 78/2002/NĐ-CP)",
+    );
+    expect(text).toContain("❔ Vay vốn hộ mới thoát nghèo (Ngân hàng Chính sách xã hội): Lý do của");
   });
 
-  it("carries the 'not confirmed' flag of the scorer through", () => {
-    expect(text).toContain("lãi suất: chưa xác nhận");
-    expect(text).toContain(
+  it("keeps the scorer's reasons short: no figures twice, no sentence twice, shared steps once", () => {
+    const shared = "Đăng ký qua Tổ Tiết kiệm và vay vốn ở thôn.";
+    const short = renderResult(
+      flows.assistant,
+      decision({
+        classification: { category: "poor", basis: "listed" },
+        programs: [
+          program("credit.poor_household", "eligible", {
+            maxAmount: 100_000_000,
+            amountUnit: "per_household",
+            interestRatePerYear: 6.24,
+            termMonths: 120,
+            reasons: [
+              "Hộ có tên trong danh sách hộ nghèo của xã.",
+              "Hộ nghèo được vay vốn ưu đãi.",
+              "Mức vay tối đa: 100.000.000 đ mỗi hộ; lãi suất: 6,24%/năm.",
+            ],
+            nextSteps: [shared],
+          }),
+          program("credit.student", "eligible", {
+            maxAmount: 4_000_000,
+            amountUnit: "per_student_per_month",
+            nextSteps: [shared, "Xin giấy xác nhận của nhà trường."],
+          }),
+          program("health_insurance", "eligible", {
+            supportPercent: 100,
+            reasons: [
+              "Người thứ 1 (học tiểu học): Học sinh được hỗ trợ.",
+              "Người thứ 2 (học đại học): Học sinh được hỗ trợ.",
+            ],
+            persons: [
+              { personIndex: 0, supportPercent: 50 },
+              { personIndex: 1, supportPercent: 50 },
+            ],
+            nextSteps: [shared],
+          }),
+        ],
+      }),
+    );
+    expect(short).toContain("Mức: vay tối đa 100.000.000 đ mỗi hộ · lãi suất 6,24%/năm");
+    expect(short).toContain("Vì: Hộ nghèo được vay vốn ưu đãi.\n");
+    expect(short).not.toContain("Mức vay tối đa:");
+    expect(short).toContain("vay tối đa 4.000.000 đ mỗi tháng cho mỗi người đi học");
+    expect(short).toContain("Làm gì: Xin giấy xác nhận của nhà trường.");
+    expect(short.match(/Đăng ký qua Tổ Tiết kiệm/g)).toHaveLength(1);
+    expect(short).toContain("Làm gì: như ở mục trên.");
+    expect(short).toContain("Nhà nước đóng toàn bộ tiền mua thẻ BHYT · người đi học thứ 1, 2: ít nhất 50%");
+    expect(short).toContain(
+      "Vì: Người thứ 1 (học tiểu học), người thứ 2 (học đại học): Học sinh được hỗ trợ.",
+    );
+  });
+
+  it("carries the 'not confirmed' flag of the scorer through, naming what is not confirmed", () => {
+    const unsure = renderResult(
+      flows.assistant,
+      decision({
+        programs: [
+          program("credit.job_creation", "eligible", {
+            maxAmount: 200_000_000,
+            amountUnit: "per_worker",
+            interestRatePerYear: null,
+            estimatedInterestRatePerYear: 7.92,
+            confirmed: false,
+            reasons: [
+              "Người lao động có phương án được vay.",
+              "Lãi suất cho vay hỗ trợ tạo việc làm: mức này chưa được xác nhận, hãy hỏi NHCSXH. Lý do: tự tính 127% × 6,24%.",
+            ],
+          }),
+          program("credit.near_poor_household", "possible", { interestRatePerYear: null, confirmed: false }),
+        ],
+      }),
+    );
+    expect(unsure).toContain("lãi suất khoảng 7,92%/năm (chưa xác nhận)");
+    expect(unsure).toContain(
+      "⚠️ Chưa xác nhận chính thức: lãi suất cho vay hỗ trợ tạo việc làm. Hãy hỏi Ngân hàng Chính sách xã hội ở xã",
+    );
+    expect(unsure).not.toContain("tự tính");
+    expect(unsure).toContain("lãi suất: chưa xác nhận");
+    expect(unsure).toContain(
       "⚠️ Mức này chưa được xác nhận chính thức. Hãy hỏi Ngân hàng Chính sách xã hội ở xã",
     );
-    expect(text.match(/chưa được xác nhận chính thức/g)).toHaveLength(1);
   });
 
   it("says what would make it surer, leaving out what was already asked", () => {
@@ -118,13 +200,27 @@ describe("benefit lines and citations", () => {
       benefitLine(
         program("tuition", "eligible", {
           persons: [
-            { personIndex: 0, exemption: "full", learningCostSupport: 150_000 },
+            {
+              personIndex: 0,
+              exemption: "full",
+              learningCostSupport: { amountPerMonth: 150_000, confirmed: true },
+            },
             { personIndex: 1, exemption: "70" },
+            {
+              personIndex: 2,
+              exemption: "full",
+              learningCostSupport: {
+                amountPerMonth: null,
+                estimatedAmountPerMonth: 150_000,
+                confirmed: false,
+              },
+            },
           ],
         }),
       ),
     ).toBe(
-      "người đi học thứ 1: miễn học phí, hỗ trợ chi phí học tập 150.000 đ/tháng · người đi học thứ 2: giảm 70% học phí",
+      "người đi học thứ 1: miễn học phí, hỗ trợ chi phí học tập 150.000 đ/tháng · người đi học thứ 2: giảm 70% học phí" +
+        " · người đi học thứ 3: miễn học phí, hỗ trợ chi phí học tập khoảng 150.000 đ/tháng (chưa xác nhận)",
     );
     expect(benefitLine(program("health_insurance", "eligible", { supportPercent: 70 }))).toBe(
       "Nhà nước hỗ trợ ít nhất 70% tiền mua thẻ BHYT",
@@ -177,9 +273,9 @@ describe("questions and answers", () => {
     expect(describeAnswer(step("ask_left_list_on"), { type: "value", value: "2024-03" })).toBe(
       "tháng 3/2024",
     );
-    expect(describeAnswer(step("ask_deprivations"), { type: "value", value: ["water", "employment"] })).toBe(
-      "9, 1",
-    );
+    expect(
+      describeAnswer(step("ask_deprivations"), { type: "value", value: ["water_source", "employment"] }),
+    ).toBe("9, 1");
     expect(describeAnswer(step("ask_left_list"), { type: "unknown" })).toBe("không biết");
   });
 });

@@ -6,7 +6,13 @@
 
 import { formatMoney, VIETNAMESE_NUMBER, type Answer } from "./answers.ts";
 import { MESSAGES } from "./messages.ts";
-import type { DecisionLike, ProgramDecisionLike, ReferenceLike, SearchOutcomeLike } from "./ports.ts";
+import type {
+  DecisionLike,
+  ProgramDecisionLike,
+  ReferenceLike,
+  SearchOutcomeLike,
+  PersonOutcomeLike,
+} from "./ports.ts";
 import { createReply, type Reply, type ReplyChoice } from "./reply.ts";
 import type { AssistantDefinition, FlowDefinition, StepDefinition } from "./schema.ts";
 
@@ -131,12 +137,6 @@ const STATUS_ICON: Record<ProgramDecisionLike["status"], string> = {
   needs_info: "❔",
   not_eligible: "❌",
 };
-const STATUS_ORDER: Record<ProgramDecisionLike["status"], number> = {
-  eligible: 0,
-  possible: 1,
-  needs_info: 2,
-  not_eligible: 3,
-};
 
 const CATEGORY: Record<DecisionLike["classification"]["category"], string> = {
   poor: "hộ nghèo",
@@ -178,42 +178,85 @@ function classificationLines(decision: DecisionLike): string[] {
   } else if (c.category === "none") {
     lines.push("Theo thông tin bạn cung cấp, hộ có thể không thuộc diện hộ nghèo, cận nghèo.");
   } else {
-    lines.push(`Theo thông tin bạn cung cấp, hộ có thể thuộc diện ${CATEGORY[c.category]}.`);
+    // As the scorer words it for each programme, so its programmes need not say it again.
+    lines.push(
+      `Theo thông tin bạn cung cấp, hộ có thể thuộc diện ${CATEGORY[c.category]}, nhưng chưa được UBND xã công nhận.`,
+    );
   }
   return lines;
 }
 
-/** What the programme gives, in one line: loan ceiling, rate and term; premium share; tuition per person. */
+const AMOUNT_UNIT: Record<string, string> = {
+  per_household: " mỗi hộ",
+  per_worker: " mỗi người lao động",
+  per_facility: " mỗi công trình",
+  per_student_per_month: " mỗi tháng cho mỗi người đi học",
+};
+
+/**
+ * What the programme gives, in one line: loan ceiling, rate and term; premium share; cash per month;
+ * tuition per learner. An unconfirmed figure is shown as an estimate marked "chưa xác nhận", or as
+ * "chưa xác nhận" alone.
+ */
 export function benefitLine(program: ProgramDecisionLike): string | undefined {
   const parts: string[] = [];
-  if (typeof program.maxAmount === "number") parts.push(`vay tối đa ${formatMoney(program.maxAmount)}`);
+  if (typeof program.maxAmount === "number")
+    parts.push(`vay tối đa ${formatMoney(program.maxAmount)}${AMOUNT_UNIT[program.amountUnit ?? ""] ?? ""}`);
   if (typeof program.interestRatePerYear === "number")
     parts.push(`lãi suất ${formatPercent(program.interestRatePerYear)}/năm`);
+  else if (typeof program.estimatedInterestRatePerYear === "number")
+    parts.push(`lãi suất khoảng ${formatPercent(program.estimatedInterestRatePerYear)}/năm (chưa xác nhận)`);
   else if (program.interestRatePerYear === null) parts.push("lãi suất: chưa xác nhận");
   if (typeof program.termMonths === "number") parts.push(`thời hạn tối đa ${program.termMonths} tháng`);
-  if (typeof program.supportPercent === "number") {
-    parts.push(
-      program.supportPercent >= 100
-        ? "Nhà nước đóng toàn bộ tiền mua thẻ BHYT"
-        : `Nhà nước hỗ trợ ít nhất ${formatPercent(program.supportPercent)} tiền mua thẻ BHYT`,
-    );
-  }
+  if (typeof program.supportPercent === "number" && program.supportPercent > 0)
+    parts.push(premiumShare(program.supportPercent));
+  if (typeof program.amountPerMonth === "number") parts.push(`${formatMoney(program.amountPerMonth)}/tháng`);
+  else if (typeof program.estimatedAmountPerMonth === "number")
+    parts.push(`khoảng ${formatMoney(program.estimatedAmountPerMonth)}/tháng (chưa xác nhận)`);
+  else if (program.amountPerMonth === null) parts.push("số tiền mỗi tháng: chưa xác nhận");
+  if (typeof program.kwhPerMonth === "number") parts.push(`tiền ${program.kwhPerMonth} kWh điện mỗi tháng`);
+  // Learners with the same outcome share one phrase: "người đi học thứ 1, 2: ít nhất 50%".
+  const byPhrase = new Map<string, number[]>();
   for (const person of program.persons ?? []) {
+    const phrase = personPhrase(person);
+    if (phrase) byPhrase.set(phrase, [...(byPhrase.get(phrase) ?? []), person.personIndex + 1]);
+  }
+  for (const [phrase, numbers] of byPhrase) parts.push(`người đi học thứ ${numbers.join(", ")}: ${phrase}`);
+  return parts.length ? parts.join(" · ") : undefined;
+}
+
+/** What one learner gets: the tuition exemption and learning-cost support, or their own premium share. */
+function personPhrase(person: PersonOutcomeLike): string | undefined {
+  if (person.exemption !== undefined) {
     const exemption =
       person.exemption === "full"
         ? "miễn học phí"
         : person.exemption === "none" || !person.exemption
           ? "không miễn, giảm học phí"
           : `giảm ${person.exemption}% học phí`;
-    const support =
-      typeof person.learningCostSupport === "number" && person.learningCostSupport > 0
-        ? `, hỗ trợ chi phí học tập ${formatMoney(person.learningCostSupport)}/tháng`
-        : person.learningCostSupport === true
-          ? ", có hỗ trợ chi phí học tập"
-          : "";
-    parts.push(`người đi học thứ ${person.personIndex + 1}: ${exemption}${support}`);
+    return `${exemption}${learningCostLine(person.learningCostSupport)}`;
   }
-  return parts.length ? parts.join(" · ") : undefined;
+  if (typeof person.supportPercent === "number" && person.supportPercent > 0)
+    return person.supportPercent >= 100
+      ? "được đóng toàn bộ"
+      : `ít nhất ${formatPercent(person.supportPercent)}`;
+  return undefined;
+}
+
+function premiumShare(percent: number): string {
+  return percent >= 100
+    ? "Nhà nước đóng toàn bộ tiền mua thẻ BHYT"
+    : `Nhà nước hỗ trợ ít nhất ${formatPercent(percent)} tiền mua thẻ BHYT`;
+}
+
+/** ", hỗ trợ chi phí học tập …" for a tuition line; an unconfirmed amount is said to be so. */
+function learningCostLine(support: PersonOutcomeLike["learningCostSupport"]): string {
+  if (!support) return "";
+  if (typeof support.amountPerMonth === "number" && support.amountPerMonth > 0)
+    return `, hỗ trợ chi phí học tập ${formatMoney(support.amountPerMonth)}/tháng`;
+  if (typeof support.estimatedAmountPerMonth === "number" && support.estimatedAmountPerMonth > 0)
+    return `, hỗ trợ chi phí học tập khoảng ${formatMoney(support.estimatedAmountPerMonth)}/tháng (chưa xác nhận)`;
+  return ", có thể được hỗ trợ chi phí học tập (mức chưa xác nhận)";
 }
 
 /** One legal reference in a line: "NĐ 78/2002/NĐ-CP, Điều 2 (04/10/2002)". */
@@ -224,38 +267,154 @@ export function citation(reference: ReferenceLike): string {
   return [name, where].filter(Boolean).join(", ") + date;
 }
 
-function programBlock(assistant: AssistantDefinition, program: ProgramDecisionLike): string[] {
-  const known = assistant.programmes[program.id];
-  const title = known?.title ?? program.title ?? program.id;
-  const lines = [`${STATUS_ICON[program.status]} ${title}`];
-  const benefit = program.status === "not_eligible" ? undefined : benefitLine(program);
-  if (benefit) lines.push(`Mức: ${benefit}`);
-  if (program.reasons.length) lines.push(`Vì: ${program.reasons.join(" ")}`);
-  const references = program.references.map(citation).filter(Boolean);
-  if (references.length) lines.push(`Căn cứ: ${references.join("; ")}`);
-  if (program.status !== "not_eligible" && program.nextSteps?.length)
-    lines.push(`Làm gì: ${program.nextSteps.join(" ")}`);
-  if (!program.confirmed) lines.push(MESSAGES.unconfirmed(known?.confirm_with ?? "cán bộ xã"));
-  return lines;
+/** The instrument alone, for a one-line mention: "Quyết định 15/2013/QĐ-TTg". */
+export function shortCitation(reference: ReferenceLike): string {
+  return (reference.instrument ?? reference.title ?? "").split(",")[0]!.trim();
+}
+
+// --- The scorer's reasons, made short enough for a phone
+
+/** "Người thứ 1 (học trung học cơ sở): …": the scorer's prefix for a member's own outcome. */
+const PERSON_PREFIX = /^(Người thứ \d+(?: \([^)]*\))?): /u;
+/**
+ * Sentences that restate the figures of the benefit line (the scorer's figure sentences). They are left out
+ * when the benefit line is shown, which says the same in fewer words.
+ */
+const FIGURE_SENTENCE =
+  /^(Mức vay tối đa:|Nhà nước đóng hoặc hỗ trợ tối thiểu:|Được miễn học phí\.|Được giảm \d+% học phí\.|Hỗ trợ chi phí học tập:|Mức hỗ trợ:)/u;
+/** "Lãi suất cho vay …: mức này chưa được xác nhận, hãy hỏi …": a figure the scorer is not sure of. */
+const UNCONFIRMED_FIGURE = /^(.+?): mức này chưa được xác nhận/u;
+/** "Quy định này chưa được xác nhận, hãy hỏi …": a rule the scorer is not sure of. */
+const UNCONFIRMED_RULE = /^(Quy định|Điều) này chưa được xác nhận/u;
+
+/** A programme's reasons sorted for the result: what to say, and which figures or rules are unconfirmed. */
+interface ReadReasons {
+  /**
+   * Sentences to show, in order, each with the members it is about ([] for the household): a sentence the
+   * scorer repeats for several members is said once for all of them.
+   */
+  sentences: { text: string; who: string[] }[];
+  /** Names of the unconfirmed figures and rules ("lãi suất cho vay hỗ trợ tạo việc làm"). */
+  unconfirmed: string[];
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
 }
 
 /**
- * The result message: the category estimate with the figures it rests on, then one block per programme
- * (✅ eligible, ❔ possible or needs information, ❌ not eligible; eligible first) with what it gives, why,
- * the legal basis and what to do next; "chưa xác nhận" where the scorer is not sure of a figure; what would
- * make the estimate surer (facts in `answeredFacts` were asked already and are left out); the footer.
+ * Splits the scorer's reasons into sentences and sorts them: figure sentences are dropped when the benefit
+ * line says the same, unconfirmed figures and rules become names for one "chưa xác nhận" line (their
+ * explanations, "Lý do: …", are for commune staff and are left out), and a sentence the result's opening
+ * already says (`known`, e.g. the commune's list) is not repeated.
+ */
+function readReasons(reasons: readonly string[], hasBenefit: boolean, known = ""): ReadReasons {
+  const sentences: ReadReasons["sentences"] = [];
+  const unconfirmed: string[] = [];
+  const opening = known.toLowerCase();
+  for (const reason of reasons) {
+    const prefix = PERSON_PREFIX.exec(reason);
+    const body = prefix ? reason.slice(prefix[0].length) : reason;
+    for (const text of body.split(/(?<=[.!?])\s+(?=\p{Lu})/u)) {
+      if (text.startsWith("Lý do:")) continue;
+      const figure = UNCONFIRMED_FIGURE.exec(text);
+      if (figure || UNCONFIRMED_RULE.test(text)) {
+        const name = figure ? lowerFirst(figure[1]!) : "quy định áp dụng";
+        if (!unconfirmed.includes(name)) unconfirmed.push(name);
+        continue;
+      }
+      if (hasBenefit && FIGURE_SENTENCE.test(text)) continue;
+      if (!prefix && opening.includes(text.toLowerCase())) continue;
+      const same = sentences.find((s) => s.text === text);
+      if (!same) sentences.push({ text, who: prefix ? [prefix[1]!] : [] });
+      else if (prefix && same.who.length > 0 && !same.who.includes(prefix[1]!)) same.who.push(prefix[1]!);
+    }
+  }
+  return { sentences, unconfirmed };
+}
+
+/** The sentences as one text, each member's sentences after their name ("Người thứ 1 (…): …"). */
+function reasonsText(sentences: ReadReasons["sentences"]): string {
+  const parts: string[] = [];
+  let previous = "";
+  for (const { text, who } of sentences) {
+    const names = who.map((name, i) => (i === 0 ? name : lowerFirst(name))).join(", ");
+    parts.push(names && names !== previous ? `${names}: ${text}` : text);
+    previous = names;
+  }
+  return parts.join(" ");
+}
+
+/** The detailed block of a programme the household may get (✅, or ❔ when it rests on its own figures). */
+function programBlock(
+  assistant: AssistantDefinition,
+  program: ProgramDecisionLike,
+  opening: string,
+  said: Set<string>,
+): string[] {
+  const known = assistant.programmes[program.id];
+  const title = known?.title ?? program.title ?? program.id;
+  const lines = [`${STATUS_ICON[program.status]} ${title}`];
+  const benefit = benefitLine(program);
+  if (benefit) lines.push(`Mức: ${benefit}`);
+  const { sentences, unconfirmed } = readReasons(program.reasons, benefit !== undefined, opening);
+  if (sentences.length) lines.push(`Vì: ${reasonsText(sentences)}`);
+  const references = program.references.map(citation).filter(Boolean);
+  if (references.length) lines.push(`Căn cứ: ${references.join("; ")}`);
+  if (program.nextSteps?.length) {
+    // Steps shared by several programmes (the commune review, the savings group) are said once.
+    const fresh = program.nextSteps.filter((step) => !said.has(`step|${step}`));
+    for (const step of fresh) said.add(`step|${step}`);
+    lines.push(`Làm gì: ${fresh.length ? fresh.join(" ") : MESSAGES.sameSteps}`);
+  }
+  const who = known?.confirm_with ?? "cán bộ xã";
+  if (unconfirmed.length) lines.push(MESSAGES.unconfirmedWhat(unconfirmed, who));
+  else if (!program.confirmed) lines.push(MESSAGES.unconfirmed(who));
+  return lines;
+}
+
+/** One line for a programme the household is not (or not yet known to be) eligible for: why, and the basis. */
+function programLine(assistant: AssistantDefinition, program: ProgramDecisionLike, opening: string): string {
+  const title = assistant.programmes[program.id]?.title ?? program.title ?? program.id;
+  // The deciding condition comes first in the scorer's reasons; one sentence is enough on this line.
+  const first = readReasons(program.reasons, false, opening).sentences[0];
+  const why = first ? `: ${reasonsText([first])}` : "";
+  const basis = program.references[0] ? ` (${shortCitation(program.references[0])})` : "";
+  return `${STATUS_ICON[program.status]} ${title}${why}${basis}`;
+}
+
+/**
+ * The result message, short enough to read on a phone: the category estimate with the figures it rests on;
+ * then each programme the household may get (✅ eligible, ❔ possible on its own figures), in the scorer's
+ * order, in detail, with
+ * what it gives, why, the legal basis, what to do next and what is not confirmed; then one line each for
+ * the programmes still undecided (❔) and those it does not qualify for (❌), with the deciding reason and
+ * the instrument; what would make the estimate surer (facts in `answeredFacts` were answered already and
+ * are left out); the footer. What the opening says (the commune's list) and next steps shared by several
+ * programmes are not repeated.
  */
 export function renderResult(
   assistant: AssistantDefinition,
   decision: DecisionLike,
   answeredFacts: ReadonlySet<string> = new Set(),
 ): string {
-  const blocks: string[] = [[MESSAGES.resultTitle, ...classificationLines(decision)].join("\n")];
-  const programs = [...decision.programs].sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status]);
-  for (const program of programs) blocks.push(programBlock(assistant, program).join("\n"));
-  // Facts already asked are not asked again: listing them would only repeat what the resident said.
-  const open = decision.missingFacts.filter((m) => !answeredFacts.has(m.fact));
-  const reasons = [...new Set(open.map((m) => m.reason).filter((r): r is string => Boolean(r)))].slice(0, 3);
+  const opening = [MESSAGES.resultTitle, ...classificationLines(decision)].join("\n");
+  const blocks: string[] = [opening];
+  // The scorer lists programmes most important first (poverty credit before legal aid): kept within each part.
+  const programs = decision.programs;
+  const said = new Set<string>();
+  const detailed = programs.filter((p) => p.status === "eligible" || p.status === "possible");
+  for (const program of detailed) blocks.push(programBlock(assistant, program, opening, said).join("\n"));
+  const open = programs.filter((p) => p.status === "needs_info");
+  if (open.length) blocks.push(open.map((p) => programLine(assistant, p, opening)).join("\n"));
+  const refused = programs.filter((p) => p.status === "not_eligible");
+  if (refused.length) blocks.push(refused.map((p) => programLine(assistant, p, opening)).join("\n"));
+  // Facts already answered are left out: listing them would only repeat what the resident said.
+  const missing = decision.missingFacts.filter((m) => !answeredFacts.has(m.fact));
+  const reasons = [...new Set(missing.map((m) => m.reason).filter((r): r is string => Boolean(r)))].slice(
+    0,
+    3,
+  );
   if (reasons.length) blocks.push([MESSAGES.toBeSure, ...reasons.map((r) => `• ${r}`)].join("\n"));
   blocks.push(assistant.result_footer);
   return blocks.join("\n\n");

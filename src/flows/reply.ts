@@ -4,7 +4,8 @@
  * with the choices as numbered lines, answered by number or by word). Pure.
  */
 
-import { splitMessage } from "./split.ts";
+import { splitMessage } from "../shared/split-message.ts";
+import { choiceNumber } from "../shared/choices.ts";
 
 /** One choice offered with a reply: the button label, and the text to send back as if the user typed it. */
 export interface ReplyChoice {
@@ -36,7 +37,7 @@ export function createReply(
 ): Reply {
   const { choices, multiple, question } = options;
   const numbered = choices?.length
-    ? `\n${choices.map((choice, i) => `${numberFor(choice, i)}. ${choice.label}`).join("\n")}`
+    ? `\n${choices.map((choice, i) => `${choiceNumber(choice, i)}. ${choice.label}`).join("\n")}`
     : "";
   return {
     text,
@@ -45,11 +46,6 @@ export function createReply(
     fallbackText: text + numbered,
     ...(question ? { question } : {}),
   };
-}
-
-/** The number shown before a choice: its value when the value is a number (so "0" stays "0"), else its position. */
-function numberFor(choice: ReplyChoice, index: number): string {
-  return /^\d+$/.test(choice.value) ? choice.value : String(index + 1);
 }
 
 /**

@@ -38,7 +38,12 @@ export const answerSpecSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("choice"), options: z.array(optionSchema).min(2) }),
   z.strictObject({ type: z.literal("multi_choice"), options: z.array(optionSchema).min(2) }),
   z.strictObject({ type: z.literal("yes_no") }),
-  z.strictObject({ type: z.literal("integer"), ...bounds }),
+  z.strictObject({
+    type: z.literal("integer"),
+    ...bounds,
+    /** At most the answer to this earlier integer step (students ≤ members), when it was answered. */
+    max_answer: id.optional(),
+  }),
   z.strictObject({ type: z.literal("money"), ...bounds }),
   z.strictObject({ type: z.literal("date"), ...dateBounds }),
   z.strictObject({ type: z.literal("month_year"), ...dateBounds }),
@@ -84,8 +89,22 @@ export type Transition = z.infer<typeof transitionSchema>;
 // === Steps and flows
 
 const factSchema = z.enum(HOUSEHOLD_FACTS);
-/** Where an answer goes in the household: a fact, `persons[].<field>` (per repetition) or `persons[*].<field>` (all). */
-const SET_PATTERN = new RegExp(`^(?:[a-zA-Z]+|persons\\[\\*?\\]\\.(?:${PERSON_FACTS.join("|")}))$`);
+/**
+ * A multi-choice `set` whose options are yes/no household facts: each chosen option's fact is written true,
+ * each other option's fact false ("which of these does your home lack: clean water, a latrine").
+ */
+export const EACH_OPTION = "each_option";
+
+/**
+ * Where an answer goes in the household: a fact, `persons[].<field>` (per repetition), `persons[*].<field>`
+ * (all), or {@link EACH_OPTION}.
+ */
+const SET_PATTERN = new RegExp(
+  `^(?:[a-zA-Z]+|${EACH_OPTION}|persons\\[\\*?\\]\\.(?:${PERSON_FACTS.join("|")}))$`,
+);
+
+/** What one answer writes instead of itself (`null` included: "has not left the list" is `leftListOn: null`). */
+export const writeSchema = z.strictObject({ answer: scalarSchema, value: scalarSchema.nullable() });
 
 /** One question of an interview. */
 export const stepSchema = z.strictObject({
@@ -111,9 +130,18 @@ export const stepSchema = z.strictObject({
   /** Where the answer is written; defaults to `fact`; null for a step that only routes. */
   set: z
     .string()
-    .regex(SET_PATTERN, "must be a household field or persons[].<field> / persons[*].<field>")
+    .regex(
+      SET_PATTERN,
+      `must be a household field, persons[].<field> / persons[*].<field>, or ${EACH_OPTION}`,
+    )
     .nullable()
     .optional(),
+  /**
+   * When present, only these answers write, each the value given instead of itself; other answers write
+   * nothing (e.g. "no" to "left the list in the last 3 years?" writes `leftListOn: null`, "yes" leaves the
+   * date to the next question).
+   */
+  writes: z.array(writeSchema).min(1).optional(),
   /** Ask this step once per unit of an earlier integer answer (e.g. once per student), at most `max` times. */
   repeat: z.strictObject({ times: id, max: z.number().int().min(1).max(10) }).optional(),
   next: z.union([target, z.array(transitionSchema).min(1)]),

@@ -8,7 +8,7 @@
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { z } from "zod";
-import { openDatabase } from "../storage/database.ts";
+import { openDatabase, type AppDatabase } from "../storage/database.ts";
 import { createSessionStore } from "../storage/repositories/sessions.ts";
 import { foldDiacritics, normalizeVietnamese } from "../text/vietnamese.ts";
 import { createConversation, type UserMessage } from "./conversation.ts";
@@ -91,14 +91,19 @@ function keyOfRef(ref: string | undefined): string | null {
  */
 export async function replayTranscript(
   transcript: Transcript,
-  options: { flows: FlowSet; ports: () => TranscriptPorts; databasePath: string; userKey?: string },
+  options: {
+    flows: FlowSet;
+    ports: (database: AppDatabase) => TranscriptPorts;
+    databasePath: string;
+    userKey?: string;
+  },
 ): Promise<TranscriptFailure[]> {
   const failures: TranscriptFailure[] = [];
   const userKey = options.userKey ?? "test:transcript";
   const now = () => new Date(`${transcript.today}T03:00:00Z`);
   const open = () => {
     const database = openDatabase(options.databasePath);
-    const ports = options.ports();
+    const ports = options.ports(database);
     const conversation = createConversation({
       flows: options.flows,
       sessions: createSessionStore(database, { now }),

@@ -7,8 +7,15 @@
 
 import type { z } from "zod";
 import { didYouMean, suggest } from "../shared/did-you-mean.ts";
-import { HOUSEHOLD_FACTS } from "./ports.ts";
-import { DONE, type Condition, type FlowDefinition, type Scalar, type StepDefinition } from "./schema.ts";
+import { HOUSEHOLD_FACTS, HOUSEHOLD_FLAG_FACTS } from "./ports.ts";
+import {
+  DONE,
+  EACH_OPTION,
+  type Condition,
+  type FlowDefinition,
+  type Scalar,
+  type StepDefinition,
+} from "./schema.ts";
 
 /**
  * One line per zod issue: where in the file, what is wrong, and a suggestion when one is close (an unknown
@@ -79,6 +86,13 @@ function conditionValues(condition: Condition): { step: string; values: Scalar[]
   if ("equals" in condition) return [{ step: condition.step, values: [condition.equals] }];
   if ("in" in condition) return [{ step: condition.step, values: condition.in }];
   return [];
+}
+
+/** The answers a choice or yes/no step can give; undefined for other answer types. */
+function answersOf(step: StepDefinition): Scalar[] | undefined {
+  if (step.answer.type === "choice") return step.answer.options.map((o) => o.value);
+  if (step.answer.type === "yes_no") return [true, false];
+  return undefined;
 }
 
 /**
@@ -176,12 +190,7 @@ export function validateFlow(flow: FlowDefinition): string[] {
         for (const { step: ref, values } of conditionValues(transition.if)) {
           const refStep = flow.steps[ref];
           if (!refStep) continue;
-          const allowed =
-            refStep.answer.type === "choice"
-              ? refStep.answer.options.map((o) => o.value)
-              : refStep.answer.type === "yes_no"
-                ? [true, false]
-                : undefined;
+          const allowed = answersOf(refStep);
           if (!allowed) continue;
           for (const value of values) {
             if (!allowed.includes(value)) {
@@ -197,7 +206,19 @@ export function validateFlow(flow: FlowDefinition): string[] {
           `${at}.next: add a last transition without "if" (where to go when no condition holds).`,
         );
     }
-    if (step.set) {
+    if (step.set === EACH_OPTION) {
+      if (step.answer.type !== "multi_choice")
+        problems.push(
+          `${at}.set: ${EACH_OPTION} is only for a multi_choice answer (one yes/no fact per option).`,
+        );
+      else
+        for (const option of step.answer.options) {
+          if (!(HOUSEHOLD_FLAG_FACTS as readonly Scalar[]).includes(option.value))
+            problems.push(
+              `${at}.answer.options: ${JSON.stringify(option.value)} is not a yes/no household fact (set: ${EACH_OPTION}). ${didYouMean(String(option.value), HOUSEHOLD_FLAG_FACTS)}`,
+            );
+        }
+    } else if (step.set) {
       const field = step.set.startsWith("persons[") ? "persons" : step.set;
       if (!(HOUSEHOLD_FACTS as readonly string[]).includes(field)) {
         problems.push(
@@ -208,6 +229,26 @@ export function validateFlow(flow: FlowDefinition): string[] {
         problems.push(
           `${at}.set: persons[] needs "repeat" (one person per repetition); use persons[*] for every person.`,
         );
+    }
+    if (step.answer.type === "integer" && step.answer.max_answer) {
+      const bound = flow.steps[step.answer.max_answer];
+      if (!bound)
+        problems.push(
+          `${at}.answer.max_answer: step "${step.answer.max_answer}" does not exist. ${didYouMean(step.answer.max_answer, ids)}`,
+        );
+      else if (bound.answer.type !== "integer" || bound.repeat)
+        problems.push(
+          `${at}.answer.max_answer: "${step.answer.max_answer}" must be an integer question asked once.`,
+        );
+    }
+    if (step.writes) {
+      const answers = answersOf(step);
+      step.writes.forEach((entry, i) => {
+        if (answers && !answers.includes(entry.answer))
+          problems.push(
+            `${at}.writes[${i}].answer: ${JSON.stringify(entry.answer)} is not an answer of this step. ${didYouMean(String(entry.answer), answers.map(String))}`,
+          );
+      });
     }
     if (step.unknown_value !== undefined && !step.allow_unknown)
       problems.push(`${at}.unknown_value: set allow_unknown: true, or remove unknown_value.`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Answer, AnswerValue } from "./answers.ts";
-import { buildHousehold, isDecidable, lastDayOf } from "./household.ts";
+import { buildHousehold, isDecidable, lastDayOf, settledFacts } from "./household.ts";
 import { loadFlows } from "./load.ts";
 import { answeredPath, holds, walk } from "./walk.ts";
 
@@ -68,8 +68,25 @@ describe("walk", () => {
       "ask_student_school#3",
       "ask_student_level#4",
       "ask_student_school#4",
-      "ask_ethnic_minority",
     ]);
+    // Ethnicity is asked only when the scorer needs it for a member: then once, for all of them.
+    expect(walk(flow, answers, new Set(["persons[2].ethnicMinority"])).outcome).toMatchObject({
+      type: "ask",
+      key: "ask_ethnic_minority",
+    });
+  });
+
+  it("asks a question once: a fact answered 'không biết' that the scorer still lacks is not asked again", () => {
+    const answers: Record<string, Answer> = {
+      ask_area: v("rural"),
+      ask_members: v(4),
+      ask_listed_status: v("poor"),
+      ask_water_sanitation: unknown,
+      ask_student_count: v(0),
+    };
+    expect(walk(flow, answers, new Set(["needsWaterSupply", "needsSanitation"])).outcome).toEqual({
+      type: "done",
+    });
   });
 
   it("returns the answered keys on the path, leaving out answers of another branch", () => {
@@ -130,12 +147,37 @@ describe("buildHousehold", () => {
     expect(isDecidable(flow, { area: "urban" })).toBe(false);
   });
 
-  it("counts the deprivations chosen, and writes nothing for 'không biết' without an unknown value", () => {
-    const answers = { ask_deprivations: v(["water", "sanitation", "housing_area"]), ask_income: unknown };
+  it("sends the deprivations as the scorer's indicator ids, and nothing for 'không biết' without an unknown value", () => {
+    const answers = {
+      ask_deprivations: v(["water_source", "hygienic_latrine", "housing_area"]),
+      ask_income: unknown,
+    };
     expect(buildHousehold(flow, answers, Object.keys(answers), "2026-11-22")).toEqual({
       assessedOn: "2026-11-22",
-      deprivationCount: 3,
+      deprivations: ["water_source", "hygienic_latrine", "housing_area"],
     });
+  });
+
+  it("writes what a step lists for an answer: 'not left the list' is leftListOn null, 'yes' waits for the date", () => {
+    const no = { ask_left_list: v(false) };
+    expect(buildHousehold(flow, no, ["ask_left_list"], "2026-11-22")).toEqual({
+      assessedOn: "2026-11-22",
+      leftListOn: null,
+    });
+    const yes = { ask_left_list: v(true) };
+    expect(buildHousehold(flow, yes, ["ask_left_list"], "2026-11-22")).toEqual({ assessedOn: "2026-11-22" });
+  });
+
+  it("writes each option of a yes/no multi-choice: chosen true, the others false", () => {
+    const answers = { ask_water_sanitation: v(["needsSanitation"]) };
+    expect(buildHousehold(flow, answers, ["ask_water_sanitation"], "2026-11-22")).toEqual({
+      assessedOn: "2026-11-22",
+      needsWaterSupply: false,
+      needsSanitation: true,
+    });
+    expect(settledFacts(flow.steps.ask_water_sanitation!)).toEqual(
+      expect.arrayContaining(["needsWaterSupply", "needsSanitation"]),
+    );
   });
 
   it("creates one person per student, fills each from its repetition and every one from a household answer", () => {
@@ -154,6 +196,14 @@ describe("buildHousehold", () => {
     expect(
       buildHousehold(flow, { ask_student_count: v(0) }, ["ask_student_count"], "2026-11-22").persons,
     ).toEqual([]);
+    // Counted but not described yet (the interview is still asking): no persons are sent.
+    const counted = { ask_student_count: v(2), "ask_student_level#1": v("primary") };
+    expect(buildHousehold(flow, counted, Object.keys(counted), "2026-11-22").persons).toEqual([
+      { education: "primary" },
+    ]);
+    expect(
+      buildHousehold(flow, { ask_student_count: v(2) }, ["ask_student_count"], "2026-11-22"),
+    ).not.toHaveProperty("persons");
   });
 
   it("turns a month or a year into its last day", () => {

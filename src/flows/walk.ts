@@ -6,7 +6,7 @@
  */
 
 import type { Answer, AnswerValue } from "./answers.ts";
-import { ALTERNATIVE_FACTS } from "./household.ts";
+import { settledFacts } from "./household.ts";
 import { DONE, type Condition, type FlowDefinition, type StepDefinition } from "./schema.ts";
 import { stepIdOf } from "./validate.ts";
 
@@ -70,10 +70,16 @@ export function nextOf(step: StepDefinition, answers: Answers): string {
   return DONE;
 }
 
+/** "persons[2].ethnicMinority" → "ethnicMinority": the scorer's name of a member's fact, without the member. */
+const PERSON_FACT = /^persons\[\d+\]\.(\w+)$/;
+
 function isMissing(step: StepDefinition, missing: ReadonlySet<string>): boolean {
-  if (missing.has(step.fact)) return true;
-  const alternative = ALTERNATIVE_FACTS[step.fact];
-  return alternative !== undefined && missing.has(alternative);
+  if (settledFacts(step).some((fact) => missing.has(fact))) return true;
+  // A step describing members (`persons[*].ethnicMinority`) is needed when any member lacks that fact.
+  const field = step.set ? /^persons\[\*?\]\.(\w+)$/.exec(step.set)?.[1] : undefined;
+  if (!field) return false;
+  for (const fact of missing) if (PERSON_FACT.exec(fact)?.[1] === field) return true;
+  return false;
 }
 
 /**

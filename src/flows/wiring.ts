@@ -1,23 +1,16 @@
 /**
- * The composition root of the conversation: plugs the knowledge base (src/knowledge, branch kb) and the
- * eligibility scorer (src/domain, branch scorer) into the conversation ports, and opens the core over a
- * database file. The CLI's `chat` uses it now; `serve` (issue 5) will too.
- *
- * MERGE: the two modules are found by dynamic import so that this branch builds before they are merged.
- * Once kb and scorer are on main, replace `loadKnowledgePort` and `loadEligibilityPort` with static
- * imports and the typed adapters below:
- *
- * ```ts
- * import { openKnowledgeBase } from "../knowledge/open.ts";
- * import { formatSearchOutcome } from "../knowledge/format.ts";
- * import { decide } from "../domain/eligibility.ts";
- * import { parseHousehold } from "../domain/household.ts";
- * import { loadPolicyKnowledge } from "../knowledge/policy-load.ts";
- * const knowledge = adaptKnowledgeBase(() => openKnowledgeBase({ database }), formatSearchOutcome);
- * const eligibility = adaptScorer({ decide, parseHousehold, policy: loadPolicyKnowledge() });
- * ```
+ * The composition root of the conversation: plugs the knowledge base (src/knowledge) and the eligibility
+ * scorer (src/domain) into the conversation ports, and opens the core over a database file. The CLI's
+ * `chat` and the channels' `serve` both use it.
  */
 
+import { decide } from "../domain/eligibility.ts";
+import { parseHousehold, type HouseholdInput } from "../domain/household.ts";
+import type { PolicyKnowledge } from "../domain/policy.ts";
+import { formatSearchOutcome } from "../knowledge/format.ts";
+import { openKnowledgeBase } from "../knowledge/open.ts";
+import { loadPolicyKnowledge } from "../knowledge/policy-load.ts";
+import type { SearchOutcome } from "../knowledge/types.ts";
 import { DEFAULT_DATABASE_PATH, openDatabase, type AppDatabase } from "../storage/database.ts";
 import { createSessionStore, DEFAULT_SESSION_TTL_DAYS } from "../storage/repositories/sessions.ts";
 import { err, ok, type Result } from "../shared/result.ts";
@@ -72,65 +65,35 @@ export function adaptKnowledgeBase(
   };
 }
 
-// === Until the merge: find the modules if they are there
+// === The real knowledge base and scorer
 
-/** Imports a module of a branch not merged yet; undefined when the file does not exist. */
-async function importIfPresent(specifier: string): Promise<Record<string, unknown> | undefined> {
-  try {
-    return (await import(specifier)) as Record<string, unknown>;
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    const missing =
-      code === "ERR_MODULE_NOT_FOUND" &&
-      String((error as Error).message).includes(specifier.split("/").pop()!);
-    if (missing) return undefined;
-    throw error;
-  }
-}
-
-/** Said in place of an answer while the knowledge base is not installed in this build. */
-export const KNOWLEDGE_UNAVAILABLE = "Phần tra cứu tài liệu chưa được cài đặt trong bản này.";
-/** Said in place of a result while the scorer is not installed in this build. */
-export const SCORER_UNAVAILABLE = "Phần tính điều kiện hưởng chính sách chưa được cài đặt trong bản này.";
-
-/** The knowledge base over the open database, or a port that says it is not installed. */
-export async function loadKnowledgePort(database: AppDatabase, databasePath: string): Promise<KnowledgePort> {
-  const open = await importIfPresent("../knowledge/open.ts");
-  const format = await importIfPresent("../knowledge/format.ts");
-  if (typeof open?.openKnowledgeBase !== "function") {
-    return { search: (query) => ({ type: "no_match", query, message: KNOWLEDGE_UNAVAILABLE, results: [] }) };
-  }
-  const openKnowledgeBase = open.openKnowledgeBase as (options: object) => {
-    search(query: string): SearchOutcomeLike;
-  };
-  const formatSearchOutcome =
-    typeof format?.formatSearchOutcome === "function"
-      ? (format.formatSearchOutcome as (o: SearchOutcomeLike) => string)
-      : undefined;
-  void database; // MERGE: pass { database } once openKnowledgeBase accepts an open AppDatabase.
-  return adaptKnowledgeBase(() => openKnowledgeBase({ databasePath }), formatSearchOutcome);
-}
-
-/** The scorer with its policy knowledge loaded, or a port that says it is not installed. */
-export async function loadEligibilityPort(): Promise<EligibilityPort> {
-  const eligibility = await importIfPresent("../domain/eligibility.ts");
-  const household = await importIfPresent("../domain/household.ts");
-  const policyLoad = await importIfPresent("../knowledge/policy-load.ts");
-  const decide = eligibility?.decide;
-  const parseHousehold = household?.parseHousehold;
-  const loadPolicyKnowledge = policyLoad?.loadPolicyKnowledge;
-  if (
-    typeof decide !== "function" ||
-    typeof parseHousehold !== "function" ||
-    typeof loadPolicyKnowledge !== "function"
-  ) {
-    return { decide: () => err([SCORER_UNAVAILABLE]) };
-  }
-  return adaptScorer({
-    decide: decide as (input: unknown, policy: unknown) => DecisionLike,
-    parseHousehold: parseHousehold as (raw: unknown) => Result<unknown, FieldProblemLike[]>,
-    policy: (loadPolicyKnowledge as () => unknown)(),
+/**
+ * The conversation's ports over the real knowledge base (sharing the open database, where its index lives)
+ * and the real scorer with the policy knowledge loaded from `knowledge/`. Loading validates every rule file,
+ * so a broken one fails here, at start-up, with a `DataFileError`.
+ */
+export function createPolicyPorts(
+  database: AppDatabase,
+  options: { knowledgeDir?: string; today?: () => string } = {},
+): { knowledge: KnowledgePort; eligibility: EligibilityPort } {
+  const policy = loadPolicyKnowledge(options.knowledgeDir);
+  const today = options.today;
+  const knowledge = adaptKnowledgeBase(
+    () =>
+      openKnowledgeBase({
+        database,
+        ...(options.knowledgeDir ? { knowledgeDir: options.knowledgeDir } : {}),
+        ...(today ? { today } : {}),
+      }),
+    (outcome) => formatSearchOutcome(outcome as SearchOutcome),
+  );
+  const eligibility = adaptScorer({
+    parseHousehold: (raw: unknown) => parseHousehold(raw),
+    decide: (input: HouseholdInput, loaded: PolicyKnowledge) =>
+      decide(input, loaded, today ? { today: today() } : {}),
+    policy,
   });
+  return { knowledge, eligibility };
 }
 
 /** Options of {@link openConversation}. */
@@ -153,10 +116,7 @@ export async function openConversation(
   const database = openDatabase(databasePath);
   try {
     const sessions = createSessionStore(database, { ttlDays: options.ttlDays ?? DEFAULT_SESSION_TTL_DAYS });
-    const [knowledge, eligibility] = await Promise.all([
-      loadKnowledgePort(database, databasePath),
-      loadEligibilityPort(),
-    ]);
+    const { knowledge, eligibility } = createPolicyPorts(database);
     const conversation = createConversation({
       flows,
       sessions,

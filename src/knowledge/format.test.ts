@@ -40,16 +40,14 @@ describe("formatSearchOutcome", () => {
     expect(text).not.toContain("**");
   });
 
-  it("says plainly when nothing answers, and offers the nearest passages as such", () => {
+  it("says plainly when nothing answers, without showing weak passages", () => {
     const text = formatSearchOutcome({
       type: "no_match",
       query: "q",
       message: "Chưa tìm thấy.",
       results: [result(1)],
     });
-    expect(text).toBe(
-      "Chưa tìm thấy.\n\nMột vài đoạn gần nhất (có thể không đúng ý bạn):\n1. “Câu trả lời số 1.”\n   Nguồn: Kế hoạch số 1/KH-UBND — mục I. MỤC TIÊU › 1. Mục 1",
-    );
+    expect(text).toBe("Chưa tìm thấy.");
     expect(formatSearchOutcome({ type: "invalid", query: "", message: "Bạn chưa nhập câu hỏi." })).toBe(
       "Bạn chưa nhập câu hỏi.",
     );

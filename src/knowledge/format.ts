@@ -45,12 +45,9 @@ function further(results: readonly SearchResult[], heading: string): string[] {
 export function formatSearchOutcome(outcome: SearchOutcome, options: FormatOptions = {}): string {
   const count = options.further ?? 3;
   if (outcome.type === "invalid") return outcome.message;
-  if (outcome.type === "no_match") {
-    return [
-      outcome.message,
-      ...further(outcome.results.slice(0, count), "Một vài đoạn gần nhất (có thể không đúng ý bạn):"),
-    ].join("\n");
-  }
+  // Weak passages are noise to a reader who asked something the plans do not cover: say so plainly. (The
+  // JSON interface still carries them, marked no_match, for staff tools.)
+  if (outcome.type === "no_match") return outcome.message;
   const [first, ...rest] = outcome.results;
   if (!first) return "Chưa tìm thấy đoạn nào phù hợp.";
   return [

@@ -1,5 +1,6 @@
 /**
- * Edit distance and "did you mean" suggestions for error messages about data files and commands. Pure.
+ * Edit distance and "did you mean" suggestions for error messages about data files, commands and household
+ * input fields. Pure.
  */
 
 /**
@@ -54,4 +55,32 @@ export function didYouMean(input: string, candidates: readonly string[]): string
   if (close) return `Did you mean "${close}"?`;
   const shown = candidates.slice(0, 12).map((c) => `"${c}"`);
   return `Valid values: ${shown.join(", ")}${candidates.length > 12 ? ", ..." : ""}.`;
+}
+
+/**
+ * The known name closest to `name`, for a mistyped field name: one it shortens ("ethnic" for
+ * "ethnicMinority"), or the nearest by edit distance when within a third of its length (at least 2 edits);
+ * undefined otherwise, so that unrelated names are not suggested.
+ *
+ * ```ts
+ * closestName("memebers", ["members", "area"]) // "members"
+ * ```
+ */
+export function closestName(name: string, known: Iterable<string>): string | undefined {
+  const lower = name.toLowerCase();
+  const candidates = [...known];
+  if (lower.length >= 4) {
+    const extended = candidates.find((candidate) => candidate.toLowerCase().startsWith(lower));
+    if (extended) return extended;
+  }
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
+  for (const candidate of candidates) {
+    const distance = editDistance(lower, candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
 }

@@ -1,7 +1,7 @@
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from "grammy/types";
 import { numberedChoices } from "../choices.ts";
 import type { Choice, Reply } from "../ports.ts";
-import { splitMessage, TELEGRAM_TEXT_LIMIT } from "../split.ts";
+import { splitMessage, TELEGRAM_MESSAGE_LIMIT } from "../../shared/split-message.ts";
 import { encodeChoiceData } from "./callback-data.ts";
 
 /** One Telegram message to send: plain text (no parse mode) and, on the last part of a reply, its buttons. */
@@ -22,7 +22,7 @@ const SHORT_LABEL = 14;
  * for (const m of renderTelegramReply(reply)) await api.sendMessage(chatId, m.text, { reply_markup: m.replyMarkup });
  * ```
  */
-export function renderTelegramReply(reply: Reply, limit = TELEGRAM_TEXT_LIMIT): TelegramMessage[] {
+export function renderTelegramReply(reply: Reply, limit = TELEGRAM_MESSAGE_LIMIT): TelegramMessage[] {
   const choices = reply.choices ?? [];
   const buttons = choices.length > 0 ? choiceButtons(choices, reply.stepId ?? "") : undefined;
   const text = choices.length > 0 && !buttons ? `${reply.text}\n\n${numberedChoices(choices)}` : reply.text;

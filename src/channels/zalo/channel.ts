@@ -5,7 +5,7 @@ import { createDeduplicator, DEFAULT_DEDUP, type DeduplicatorOptions } from "../
 import { createDispatcher, type Delivery, type Dispatcher, type DispatcherLimits } from "../dispatcher.ts";
 import { channelMessage } from "../messages.ts";
 import type { ConversationCore, Reply } from "../ports.ts";
-import { splitMessage, ZALO_TEXT_LIMIT } from "../split.ts";
+import { splitMessage, ZALO_MESSAGE_LIMIT } from "../../shared/split-message.ts";
 import type { ZaloClient } from "./client.ts";
 import { ZaloApiError, ZaloHttpError } from "./errors.ts";
 import { parseZaloBody } from "./parse.ts";
@@ -94,7 +94,7 @@ export function createZaloChannel(options: ZaloChannelOptions): ZaloChannel {
         await client.sendChatAction({ chat_id: chatId, action: "typing" });
       },
       async send(reply) {
-        for (const part of splitMessage(renderZaloText(reply), ZALO_TEXT_LIMIT)) {
+        for (const part of splitMessage(renderZaloText(reply), ZALO_MESSAGE_LIMIT)) {
           await withSendRetry(() => client.sendMessage({ chat_id: chatId, text: part }));
         }
       },

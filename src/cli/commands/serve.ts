@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { createCore, CoreUnavailableError, startApp, type AppTuning, type CoreFactory } from "../../app.ts";
+import { createCore, startApp, type AppTuning, type CoreFactory } from "../../app.ts";
 import { formatConfigProblems, loadConfig, secretsOf } from "../../config.ts";
 import { createLogger } from "../../logging.ts";
 import { UserInputError } from "../../shared/errors.ts";
@@ -46,22 +46,14 @@ export function createServeCommand(makeCore: CoreFactory, options: ServeCommandO
       destination: io.stdout,
     });
 
-    let core;
-    try {
-      core = await makeCore(config, { logger });
-    } catch (error) {
-      if (error instanceof CoreUnavailableError) {
-        io.stderr.write(`${error.message}\n`);
-        return EXIT.failure;
-      }
-      throw error;
-    }
+    const core = await makeCore(config, { logger });
 
     let app;
     try {
       app = await startApp({ config, core, logger, ...(options.tuning ? { tuning: options.tuning } : {}) });
     } catch (error) {
       const code = (error as { code?: unknown }).code;
+      core.close?.();
       if (code === "EADDRINUSE" || code === "EACCES") {
         io.stderr.write(
           `Không mở được cổng ${config.port} (${String(code)}). / Cannot listen on port ${config.port}.\n`,
@@ -78,6 +70,7 @@ export function createServeCommand(makeCore: CoreFactory, options: ServeCommandO
     });
     logger.info({ reason }, "shutdown requested");
     await app.stop();
+    core.close?.();
     return EXIT.ok;
   };
 }

@@ -39,9 +39,9 @@ function splitLine(line: string, limit: number): string[] {
  * ```
  */
 export function splitMessage(text: string, limit: number): string[] {
-  if (!Number.isInteger(limit) || limit < 16)
-    throw new RangeError(`limit must be an integer of at least 16, got ${limit}`);
-  const trimmed = text.trim();
+  if (!Number.isInteger(limit) || limit < 2)
+    throw new RangeError(`limit must be an integer of at least 2, got ${limit}`);
+  const trimmed = text.replace(/\r\n?/g, "\n").trim();
   if (trimmed.length <= limit) return trimmed ? [trimmed] : [];
   const lines = trimmed
     .split("\n")

@@ -1,0 +1,212 @@
+/**
+ * The whole product on each channel: the real conversation core (flows, scorer, knowledge base over a real
+ * SQLite file) behind the real Telegram bot (grammY, long polling) and the real Zalo channel (webhooks),
+ * driven through local fake Bot API servers as a resident would: buttons on Telegram, numbers on Zalo.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createCore, startApp, type RunningApp } from "../src/app.ts";
+import type { AppConfig } from "../src/config.ts";
+import { createLogger } from "../src/logging.ts";
+import { foldDiacritics } from "../src/text/vietnamese.ts";
+import { FakeTelegramApi } from "./support/fake-telegram-api.ts";
+import { FakeZaloApi } from "./support/fake-zalo-api.ts";
+import { TEST_SECRET, testTuning } from "./support/harness.ts";
+
+const scratch = mkdtempSync(join(tmpdir(), "hcs-real-core-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** How a resident of a poor-listed rural household of four answers, recognised by the question's words. */
+function answerFor(question: string): { pick: number } | { say: string } {
+  const q = foldDiacritics(question);
+  if (q.includes("xa (nong thon)") || q.includes("song o xa")) return { pick: 0 };
+  if (q.includes("bao nhieu nguoi")) return { say: "4" };
+  if (q.includes("danh sach ho ngheo")) return { pick: 0 };
+  if (q.includes("dang di hoc") || q.includes("thieu nhung dieu nao")) return { say: "0" };
+  if (q.includes("thu nhap")) return { say: "3tr5" };
+  return { say: "không" };
+}
+
+function config(
+  databasePath: string,
+  channel: Pick<AppConfig, "telegram" | "zalo">,
+  webhook: boolean,
+): AppConfig {
+  return {
+    mode: webhook ? "webhook" : "polling",
+    ...(webhook ? { publicUrl: "https://bot.example.vn" } : {}),
+    port: 0,
+    host: "127.0.0.1",
+    databasePath,
+    logLevel: "info",
+    sessionTtlDays: 30,
+    ...channel,
+  };
+}
+
+async function startWith(appConfig: AppConfig, logs: string[]): Promise<{ app: RunningApp; close(): void }> {
+  const logger = createLogger({
+    level: "info",
+    secrets: [TEST_SECRET],
+    destination: { write: (l) => logs.push(l) },
+  });
+  const core = await createCore(appConfig, { logger });
+  const app = await startApp({
+    config: appConfig,
+    core,
+    logger,
+    tuning: testTuning({
+      telegram: { limits: { coreTimeoutMs: 10_000 } },
+      zalo: { limits: { coreTimeoutMs: 10_000 } },
+    }),
+  });
+  return { app, close: () => core.close?.() };
+}
+
+describe("Telegram with the real conversation core (long polling)", () => {
+  let api: FakeTelegramApi;
+  let running: { app: RunningApp; close(): void };
+  const logs: string[] = [];
+
+  beforeAll(async () => {
+    api = await FakeTelegramApi.start();
+    running = await startWith(
+      config(join(scratch, "telegram.db"), { telegram: { token: api.token, apiRoot: api.apiRoot } }, false),
+      logs,
+    );
+  });
+  afterAll(async () => {
+    await running.app.stop();
+    running.close();
+    await api.close();
+  });
+
+  const waitForNew = async (user: number, seen: number) => {
+    await api.waitFor(() => api.sentTo(user).length > seen, 15_000, `a reply to ${user}`);
+    // Replies of one message arrive together; give the rest of them a moment.
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    return api.sentTo(user).slice(seen);
+  };
+
+  it("runs a whole eligibility check with buttons and shows the result with its legal basis", async () => {
+    const user = 501;
+    let seen = 0;
+    api.enqueue(api.userSends(user, "/kiemtra"));
+    let replies = await waitForNew(user, seen);
+    for (let turn = 0; turn < 20; turn++) {
+      seen += replies.length;
+      const last = replies[replies.length - 1]!;
+      if (foldDiacritics(replies.map((r) => r.text).join("\n")).includes("ket qua")) break;
+      const answer = answerFor(last.text);
+      if ("pick" in answer && last.buttons.length > answer.pick) {
+        api.enqueue(api.userPresses(user, last.buttons[answer.pick]!.data, last.messageId));
+      } else {
+        api.enqueue(api.userSends(user, "say" in answer ? answer.say : "không biết"));
+      }
+      replies = await waitForNew(user, seen);
+    }
+    const all = api
+      .sentTo(user)
+      .map((m) => m.text)
+      .join("\n");
+    expect(all).toContain("KẾT QUẢ");
+    expect(all).toContain("✅");
+    expect(all).toContain("Căn cứ");
+    expect(all).toMatch(/hộ nghèo/i);
+    // The first question was offered as buttons, not as numbered lines.
+    const firstWithButtons = api.sentTo(user).find((m) => m.buttons.length > 0);
+    expect(firstWithButtons?.buttons.map((b) => b.text)).toContain("Xã (nông thôn)");
+  });
+
+  it("answers a policy question with the passage of a plan and its citation", async () => {
+    const user = 502;
+    api.enqueue(api.userSends(user, "ho ngheo o Thai Binh co dc cap the bao hiem y te ko"));
+    const replies = await waitForNew(user, 0);
+    const text = replies.map((r) => r.text).join("\n");
+    expect(text).toContain("Thái Bình");
+    expect(text).toMatch(/bảo hiểm y tế/i);
+    expect(text).toMatch(/Kế hoạch/);
+  });
+
+  it("answers a button of an old question with the current question", async () => {
+    const user = 503;
+    api.enqueue(api.userSends(user, "/kiemtra"));
+    const first = await waitForNew(user, 0);
+    const areaQuestion = first[first.length - 1]!;
+    api.enqueue(api.userPresses(user, areaQuestion.buttons[0]!.data, areaQuestion.messageId));
+    const second = await waitForNew(user, first.length);
+    // Press the area button again: the conversation has moved on to the household size.
+    api.enqueue(api.userPresses(user, areaQuestion.buttons[1]!.data, areaQuestion.messageId));
+    const third = await waitForNew(user, first.length + second.length);
+    const text = third.map((r) => r.text).join("\n");
+    expect(text).toContain("Câu hỏi đó đã cũ");
+    expect(foldDiacritics(text)).toContain("bao nhieu nguoi");
+  });
+
+  it("never logs what users typed", () => {
+    const log = logs.join("\n");
+    expect(log).not.toContain("Thai Binh");
+    expect(log).not.toContain("3tr5");
+  });
+});
+
+describe("Zalo with the real conversation core (webhooks)", () => {
+  let api: FakeZaloApi;
+  let running: { app: RunningApp; close(): void };
+  const logs: string[] = [];
+
+  beforeAll(async () => {
+    api = await FakeZaloApi.start();
+    running = await startWith(
+      config(
+        join(scratch, "zalo.db"),
+        { zalo: { token: api.token, apiRoot: api.apiRoot, webhookSecret: TEST_SECRET } },
+        true,
+      ),
+      logs,
+    );
+  });
+  afterAll(async () => {
+    await running.app.stop();
+    running.close();
+    await api.close();
+  });
+
+  const say = async (user: string, text: string, seen: number) => {
+    const response = await fetch(`http://127.0.0.1:${running.app.port}/webhooks/zalo`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "X-Bot-Api-Secret-Token": TEST_SECRET },
+      body: JSON.stringify({ ok: true, result: api.event("message.text.received", user, { text }) }),
+    });
+    expect(response.status).toBe(200);
+    await api.waitFor(() => api.sentTo(user).length > seen, 15_000, `a reply to ${user}`);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    return api.sentTo(user).slice(seen);
+  };
+
+  it("runs a whole eligibility check answered by numbers and shows the result", async () => {
+    const user = "zalo-user-1";
+    let seen = 0;
+    let replies = await say(user, "/kiemtra", seen);
+    for (let turn = 0; turn < 20; turn++) {
+      seen += replies.length;
+      if (foldDiacritics(replies.join("\n")).includes("ket qua")) break;
+      const last = replies[replies.length - 1]!;
+      const answer = answerFor(last);
+      replies = await say(user, "pick" in answer ? String(answer.pick + 1) : answer.say, seen);
+    }
+    const all = api.sentTo(user).join("\n");
+    expect(all).toContain("KẾT QUẢ");
+    expect(all).toContain("Căn cứ");
+    // Numbered choices, and every message within Zalo's 2,000-character limit.
+    expect(all).toContain("1. Xã (nông thôn)");
+    for (const message of api.sentTo(user)) expect(message.length).toBeLessThanOrEqual(2000);
+  });
+
+  it("answers a policy question with its citation", async () => {
+    const replies = await say("zalo-user-2", "vay von ho can ngheo", 0);
+    expect(replies.join("\n")).toMatch(/Kế hoạch/);
+  });
+});
