@@ -6,7 +6,7 @@
  */
 import { issuedOnLabel, placeKey, provinceLabel, provinceNow } from "../knowledge/citation.ts";
 import type { AreaChanges, CorpusDocument, PlanMetadata } from "../knowledge/load.ts";
-import { closestName } from "../shared/suggest.ts";
+import { closestName } from "../shared/did-you-mean.ts";
 import { foldDiacritics } from "../text/vietnamese.ts";
 import { documentReference, planCitation, planStatus } from "./citations.ts";
 import { findSection, outlineOf, plainText, type Outline } from "./plan-outline.ts";

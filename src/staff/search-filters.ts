@@ -9,7 +9,7 @@ import type { AreaChanges, PlanMetadata } from "../knowledge/load.ts";
 import { documentPlaces } from "../knowledge/search.ts";
 import type { SearchOptions, SearchOutcome, SearchResult } from "../knowledge/types.ts";
 import { err, ok, type Result } from "../shared/result.ts";
-import { closestName } from "../shared/suggest.ts";
+import { closestName } from "../shared/did-you-mean.ts";
 import { foldDiacritics, normalizeVietnamese } from "../text/vietnamese.ts";
 import { planCitation } from "./citations.ts";
 import { resolveDocument } from "./documents.ts";
