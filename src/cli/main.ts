@@ -19,6 +19,28 @@ command("webhooks", "đặt, xem, gỡ webhook", async () => (await import("./co
 command("ask", "Tra cứu kế hoạch giảm nghèo", async () => (await import("./commands/ask.ts")).run);
 command("index", "Lập lại chỉ mục tra cứu", async () => (await import("./commands/index-kb.ts")).run);
 command("check", "Xét điều kiện hưởng chính sách", async () => (await import("./commands/check.ts")).run);
+command(
+  "docs",
+  "Danh sách kế hoạch (số, ngày, địa bàn, thời hạn)",
+  async () => (await import("./commands/docs.ts")).run,
+);
+command("doc", "Xem trọn một mục của kế hoạch", async () => (await import("./commands/doc.ts")).run);
+command(
+  "referrals",
+  "Nơi liên hệ (UBND xã, NHCSXH, trợ giúp pháp lý)",
+  async () => (await import("./commands/referrals.ts")).run,
+);
+command(
+  "feedback",
+  "Xuất phản hồi Sai/Chưa rõ thành ca kiểm thử",
+  async () => (await import("./commands/feedback.ts")).run,
+);
+command("stats", "Thống kê ẩn danh cho cán bộ", async () => (await import("./commands/stats.ts")).run);
+command(
+  "watches",
+  "Báo cho người đăng ký khi quy định đổi",
+  async () => (await import("./commands/watches.ts")).run,
+);
 
 function usage(): string {
   const lines = Object.entries(COMMANDS).map(([name, { summary }]) => `  ${name.padEnd(10)} ${summary}`);

@@ -102,6 +102,7 @@ const areasSchema = z
     reference: z.array(z.object({ title: z.string().min(1), href: z.url().optional() }).strict()).min(1),
     provinces: z.array(z.object({ was: z.array(z.string().min(1)).min(1), now: z.string().min(1) }).strict()),
     district_level_abolished: z.boolean(),
+    aliases: z.record(z.string().min(1), z.array(z.string().min(1)).min(1)).optional(),
   })
   .strict();
 
@@ -110,6 +111,8 @@ export interface AreaChanges {
   changedOn: string;
   provinces: { was: string[]; now: string }[];
   districtLevelAbolished: boolean;
+  /** Other names of a province, by its name in `provinces` (then or now): "HCM", "Sài Gòn", "Bắc Cạn". */
+  aliases?: Record<string, string[]>;
 }
 
 function readYaml(file: string, root: string): unknown {
@@ -222,5 +225,6 @@ export function loadAreaChanges(knowledgeDir: string = DEFAULT_KNOWLEDGE_DIR): A
     changedOn: data.changed_on,
     provinces: data.provinces,
     districtLevelAbolished: data.district_level_abolished,
+    ...(data.aliases ? { aliases: data.aliases } : {}),
   };
 }

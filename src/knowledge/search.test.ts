@@ -107,6 +107,17 @@ describe("search over the plan documents", () => {
     expect(kb.search("vay vốn", { province: "Cà Mau" })).toMatchObject({ type: "no_match" });
   });
 
+  it("knows the other names of a province (areas.yaml aliases), then or now", () => {
+    const all = (outcome: SearchOutcome) =>
+      new Set((outcome.type === "invalid" ? [] : outcome.results).map((r) => r.documentId));
+    for (const name of ["HCM", "TP HCM", "Sài Gòn", "BRVT", "ba ria vung tau"])
+      expect(all(kb.search("vay vốn", { province: name })), name).toEqual(
+        new Set(["ba-ria-vung-tau-ct01-2017"]),
+      );
+    for (const name of ["Bắc Cạn", "bac kan", "Thái Nguyên"])
+      expect(all(kb.search("vay vốn", { province: name })), name).toEqual(new Set(["bach-thong-2023"]));
+  });
+
   it("uses the date it is asked for in the warnings", () => {
     const before = results(
       kb.search("Bạch Thông hỗ trợ nhà ở", { onDate: "2023-05-01", documentId: "bach-thong-2023" }),

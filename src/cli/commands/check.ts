@@ -9,6 +9,8 @@
  *   status per programme (`{"assessedOn", "standard", "category", "basis", "programs": {id: status}, "missingFacts": [fact]}`).
  * - `--date YYYY-MM-DD`: the assessment date for households without `assessedOn` (default: today in Vietnam).
  * - `--knowledge DIR`: another knowledge folder (default: this checkout's knowledge/).
+ * - `--quick "<dòng>"`: expert mode, one line as staff type it (see check-quick.ts); with `--html FILE` and
+ *   `--name TÊN` for the printable case summary.
  */
 import { parseArgs } from "node:util";
 import { isIsoDate, vietnamDate } from "../../domain/dates.ts";
@@ -27,6 +29,8 @@ const USAGE = [
   "  --jsonl   đọc mỗi dòng một hộ, in mỗi dòng một kết quả theo đúng thứ tự",
   "  --summary (cùng --jsonl) chỉ in tóm tắt: diện hộ và kết quả từng chính sách",
   "  --date    ngày đánh giá cho các hộ không có assessedOn (mặc định: hôm nay)",
+  '  --quick "DÒNG"  nhập cả hộ trên một dòng, ví dụ: --quick "nt, 4 người, tn 5tr6/tháng, thiếu: bhyt, nhà tiêu; hn"',
+  "  --html TỆP      (cùng --quick) ghi bản tóm tắt hồ sơ để in; --name TÊN ghi tên người được hỗ trợ",
   'Ví dụ: echo \'{"area":"rural","members":4,"monthlyIncome":5000000}\' | hoichinhsach check --json',
   "",
 ].join("\n");
@@ -50,6 +54,9 @@ function parseOptions(args: string[]) {
         summary: { type: "boolean" },
         date: { type: "string" },
         knowledge: { type: "string" },
+        quick: { type: "string" },
+        html: { type: "string" },
+        name: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -212,8 +219,28 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       `Tuỳ chọn --date phải là một ngày dạng YYYY-MM-DD (ví dụ 2026-03-15), bạn nhập "${options.date}".`,
     );
   }
-  const policy = loadPolicyKnowledge(options.knowledge ?? io.env.HOICHINHSACH_KNOWLEDGE_DIR ?? undefined);
+  if ((options.html !== undefined || options.name !== undefined) && options.quick === undefined)
+    throw new UserInputError(`Tuỳ chọn --html và --name chỉ dùng cùng --quick.\n\n${USAGE}`);
+  if (options.quick !== undefined && (options.jsonl || options.summary))
+    throw new UserInputError(`Tuỳ chọn --quick không dùng cùng --jsonl hay --summary.\n\n${USAGE}`);
+  const knowledgeDir = options.knowledge ?? io.env.HOICHINHSACH_KNOWLEDGE_DIR ?? undefined;
+  const policy = loadPolicyKnowledge(knowledgeDir);
   const today = options.date ?? vietnamDate(Date.now());
+  if (options.quick !== undefined) {
+    const { runQuick } = await import("./check-quick.ts");
+    return runQuick(
+      {
+        line: options.quick,
+        today,
+        json: options.json ?? false,
+        ...(options.html !== undefined ? { html: options.html } : {}),
+        ...(options.name !== undefined ? { name: options.name } : {}),
+        ...(knowledgeDir ? { knowledgeDir } : {}),
+      },
+      policy,
+      io,
+    );
+  }
   return options.jsonl
     ? checkLines(io, policy, today, options.summary ?? false)
     : checkOne(io, policy, today);

@@ -1,0 +1,60 @@
+/**
+ * `hoichinhsach watches check`: re-runs the decision of every resident who asked to be told when the rules
+ * change, under the rules in force on the day, and reports the changes. By default it prints counts only;
+ * `--jsonl` prints one `{ "userKey", "text" }` line per notice for the sender (the channels); `--dry-run`
+ * changes nothing (the same change is reported again next time).
+ */
+import { parseArgs } from "node:util";
+import { loadPolicyKnowledge } from "../../knowledge/policy-load.ts";
+import { UserInputError } from "../../shared/errors.ts";
+import { rulesVersion } from "../../staff/versions.ts";
+import { DEFAULT_DATABASE_PATH, openDatabase } from "../../storage/database.ts";
+import { createRuleWatchStore } from "../../storage/repositories/rule-watches.ts";
+import { EXIT, write, type CliIO } from "../io.ts";
+
+const USAGE = "Cách dùng: hoichinhsach watches check [--dry-run] [--jsonl] [--date YYYY-MM-DD] [--db TỆP]";
+
+/** Runs `watches`. */
+export async function run(args: string[], io: CliIO): Promise<number> {
+  let parsed: {
+    values: { "dry-run"?: boolean; jsonl?: boolean; date?: string; db?: string };
+    positionals: string[];
+  };
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        "dry-run": { type: "boolean" },
+        jsonl: { type: "boolean" },
+        date: { type: "string" },
+        db: { type: "string" },
+      },
+    });
+  } catch (error) {
+    throw new UserInputError(`Tuỳ chọn không hợp lệ: ${(error as Error).message}\n${USAGE}`);
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length !== 1 || positionals[0] !== "check") throw new UserInputError(USAGE);
+  if (values.date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.date))
+    throw new UserInputError(`--date phải có dạng YYYY-MM-DD.\n${USAGE}`);
+  const policy = loadPolicyKnowledge();
+  const database = openDatabase(values.db ?? io.env.DATABASE_PATH ?? DEFAULT_DATABASE_PATH);
+  try {
+    const now = values.date ? () => Date.parse(`${values.date}T05:00:00Z`) : undefined;
+    const store = createRuleWatchStore(database, now ? { now } : {});
+    const watched = store.count();
+    const notices = store.check(policy, rulesVersion(), { dryRun: values["dry-run"] === true });
+    if (values.jsonl) {
+      for (const notice of notices) await write(io.stdout, `${JSON.stringify(notice)}\n`);
+    } else {
+      await write(
+        io.stdout,
+        `${watched} hộ đăng ký nhận thông báo; ${notices.length} hộ có kết quả thay đổi${values["dry-run"] ? " (chạy thử, chưa ghi)" : ""}.\n`,
+      );
+    }
+    return EXIT.ok;
+  } finally {
+    database.close();
+  }
+}

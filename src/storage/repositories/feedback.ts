@@ -1,0 +1,215 @@
+import { and, asc, eq, gte, inArray, lte, sql, type SQL } from "drizzle-orm";
+import { vietnamDate } from "../../domain/dates.ts";
+import type { Decision } from "../../domain/decision.ts";
+import type { HouseholdInput } from "../../domain/household.ts";
+import type { SearchOutcome } from "../../knowledge/types.ts";
+import {
+  decisionAnswerRecord,
+  scrubPersonalData,
+  searchAnswerRecord,
+  type DayRange,
+  type FeedbackInput,
+  type FeedbackRecord,
+} from "../../staff/feedback.ts";
+
+export type { AnswerVersions, DayRange, FeedbackInput } from "../../staff/feedback.ts";
+import type { StatsSummary } from "../../staff/stats.ts";
+import { foldDiacritics } from "../../text/vietnamese.ts";
+import type { AppDatabase } from "../database.ts";
+import { feedback, usageEvents } from "../schema/feedback.ts";
+
+/** What a knowledge-base answer contributes to its feedback (small enough to keep in a session). */
+export function searchFeedback(
+  outcome: SearchOutcome,
+  question: string,
+): Pick<FeedbackInput, "kind" | "question" | "answer"> {
+  return { kind: "search", question, answer: searchAnswerRecord(outcome) };
+}
+
+/** What a decision contributes to its feedback. */
+export function decisionFeedback(
+  household: HouseholdInput,
+  decision: Decision,
+): Pick<FeedbackInput, "kind" | "household" | "answer"> {
+  return { kind: "decision", household, answer: decisionAnswerRecord(decision) };
+}
+
+/** Options of the stores: the clock (tests pass a fixed one). */
+export interface StoreOptions {
+  now?: () => number;
+}
+
+/**
+ * Feedback storage (table `feedback`, migration 0003). Nothing links a row to a person: no user key, no
+ * time of day; questions are scrubbed; household facts are kept only for disputed decisions.
+ *
+ * ```ts
+ * const store = createFeedbackStore(openDatabase(":memory:"));
+ * const id = store.record({ ...searchFeedback(outcome, question), verdict: "wrong", role: "staff", versions });
+ * store.addExpected(id, "khoản 1.2 Mục IV kế hoạch Thái Bình");
+ * ```
+ */
+export function createFeedbackStore(database: AppDatabase, options: StoreOptions = {}) {
+  const { db } = database;
+  const today = (): string => vietnamDate((options.now ?? Date.now)());
+  return {
+    /** Stores one feedback; returns its id (to attach the right answer to it later). */
+    record(input: FeedbackInput): number {
+      const disputed = input.verdict !== "correct";
+      const row = db
+        .insert(feedback)
+        .values({
+          day: today(),
+          kind: input.kind,
+          verdict: input.verdict,
+          role: input.role,
+          question: input.kind === "search" && input.question ? scrubPersonalData(input.question) : null,
+          household: input.kind === "decision" && disputed && input.household ? input.household : null,
+          answer: input.answer,
+          rulesVersion: input.versions.rules,
+          knowledgeVersion: input.versions.knowledge,
+        })
+        .returning({ id: feedback.id })
+        .get();
+      return row.id;
+    },
+    /** Attaches the right answer a staff member typed to a disputed feedback; false when there is none. */
+    addExpected(id: number, expected: string): boolean {
+      const result = db
+        .update(feedback)
+        .set({ expected: scrubPersonalData(expected) })
+        .where(and(eq(feedback.id, id), inArray(feedback.verdict, ["wrong", "unclear"])))
+        .run();
+      return result.changes > 0;
+    },
+    /** Disputed feedback ("Sai", "Chưa rõ"), oldest first, for the export. */
+    disputed(range: DayRange = {}): FeedbackRecord[] {
+      const rows = db
+        .select()
+        .from(feedback)
+        .where(and(inArray(feedback.verdict, ["wrong", "unclear"]), ...dayConditions(feedback.day, range)))
+        .orderBy(asc(feedback.id))
+        .all();
+      return rows.map((row) => ({ ...row, household: row.household ?? null }));
+    },
+  };
+}
+
+/** The feedback store's interface. */
+export type FeedbackStore = ReturnType<typeof createFeedbackStore>;
+
+function dayConditions(column: typeof feedback.day | typeof usageEvents.day, range: DayRange): SQL[] {
+  return [...(range.from ? [gte(column, range.from)] : []), ...(range.to ? [lte(column, range.to)] : [])];
+}
+
+/**
+ * Anonymous usage statistics (table `usage_events`): screenings and questions, counted, never per person.
+ *
+ * ```ts
+ * const stats = createUsageStats(database);
+ * stats.recordScreening(decision);
+ * stats.summary({ from: "2026-03-01" });
+ * ```
+ */
+export function createUsageStats(database: AppDatabase, options: StoreOptions = {}) {
+  const { db, sqlite } = database;
+  const today = (): string => vietnamDate((options.now ?? Date.now)());
+  const range = (from?: string, to?: string) => ({ from: from ?? "0000-01-01", to: to ?? "9999-12-31" });
+  const eligibleCounts = sqlite.prepare(
+    `SELECT je.value AS id, count(*) AS count FROM usage_events ue, json_each(ue.eligible) je
+      WHERE ue.kind = 'screening' AND ue.day BETWEEN @from AND @to
+      GROUP BY je.value ORDER BY count DESC, id`,
+  );
+  return {
+    /** Counts one screening: its category and the programmes found eligible. */
+    recordScreening(decision: Decision): void {
+      db.insert(usageEvents)
+        .values({
+          day: today(),
+          kind: "screening",
+          category: decision.classification.category,
+          basis: decision.classification.basis,
+          eligible: decision.programs
+            .filter((program) => program.status === "eligible")
+            .map((program) => program.id),
+        })
+        .run();
+    },
+    /** Counts one question; keeps it (scrubbed) only when no passage answered it. */
+    recordSearch(outcome: SearchOutcome): void {
+      if (outcome.type === "invalid") return;
+      const answered = outcome.type === "results";
+      db.insert(usageEvents)
+        .values({
+          day: today(),
+          kind: "search",
+          answered,
+          question: answered ? null : scrubPersonalData(outcome.query),
+        })
+        .run();
+    },
+    /** The aggregate statistics over a day range. */
+    summary(days: DayRange = {}): StatsSummary {
+      const conditions = dayConditions(usageEvents.day, days);
+      const screening = and(eq(usageEvents.kind, "screening"), ...conditions);
+      const perDay = db
+        .select({ day: usageEvents.day, count: sql<number>`count(*)` })
+        .from(usageEvents)
+        .where(screening)
+        .groupBy(usageEvents.day)
+        .orderBy(asc(usageEvents.day))
+        .all();
+      const categories = db
+        .select({ category: usageEvents.category, count: sql<number>`count(*)` })
+        .from(usageEvents)
+        .where(screening)
+        .groupBy(usageEvents.category)
+        .orderBy(sql`count(*) desc`)
+        .all()
+        .map((row) => ({ category: row.category ?? "unknown", count: row.count }));
+      const searches = db
+        .select({ answered: usageEvents.answered, count: sql<number>`count(*)` })
+        .from(usageEvents)
+        .where(and(eq(usageEvents.kind, "search"), ...conditions))
+        .groupBy(usageEvents.answered)
+        .all();
+      const unansweredRows = db
+        .select({ question: usageEvents.question })
+        .from(usageEvents)
+        .where(and(eq(usageEvents.kind, "search"), eq(usageEvents.answered, false), ...conditions))
+        .all();
+      // The same question typed with or without diacritics counts once.
+      const grouped = new Map<string, { question: string; count: number }>();
+      for (const { question } of unansweredRows) {
+        if (!question) continue;
+        const key = foldDiacritics(question)
+          .replace(/[^\p{L}\p{N}]+/gu, " ")
+          .trim();
+        const entry = grouped.get(key) ?? { question, count: 0 };
+        entry.count++;
+        grouped.set(key, entry);
+      }
+      const feedbackCounts = db
+        .select({ kind: feedback.kind, verdict: feedback.verdict, count: sql<number>`count(*)` })
+        .from(feedback)
+        .where(and(...dayConditions(feedback.day, days)))
+        .groupBy(feedback.kind, feedback.verdict)
+        .all();
+      return {
+        from: days.from ?? null,
+        to: days.to ?? null,
+        screenings: perDay.reduce((sum, row) => sum + row.count, 0),
+        screeningsPerDay: perDay,
+        categories,
+        eligibleProgrammes: eligibleCounts.all(range(days.from, days.to)) as { id: string; count: number }[],
+        searches: searches.reduce((sum, row) => sum + row.count, 0),
+        unanswered: searches.filter((row) => !row.answered).reduce((sum, row) => sum + row.count, 0),
+        unansweredQuestions: [...grouped.values()].sort((a, b) => b.count - a.count).slice(0, 10),
+        feedback: feedbackCounts,
+      };
+    },
+  };
+}
+
+/** The usage statistics' interface. */
+export type UsageStats = ReturnType<typeof createUsageStats>;

@@ -1,0 +1,103 @@
+import { eq, lt } from "drizzle-orm";
+import { addDays, vietnamDate } from "../../domain/dates.ts";
+import type { Decision } from "../../domain/decision.ts";
+import { decide } from "../../domain/eligibility.ts";
+import type { HouseholdInput } from "../../domain/household.ts";
+import type { PolicyKnowledge } from "../../domain/policy.ts";
+import {
+  decisionChanges,
+  renderChangeNotice,
+  watchSummary,
+  type WatchSummary,
+} from "../../staff/rule-watch.ts";
+import type { AppDatabase } from "../database.ts";
+import { ruleWatches } from "../schema/rule-watches.ts";
+
+/** How long a watch lasts after the opt-in. */
+export const WATCH_DAYS = 365;
+
+/** A notice to send: to whom, and the text. */
+export interface ChangeNotice {
+  userKey: string;
+  text: string;
+}
+
+/**
+ * The opt-ins "Báo cho tôi khi chính sách thay đổi" (table `rule_watches`, migration 0004).
+ *
+ * ```ts
+ * const watches = createRuleWatchStore(database);
+ * watches.watch("zalo:abc", household, decision, versions.rules);   // at the end of a check
+ * watches.unwatch("zalo:abc");                                        // /xoa
+ * for (const notice of watches.check(policy, versions.rules)) send(notice.userKey, notice.text);  // daily
+ * ```
+ */
+export function createRuleWatchStore(database: AppDatabase, options: { now?: () => number } = {}) {
+  const { db } = database;
+  const today = (): string => vietnamDate((options.now ?? Date.now)());
+  return {
+    /** Records (or renews) an opt-in with the household and what its decision said. */
+    watch(userKey: string, household: HouseholdInput, decision: Decision, rulesVersion: string): void {
+      const { assessedOn: _date, ...facts } = household;
+      const day = today();
+      const row = {
+        userKey,
+        household: facts,
+        lastSummary: watchSummary(decision),
+        rulesVersion,
+        createdOn: day,
+        checkedOn: day,
+        expiresOn: addDays(day, WATCH_DAYS),
+      };
+      db.insert(ruleWatches).values(row).onConflictDoUpdate({ target: ruleWatches.userKey, set: row }).run();
+    },
+    /** Deletes a user's watch (/xoa); true when there was one. */
+    unwatch(userKey: string): boolean {
+      return db.delete(ruleWatches).where(eq(ruleWatches.userKey, userKey)).run().changes > 0;
+    },
+    /** Number of watches in force. */
+    count(): number {
+      return db.select({ key: ruleWatches.userKey }).from(ruleWatches).all().length;
+    },
+    /** True when the user has a watch. */
+    has(userKey: string): boolean {
+      return (
+        db
+          .select({ key: ruleWatches.userKey })
+          .from(ruleWatches)
+          .where(eq(ruleWatches.userKey, userKey))
+          .get() !== undefined
+      );
+    },
+    /**
+     * Re-runs every watched household under the rules in force today, returns a notice for each whose
+     * decision changed, and remembers the new decision (so a change is told once). Expired watches are
+     * deleted first. `dryRun` changes nothing.
+     */
+    check(policy: PolicyKnowledge, rulesVersion: string, options: { dryRun?: boolean } = {}): ChangeNotice[] {
+      const day = today();
+      if (!options.dryRun) db.delete(ruleWatches).where(lt(ruleWatches.expiresOn, day)).run();
+      const notices: ChangeNotice[] = [];
+      for (const row of db.select().from(ruleWatches).all()) {
+        if (row.expiresOn < day) continue;
+        const household = {
+          ...(row.household as Omit<HouseholdInput, "assessedOn">),
+          assessedOn: day,
+        } as HouseholdInput;
+        const decision = decide(household, policy);
+        const changes = decisionChanges(row.lastSummary as WatchSummary, decision);
+        if (changes.length > 0)
+          notices.push({ userKey: row.userKey, text: renderChangeNotice(changes, day) });
+        if (options.dryRun) continue;
+        db.update(ruleWatches)
+          .set({ lastSummary: watchSummary(decision), rulesVersion, checkedOn: day })
+          .where(eq(ruleWatches.userKey, row.userKey))
+          .run();
+      }
+      return notices;
+    },
+  };
+}
+
+/** The watch store's interface. */
+export type RuleWatchStore = ReturnType<typeof createRuleWatchStore>;

@@ -1,0 +1,59 @@
+import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+/**
+ * "Đúng / Sai / Chưa rõ" on an answer, kept so that a wrong answer becomes a regression test. No user key,
+ * no time of day, no message text beyond the question: the question is scrubbed of numbers that could
+ * identify someone, and the household facts are kept only for a disputed decision ("Sai", "Chưa rõ"),
+ * without any link to who gave them.
+ */
+export const feedback = sqliteTable(
+  "feedback",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    /** Calendar day in Vietnam, YYYY-MM-DD. */
+    day: text("day").notNull(),
+    /** What was judged: a knowledge-base answer or an eligibility decision. */
+    kind: text("kind", { enum: ["search", "decision"] }).notNull(),
+    verdict: text("verdict", { enum: ["correct", "wrong", "unclear"] }).notNull(),
+    /** Who judged it: staff verdicts weigh more when turned into tests. */
+    role: text("role", { enum: ["staff", "resident"] }).notNull(),
+    /** The question asked (knowledge base only), scrubbed. */
+    question: text("question"),
+    /** The household input of a disputed decision (JSON), for the draft test case; null otherwise. */
+    household: text("household", { mode: "json" }),
+    /** What was shown, compactly (JSON): passages and citations, or category and status per programme. */
+    answer: text("answer", { mode: "json" }).notNull(),
+    /** The right answer according to the staff member, as typed (scrubbed); null until given. */
+    expected: text("expected"),
+    /** Digest of the rules and figures (knowledge/parameters, knowledge/rules) the answer was given under. */
+    rulesVersion: text("rules_version").notNull(),
+    /** Digest of the plan documents indexed when the answer was given. */
+    knowledgeVersion: text("knowledge_version").notNull(),
+  },
+  (table) => [index("feedback_day_idx").on(table.day), index("feedback_verdict_idx").on(table.verdict)],
+);
+
+/**
+ * Anonymous usage events for the staff statistics: one row per screening (the category and the
+ * programmes found eligible) or per knowledge-base question (answered or not; the question text only when
+ * no passage answered it, scrubbed). Never a user key: statistics are aggregates, never per person.
+ */
+export const usageEvents = sqliteTable(
+  "usage_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    day: text("day").notNull(),
+    kind: text("kind", { enum: ["screening", "search"] }).notNull(),
+    /** Screening: the category found (poor, near_poor, average_living, none, unknown). */
+    category: text("category"),
+    /** Screening: whether the commune's list or the household's figures decided it. */
+    basis: text("basis"),
+    /** Screening: ids of the programmes found eligible (JSON array). */
+    eligible: text("eligible", { mode: "json" }).$type<string[]>(),
+    /** Search: 1 when a passage answered the question, 0 when none did. */
+    answered: integer("answered", { mode: "boolean" }),
+    /** Search without a good answer: the question, scrubbed; null otherwise. */
+    question: text("question"),
+  },
+  (table) => [index("usage_events_day_idx").on(table.day), index("usage_events_kind_idx").on(table.kind)],
+);
