@@ -12,31 +12,38 @@ import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { main } from "../src/cli/main.ts";
 import type { CliIO } from "../src/cli/io.ts";
-import { DEFAULT_KNOWLEDGE_DIR } from "../src/knowledge/policy-load.ts";
+import { decide } from "../src/domain/eligibility.ts";
+import { EDUCATION_LEVELS, parseHousehold } from "../src/domain/household.ts";
+import { DEFAULT_KNOWLEDGE_DIR, loadPolicyKnowledge } from "../src/knowledge/policy-load.ts";
 
 const BIN = fileURLToPath(new URL("../bin/hoichinhsach.mjs", import.meta.url));
 const STACK_TRACE = /\n\s+at |Error:/;
 
-function cli(args: string[], input: string) {
+function cli(args: string[], input: string, env: Record<string, string> = {}) {
   const run = spawnSync(process.execPath, [BIN, "check", ...args], {
     input,
     encoding: "utf8",
-    env: { ...process.env, HOICHINHSACH_DEBUG: "" },
+    env: { ...process.env, HOICHINHSACH_DEBUG: "", ...env },
+    maxBuffer: 1 << 30,
   });
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
-/** Runs the command in-process with in-memory streams. */
-async function inProcess(args: string[], input: string) {
+/** Runs the command in-process with in-memory streams; `input` as text, or as chunks written one by one. */
+async function inProcess(args: string[], input: string | Buffer[], env: Record<string, string> = {}) {
   const stdin = new PassThrough();
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = "";
   let err = "";
-  stdout.on("data", (chunk) => (out += chunk));
-  stderr.on("data", (chunk) => (err += chunk));
-  stdin.end(input);
-  const io: CliIO = { stdin, stdout, stderr, env: {}, interactive: false };
+  stdout.setEncoding("utf8").on("data", (chunk) => (out += chunk));
+  stderr.setEncoding("utf8").on("data", (chunk) => (err += chunk));
+  if (typeof input === "string") stdin.end(input);
+  else {
+    for (const chunk of input) stdin.write(chunk);
+    stdin.end();
+  }
+  const io: CliIO = { stdin, stdout, stderr, env, interactive: false };
   const code = await main(["check", ...args], io);
   return { code, stdout: out, stderr: err };
 }
@@ -49,6 +56,36 @@ const household = {
   listedStatus: "none",
 };
 const temporary: string[] = [];
+
+/** Varied households (deterministic), shaped like a commune's list: the scorer's paths, with and without members. */
+function generateHouseholds(count: number): Record<string, unknown>[] {
+  let state = 7;
+  const next = () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 4294967296;
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
+  return Array.from({ length: count }, () => {
+    const members = 1 + Math.floor(next() * 7);
+    const household: Record<string, unknown> = { area: pick(["rural", "urban"]), members };
+    if (next() < 0.85) household.monthlyIncome = Math.round(next() * 3_500_000 * members);
+    if (next() < 0.5) household.deprivationCount = Math.floor(next() * 6);
+    if (next() < 0.8) household.listedStatus = pick(["poor", "near_poor", "none", "unknown"]);
+    if (next() < 0.1) household.leftListOn = pick(["2023-01-15", "2024-06-01", "2025-03-20"]);
+    if (next() < 0.2) household.assessedOn = pick(["2025-06-30", "2026-12-31", "2027-01-01"]);
+    if (next() < 0.5) household.agricultural = next() < 0.6;
+    if (next() < 0.2) household.inExtremelyDifficultArea = next() < 0.5;
+    if (next() < 0.1) household.province = pick(["Thái Bình", "thai binh", "Hà Nội"]);
+    if (next() < 0.6) {
+      household.persons = Array.from({ length: Math.min(members, 1 + Math.floor(next() * 4)) }, () => {
+        const studying = next() < 0.4;
+        return {
+          age: Math.floor(next() * 80),
+          ethnicMinority: next() < 0.15,
+          ...(studying ? { education: pick(EDUCATION_LEVELS), publicSchool: next() < 0.85 } : {}),
+        };
+      });
+    }
+    return household;
+  });
+}
 afterAll(() => {
   for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
 });
@@ -111,6 +148,52 @@ describe("hoichinhsach check (real CLI)", () => {
       classification: { category: "near_poor", basis: "listed" },
     });
     expect(run.stderr).not.toMatch(STACK_TRACE);
+  });
+
+  it("--jsonl on worker threads prints, line for line, what --json prints for each household", async () => {
+    // Long enough for the worker threads to take over (after the first 1,000 lines), with bad lines among
+    // the good ones on both sides of that point.
+    const households = generateHouseholds(2_600);
+    const lines = households.map((household) => JSON.stringify(household));
+    const bad = new Map([
+      [5, JSON.stringify({ area: "rural", members: 0 })],
+      [1_800, JSON.stringify({ area: "rural", members: 2, persons: [{ age: -3 }] })],
+      [2_400, "{not json"],
+    ]);
+    for (const [index, line] of bad) lines[index] = line;
+    const run = cli(["--jsonl", "--date", "2026-03-01"], `${lines.join("\n")}\n`, {
+      HOICHINHSACH_CHECK_WORKERS: "2",
+    });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe("3 dòng có lỗi (dòng 6, 1801, 2401); các dòng khác đã có kết quả.\n");
+    const out = run.stdout.split("\n");
+    expect(out.pop()).toBe("");
+    expect(out).toHaveLength(lines.length);
+
+    // Every line: what decide() gives for that household, serialised the plain way.
+    const policy = loadPolicyKnowledge();
+    lines.forEach((line, index) => {
+      if (bad.has(index)) {
+        expect(JSON.parse(out[index]!)).toMatchObject({
+          line: index + 1,
+          error: { message: expect.any(String) },
+        });
+        return;
+      }
+      const parsed = parseHousehold(JSON.parse(line), { indicatorIds: policy.indicatorIds });
+      if (!parsed.ok) throw new Error(`generated household ${index} is invalid: ${parsed.error[0]!.message}`);
+      expect(out[index]).toBe(JSON.stringify(decide(parsed.value, policy, { today: "2026-03-01" })));
+    });
+    expect(JSON.parse(out[1_800]!).error.problems).toEqual([
+      expect.objectContaining({ field: "persons[0].age" }),
+    ]);
+
+    // A sample, through `check --json` itself (one household each).
+    for (const index of [0, 1, 2, 999, 1_000, 1_500, 2_001, 2_599]) {
+      const single = await inProcess(["--json", "--date", "2026-03-01"], lines[index]!);
+      expect(single.code).toBe(0);
+      expect(JSON.stringify(JSON.parse(single.stdout))).toBe(out[index]);
+    }
   });
 
   it("a broken knowledge file stops the command (exit 1) naming the file and the path", () => {
@@ -177,6 +260,32 @@ describe("hoichinhsach check (options, in-process)", () => {
     const run = await inProcess(args, input);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(message);
+  });
+
+  it("--jsonl reads CRLF lines, a last line without newline, and characters split across chunks", async () => {
+    const first = JSON.stringify({ ...household, province: "Thái Bình" });
+    const second = JSON.stringify({ area: "urban", members: 1, listedStatus: "poor" });
+    const bytes = Buffer.from(`${first}\r\n\r\n${second}`);
+    const split = bytes.indexOf(Buffer.from("á")) + 1; // inside the two bytes of "á"
+    const run = await inProcess(
+      ["--jsonl", "--date", "2026-03-01"],
+      [bytes.subarray(0, split), bytes.subarray(split)],
+    );
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    const out = run.stdout
+      .trimEnd()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    expect(out).toHaveLength(2);
+    expect(out[0].province).toMatchObject({ input: "Thái Bình", id: "thai_binh" });
+    expect(out[1].classification).toMatchObject({ category: "poor", basis: "listed" });
+  });
+
+  it("rejects a HOICHINHSACH_CHECK_WORKERS that is not a number of threads", async () => {
+    const run = await inProcess(["--jsonl"], "", { HOICHINHSACH_CHECK_WORKERS: "many" });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/HOICHINHSACH_CHECK_WORKERS phải là số luồng/);
   });
 
   it("--json with something that is not JSON exits 2", async () => {

@@ -533,8 +533,10 @@ function nextStepsOf(program: Program, status: ProgramStatus): string[] {
 // Screening a commune's list meets the same situations again and again, so outcomes that do not depend on
 // the members are kept, frozen, and shared (which also lets the serialiser reuse their JSON).
 
-const MAX_MEMO_ENTRIES = 20_000;
-const outcomeMemo = new WeakMap<Program, Map<string, ProgramOutcome>>();
+/** Households situations kept; a commune's list meets a few thousand. Past this, the memo starts afresh. */
+const MAX_MEMO_KEYS = 10_000;
+/** Per policy: the memo key of a household situation → the outcome of each programme (by index), once decided. */
+const outcomeMemo = new WeakMap<PolicyKnowledge, Map<string, (ProgramOutcome | undefined)[]>>();
 
 /** The facts a programme outcome depends on, members aside (built once per household). */
 function memoKey(province: ProvinceOverride | undefined, context: EvaluationContext): string {
@@ -555,24 +557,31 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-function memoisedProgram(
-  program: Program,
+/** Every programme's outcome: from the memo (one look-up per household), or decided (and kept when shareable). */
+function programOutcomes(
+  policy: PolicyKnowledge,
   province: ProvinceOverride | undefined,
   context: EvaluationContext,
   key: string,
-): ProgramOutcome {
-  // A household that describes its members (even as "none to describe": an empty list) is not shared.
-  if (program.scope === "person" && context.input.persons !== undefined)
-    return evaluateProgram(program, province, context);
-  let memo = outcomeMemo.get(program);
-  if (!memo) outcomeMemo.set(program, (memo = new Map()));
-  let outcome = memo.get(key);
-  if (!outcome) {
-    if (memo.size >= MAX_MEMO_ENTRIES) memo.clear();
-    outcome = deepFreeze(evaluateProgram(program, province, context));
-    memo.set(key, outcome);
+): ProgramOutcome[] {
+  let memo = outcomeMemo.get(policy);
+  if (!memo) outcomeMemo.set(policy, (memo = new Map()));
+  let slots = memo.get(key);
+  if (!slots) {
+    if (memo.size >= MAX_MEMO_KEYS) memo.clear();
+    slots = [];
+    memo.set(key, slots);
   }
-  return outcome;
+  // A household that describes its members (even as "none to describe": an empty list) is not shared.
+  const withPersons = context.input.persons !== undefined;
+  const outcomes: ProgramOutcome[] = [];
+  for (let i = 0; i < policy.programs.length; i++) {
+    const program = policy.programs[i]!;
+    // A per-person programme's outcome depends on the members: decided for each household.
+    if (withPersons && program.scope === "person") outcomes.push(evaluateProgram(program, province, context));
+    else outcomes.push((slots[i] ??= deepFreeze(evaluateProgram(program, province, context))));
+  }
+  return outcomes;
 }
 
 const activeByProgram = new WeakMap<Program, Map<string, RuleCase[]>>();
@@ -663,7 +672,8 @@ function evaluateProgram(
             publicSchool: entry.ref.person.publicSchool ?? null,
           }
         : {};
-    return { ...base, ...extra, ...details(program, entry.unit) };
+    // Built in place (spreading three objects per person is a measurable cost for a whole commune's list).
+    return Object.assign(base, extra, details(program, entry.unit));
   });
   if (reasons.length === 0) {
     // Nobody in the household is concerned: say why for the members described.
@@ -694,7 +704,7 @@ function evaluateProgram(
     (fact) => programFact(program, fact),
   );
 
-  const decision = {
+  const decision: Record<string, unknown> = {
     id: program.id,
     kind: program.kind,
     title: program.title,
@@ -704,10 +714,10 @@ function evaluateProgram(
     confirmed: confidence === "high",
     nextSteps: nextStepsOf(program, status),
     missingFacts,
-    ...(program.kind === "tuition" ? {} : details(program, figuresOf)),
-    persons: personEntries,
-  } as unknown as ProgramDecision;
-  return { decision, needs, upgrades };
+  };
+  if (program.kind !== "tuition") Object.assign(decision, details(program, figuresOf));
+  decision.persons = personEntries;
+  return { decision: decision as unknown as ProgramDecision, needs, upgrades };
 }
 
 // === The decision
@@ -818,8 +828,7 @@ export function decide(
   const context: EvaluationContext = { input, date, listed, classification };
   const { override, summary: province } = matchProvince(input.province, policy, date);
 
-  const key = memoKey(override, context);
-  const outcomes = policy.programs.map((program) => memoisedProgram(program, override, context, key));
+  const outcomes = programOutcomes(policy, override, context, memoKey(override, context));
   const programs = outcomes.map((outcome) => outcome.decision);
   const standard = standardOn(policy, date);
   const standardSummary = standard ? summaryOf(standard) : null;

@@ -41,7 +41,7 @@ const LITERAL_REFERENCES: Reference[] = [];
  * Resolved values by parameter, date and area. A batch (a commune's list) reads the same few parameters on
  * the same date thousands of times; sharing the resolved objects also lets callers compare them by identity.
  */
-const paramCache = new WeakMap<Parameter, Map<string, ResolvedValue>>();
+const paramCache = new WeakMap<Parameter, Map<string, Partial<Record<Area, ResolvedValue>>>>();
 const literalCache = new WeakMap<ValueSource, Partial<Record<Confidence, ResolvedValue>>>();
 const MAX_CACHED_DATES = 64;
 
@@ -69,16 +69,14 @@ export function resolveValue(
       ask: null,
     }));
   }
-  let cache = paramCache.get(source.param);
-  if (!cache) paramCache.set(source.param, (cache = new Map()));
-  const key = area + date;
-  let resolved = cache.get(key);
-  if (!resolved) {
-    if (cache.size >= MAX_CACHED_DATES * 2) cache.clear();
-    resolved = Object.freeze(resolveParameter(source.param, date, area));
-    cache.set(key, resolved);
+  let byDate = paramCache.get(source.param);
+  if (!byDate) paramCache.set(source.param, (byDate = new Map()));
+  let byArea = byDate.get(date);
+  if (!byArea) {
+    if (byDate.size >= MAX_CACHED_DATES) byDate.clear();
+    byDate.set(date, (byArea = {}));
   }
-  return resolved;
+  return (byArea[area] ??= Object.freeze(resolveParameter(source.param, date, area)));
 }
 
 function resolveParameter(parameter: Parameter, date: string, area: Area): ResolvedValue {

@@ -3,19 +3,35 @@
  * exactly what `JSON.stringify` writes, but keeps the encoded JSON of frozen objects and arrays (shared legal
  * references, next steps, memoised programme decisions), so each is serialised and UTF-8 encoded once instead
  * of once per household: most of a decision's bytes are such shared parts.
+ *
+ * Everything is written straight into one growing byte buffer: shared parts are copied in, object keys are
+ * kept encoded, and the many short ASCII pieces (punctuation, numbers, ids) are stored byte by byte, so a
+ * line costs no intermediate strings or buffers; only text with other characters goes through the encoder.
  */
 
 const MAX_CACHED_KEYS = 1_000;
+/** Initial size of the output buffer; it grows (doubling) when a caller lets more output pile up. */
+const INITIAL_CAPACITY = 1 << 19;
+/** Output buffers kept for reuse (see {@link CachingJsonSerializer.recycle}). */
+const MAX_SPARE_BUFFERS = 4;
+/** Below this length, copying bytes in a loop beats calling into the runtime. */
+const SHORT = 48;
+
+function allStrings(list: readonly unknown[]): boolean {
+  for (let i = 0; i < list.length; i++) if (typeof list[i] !== "string") return false;
+  return true;
+}
 
 /** Serialises documents, reusing the bytes of frozen parts it has seen before. Create one per stream. */
 export class CachingJsonSerializer {
   private readonly frozen = new WeakMap<object, Buffer>();
-  /** Object keys are few and repeated; their encoding is kept. */
-  private readonly keys = new Map<string, string>();
-  /** Output so far: encoded parts, and text not yet encoded. */
-  private parts: Buffer[] = [];
-  private text = "";
-  private bytes = 0;
+  /** `"key":` of object keys, encoded: keys are few and repeated. */
+  private readonly keys = new Map<string, Buffer>();
+  /** Encoded output so far: `out[0, length)`. */
+  private out = Buffer.allocUnsafeSlow(INITIAL_CAPACITY);
+  private length = 0;
+  /** Memory of output already written by the caller, to write into again (fresh memory costs page faults). */
+  private readonly spare: ArrayBuffer[] = [];
 
   /** The JSON text of `value` (same output as `JSON.stringify(value)` for plain data). */
   stringify(value: unknown): string {
@@ -26,127 +42,162 @@ export class CachingJsonSerializer {
   /** Appends the JSON of `value` and a newline to the pending output (see {@link take}). */
   appendLine(value: unknown): void {
     this.append(value);
-    this.text += "\n";
+    this.byte(10);
   }
 
   /** Appends raw text (already JSON) to the pending output. */
   appendText(text: string): void {
-    this.text += text;
+    this.text(text);
   }
 
-  /** Approximate size of the pending output, in bytes. */
+  /** Size of the pending output, in bytes. */
   get pendingSize(): number {
-    return this.bytes + this.text.length;
+    return this.length;
   }
 
-  /** The pending output as one buffer; the output is then empty again. */
+  /**
+   * The pending output as bytes; the output is then empty again. The bytes are the caller's: they live in
+   * their own memory (not shared with later output), so they may be kept, written later or transferred
+   * (`bytes.buffer` holds nothing else). Hand them back with {@link recycle} once written.
+   */
   take(): Buffer {
-    this.flushText();
-    const out = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.bytes);
-    this.parts = [];
-    this.bytes = 0;
-    return out;
+    const taken = this.out.subarray(0, this.length);
+    const spare = this.spare.pop();
+    this.out = spare
+      ? Buffer.from(spare)
+      : Buffer.allocUnsafeSlow(Math.max(INITIAL_CAPACITY, this.out.length));
+    this.length = 0;
+    return taken;
   }
 
-  private flushText(): void {
-    if (!this.text) return;
-    const encoded = Buffer.from(this.text, "utf8");
-    this.parts.push(encoded);
-    this.bytes += encoded.length;
-    this.text = "";
+  /** Takes back bytes from {@link take} that nothing uses any more: later output is written into their memory. */
+  recycle(bytes: Uint8Array): void {
+    const memory = bytes.buffer;
+    if (memory instanceof ArrayBuffer && memory.byteLength > 0 && this.spare.length < MAX_SPARE_BUFFERS)
+      this.spare.push(memory);
+  }
+
+  /** Makes room for `bytes` more bytes. */
+  private reserve(bytes: number): void {
+    if (this.length + bytes <= this.out.length) return;
+    const grown = Buffer.allocUnsafeSlow(Math.max(this.out.length * 2, this.length + bytes));
+    this.out.copy(grown, 0, 0, this.length);
+    this.out = grown;
+  }
+
+  private byte(code: number): void {
+    if (this.length === this.out.length) this.reserve(1);
+    this.out[this.length++] = code;
+  }
+
+  private bytes(encoded: Buffer): void {
+    const size = encoded.length;
+    this.reserve(size);
+    const out = this.out;
+    let at = this.length;
+    if (size < SHORT) for (let i = 0; i < size; i++) out[at++] = encoded[i]!;
+    else out.set(encoded, at);
+    this.length += size;
+  }
+
+  /** Writes text as UTF-8: short ASCII text byte by byte, anything else through the encoder. */
+  private text(text: string): void {
+    const size = text.length;
+    this.reserve(size * 3); // a UTF-16 code unit takes at most 3 bytes in UTF-8
+    if (size < SHORT) {
+      const out = this.out;
+      const start = this.length;
+      let i = 0;
+      for (; i < size; i++) {
+        const code = text.charCodeAt(i);
+        if (code >= 0x80) break;
+        out[start + i] = code;
+      }
+      if (i === size) {
+        this.length += size;
+        return;
+      }
+    }
+    this.length += this.out.write(text, this.length);
   }
 
   private append(value: unknown): void {
-    const encoded = this.scalar(value);
-    if (encoded === undefined) this.text += "null";
-    else if (encoded !== null) this.text += encoded;
-  }
-
-  /** JSON text of a scalar; null when `value` is an object (then written by {@link object}); undefined when JSON omits it. */
-  private scalar(value: unknown): string | null | undefined {
     switch (typeof value) {
       case "string":
-        return JSON.stringify(value);
+        this.text(JSON.stringify(value));
+        return;
       case "number":
-        return Number.isFinite(value) ? String(value) : "null";
+        this.text(Number.isFinite(value) ? String(value) : "null");
+        return;
       case "boolean":
-        return value ? "true" : "false";
+        this.text(value ? "true" : "false");
+        return;
       case "object":
-        if (value === null) return "null";
-        this.object(value);
-        return null;
+        if (value === null) this.text("null");
+        else if (Object.isFrozen(value)) this.appendFrozen(value);
+        else this.members(value);
+        return;
       case "bigint":
         throw new TypeError("Do not know how to serialize a BigInt");
       default:
-        return undefined;
+        // undefined, functions and symbols: JSON writes null in arrays (objects skip them before calling this).
+        this.text("null");
     }
   }
 
-  private key(text: string): string {
-    let encoded = this.keys.get(text);
+  /** A frozen object or array: its cached bytes, or serialised once, cached and appended. */
+  private appendFrozen(value: object): void {
+    const cached = this.frozen.get(value);
+    if (cached !== undefined) {
+      this.bytes(cached);
+      return;
+    }
+    const start = this.length;
+    this.members(value);
+    const encoded = Buffer.allocUnsafe(this.length - start);
+    this.out.copy(encoded, 0, start, this.length);
+    this.frozen.set(value, encoded);
+  }
+
+  /** `"key":`, encoded. */
+  private key(name: string): Buffer {
+    let encoded = this.keys.get(name);
     if (encoded === undefined) {
-      encoded = JSON.stringify(text);
+      encoded = Buffer.from(`${JSON.stringify(name)}:`);
       if (this.keys.size >= MAX_CACHED_KEYS) this.keys.clear();
-      this.keys.set(text, encoded);
+      this.keys.set(name, encoded);
     }
     return encoded;
   }
 
-  private object(value: object): void {
-    const cached = this.frozen.get(value);
-    if (cached !== undefined) {
-      this.flushText();
-      this.parts.push(cached);
-      this.bytes += cached.length;
-      return;
-    }
-    if (Object.isFrozen(value)) {
-      // Serialise it on its own, keep the bytes, and append them.
-      const outer = { parts: this.parts, text: this.text, bytes: this.bytes };
-      this.parts = [];
-      this.text = "";
-      this.bytes = 0;
-      this.members(value);
-      const encoded = this.take();
-      this.frozen.set(value, encoded);
-      this.parts = outer.parts;
-      this.text = outer.text;
-      this.bytes = outer.bytes;
-      this.flushText();
-      this.parts.push(encoded);
-      this.bytes += encoded.length;
-      return;
-    }
-    this.members(value);
-  }
-
   private members(value: object): void {
     if (typeof (value as { toJSON?: unknown }).toJSON === "function") {
-      this.text += JSON.stringify(value);
+      this.text(JSON.stringify(value));
     } else if (Array.isArray(value)) {
       // Lists of sentences (reasons) are the commonest unshared arrays: the native serialiser is faster.
-      if (value.every((item) => typeof item === "string")) {
-        this.text += JSON.stringify(value);
+      if (allStrings(value)) {
+        this.text(JSON.stringify(value));
         return;
       }
-      this.text += "[";
+      this.byte(0x5b); // [
       for (let i = 0; i < value.length; i++) {
-        if (i > 0) this.text += ",";
+        if (i > 0) this.byte(0x2c); // ,
         this.append(value[i]);
       }
-      this.text += "]";
+      this.byte(0x5d); // ]
     } else {
-      this.text += "{";
+      this.byte(0x7b); // {
       let first = true;
-      for (const key of Object.keys(value)) {
-        const item = (value as Record<string, unknown>)[key];
+      for (const name of Object.keys(value)) {
+        const item = (value as Record<string, unknown>)[name];
         const type = typeof item;
         if (item === undefined || type === "function" || type === "symbol") continue;
-        this.text += `${first ? "" : ","}${this.key(key)}:`;
+        if (!first) this.byte(0x2c); // ,
         first = false;
+        this.bytes(this.key(name));
         this.append(item);
       }
-      this.text += "}";
+      this.byte(0x7d); // }
     }
   }
 }

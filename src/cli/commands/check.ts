@@ -12,16 +12,17 @@
  * - `--quick "<dòng>"`: expert mode, one line as staff type it (see check-quick.ts); with `--html FILE` and
  *   `--name TÊN` for the printable case summary.
  */
+import { availableParallelism } from "node:os";
+import { StringDecoder } from "node:string_decoder";
 import { parseArgs } from "node:util";
 import { isIsoDate, vietnamDate } from "../../domain/dates.ts";
 import { decide } from "../../domain/eligibility.ts";
-import type { Decision } from "../../domain/decision.ts";
-import { parseHousehold, type FieldProblem } from "../../domain/household.ts";
 import type { PolicyKnowledge } from "../../domain/policy.ts";
 import { loadPolicyKnowledge } from "../../knowledge/policy-load.ts";
 import { UserInputError } from "../../shared/errors.ts";
-import { CachingJsonSerializer } from "../../shared/json-cache.ts";
-import { EXIT, readLines, type CliIO } from "../io.ts";
+import { EXIT, type CliIO } from "../io.ts";
+import { BatchDecider, readHousehold, type Batch, type LineError, type WrittenOnce } from "./check-batch.ts";
+import { DecisionPool } from "./check-pool.ts";
 
 const USAGE = [
   "Cách dùng: hoichinhsach check [--json | --jsonl] [--date YYYY-MM-DD]",
@@ -35,14 +36,10 @@ const USAGE = [
   "",
 ].join("\n");
 
-/** Flush output in chunks this large: one write per decision would be slow for a whole commune's list. */
-const CHUNK_BYTES = 1 << 18;
-
-/** The error object printed for a household that cannot be read. */
-interface LineError {
-  line?: number;
-  error: { message: string; problems: FieldProblem[] };
-}
+/** Lines per batch: output is written a batch at a time (one write per decision would be slow). */
+const BATCH_LINES = 128;
+/** Lists longer than this are decided on worker threads too; shorter ones are not worth starting them. */
+const PARALLEL_AFTER_LINES = 1_000;
 
 function parseOptions(args: string[]) {
   try {
@@ -67,34 +64,8 @@ function parseOptions(args: string[]) {
   }
 }
 
-/** Parses one household from JSON text; a problem list (Vietnamese) when it cannot be used. */
-function readHousehold(text: string, policy: PolicyKnowledge) {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    const detail = (error as Error).message;
-    return {
-      ok: false as const,
-      error: {
-        message: `Dữ liệu không phải JSON hợp lệ (${detail}).`,
-        problems: [] as FieldProblem[],
-      },
-    };
-  }
-  const parsed = parseHousehold(raw, { indicatorIds: policy.indicatorIds });
-  if (parsed.ok) return parsed;
-  return {
-    ok: false as const,
-    error: {
-      message: `Dữ liệu hộ gia đình chưa hợp lệ: ${parsed.error.map((problem) => problem.message).join(" ")}`,
-      problems: parsed.error,
-    },
-  };
-}
-
 /**
- * Writes to an output stream, waiting for it to drain. When the reader goes away (EPIPE: `| head`), `closed`
+ * Writes to an output stream, one chunk at a time. When the reader goes away (EPIPE: `| head`), `closed`
  * turns true and writes become no-ops, so a batch stops quietly instead of crashing with a stack trace.
  */
 function createOutput(stream: NodeJS.WritableStream) {
@@ -109,33 +80,20 @@ function createOutput(stream: NodeJS.WritableStream) {
       if (failure) throw failure;
       return closed;
     },
-    write(text: string | Buffer): Promise<void> {
+    /** Resolves once the stream has handed `chunk` to the system (or failed): its memory is then free. */
+    write(chunk: string | Uint8Array): Promise<void> {
       if (closed) return Promise.resolve();
       return new Promise((resolve) => {
-        if (stream.write(text)) return resolve();
         const done = () => {
-          stream.off("drain", done);
           stream.off("error", done);
           stream.off("close", done);
           resolve();
         };
-        stream.once("drain", done);
         stream.once("error", done);
         stream.once("close", done);
+        stream.write(chunk, done);
       });
     },
-  };
-}
-
-/** The short screening line of `--summary`. */
-function summarise(decision: Decision): unknown {
-  return {
-    assessedOn: decision.assessedOn,
-    standard: decision.standard?.id ?? null,
-    category: decision.classification.category,
-    basis: decision.classification.basis,
-    programs: Object.fromEntries(decision.programs.map((program) => [program.id, program.status])),
-    missingFacts: decision.missingFacts.map((fact) => fact.fact),
   };
 }
 
@@ -165,42 +123,105 @@ async function checkOne(io: CliIO, policy: PolicyKnowledge, today: string): Prom
   return EXIT.ok;
 }
 
-async function checkLines(
-  io: CliIO,
-  policy: PolicyKnowledge,
-  today: string,
-  summary: boolean,
-): Promise<number> {
-  const out = createOutput(io.stdout);
-  const badLines: number[] = [];
-  // Decisions share most of their content (references, next steps, whole programme outcomes): the
-  // serialiser encodes each shared part once and copies its bytes afterwards.
-  const json = new CachingJsonSerializer();
-  let lineNumber = 0;
-  for await (const line of readLines(io.stdin)) {
-    lineNumber++;
-    if (line.trim() === "") continue;
-    const household = readHousehold(line, policy);
-    if (household.ok) {
-      const decision = decide(household.value, policy, { today });
-      json.appendLine(summary ? summarise(decision) : decision);
-    } else {
-      badLines.push(lineNumber);
-      const error: LineError = { line: lineNumber, error: household.error };
-      json.appendText(`${JSON.stringify(error)}\n`);
+/**
+ * Reads stdin as batches of lines, in order, without loading it all in memory. Like readline, "\r\n" ends a
+ * line too, and a last line without a newline still counts.
+ */
+async function* readBatches(stdin: NodeJS.ReadableStream, size: number): AsyncGenerator<Batch> {
+  const decoder = new StringDecoder("utf8");
+  let lines: string[] = [];
+  let firstLine = 1;
+  let rest = "";
+  const add = (line: string) => lines.push(line.endsWith("\r") ? line.slice(0, -1) : line);
+  for await (const chunk of stdin) {
+    const text = rest + (typeof chunk === "string" ? chunk : decoder.write(chunk as Buffer));
+    let start = 0;
+    for (let end = text.indexOf("\n"); end !== -1; end = text.indexOf("\n", start)) {
+      add(text.slice(start, end));
+      start = end + 1;
+      if (lines.length === size) {
+        yield { firstLine, lines };
+        firstLine += size;
+        lines = [];
+      }
     }
-    if (json.pendingSize >= CHUNK_BYTES) {
-      await out.write(json.take());
-      if (out.closed) return EXIT.ok; // the reader stopped reading (e.g. `| head`)
-    }
+    rest = text.slice(start);
   }
-  if (json.pendingSize > 0) await out.write(json.take());
+  rest += decoder.end();
+  if (rest !== "") add(rest);
+  if (lines.length > 0) yield { firstLine, lines };
+}
+
+/** How `--jsonl` runs. */
+interface LinesOptions {
+  today: string;
+  summary: boolean;
+  knowledgeDir: string | undefined;
+  /** Worker threads for long lists (0: decide everything on the main thread). */
+  workers: number;
+}
+
+/**
+ * `--jsonl`: batches of lines are decided in order, on this thread for a short list; past
+ * {@link PARALLEL_AFTER_LINES}, on worker threads (this thread then only reads, keeps the order and writes).
+ * At most a few batches are in flight and each write waits for the reader, so memory stays flat however long
+ * the list.
+ */
+async function checkLines(io: CliIO, policy: PolicyKnowledge, options: LinesOptions): Promise<number> {
+  const out = createOutput(io.stdout);
+  const local = new BatchDecider(policy, options);
+  const inFlight: Promise<WrittenOnce>[] = [];
+  const badLines: number[] = [];
+  let pool: DecisionPool | undefined;
+  /** Writes finished batches in order until `keep` are left; false when the reader went away (`| head`). */
+  const writeDone = async (keep: number): Promise<boolean> => {
+    while (inFlight.length > keep) {
+      const output = await inFlight.shift()!;
+      for (const line of output.badLines) badLines.push(line);
+      await out.write(output.bytes);
+      output.release();
+      if (out.closed) return false;
+    }
+    return true;
+  };
+  try {
+    for await (const batch of readBatches(io.stdin, BATCH_LINES)) {
+      if (!pool && options.workers > 0 && batch.firstLine > PARALLEL_AFTER_LINES) {
+        const { today, summary, knowledgeDir } = options;
+        pool = new DecisionPool(options.workers, { today, summary, knowledgeDir });
+      }
+      if (pool) inFlight.push(pool.run(batch));
+      else {
+        const output = local.run(batch);
+        inFlight.push(Promise.resolve({ ...output, release: () => local.recycle(output.bytes) }));
+      }
+      if (!(await writeDone(pool ? pool.capacity : 0))) return EXIT.ok;
+    }
+    if (!(await writeDone(0))) return EXIT.ok;
+  } finally {
+    await pool?.close();
+  }
   if (badLines.length === 0) return EXIT.ok;
   const shown = badLines.slice(0, 20).join(", ") + (badLines.length > 20 ? ", ..." : "");
   await createOutput(io.stderr).write(
     `${badLines.length} dòng có lỗi (dòng ${shown}); các dòng khác đã có kết quả.\n`,
   );
   return EXIT.badInput;
+}
+
+/** Worker threads for long lists: one per core (none on a single core), or `HOICHINHSACH_CHECK_WORKERS`. */
+function workerCount(env: NodeJS.ProcessEnv): number {
+  const configured = env.HOICHINHSACH_CHECK_WORKERS;
+  if (configured === undefined || configured === "") {
+    const cores = availableParallelism();
+    return cores > 1 ? Math.min(cores, 8) : 0;
+  }
+  if (!/^\d+$/.test(configured) || Number(configured) > 64) {
+    throw new UserInputError(
+      `Biến môi trường HOICHINHSACH_CHECK_WORKERS phải là số luồng xử lý từ 0 đến 64, bạn đặt "${configured}".`,
+    );
+  }
+  return Number(configured);
 }
 
 /** Runs `hoichinhsach check`; see the module comment for the options. */
@@ -224,6 +245,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   if (options.quick !== undefined && (options.jsonl || options.summary))
     throw new UserInputError(`Tuỳ chọn --quick không dùng cùng --jsonl hay --summary.\n\n${USAGE}`);
   const knowledgeDir = options.knowledge ?? io.env.HOICHINHSACH_KNOWLEDGE_DIR ?? undefined;
+  const workers = options.jsonl ? workerCount(io.env) : 0;
   const policy = loadPolicyKnowledge(knowledgeDir);
   const today = options.date ?? vietnamDate(Date.now());
   if (options.quick !== undefined) {
@@ -242,6 +264,6 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     );
   }
   return options.jsonl
-    ? checkLines(io, policy, today, options.summary ?? false)
+    ? checkLines(io, policy, { today, summary: options.summary ?? false, knowledgeDir, workers })
     : checkOne(io, policy, today);
 }
