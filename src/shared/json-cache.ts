@@ -17,10 +17,8 @@ const MAX_SPARE_BUFFERS = 4;
 /** Below this length, copying bytes in a loop beats calling into the runtime. */
 const SHORT = 48;
 
-function allStrings(list: readonly unknown[]): boolean {
-  for (let i = 0; i < list.length; i++) if (typeof list[i] !== "string") return false;
-  return true;
-}
+/** Characters JSON escapes (quote, backslash, controls) and surrogates (JSON.stringify escapes lone ones). */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 /** Serialises documents, reusing the bytes of frozen parts it has seen before. Create one per stream. */
 export class CachingJsonSerializer {
@@ -121,10 +119,21 @@ export class CachingJsonSerializer {
     this.length += this.out.write(text, this.length);
   }
 
+  /** A string value: quoted and encoded straight from the string when nothing in it needs escaping. */
+  private string(value: string): void {
+    if (NEEDS_ESCAPE.test(value)) {
+      this.text(JSON.stringify(value));
+    } else {
+      this.byte(0x22); // "
+      this.text(value);
+      this.byte(0x22);
+    }
+  }
+
   private append(value: unknown): void {
     switch (typeof value) {
       case "string":
-        this.text(JSON.stringify(value));
+        this.string(value);
         return;
       case "number":
         this.text(Number.isFinite(value) ? String(value) : "null");
@@ -174,11 +183,6 @@ export class CachingJsonSerializer {
     if (typeof (value as { toJSON?: unknown }).toJSON === "function") {
       this.text(JSON.stringify(value));
     } else if (Array.isArray(value)) {
-      // Lists of sentences (reasons) are the commonest unshared arrays: the native serialiser is faster.
-      if (allStrings(value)) {
-        this.text(JSON.stringify(value));
-        return;
-      }
       this.byte(0x5b); // [
       for (let i = 0; i < value.length; i++) {
         if (i > 0) this.byte(0x2c); // ,
