@@ -18,6 +18,7 @@ const MAX_SPARE_BUFFERS = 4;
 const SHORT = 48;
 
 /** Characters JSON escapes (quote, backslash, controls) and surrogates (JSON.stringify escapes lone ones). */
+// eslint-disable-next-line no-control-regex -- the control characters are exactly what JSON escapes
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 /** Serialises documents, reusing the bytes of frozen parts it has seen before. Create one per stream. */
