@@ -29,6 +29,8 @@ export class CachingJsonSerializer {
   /** Encoded output so far: `out[0, length)`. */
   private out = Buffer.allocUnsafeSlow(INITIAL_CAPACITY);
   private length = 0;
+  /** True while a frozen part is being serialised for the cache. */
+  private caching = false;
   /** Memory of output already written by the caller, to write into again (fresh memory costs page faults). */
   private readonly spare: ArrayBuffer[] = [];
 
@@ -155,15 +157,29 @@ export class CachingJsonSerializer {
     }
   }
 
-  /** A frozen object or array: its cached bytes, or serialised once, cached and appended. */
+  /**
+   * A frozen object or array: its cached bytes, or serialised once, cached and appended. Frozen parts nested
+   * in one being cached are not cached on their own (most are never met apart from their parent, and each
+   * entry costs memory and time); shared ones (reference lists, next steps) are cached where they are met
+   * in an unfrozen document.
+   */
   private appendFrozen(value: object): void {
     const cached = this.frozen.get(value);
     if (cached !== undefined) {
       this.bytes(cached);
       return;
     }
+    if (this.caching) {
+      this.members(value);
+      return;
+    }
     const start = this.length;
-    this.members(value);
+    this.caching = true;
+    try {
+      this.members(value);
+    } finally {
+      this.caching = false;
+    }
     const encoded = Buffer.allocUnsafe(this.length - start);
     this.out.copy(encoded, 0, start, this.length);
     this.frozen.set(value, encoded);

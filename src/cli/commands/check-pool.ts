@@ -62,9 +62,10 @@ export class DecisionPool {
     }
   }
 
-  /** How many batches may usefully be in flight: a few per worker, so none waits for work. */
-  get capacity(): number {
-    return this.slots.length * 3;
+  /** True when a worker has fewer than `queue` batches waiting. */
+  hasRoom(queue: number): boolean {
+    if (this.failure) throw this.failure;
+    return this.slots.some((slot) => slot.inFlight < queue);
   }
 
   /**
