@@ -289,7 +289,7 @@ describe("hoichinhsach check (options, in-process)", () => {
       await expect(pool.run({ firstLine: 1, lines: [JSON.stringify(household)] })).rejects.toThrow(
         /no policy data found/,
       );
-      expect(() => pool.hasRoom(2)).toThrow(/no policy data found/);
+      await expect(pool.run({ firstLine: 2, lines: ["{}"] })).rejects.toThrow(/no policy data found/);
     } finally {
       await pool.close();
     }

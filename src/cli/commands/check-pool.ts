@@ -62,12 +62,6 @@ export class DecisionPool {
     }
   }
 
-  /** True when a worker has fewer than `queue` batches waiting. */
-  hasRoom(queue: number): boolean {
-    if (this.failure) throw this.failure;
-    return this.slots.some((slot) => slot.inFlight < queue);
-  }
-
   /**
    * Decides a batch on the least busy worker (a worker still loading the policy queues it). The promise is
    * marked handled: await it to see a failure.

@@ -39,8 +39,6 @@ const USAGE = [
 const BATCH_LINES = 128;
 /** Lists longer than this are decided on worker threads too; shorter ones are not worth starting them. */
 const PARALLEL_AFTER_LINES = 1_000;
-/** Batches waiting at a worker: enough that it never idles while this thread decides a batch itself. */
-const WORKER_QUEUE = 2;
 /** Batches decided but not yet written, at most (a batch's output is about 2 MB). */
 const MAX_IN_FLIGHT = 8;
 
@@ -157,7 +155,7 @@ interface LinesOptions {
   today: string;
   summary: boolean;
   knowledgeDir: string | undefined;
-  /** Worker threads helping with long lists (0: everything on the main thread). */
+  /** Worker threads for long lists (0: everything on the main thread). */
   workers: number;
 }
 
@@ -168,12 +166,11 @@ interface InFlight {
 }
 
 /**
- * `--jsonl`: batches of lines are decided in order, on this thread for a short list. Past
- * {@link PARALLEL_AFTER_LINES}, worker threads help: a batch goes to a worker with fewer than
- * {@link WORKER_QUEUE} batches waiting, otherwise this thread decides it itself (so every core works, and
- * this thread still has time to read and write). Outputs are written in input order; at most
- * {@link MAX_IN_FLIGHT} batches are pending and each write waits for the reader, so memory stays flat however
- * long the list.
+ * `--jsonl`: batches of lines are decided in order, on this thread for a short list; past
+ * {@link PARALLEL_AFTER_LINES}, on worker threads (this thread then only reads, keeps the order and writes:
+ * measured faster than having it decide batches too, since its writes then wait for its own work). Outputs
+ * are written in input order as soon as they are known; at most {@link MAX_IN_FLIGHT} batches are pending
+ * and each write waits for the reader, so memory stays flat however long the list.
  */
 async function checkLines(io: CliIO, policy: PolicyKnowledge, options: LinesOptions): Promise<number> {
   const out = createOutput(io.stdout);
@@ -199,7 +196,7 @@ async function checkLines(io: CliIO, policy: PolicyKnowledge, options: LinesOpti
         const { today, summary, knowledgeDir } = options;
         pool = new DecisionPool(options.workers, { today, summary, knowledgeDir });
       }
-      if (pool?.hasRoom(WORKER_QUEUE)) {
+      if (pool) {
         const entry: InFlight = { output: undefined, done: pool.run(batch) };
         entry.done.then(
           (output) => (entry.output = output),
@@ -225,13 +222,13 @@ async function checkLines(io: CliIO, policy: PolicyKnowledge, options: LinesOpti
   return EXIT.badInput;
 }
 
-/**
- * Worker threads for long lists: one per core besides this thread's (none on a single core), or
- * `HOICHINHSACH_CHECK_WORKERS`.
- */
+/** Worker threads for long lists: one per core (none on a single core), or `HOICHINHSACH_CHECK_WORKERS`. */
 function workerCount(env: NodeJS.ProcessEnv): number {
   const configured = env.HOICHINHSACH_CHECK_WORKERS;
-  if (configured === undefined || configured === "") return Math.min(availableParallelism() - 1, 8);
+  if (configured === undefined || configured === "") {
+    const cores = availableParallelism();
+    return cores > 1 ? Math.min(cores, 8) : 0;
+  }
   if (!/^\d+$/.test(configured) || Number(configured) > 64) {
     throw new UserInputError(
       `Biến môi trường HOICHINHSACH_CHECK_WORKERS phải là số luồng xử lý từ 0 đến 64, bạn đặt "${configured}".`,
