@@ -11,6 +11,7 @@ import { PassThrough } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { main } from "../src/cli/main.ts";
+import { DecisionPool } from "../src/cli/commands/check-pool.ts";
 import type { CliIO } from "../src/cli/io.ts";
 import { decide } from "../src/domain/eligibility.ts";
 import { EDUCATION_LEVELS, parseHousehold } from "../src/domain/household.ts";
@@ -280,6 +281,18 @@ describe("hoichinhsach check (options, in-process)", () => {
     expect(out).toHaveLength(2);
     expect(out[0].province).toMatchObject({ input: "Thái Bình", id: "thai_binh" });
     expect(out[1].classification).toMatchObject({ category: "poor", basis: "listed" });
+  });
+
+  it("a worker that cannot start fails the batches sent to it (no hang, the error is the worker's)", async () => {
+    const pool = new DecisionPool(1, { today: "2026-03-01", summary: false, knowledgeDir: "/nonexistent" });
+    try {
+      await expect(pool.run({ firstLine: 1, lines: [JSON.stringify(household)] })).rejects.toThrow(
+        /no policy data found/,
+      );
+      await expect(pool.run({ firstLine: 2, lines: ["{}"] })).rejects.toThrow(/no policy data found/);
+    } finally {
+      await pool.close();
+    }
   });
 
   it("rejects a HOICHINHSACH_CHECK_WORKERS that is not a number of threads", async () => {

@@ -34,6 +34,7 @@ import {
   type PolicyKnowledge,
   type PovertyStandard,
   type Program,
+  type Condition,
   type ProgramStatus,
   type ProvinceOverride,
   type Reference,
@@ -529,24 +530,46 @@ function nextStepsOf(program: Program, status: ProgramStatus): string[] {
 // === Memo of programme outcomes
 //
 // A programme's outcome is a pure function of a few facts: the date, the area, what decides the household's
-// category, the household flags, when it left the list, its province, and (per-person programmes) its members.
-// Screening a commune's list meets the same situations again and again, so outcomes that do not depend on
-// the members are kept, frozen, and shared (which also lets the serialiser reuse their JSON).
+// category, its province, the household flags and the date it left the list that the programme's cases read,
+// and (per-person programmes) its members. Screening a commune's list meets the same situations again and
+// again, so outcomes that do not depend on the members are kept, frozen, and shared (which also lets the
+// serialiser reuse their JSON). Keying each programme on the facts it reads, not on every fact, keeps the
+// number of situations to decide small.
 
-/** Households situations kept; a commune's list meets a few thousand. Past this, the memo starts afresh. */
+/** Situations (date, area, category, province) kept; past this, the memo starts afresh. */
 const MAX_MEMO_KEYS = 10_000;
-/** Per policy: the memo key of a household situation → the outcome of each programme (by index), once decided. */
-const outcomeMemo = new WeakMap<PolicyKnowledge, Map<string, (ProgramOutcome | undefined)[]>>();
+/** Outcomes kept per programme and situation (one per combination of the flags it reads). */
+const MAX_OUTCOMES_PER_KEY = 1_000;
 
-/** The facts a programme outcome depends on, members aside (built once per household). */
-function memoKey(province: ProvinceOverride | undefined, context: EvaluationContext): string {
-  const { input } = context;
-  let flags = 0;
-  for (const flag of HOUSEHOLD_FLAGS) {
-    const value = householdFlag(input, flag);
-    flags = flags * 3 + (value === undefined ? 2 : value ? 1 : 0);
+/** Per policy: situation → by programme index: the programme's own key → its outcome. */
+const outcomeMemo = new WeakMap<PolicyKnowledge, Map<string, Map<number | string, ProgramOutcome>[]>>();
+
+/** The household facts a programme's cases read, besides the date, area, category and province. */
+interface ProgramInputs {
+  /** Indexes in {@link HOUSEHOLD_FLAGS}. */
+  flags: number[];
+  leftListOn: boolean;
+}
+
+const programInputs = new WeakMap<Program, ProgramInputs>();
+
+/** What `program` reads of a household (national cases and every province's), found once per programme. */
+function inputsOf(program: Program, policy: PolicyKnowledge): ProgramInputs {
+  let inputs = programInputs.get(program);
+  if (!inputs) {
+    const flags = new Set<number>();
+    let leftListOn = false;
+    const visit = (condition: Condition): void => {
+      if (condition.type === "household_flag") flags.add(HOUSEHOLD_FLAGS.indexOf(condition.fact));
+      else if (condition.type === "left_list_within") leftListOn = true;
+      else if (condition.type === "any" || condition.type === "all") condition.conditions.forEach(visit);
+    };
+    const local = policy.provinces.flatMap((province) => province.cases.get(program.id) ?? []);
+    for (const rule of [...program.cases, ...local]) rule.when.forEach(visit);
+    inputs = { flags: [...flags].sort((x, y) => x - y), leftListOn };
+    programInputs.set(program, inputs);
   }
-  return `${context.date}|${input.area}|${categoryKey(context)}|${flags}|${input.leftListOn === null ? "-" : (input.leftListOn ?? "")}|${province?.info.id ?? ""}`;
+  return inputs;
 }
 
 function deepFreeze<T>(value: T): T {
@@ -557,29 +580,49 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/** Every programme's outcome: from the memo (one look-up per household), or decided (and kept when shareable). */
+/** Every programme's outcome: from the memo, or decided (and kept when it does not depend on the members). */
 function programOutcomes(
   policy: PolicyKnowledge,
   province: ProvinceOverride | undefined,
   context: EvaluationContext,
-  key: string,
 ): ProgramOutcome[] {
+  const { input } = context;
   let memo = outcomeMemo.get(policy);
   if (!memo) outcomeMemo.set(policy, (memo = new Map()));
-  let slots = memo.get(key);
-  if (!slots) {
+  const situation = `${context.date}|${input.area}|${categoryKey(context)}|${province?.info.id ?? ""}`;
+  let byProgram = memo.get(situation);
+  if (!byProgram) {
     if (memo.size >= MAX_MEMO_KEYS) memo.clear();
-    slots = [];
-    memo.set(key, slots);
+    byProgram = [];
+    memo.set(situation, byProgram);
   }
+  const flagCodes = HOUSEHOLD_FLAGS.map((flag) => {
+    const value = householdFlag(input, flag);
+    return value === undefined ? 2 : value ? 1 : 0;
+  });
   // A household that describes its members (even as "none to describe": an empty list) is not shared.
-  const withPersons = context.input.persons !== undefined;
+  const withPersons = input.persons !== undefined;
   const outcomes: ProgramOutcome[] = [];
   for (let i = 0; i < policy.programs.length; i++) {
     const program = policy.programs[i]!;
     // A per-person programme's outcome depends on the members: decided for each household.
-    if (withPersons && program.scope === "person") outcomes.push(evaluateProgram(program, province, context));
-    else outcomes.push((slots[i] ??= deepFreeze(evaluateProgram(program, province, context))));
+    if (withPersons && program.scope === "person") {
+      outcomes.push(evaluateProgram(program, province, context));
+      continue;
+    }
+    const inputs = inputsOf(program, policy);
+    let code = 0;
+    for (const flag of inputs.flags) code = code * 3 + flagCodes[flag]!;
+    const key = inputs.leftListOn ? `${code}|${input.leftListOn === null ? "-" : (input.leftListOn ?? "")}` : code;
+    let known = byProgram[i];
+    if (!known) byProgram[i] = known = new Map();
+    let outcome = known.get(key);
+    if (!outcome) {
+      if (known.size >= MAX_OUTCOMES_PER_KEY) known.clear();
+      outcome = deepFreeze(evaluateProgram(program, province, context));
+      known.set(key, outcome);
+    }
+    outcomes.push(outcome);
   }
   return outcomes;
 }
@@ -828,7 +871,7 @@ export function decide(
   const context: EvaluationContext = { input, date, listed, classification };
   const { override, summary: province } = matchProvince(input.province, policy, date);
 
-  const outcomes = programOutcomes(policy, override, context, memoKey(override, context));
+  const outcomes = programOutcomes(policy, override, context);
   const programs = outcomes.map((outcome) => outcome.decision);
   const standard = standardOn(policy, date);
   const standardSummary = standard ? summaryOf(standard) : null;

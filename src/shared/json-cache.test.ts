@@ -19,6 +19,18 @@ describe("CachingJsonSerializer", () => {
       { a: undefined, b: null, c: [shared, shared], d: { e: "đ" }, f: () => 1 },
       Object.freeze([shared, Object.freeze({ nested: shared })]),
       { date: new Date(Date.UTC(2026, 0, 1)) },
+      [
+        "Hộ có tên trong danh sách",
+        'trích "dẫn"',
+        "a\\b",
+        "\u001f",
+        "tab\t",
+        "😀",
+        "lẻ \ud800 loi",
+        "x".repeat(200),
+      ],
+      Object.freeze(["chưa được xác nhận", "\udc00"]),
+      { "khoá có dấu": "giá trị", 'k"ey': 1, "": "" },
     ];
     for (const value of values) expect(serializer.stringify(value)).toBe(JSON.stringify(value));
   });

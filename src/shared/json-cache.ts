@@ -17,10 +17,9 @@ const MAX_SPARE_BUFFERS = 4;
 /** Below this length, copying bytes in a loop beats calling into the runtime. */
 const SHORT = 48;
 
-function allStrings(list: readonly unknown[]): boolean {
-  for (let i = 0; i < list.length; i++) if (typeof list[i] !== "string") return false;
-  return true;
-}
+/** Characters JSON escapes (quote, backslash, controls) and surrogates (JSON.stringify escapes lone ones). */
+// eslint-disable-next-line no-control-regex -- the control characters are exactly what JSON escapes
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 /** Serialises documents, reusing the bytes of frozen parts it has seen before. Create one per stream. */
 export class CachingJsonSerializer {
@@ -30,6 +29,8 @@ export class CachingJsonSerializer {
   /** Encoded output so far: `out[0, length)`. */
   private out = Buffer.allocUnsafeSlow(INITIAL_CAPACITY);
   private length = 0;
+  /** True while a frozen part is being serialised for the cache. */
+  private caching = false;
   /** Memory of output already written by the caller, to write into again (fresh memory costs page faults). */
   private readonly spare: ArrayBuffer[] = [];
 
@@ -121,10 +122,21 @@ export class CachingJsonSerializer {
     this.length += this.out.write(text, this.length);
   }
 
+  /** A string value: quoted and encoded straight from the string when nothing in it needs escaping. */
+  private string(value: string): void {
+    if (NEEDS_ESCAPE.test(value)) {
+      this.text(JSON.stringify(value));
+    } else {
+      this.byte(0x22); // "
+      this.text(value);
+      this.byte(0x22);
+    }
+  }
+
   private append(value: unknown): void {
     switch (typeof value) {
       case "string":
-        this.text(JSON.stringify(value));
+        this.string(value);
         return;
       case "number":
         this.text(Number.isFinite(value) ? String(value) : "null");
@@ -145,15 +157,29 @@ export class CachingJsonSerializer {
     }
   }
 
-  /** A frozen object or array: its cached bytes, or serialised once, cached and appended. */
+  /**
+   * A frozen object or array: its cached bytes, or serialised once, cached and appended. Frozen parts nested
+   * in one being cached are not cached on their own (most are never met apart from their parent, and each
+   * entry costs memory and time); shared ones (reference lists, next steps) are cached where they are met
+   * in an unfrozen document.
+   */
   private appendFrozen(value: object): void {
     const cached = this.frozen.get(value);
     if (cached !== undefined) {
       this.bytes(cached);
       return;
     }
+    if (this.caching) {
+      this.members(value);
+      return;
+    }
     const start = this.length;
-    this.members(value);
+    this.caching = true;
+    try {
+      this.members(value);
+    } finally {
+      this.caching = false;
+    }
     const encoded = Buffer.allocUnsafe(this.length - start);
     this.out.copy(encoded, 0, start, this.length);
     this.frozen.set(value, encoded);
@@ -174,11 +200,6 @@ export class CachingJsonSerializer {
     if (typeof (value as { toJSON?: unknown }).toJSON === "function") {
       this.text(JSON.stringify(value));
     } else if (Array.isArray(value)) {
-      // Lists of sentences (reasons) are the commonest unshared arrays: the native serialiser is faster.
-      if (allStrings(value)) {
-        this.text(JSON.stringify(value));
-        return;
-      }
       this.byte(0x5b); // [
       for (let i = 0; i < value.length; i++) {
         if (i > 0) this.byte(0x2c); // ,

@@ -11,6 +11,9 @@
  * - `--knowledge DIR`: another knowledge folder (default: this checkout's knowledge/).
  * - `--quick "<dòng>"`: expert mode, one line as staff type it (see check-quick.ts); with `--html FILE` and
  *   `--name TÊN` for the printable case summary.
+ *
+ * A long `--jsonl` list is decided on worker threads (see {@link checkLines});
+ * `HOICHINHSACH_CHECK_WORKERS=N` sets the number of workers (0: this thread alone).
  */
 import { availableParallelism } from "node:os";
 import { StringDecoder } from "node:string_decoder";
@@ -40,6 +43,8 @@ const USAGE = [
 const BATCH_LINES = 128;
 /** Lists longer than this are decided on worker threads too; shorter ones are not worth starting them. */
 const PARALLEL_AFTER_LINES = 1_000;
+/** Batches decided but not yet written, at most (a batch's output is about 2 MB). */
+const MAX_IN_FLIGHT = 8;
 
 function parseOptions(args: string[]) {
   try {
@@ -157,26 +162,34 @@ interface LinesOptions {
   today: string;
   summary: boolean;
   knowledgeDir: string | undefined;
-  /** Worker threads for long lists (0: decide everything on the main thread). */
+  /** Worker threads for long lists (0: everything on the main thread). */
   workers: number;
+}
+
+/** A batch handed to a worker (or decided here): its output once known. */
+interface InFlight {
+  output: WrittenOnce | undefined;
+  done: Promise<WrittenOnce>;
 }
 
 /**
  * `--jsonl`: batches of lines are decided in order, on this thread for a short list; past
- * {@link PARALLEL_AFTER_LINES}, on worker threads (this thread then only reads, keeps the order and writes).
- * At most a few batches are in flight and each write waits for the reader, so memory stays flat however long
- * the list.
+ * {@link PARALLEL_AFTER_LINES}, on worker threads (this thread then only reads, keeps the order and writes:
+ * measured faster than having it decide batches too, since its writes then wait for its own work). Outputs
+ * are written in input order as soon as they are known; at most {@link MAX_IN_FLIGHT} batches are pending
+ * and each write waits for the reader, so memory stays flat however long the list.
  */
 async function checkLines(io: CliIO, policy: PolicyKnowledge, options: LinesOptions): Promise<number> {
   const out = createOutput(io.stdout);
   const local = new BatchDecider(policy, options);
-  const inFlight: Promise<WrittenOnce>[] = [];
+  const inFlight: InFlight[] = [];
   const badLines: number[] = [];
   let pool: DecisionPool | undefined;
-  /** Writes finished batches in order until `keep` are left; false when the reader went away (`| head`). */
-  const writeDone = async (keep: number): Promise<boolean> => {
-    while (inFlight.length > keep) {
-      const output = await inFlight.shift()!;
+  /** Writes the outputs known at the head, and waits for more while over `keep`; false when the reader went away. */
+  const writeReady = async (keep: number): Promise<boolean> => {
+    while (inFlight.length > 0 && (inFlight[0]!.output !== undefined || inFlight.length > keep)) {
+      const output = inFlight[0]!.output ?? (await inFlight[0]!.done);
+      inFlight.shift();
       for (const line of output.badLines) badLines.push(line);
       await out.write(output.bytes);
       output.release();
@@ -190,14 +203,21 @@ async function checkLines(io: CliIO, policy: PolicyKnowledge, options: LinesOpti
         const { today, summary, knowledgeDir } = options;
         pool = new DecisionPool(options.workers, { today, summary, knowledgeDir });
       }
-      if (pool) inFlight.push(pool.run(batch));
-      else {
+      if (pool) {
+        const entry: InFlight = { output: undefined, done: pool.run(batch) };
+        entry.done.then(
+          (output) => (entry.output = output),
+          () => undefined, // seen when awaited
+        );
+        inFlight.push(entry);
+      } else {
         const output = local.run(batch);
-        inFlight.push(Promise.resolve({ ...output, release: () => local.recycle(output.bytes) }));
+        const written: WrittenOnce = { ...output, release: () => local.recycle(output.bytes) };
+        inFlight.push({ output: written, done: Promise.resolve(written) });
       }
-      if (!(await writeDone(pool ? pool.capacity : 0))) return EXIT.ok;
+      if (!(await writeReady(pool ? MAX_IN_FLIGHT : 0))) return EXIT.ok;
     }
-    if (!(await writeDone(0))) return EXIT.ok;
+    if (!(await writeReady(0))) return EXIT.ok;
   } finally {
     await pool?.close();
   }
