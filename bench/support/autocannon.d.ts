@@ -17,7 +17,14 @@ declare module "autocannon" {
     overallRate?: number;
     duration?: number;
     timeout?: number;
-    requests?: Array<{ setupRequest?: (request: RawRequest) => RawRequest }>;
+    /**
+     * Each request is built by `setupRequest` just before it is written; `context` is a fresh object per request
+     * (with a single entry here) and is passed again to `onResponse` when its response arrives.
+     */
+    requests?: Array<{
+      setupRequest?: (request: RawRequest, context: Record<string, unknown>) => RawRequest;
+      onResponse?: (status: number, body: string, context: Record<string, unknown>) => void;
+    }>;
   }
   export interface Histogram {
     average: number;
