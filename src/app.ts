@@ -19,10 +19,17 @@ import { createHttpApp, startHttpServer, type HttpAppOptions, type WebhookTarget
  * Builds the conversation core for a configuration. `hoichinhsach serve` calls the one factory passed to
  * {@link createServeCommand} (src/cli/commands/serve.ts); that is where the real core is plugged in.
  */
-export type CoreFactory = (
-  config: AppConfig,
-  deps: { logger: Logger },
-) => Promise<ConversationCore & { close?(): void }>;
+export type CoreFactory = (config: AppConfig, deps: { logger: Logger }) => Promise<ServedCore>;
+
+/** The core as `serve` runs it: the conversation, and what the service does besides answering messages. */
+export type ServedCore = ConversationCore & {
+  close?(): void;
+  /**
+   * The notices to send to residents whose decision changed under the rules in force today (run daily; each
+   * change is told once).
+   */
+  ruleNotices?(): { userKey: string; text: string }[];
+};
 
 /** Knobs for tests and benchmarks; production uses the defaults. */
 export interface AppTuning {
@@ -32,12 +39,14 @@ export interface AppTuning {
   server?: Partial<Omit<HttpAppOptions, "logger" | "webhooks">>;
   /** How long stop() waits for updates in flight, in ms (default 10,000). */
   drainTimeoutMs?: number;
+  /** When the first rule-change check runs after start, in ms (default 60,000); then once a day. */
+  ruleCheckDelayMs?: number;
 }
 
 /** Options of {@link startApp}. */
 export interface StartAppOptions {
   config: AppConfig;
-  core: ConversationCore;
+  core: ServedCore;
   logger: Logger;
   tuning?: AppTuning;
 }
@@ -81,6 +90,9 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
       apiRoot: settings.apiRoot,
       core,
       logger,
+      staffChatIds: (config.staffIds ?? [])
+        .filter((key) => key.startsWith("telegram:"))
+        .map((key) => Number(key.slice("telegram:".length))),
     });
     const channel = telegram;
     background.push(
@@ -135,6 +147,10 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
     "server started",
   );
 
+  const noticeTimer = core.ruleNotices
+    ? scheduleRuleNotices(core.ruleNotices, { telegram, zalo }, logger, tuning.ruleCheckDelayMs ?? 60_000)
+    : undefined;
+
   const running = server;
   let stopping: Promise<void> | undefined;
   return {
@@ -144,6 +160,7 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
     stop() {
       stopping ??= (async () => {
         logger.info({}, "stopping");
+        noticeTimer?.stop();
         shutdown.abort();
         const closed = running.close(tuning.drainTimeoutMs ?? 10_000);
         await Promise.allSettled(background);
@@ -156,6 +173,55 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
         logger.info({ drained: drained.every(Boolean) }, "stopped");
       })();
       return stopping;
+    },
+  };
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Runs the rule-change check after `firstDelayMs`, then once a day, and sends each notice on its user's
+ * channel. Logged as counts only; one failed send does not stop the others.
+ */
+function scheduleRuleNotices(
+  ruleNotices: () => { userKey: string; text: string }[],
+  channels: { telegram?: TelegramChannel; zalo?: ZaloChannel },
+  logger: Logger,
+  firstDelayMs: number,
+): { stop(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const run = async (): Promise<void> => {
+    let sent = 0;
+    let failed = 0;
+    try {
+      for (const notice of ruleNotices()) {
+        if (stopped) break;
+        const colon = notice.userKey.indexOf(":");
+        const channel = notice.userKey.slice(0, colon);
+        const id = notice.userKey.slice(colon + 1);
+        try {
+          if (channel === "telegram" && channels.telegram)
+            await channels.telegram.sendText(Number(id), notice.text);
+          else if (channel === "zalo" && channels.zalo) await channels.zalo.sendText(id, notice.text);
+          else continue;
+          sent++;
+        } catch (error) {
+          failed++;
+          logger.warn({ channel, err: error }, "rule-change notice not sent");
+        }
+      }
+      logger.info({ sent, failed }, "rule-change check done");
+    } catch (error) {
+      logger.error({ err: error }, "rule-change check failed");
+    }
+    if (!stopped) timer = setTimeout(() => void run(), DAY_MS).unref();
+  };
+  timer = setTimeout(() => void run(), firstDelayMs).unref();
+  return {
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
     },
   };
 }
@@ -196,14 +262,16 @@ function zaloTarget(channel: ZaloChannel, secret: string): WebhookTarget {
  * one value.
  */
 export function channelCore(conversation: Conversation): ConversationCore {
-  const toChannelReply = (reply: FlowReply): Reply =>
-    reply.choices?.length && !reply.multiple
+  const toChannelReply = (reply: FlowReply): Reply => ({
+    ...(reply.choices?.length && !reply.multiple
       ? {
           text: reply.text,
           choices: reply.choices.map(({ label, value }) => ({ label, value })),
           ...(reply.question ? { stepId: reply.question } : {}),
         }
-      : { text: reply.fallbackText };
+      : { text: reply.fallbackText }),
+    ...(reply.attachment ? { attachment: reply.attachment } : {}),
+  });
   return {
     async handle(userKey, input) {
       const message =
@@ -223,10 +291,11 @@ export function channelCore(conversation: Conversation): ConversationCore {
  * are logged by stage only: never the user's text or answers.
  */
 export const createCore: CoreFactory = async (config, { logger }) => {
-  const { conversation, close } = await openConversation({
+  const { conversation, close, ruleNotices } = await openConversation({
     databasePath: config.databasePath,
     ttlDays: config.sessionTtlDays,
+    ...(config.staffIds ? { staffIds: config.staffIds } : {}),
     onError: (error, stage) => logger.error({ err: error, stage }, "conversation core failed"),
   });
-  return { ...channelCore(conversation), close };
+  return { ...channelCore(conversation), close, ruleNotices };
 };

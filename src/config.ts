@@ -2,6 +2,7 @@ import { z } from "zod";
 import { DEFAULT_DATABASE_PATH } from "./storage/database.ts";
 import { LOG_LEVELS, type LogLevel } from "./logging.ts";
 import { err, ok, type Result } from "./shared/result.ts";
+import { staffIdsSchema } from "./staff/roles.ts";
 
 /** The official Telegram Bot API server. */
 export const TELEGRAM_DEFAULT_API_ROOT = "https://api.telegram.org";
@@ -33,6 +34,8 @@ export interface AppConfig {
   databasePath: string;
   logLevel: LogLevel;
   sessionTtlDays: number;
+  /** User keys of commune staff and legal-aid volunteers (`STAFF_IDS`, e.g. `telegram:123,zalo:abc`); none when absent. */
+  staffIds?: string[];
 }
 
 // === Per-variable rules, each with its Vietnamese / English message
@@ -129,6 +132,7 @@ const ENV = z.object({
         "phải là số ngày nguyên từ 1 đến 3650 / must be a whole number of days from 1 to 3650",
       ),
   ),
+  STAFF_IDS: staffIdsSchema,
 });
 
 /** The environment variables read by {@link loadConfig}, in the order `.env.example` documents them. */
@@ -185,6 +189,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Result<AppConfig, string[]> 
     databasePath: vars.DATABASE_PATH ?? DEFAULT_DATABASE_PATH,
     logLevel: vars.LOG_LEVEL ?? "info",
     sessionTtlDays: vars.SESSION_TTL_DAYS ?? 30,
+    ...(vars.STAFF_IDS.length > 0 ? { staffIds: vars.STAFF_IDS } : {}),
   });
 }
 

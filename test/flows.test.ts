@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { DEFAULT_FLOWS_DIR, loadFlows } from "../src/flows/load.ts";
 import { loadTranscript, replayTranscript } from "../src/flows/transcript.ts";
 import { longestPath } from "../src/flows/validate.ts";
-import { createPolicyPorts } from "../src/flows/wiring.ts";
+import { createAssistantPorts } from "../src/flows/wiring.ts";
 import { standardOn } from "../src/domain/classify.ts";
 import { decide } from "../src/domain/eligibility.ts";
 import { loadPolicyKnowledge } from "../src/knowledge/policy-load.ts";
@@ -96,7 +96,8 @@ describe("golden transcripts (flows/tests)", () => {
     const transcript = loadTranscript(join(transcriptDir, name));
     const failures = await replayTranscript(transcript, {
       flows,
-      ports: (database) => createPolicyPorts(database, { today: () => transcript.today }),
+      ports: (database, { staffIds }) =>
+        createAssistantPorts(database, { today: () => transcript.today, staffIds }),
       databasePath: join(scratch, `${name}.db`),
     });
     expect(failures, transcript.description).toEqual([]);

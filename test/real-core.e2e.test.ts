@@ -7,7 +7,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCore, startApp, type RunningApp } from "../src/app.ts";
+import { createCore, startApp, type AppTuning, type RunningApp } from "../src/app.ts";
+import { decide } from "../src/domain/eligibility.ts";
+import { parseHousehold } from "../src/domain/household.ts";
+import { loadPolicyKnowledge } from "../src/knowledge/policy-load.ts";
+import { openDatabase } from "../src/storage/database.ts";
+import { createRuleWatchStore } from "../src/storage/repositories/rule-watches.ts";
 import type { AppConfig } from "../src/config.ts";
 import { createLogger } from "../src/logging.ts";
 import { foldDiacritics } from "../src/text/vietnamese.ts";
@@ -46,7 +51,11 @@ function config(
   };
 }
 
-async function startWith(appConfig: AppConfig, logs: string[]): Promise<{ app: RunningApp; close(): void }> {
+async function startWith(
+  appConfig: AppConfig,
+  logs: string[],
+  extra: AppTuning = {},
+): Promise<{ app: RunningApp; close(): void }> {
   const logger = createLogger({
     level: "info",
     secrets: [TEST_SECRET],
@@ -60,6 +69,7 @@ async function startWith(appConfig: AppConfig, logs: string[]): Promise<{ app: R
     tuning: testTuning({
       telegram: { limits: { coreTimeoutMs: 10_000 } },
       zalo: { limits: { coreTimeoutMs: 10_000 } },
+      ...extra,
     }),
   });
   return { app, close: () => core.close?.() };
@@ -205,8 +215,124 @@ describe("Zalo with the real conversation core (webhooks)", () => {
     for (const message of api.sentTo(user)) expect(message.length).toBeLessThanOrEqual(2000);
   });
 
-  it("answers a policy question with its citation", async () => {
+  it("answers a policy question with its citation, and takes feedback by its number", async () => {
     const replies = await say("zalo-user-2", "vay von ho can ngheo", 0);
-    expect(replies.join("\n")).toMatch(/Kế hoạch/);
+    const text = replies.join("\n");
+    expect(text).toMatch(/Kế hoạch/);
+    expect(text).toContain("1. Đúng\n2. Sai\n3. Chưa rõ");
+    const thanks = await say("zalo-user-2", "2", replies.length);
+    expect(thanks.join("\n")).toContain("Câu trả lời này sẽ được kiểm tra lại");
+  });
+});
+
+describe("Staff and volunteers on Telegram with the real core", () => {
+  const staffUser = 900;
+  const resident = 901;
+  let api: FakeTelegramApi;
+  let running: { app: RunningApp; close(): void };
+  const logs: string[] = [];
+
+  beforeAll(async () => {
+    const databasePath = join(scratch, "staff.db");
+    // A resident who asked for rule-change notices before the interest-rate cut of 1/12/2025.
+    const database = openDatabase(databasePath);
+    const household = parseHousehold({
+      assessedOn: "2025-06-01",
+      area: "rural",
+      members: 4,
+      listedStatus: "poor",
+    });
+    if (!household.ok) throw new Error("bad test household");
+    createRuleWatchStore(database).watch(
+      `telegram:${resident}`,
+      household.value,
+      decide(household.value, loadPolicyKnowledge()),
+      "before-the-cut",
+    );
+    database.close();
+
+    api = await FakeTelegramApi.start();
+    running = await startWith(
+      {
+        ...config(databasePath, { telegram: { token: api.token, apiRoot: api.apiRoot } }, false),
+        staffIds: [`telegram:${staffUser}`],
+      },
+      logs,
+      { ruleCheckDelayMs: 0 },
+    );
+  });
+  afterAll(async () => {
+    await running.app.stop();
+    running.close();
+    await api.close();
+  });
+
+  const waitForNew = async (user: number, seen: number) => {
+    await api.waitFor(() => api.sentTo(user).length > seen, 15_000, `a reply to ${user}`);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    return api.sentTo(user).slice(seen);
+  };
+
+  it("tells a resident who opted in what the rules changed, once", async () => {
+    await api.waitFor(() => api.sentTo(resident).length > 0, 15_000, "the rule-change notice");
+    const notice = api.sentTo(resident)[0]!.text;
+    expect(notice).toContain("Quy định về chính sách giảm nghèo đã thay đổi");
+    expect(notice).toContain("lãi suất");
+  });
+
+  it("gives staff their command menu, and residents the public one", async () => {
+    await api.waitFor(() => api.callsTo("setMyCommands").length >= 2, 15_000, "both menus");
+    const menus = api.callsTo("setMyCommands").map((call) => call.payload);
+    const staffMenu = menus.find((menu) => JSON.stringify(menu.scope ?? {}).includes(String(staffUser)));
+    expect(JSON.stringify(staffMenu?.commands)).toContain("thaymat");
+    const publicMenu = menus.find((menu) => !menu.scope);
+    expect(JSON.stringify(publicMenu?.commands)).not.toContain("thaymat");
+  });
+
+  it("runs a check on someone's behalf and sends the printable case summary as a file", async () => {
+    let seen = 0;
+    api.enqueue(api.userSends(staffUser, "/thaymat"));
+    let replies = await waitForNew(staffUser, seen);
+    for (let turn = 0; turn < 20; turn++) {
+      seen += replies.length;
+      // The result comes in several messages: stop at its first, so as not to answer it.
+      if (replies.some((r) => r.text.includes("KẾT QUẢ") || r.text.includes("TÓM TẮT HỒ SƠ"))) break;
+      const last = replies[replies.length - 1]!;
+      const answer = answerFor(last.text);
+      if ("pick" in answer && last.buttons.length > answer.pick) {
+        api.enqueue(api.userPresses(staffUser, last.buttons[answer.pick]!.data, last.messageId));
+      } else {
+        api.enqueue(api.userSends(staffUser, "say" in answer ? answer.say : "không biết"));
+      }
+      replies = await waitForNew(staffUser, seen);
+    }
+    await api.waitFor(() => api.callsTo("sendDocument").length > 0, 15_000, "the case summary file");
+    const file = api.callsTo("sendDocument")[0]!.payload;
+    expect(Number(file.chat_id)).toBe(staffUser);
+    const document = file.document as { filename: string; content: string };
+    expect(document.filename).toMatch(/^tom-tat-ho-so-\d{4}-\d{2}-\d{2}\.html$/);
+    expect(document.content).toContain("<title>Tóm tắt hồ sơ");
+    expect(document.content).toContain("Vay vốn ưu đãi hộ nghèo");
+
+    // The feedback buttons under the result: "Sai" asks staff for the right answer.
+    await api.waitFor(
+      () => (api.sentTo(staffUser).at(-1)?.buttons.length ?? 0) > 0,
+      15_000,
+      "the feedback question",
+    );
+    const last = api.sentTo(staffUser).at(-1)!;
+    expect(last.buttons.map((b) => b.text)).toEqual(["Đúng", "Sai", "Chưa rõ"]);
+    api.enqueue(api.userPresses(staffUser, last.buttons[1]!.data, last.messageId));
+    const after = await waitForNew(staffUser, api.sentTo(staffUser).length);
+    expect(after.map((r) => r.text).join("\n")).toContain("Kết quả đúng là gì?");
+  });
+
+  it("refuses staff commands to a resident and sends no file", async () => {
+    const before = api.callsTo("sendDocument").length;
+    const seen = api.sentTo(resident).length;
+    api.enqueue(api.userSends(resident, "/tomtat"));
+    const replies = await waitForNew(resident, seen);
+    expect(replies.map((r) => r.text).join("\n")).toContain("chỉ dành cho cán bộ xã");
+    expect(api.callsTo("sendDocument").length).toBe(before);
   });
 });

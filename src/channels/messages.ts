@@ -19,6 +19,9 @@ export const CHANNEL_MESSAGES = {
   internal: "Xin lỗi, hệ thống đang gặp trục trặc. Bạn vui lòng thử lại sau ít phút.",
   /** Under the numbered choices on Zalo, which has no buttons. */
   choose_by_number: "Bạn trả lời bằng số (ví dụ: 1) hoặc gõ chữ.",
+  /** Zalo bots cannot send files: where to get the printable case summary instead. */
+  no_files:
+    "(Zalo không gửi được tệp. Bản để in của tóm tắt này có trên Telegram, hoặc trên máy tính với lệnh: hoichinhsach chat --staff rồi /tomtat.)",
 } as const;
 
 /** A key of {@link CHANNEL_MESSAGES}. */

@@ -22,6 +22,11 @@ export interface Reply {
    * core can recognise a stale button (after a restart or a flow change) and answer with the current step.
    */
   stepId?: string;
+  /**
+   * A file to send after the text (the printable case summary). Telegram sends it as a document; Zalo, whose
+   * bots cannot send files, says where to get it instead.
+   */
+  attachment?: { filename: string; mediaType: "text/html"; content: string };
 }
 
 /**

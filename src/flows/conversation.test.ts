@@ -2,7 +2,13 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openDatabase, type AppDatabase } from "../storage/database.ts";
 import { createSessionStore } from "../storage/repositories/sessions.ts";
 import { createFakeKnowledge, createTestScorer } from "../../test/support/fake-deps.ts";
-import { createConversation, isoDateIn, type ConversationDeps } from "./conversation.ts";
+import {
+  createConversation,
+  isoDateIn,
+  type ConversationDeps,
+  type ConversationExtension,
+} from "./conversation.ts";
+import { createReply } from "./reply.ts";
 import type { FlowSet } from "./definition.ts";
 import { loadFlows } from "./load.ts";
 import type { SessionStorePort } from "./ports.ts";
@@ -228,5 +234,76 @@ describe("createConversation", () => {
     expect(isoDateIn(new Date("2026-11-22T16:59:00Z"), "Asia/Ho_Chi_Minh")).toBe("2026-11-22");
     expect(isoDateIn(new Date("2026-11-22T17:00:00Z"), "Asia/Ho_Chi_Minh")).toBe("2026-11-23");
     expect(isoDateIn(new Date("2026-11-22T17:00:30Z"), "UTC")).toBe("2026-11-22");
+  });
+});
+
+describe("createConversation with an extension", () => {
+  /** An extension that answers "/ping", starts the interview on "/go", and counts what it saw. */
+  function recordingExtension() {
+    const seen: { results: number; searches: number; erased: number; awaiting: boolean[] } = {
+      results: 0,
+      searches: 0,
+      erased: 0,
+      awaiting: [],
+    };
+    const extension: ConversationExtension = {
+      before(_user, message, state) {
+        const count = ((state as { count?: number } | undefined)?.count ?? 0) + 1;
+        if (message.text === "/ping")
+          return { handled: true, replies: [createReply(`pong ${count}`)], state: { count } };
+        if (message.text === "/go")
+          return { handled: true, startInterview: true, replies: [createReply("bắt đầu")], state: { count } };
+        if (message.text === "/boom") throw new Error("extension failed");
+        return { replies: [], state: { count } };
+      },
+      after(_user, turn, state) {
+        if (turn.result) seen.results++;
+        seen.searches += turn.searches.length;
+        if (turn.erased) seen.erased++;
+        seen.awaiting.push(turn.awaitingAnswer);
+        return {
+          replies: turn.result ? [createReply("sau kết quả")] : [],
+          state: turn.erased ? undefined : state,
+        };
+      },
+    };
+    return { extension, seen };
+  }
+
+  it("lets the extension answer a message, keeping its state in the session", async () => {
+    const { extension, seen } = recordingExtension();
+    const { say } = setup({ extension });
+    expect(await say("u", "/ping")).toBe("pong 1");
+    expect(await say("u", "/ping")).toBe("pong 2");
+    expect(seen.awaiting).toEqual([]);
+    expect(JSON.parse(rows()[0]!.state).extension).toEqual({ count: 2 });
+  });
+
+  it("starts the interview when the extension asks, after its own reply", async () => {
+    const { extension } = recordingExtension();
+    const { say } = setup({ extension });
+    const text = await say("u", "/go");
+    expect(text.indexOf("bắt đầu")).toBeLessThan(text.indexOf("sống ở xã"));
+  });
+
+  it("tells the extension about results, searches and /xoa, and adds its replies", async () => {
+    const { extension, seen } = recordingExtension();
+    const { say } = setup({ extension });
+    await say("u", "vay vốn lãi suất bao nhiêu?");
+    expect(seen.searches).toBe(1);
+    const result = await say("u", "/kiemtra", "1", "4", "1", "0", "0");
+    expect(result).toContain("sau kết quả");
+    expect(seen.results).toBe(1);
+    expect(seen.awaiting.slice(1, -1).every(Boolean)).toBe(true);
+    await say("u", "/xoa");
+    expect(seen.erased).toBe(1);
+    expect(rows()).toHaveLength(0);
+  });
+
+  it("answers the message as usual when the extension throws", async () => {
+    const { extension } = recordingExtension();
+    const { say, errors } = setup({ extension });
+    expect(await say("u", "/boom", "/kiemtra")).toContain("sống ở xã");
+    expect(errors).toContain("extension.before");
   });
 });

@@ -12,7 +12,7 @@ import { initialSnapshot, SNAPSHOT_FORMAT, type EngineContext, type Snapshot } f
 import { MESSAGES } from "./messages.ts";
 import type { EligibilityPort, KnowledgePort, SessionStorePort } from "./ports.ts";
 import { createReply, mergeReplies, splitReply, type Reply } from "./reply.ts";
-import { runTurn } from "./runner.ts";
+import { runTurn, type TurnResult } from "./runner.ts";
 import { TELEGRAM_MESSAGE_LIMIT } from "../shared/split-message.ts";
 
 /** What the core is built from: the compiled flows, storage, and the two ports. */
@@ -32,6 +32,44 @@ export interface ConversationDeps {
    * text or answers, only the error and a pseudonymous stage name.
    */
   onError?: (error: unknown, stage: string) => void;
+  /** What runs around the flows for every message (the staff desk, feedback, statistics); optional. */
+  extension?: ConversationExtension;
+}
+
+/**
+ * Something that runs around the flows without being part of them: it sees each message before the engine
+ * (and may answer it itself), and each turn's outcome after (and may add replies). What it remembers is kept
+ * in the user's session, so it expires with the session and /xoa deletes it. It must not throw for a
+ * message; if it does, the core carries on as if it were absent.
+ */
+export interface ConversationExtension {
+  /** Before the engine. `state` is what the extension returned last time for this user (untrusted JSON). */
+  before(userKey: string, message: UserMessage, state: unknown): ExtensionStep;
+  /** After the engine's turn (not called when {@link before} handled the message). */
+  after(userKey: string, turn: TurnOutcome, state: unknown): ExtensionStep;
+}
+
+/** What an extension did with a message or a turn. */
+export interface ExtensionStep {
+  /** The message is answered by the extension: the engine does not see it. */
+  handled?: boolean;
+  /** Replies to send (after the engine's, for `after`). */
+  replies: Reply[];
+  /** What to remember for the user (JSON); undefined forgets everything. */
+  state: unknown;
+  /** The engine should now start the eligibility interview (as if the user typed its command). */
+  startInterview?: boolean;
+}
+
+/** A turn as an extension sees it. */
+export interface TurnOutcome {
+  /** The interview's result, when this turn showed it. */
+  result?: TurnResult["result"];
+  searches: TurnResult["searches"];
+  /** The user asked to delete everything (/xoa). */
+  erased: boolean;
+  /** The turn ends on a question the user has to answer (an interview step). */
+  awaitingAnswer: boolean;
 }
 
 /** A message from a user: plain text, or a button press carrying the question it belonged to. */
@@ -76,6 +114,7 @@ const snapshotSchema = z.strictObject({
   format: z.literal(SNAPSHOT_FORMAT),
   mode: z.enum(["menu", "interview", "ask"]),
   noticeShown: z.boolean(),
+  extension: z.json().optional(),
   interview: z
     .strictObject({
       flowId: z.string(),
@@ -145,12 +184,28 @@ export function createConversation(deps: ConversationDeps): Conversation {
     return deps.sessions.purgeExpired();
   };
 
-  function restore(userKey: string): { snapshot: Snapshot; replaced: boolean } {
+  /** The stored session: the engine's snapshot and the extension's state, kept side by side. */
+  function restore(userKey: string): { snapshot: Snapshot; extension: unknown; replaced: boolean } {
     const stored = deps.sessions.load(userKey);
-    if (!stored) return { snapshot: initialSnapshot(), replaced: false };
+    if (!stored) return { snapshot: initialSnapshot(), extension: undefined, replaced: false };
     const parsed = snapshotSchema.safeParse(stored.state);
-    if (parsed.success) return { snapshot: parsed.data, replaced: false };
-    return { snapshot: initialSnapshot(), replaced: true };
+    if (!parsed.success) return { snapshot: initialSnapshot(), extension: undefined, replaced: true };
+    const { extension, ...snapshot } = parsed.data;
+    return { snapshot, extension, replaced: false };
+  }
+
+  /** Runs an extension hook; a failing one is reported and skipped (the message is still answered). */
+  function extend(
+    hook: "before" | "after",
+    run: (extension: ConversationExtension) => ExtensionStep,
+  ): ExtensionStep | undefined {
+    if (!deps.extension) return undefined;
+    try {
+      return run(deps.extension);
+    } catch (error) {
+      report(error, `extension.${hook}`);
+      return undefined;
+    }
   }
 
   async function process(userKey: string, message: UserMessage, limit: number): Promise<Reply[]> {
@@ -161,28 +216,74 @@ export function createConversation(deps: ConversationDeps): Conversation {
         report(error, "purge");
       }
     }
-    const { snapshot, replaced } = restore(userKey);
-    const turn = await runTurn(
-      context,
-      snapshot,
-      {
-        type: "message",
-        text: message.text,
-        today: isoDateIn(now(), timeZone),
-        ...(message.question ? { question: message.question } : {}),
-      },
-      ports,
-    );
-    if (turn.erase) deps.sessions.delete(userKey);
-    if (turn.persist || replaced) {
-      const interview = turn.snapshot.interview;
+    const restored = restore(userKey);
+    const { replaced } = restored;
+    let extensionState = restored.extension;
+    const replies: Reply[] = replaced ? [createReply(MESSAGES.flowChanged)] : [];
+    const save = (snapshot: Snapshot): void => {
+      const interview = snapshot.interview;
       deps.sessions.save(
         userKey,
-        turn.snapshot,
+        extensionState === undefined ? snapshot : { ...snapshot, extension: extensionState },
         interview ? { id: interview.flowId, version: interview.flowVersion } : null,
       );
+    };
+
+    const before = extend("before", (extension) => extension.before(userKey, message, extensionState));
+    let text = message.text;
+    let question = message.question;
+    // The extension's state is stored when it changed (compared as JSON: it is small).
+    let extensionChanged = false;
+    if (before) {
+      extensionChanged = JSON.stringify(before.state) !== JSON.stringify(extensionState);
+      extensionState = before.state;
+      replies.push(...before.replies);
+      if (before.handled && !before.startInterview) {
+        if (extensionChanged || replaced) save(restored.snapshot);
+        return finish(replies, limit);
+      }
+      if (before.startInterview) {
+        text = `/${deps.flows.assistant.commands.check.slash}`;
+        question = undefined;
+      }
     }
-    const replies = replaced ? [createReply(MESSAGES.flowChanged), ...turn.replies] : turn.replies;
+
+    const turn = await runTurn(
+      context,
+      restored.snapshot,
+      { type: "message", text, today: isoDateIn(now(), timeZone), ...(question ? { question } : {}) },
+      ports,
+    );
+    replies.push(...turn.replies);
+    if (turn.erase) {
+      deps.sessions.delete(userKey);
+      extensionState = undefined;
+    }
+    const stateBefore = JSON.stringify(extensionState);
+    const after = extend("after", (extension) =>
+      extension.after(
+        userKey,
+        {
+          ...(turn.result ? { result: turn.result } : {}),
+          searches: turn.searches,
+          erased: turn.erase,
+          awaitingAnswer: turn.snapshot.interview?.pending != null,
+        },
+        extensionState,
+      ),
+    );
+    if (after) {
+      extensionState = after.state;
+      replies.push(...after.replies);
+      if (JSON.stringify(extensionState) !== stateBefore) extensionChanged = true;
+    }
+    // After /xoa the session is gone; it is stored again only if something new must be remembered.
+    const erasedForGood = turn.erase && extensionState === undefined;
+    if (turn.persist || replaced || (extensionChanged && !erasedForGood)) save(turn.snapshot);
+    return finish(replies, limit);
+  }
+
+  function finish(replies: Reply[], limit: number): Reply[] {
     if (replies.length === 0) replies.push(createReply(MESSAGES.internal));
     return mergeReplies(replies, limit).flatMap((reply) => splitReply(reply, limit));
   }

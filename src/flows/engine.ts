@@ -73,6 +73,8 @@ export type Effect =
   | { type: "search"; query: string }
   /** Ask the scorer for a decision; its outcome comes back as a `decided` event. */
   | { type: "decide"; household: HouseholdDraft }
+  /** The interview's result was shown: the household it was decided for, and the decision. */
+  | { type: "result"; household: HouseholdDraft; decision: DecisionLike }
   /** Store the new snapshot. */
   | { type: "persist" }
   /** Delete everything stored about the user (/xoa). */
@@ -249,6 +251,11 @@ class Transition {
           for (const fact of settledFacts(step)) answeredFacts.add(fact);
       }
       this.reply(renderResult(this.assistant, decision, answeredFacts));
+      this.effects.push({
+        type: "result",
+        household: buildHousehold(flow, interview.answers, answered, this.today),
+        decision,
+      });
     } else {
       const lines: string[] = [MESSAGES.decideFailed];
       if (problems.length) lines.push(MESSAGES.decideProblems, ...problems.map((p) => `• ${p}`));

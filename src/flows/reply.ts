@@ -13,6 +13,13 @@ export interface ReplyChoice {
   value: string;
 }
 
+/** A file sent with a reply where the channel can (the printable case summary). */
+export interface ReplyAttachment {
+  filename: string;
+  mediaType: "text/html";
+  content: string;
+}
+
 /** One message to the user. */
 export interface Reply {
   /** The message without its choices (for channels with buttons). */
@@ -28,14 +35,21 @@ export interface Reply {
    * a press on a button of an older question is recognised and answered with the current one.
    */
   question?: string;
+  /** A file to send after the message (Telegram: a document; the terminal: a file saved; Zalo: a note). */
+  attachment?: ReplyAttachment;
 }
 
 /** Builds a {@link Reply}, rendering the fallback text from the choices. */
 export function createReply(
   text: string,
-  options: { choices?: readonly ReplyChoice[]; multiple?: boolean; question?: string } = {},
+  options: {
+    choices?: readonly ReplyChoice[];
+    multiple?: boolean;
+    question?: string;
+    attachment?: ReplyAttachment;
+  } = {},
 ): Reply {
-  const { choices, multiple, question } = options;
+  const { choices, multiple, question, attachment } = options;
   const numbered = choices?.length
     ? `\n${choices.map((choice, i) => `${choiceNumber(choice, i)}. ${choice.label}`).join("\n")}`
     : "";
@@ -45,6 +59,7 @@ export function createReply(
     ...(multiple ? { multiple } : {}),
     fallbackText: text + numbered,
     ...(question ? { question } : {}),
+    ...(attachment ? { attachment } : {}),
   };
 }
 
@@ -61,6 +76,7 @@ export function mergeReplies(replies: readonly Reply[], limit: number): Reply[] 
       previous &&
       !previous.choices &&
       !previous.question &&
+      !previous.attachment &&
       previous.text.length + reply.fallbackText.length + 2 <= limit &&
       previous.text.length < 600
     ) {
@@ -84,7 +100,12 @@ export function splitReply(reply: Reply, limit: number): Reply[] {
   const parts = splitMessage(reply.text, limit);
   const last = parts.pop() ?? "";
   const replies = parts.map((text) => createReply(text));
-  const options = { choices: reply.choices, multiple: reply.multiple, question: reply.question };
+  const options = {
+    choices: reply.choices,
+    multiple: reply.multiple,
+    question: reply.question,
+    attachment: reply.attachment,
+  };
   if (last.length + numbered.length <= limit) replies.push(createReply(last, options));
   else {
     // The choices do not fit beside the last part: send them as a message of their own.

@@ -8,7 +8,13 @@
 import { err, type Result } from "../shared/result.ts";
 import { step, type EngineContext, type EngineEvent, type Snapshot } from "./engine.ts";
 import { MESSAGES } from "./messages.ts";
-import type { DecisionLike, EligibilityPort, HouseholdDraft, KnowledgePort } from "./ports.ts";
+import type {
+  DecisionLike,
+  EligibilityPort,
+  HouseholdDraft,
+  KnowledgePort,
+  SearchOutcomeLike,
+} from "./ports.ts";
 import { renderSearchOutcome } from "./render.ts";
 import { createReply, type Reply } from "./reply.ts";
 
@@ -28,20 +34,30 @@ export interface TurnResult {
   persist: boolean;
   /** Everything stored about the user must be deleted (before storing anything new). */
   erase: boolean;
+  /** The interview's result, when this turn showed it. */
+  result?: { household: HouseholdDraft; decision: DecisionLike };
+  /** The questions answered from the knowledge base in this turn, with the search outcomes (absent on failure). */
+  searches: { query: string; outcome?: SearchOutcomeLike }[];
 }
 
 /** Engine events in one turn at most: the message, then the scorer's answer. A guard, not a limit in use. */
 const MAX_EVENTS_PER_TURN = 4;
 
-/** The knowledge base's answer to a question, as chat text; an apology when the search fails. */
-export async function answerQuestion(ports: RunnerPorts, query: string): Promise<string> {
+/**
+ * The knowledge base's answer to a question, as chat text, with the search outcome; an apology (and no
+ * outcome) when the search fails.
+ */
+export async function answerQuestion(
+  ports: RunnerPorts,
+  query: string,
+): Promise<{ text: string; outcome?: SearchOutcomeLike }> {
   try {
     const outcome = await ports.knowledge.search(query);
     const text = ports.knowledge.format ? ports.knowledge.format(outcome) : renderSearchOutcome(outcome);
-    return text.trim() || MESSAGES.searchEmpty;
+    return { text: text.trim() || MESSAGES.searchEmpty, outcome };
   } catch (error) {
     ports.onError?.(error, "search");
-    return MESSAGES.searchFailed;
+    return { text: MESSAGES.searchFailed };
   }
 }
 
@@ -74,6 +90,8 @@ export async function runTurn(
   const replies: Reply[] = [];
   let persist = false;
   let erase = false;
+  let shown: TurnResult["result"];
+  const searches: TurnResult["searches"] = [];
   let current = snapshot;
   const queue: EngineEvent[] = [event];
   for (let handled = 0; queue.length > 0 && handled < MAX_EVENTS_PER_TURN; handled++) {
@@ -85,8 +103,14 @@ export async function runTurn(
         case "reply":
           replies.push(effect.reply);
           break;
-        case "search":
-          replies.push(createReply(await answerQuestion(ports, effect.query)));
+        case "search": {
+          const answer = await answerQuestion(ports, effect.query);
+          replies.push(createReply(answer.text));
+          searches.push({ query: effect.query, ...(answer.outcome ? { outcome: answer.outcome } : {}) });
+          break;
+        }
+        case "result":
+          shown = { household: effect.household, decision: effect.decision };
           break;
         case "decide":
           queue.push({ type: "decided", outcome: await decide(ports, effect.household), today: next.today });
@@ -101,5 +125,5 @@ export async function runTurn(
       }
     }
   }
-  return { snapshot: current, replies, persist, erase };
+  return { snapshot: current, replies, persist, erase, searches, ...(shown ? { result: shown } : {}) };
 }

@@ -11,7 +11,7 @@ import { z } from "zod";
 import { openDatabase, type AppDatabase } from "../storage/database.ts";
 import { createSessionStore } from "../storage/repositories/sessions.ts";
 import { foldDiacritics, normalizeVietnamese } from "../text/vietnamese.ts";
-import { createConversation, type UserMessage } from "./conversation.ts";
+import { createConversation, type ConversationExtension, type UserMessage } from "./conversation.ts";
 import type { FlowSet } from "./definition.ts";
 import type { EligibilityPort, KnowledgePort } from "./ports.ts";
 import type { Reply } from "./reply.ts";
@@ -31,6 +31,8 @@ export const transcriptTurnSchema = z.union([
     not: fragments.optional(),
     /** The question key the turn ends on (`ask_income`, `ask_student_level#2`), or null for none. */
     asks: z.string().nullable().optional(),
+    /** Whether a file (the printable case summary) comes with the replies. */
+    attachment: z.boolean().optional(),
   }),
   z.strictObject({
     /** Start a new core over the same database file, as after a process restart. */
@@ -47,6 +49,8 @@ export const transcriptSchema = z.strictObject({
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/)
     .default("2026-11-22"),
+  /** The user is commune staff or a volunteer (listed in STAFF_IDS). */
+  staff: z.boolean().default(false),
   /** At most this many distinct questions may be asked in the whole transcript. */
   questions_at_most: z.number().int().positive().optional(),
   turns: z.array(transcriptTurnSchema).min(1),
@@ -62,6 +66,8 @@ export function loadTranscript(path: string): Transcript {
 export interface TranscriptPorts {
   knowledge: KnowledgePort;
   eligibility: EligibilityPort;
+  /** What runs around the flows (the staff desk), as in the product. */
+  extension?: ConversationExtension;
 }
 
 /** One failed expectation, with the turn and the replies that were actually sent. */
@@ -93,17 +99,18 @@ export async function replayTranscript(
   transcript: Transcript,
   options: {
     flows: FlowSet;
-    ports: (database: AppDatabase) => TranscriptPorts;
+    /** The ports over the transcript's database; `staffIds` lists the user when the transcript is staff's. */
+    ports: (database: AppDatabase, who: { staffIds: string[] }) => TranscriptPorts;
     databasePath: string;
     userKey?: string;
   },
 ): Promise<TranscriptFailure[]> {
   const failures: TranscriptFailure[] = [];
-  const userKey = options.userKey ?? "test:transcript";
+  const userKey = options.userKey ?? "terminal:transcript";
   const now = () => new Date(`${transcript.today}T03:00:00Z`);
   const open = () => {
     const database = openDatabase(options.databasePath);
-    const ports = options.ports(database);
+    const ports = options.ports(database, { staffIds: transcript.staff ? [userKey] : [] });
     const conversation = createConversation({
       flows: options.flows,
       sessions: createSessionStore(database, { now }),
@@ -135,6 +142,8 @@ export async function replayTranscript(
         if (!folded.includes(comparable(fragment))) fail(`missing "${fragment}"`);
       for (const fragment of turn.not ?? [])
         if (folded.includes(comparable(fragment))) fail(`unexpected "${fragment}"`);
+      if (turn.attachment !== undefined && replies.some((r) => r.attachment) !== turn.attachment)
+        fail(turn.attachment ? "no file attached" : "a file attached");
       const ref = [...replies].reverse().find((r) => r.question)?.question;
       if (ref) onScreen = ref;
       const key = keyOfRef(ref);

@@ -8,13 +8,27 @@ import { decide } from "../domain/eligibility.ts";
 import { parseHousehold, type HouseholdInput } from "../domain/household.ts";
 import type { PolicyKnowledge } from "../domain/policy.ts";
 import { formatSearchOutcome } from "../knowledge/format.ts";
-import { openKnowledgeBase } from "../knowledge/open.ts";
+import { openKnowledgeBase, todayInVietnam } from "../knowledge/open.ts";
 import { loadPolicyKnowledge } from "../knowledge/policy-load.ts";
 import type { SearchOutcome } from "../knowledge/types.ts";
 import { DEFAULT_DATABASE_PATH, openDatabase, type AppDatabase } from "../storage/database.ts";
 import { createSessionStore, DEFAULT_SESSION_TTL_DAYS } from "../storage/repositories/sessions.ts";
 import { err, ok, type Result } from "../shared/result.ts";
-import { createConversation, type Conversation, type ConversationDeps } from "./conversation.ts";
+import {
+  createConversation,
+  type Conversation,
+  type ConversationDeps,
+  type ConversationExtension,
+} from "./conversation.ts";
+import { DEFAULT_KNOWLEDGE_DIR, loadAreaChanges, loadCorpus } from "../knowledge/load.ts";
+import type { KnowledgeBase } from "../knowledge/types.ts";
+import { createDeskExtension } from "../staff/desk-extension.ts";
+import { createStaffDesk } from "../staff/desk.ts";
+import { loadReferrals } from "../staff/referrals-load.ts";
+import { createStaffDirectory } from "../staff/roles.ts";
+import { answerVersions } from "../staff/versions.ts";
+import { createFeedbackStore, createUsageStats } from "../storage/repositories/feedback.ts";
+import { createRuleWatchStore, type ChangeNotice } from "../storage/repositories/rule-watches.ts";
 import { loadFlows } from "./load.ts";
 import type {
   DecisionLike,
@@ -74,31 +88,91 @@ export function adaptKnowledgeBase(
  */
 export function createPolicyPorts(
   database: AppDatabase,
-  options: { knowledgeDir?: string; today?: () => string } = {},
+  options: PolicyPortsOptions = {},
 ): { knowledge: KnowledgePort; eligibility: EligibilityPort } {
+  return policyPorts(database, options).ports;
+}
+
+/** Options of {@link createPolicyPorts} and {@link createAssistantPorts}. */
+export interface PolicyPortsOptions {
+  knowledgeDir?: string;
+  /** Today in Vietnam, ISO (tests pass a fixed day). */
+  today?: () => string;
+}
+
+/** The ports, and the policy and knowledge base behind them (shared with the staff desk). */
+function policyPorts(database: AppDatabase, options: PolicyPortsOptions) {
   const policy = loadPolicyKnowledge(options.knowledgeDir);
   const today = options.today;
-  const knowledge = adaptKnowledgeBase(
-    () =>
-      openKnowledgeBase({
-        database,
-        ...(options.knowledgeDir ? { knowledgeDir: options.knowledgeDir } : {}),
-        ...(today ? { today } : {}),
-      }),
-    (outcome) => formatSearchOutcome(outcome as SearchOutcome),
-  );
+  let knowledgeBase: KnowledgeBase | undefined;
+  const openOnce = (): KnowledgeBase =>
+    (knowledgeBase ??= openKnowledgeBase({
+      database,
+      ...(options.knowledgeDir ? { knowledgeDir: options.knowledgeDir } : {}),
+      ...(today ? { today } : {}),
+    }));
+  const knowledge = adaptKnowledgeBase(openOnce, (outcome) => formatSearchOutcome(outcome as SearchOutcome));
   const eligibility = adaptScorer({
     parseHousehold: (raw: unknown) => parseHousehold(raw),
     decide: (input: HouseholdInput, loaded: PolicyKnowledge) =>
       decide(input, loaded, today ? { today: today() } : {}),
     policy,
   });
-  return { knowledge, eligibility };
+  return { ports: { knowledge, eligibility }, policy, knowledgeBase: openOnce };
+}
+
+/** Options of {@link createAssistantPorts}. */
+export interface AssistantPortsOptions extends PolicyPortsOptions {
+  /** User keys of commune staff and volunteers (`STAFF_IDS`, parsed). */
+  staffIds?: readonly string[];
+}
+
+/**
+ * Everything the assistant's conversation runs on: the knowledge base and scorer ports, and the staff desk
+ * around them (staff commands, feedback, anonymous statistics, rule-change opt-ins) with its stores in the
+ * same database.
+ */
+export function createAssistantPorts(
+  database: AppDatabase,
+  options: AssistantPortsOptions = {},
+): {
+  knowledge: KnowledgePort;
+  eligibility: EligibilityPort;
+  extension: ConversationExtension;
+  ruleNotices(): ChangeNotice[];
+} {
+  const { ports, policy, knowledgeBase } = policyPorts(database, options);
+  const today = options.today ?? todayInVietnam;
+  const knowledgeDir = options.knowledgeDir ?? DEFAULT_KNOWLEDGE_DIR;
+  const clock = options.today ? { now: () => Date.parse(`${options.today!()}T05:00:00Z`) } : {};
+  const stats = createUsageStats(database, clock);
+  const watches = createRuleWatchStore(database, clock);
+  const versions = answerVersions(knowledgeDir);
+  const desk = createStaffDesk({
+    staff: createStaffDirectory(options.staffIds ?? []),
+    search: (query, searchOptions) => knowledgeBase().search(query, searchOptions),
+    documents: loadCorpus(knowledgeDir).documents,
+    areas: loadAreaChanges(knowledgeDir),
+    policy,
+    referrals: loadReferrals(knowledgeDir),
+    feedback: createFeedbackStore(database, clock),
+    stats,
+    watches,
+    versions,
+    today,
+  });
+  return {
+    ...ports,
+    extension: createDeskExtension(desk, { policy, stats, today }),
+    ruleNotices: () => watches.check(policy, versions.rules),
+  };
 }
 
 /** Options of {@link openConversation}. */
 export interface OpenConversationOptions {
   databasePath?: string;
+  /** User keys of commune staff and volunteers (`STAFF_IDS`, parsed). */
+  staffIds?: readonly string[];
   ttlDays?: number;
   maxMessageLength?: number;
   onError?: ConversationDeps["onError"];
@@ -110,22 +184,24 @@ export interface OpenConversationOptions {
  */
 export async function openConversation(
   options: OpenConversationOptions = {},
-): Promise<{ conversation: Conversation; close(): void }> {
+): Promise<{ conversation: Conversation; close(): void; ruleNotices(): ChangeNotice[] }> {
   const databasePath = options.databasePath ?? DEFAULT_DATABASE_PATH;
   const flows = loadFlows();
   const database = openDatabase(databasePath);
   try {
     const sessions = createSessionStore(database, { ttlDays: options.ttlDays ?? DEFAULT_SESSION_TTL_DAYS });
-    const { knowledge, eligibility } = createPolicyPorts(database);
+    const { ruleNotices, ...ports } = createAssistantPorts(
+      database,
+      options.staffIds ? { staffIds: options.staffIds } : {},
+    );
     const conversation = createConversation({
       flows,
       sessions,
-      knowledge,
-      eligibility,
+      ...ports,
       ...(options.maxMessageLength ? { maxMessageLength: options.maxMessageLength } : {}),
       ...(options.onError ? { onError: options.onError } : {}),
     });
-    return { conversation, close: () => database.close() };
+    return { conversation, close: () => database.close(), ruleNotices };
   } catch (error) {
     database.close();
     throw error;

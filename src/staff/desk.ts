@@ -335,6 +335,9 @@ export function createStaffDesk(ports: DeskPorts) {
   };
 
   return {
+    /** The role of a user key (STAFF_IDS). */
+    roleOf: (userKey: string): Role => ports.staff.roleOf(userKey),
+
     /**
      * Handles a message if it is the desk's: a staff command, "xem thêm" after /tim, a verdict after an
      * answer, the right answer after "Sai". Otherwise `handled: false`, and the state forgets the pending

@@ -51,7 +51,7 @@ export const FEEDBACK_CHOICES: readonly { label: string; value: string; verdict:
 ];
 
 /** The question put with the buttons. */
-export const FEEDBACK_PROMPT = "Câu trả lời này có đúng không? 1. Đúng  2. Sai  3. Chưa rõ";
+export const FEEDBACK_PROMPT = "Câu trả lời này có đúng không?";
 
 /** What to reply once feedback is stored (a staff member saying "Sai" is asked for the right answer). */
 export const FEEDBACK_THANKS: Record<Verdict, string> = {

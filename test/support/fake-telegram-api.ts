@@ -152,6 +152,13 @@ export class FakeTelegramApi extends FakeBotServer {
           text: payload.text,
         });
       }
+      case "sendDocument":
+        return ok({
+          message_id: this.nextMessageId++,
+          date: Math.floor(Date.now() / 1000),
+          chat: { id: Number(payload.chat_id), type: "private" },
+          document: { file_id: "fake-file", file_unique_id: "fake", file_name: "document" },
+        });
       case "sendChatAction":
       case "answerCallbackQuery":
       case "setMyCommands":

@@ -113,8 +113,12 @@ export class FakeBotServer {
     }
     const method = match[2] ?? "";
     let payload: Record<string, unknown> = {};
-    const raw = Buffer.concat(chunks).toString("utf8");
-    if (raw) {
+    const body = Buffer.concat(chunks);
+    const raw = body.toString("utf8");
+    const contentType = req.headers["content-type"] ?? "";
+    if (contentType.startsWith("multipart/form-data")) {
+      payload = parseMultipart(raw, contentType);
+    } else if (raw) {
       try {
         payload = JSON.parse(raw) as Record<string, unknown>;
       } catch {
@@ -154,4 +158,33 @@ export class FakeBotServer {
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
+}
+
+/**
+ * A small multipart/form-data reader for file uploads (sendDocument): fields as strings, files as
+ * `{ filename, content }` (UTF-8 text: the only files the bot sends are HTML pages).
+ */
+function parseMultipart(raw: string, contentType: string): Record<string, unknown> {
+  const boundary = /boundary="?([^";]+)"?/.exec(contentType)?.[1];
+  const fields: Record<string, unknown> = {};
+  if (!boundary) return fields;
+  for (const part of raw.split(`--${boundary}`)) {
+    const split = part.indexOf("\r\n\r\n");
+    if (split < 0) continue;
+    const head = part.slice(0, split);
+    const content = part.slice(split + 4).replace(/\r\n$/, "");
+    const name = /name="([^"]*)"/i.exec(head)?.[1];
+    if (!name) continue;
+    const filename = /filename="?([^";\r\n]*)"?/i.exec(head)?.[1];
+    fields[name] = filename === undefined ? content : { filename, content };
+  }
+  // grammY sends a file as its own part and the field as "attach://<part name>".
+  for (const [name, value] of Object.entries(fields)) {
+    if (typeof value === "string" && value.startsWith("attach://")) {
+      const part = value.slice("attach://".length);
+      fields[name] = fields[part];
+      delete fields[part];
+    }
+  }
+  return fields;
 }

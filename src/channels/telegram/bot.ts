@@ -1,7 +1,7 @@
 import { autoRetry } from "@grammyjs/auto-retry";
 import { run } from "@grammyjs/runner";
 import { apiThrottler, type APIThrottlerOptions } from "@grammyjs/transformer-throttler";
-import { Api, Bot, GrammyError, webhookCallback, type Context, type RawApi } from "grammy";
+import { Api, Bot, GrammyError, InputFile, webhookCallback, type Context, type RawApi } from "grammy";
 import type { Update, UserFromGetMe } from "grammy/types";
 import { z } from "zod";
 import type { Logger } from "../../logging.ts";
@@ -10,7 +10,7 @@ import { createDeduplicator, DEFAULT_DEDUP, type DeduplicatorOptions } from "../
 import { createDispatcher, type Delivery, type Dispatcher, type DispatcherLimits } from "../dispatcher.ts";
 import type { ConversationCore } from "../ports.ts";
 import { decodeChoiceData } from "./callback-data.ts";
-import { stripBotMention, TELEGRAM_COMMANDS } from "./commands.ts";
+import { stripBotMention, TELEGRAM_COMMANDS, TELEGRAM_STAFF_COMMANDS } from "./commands.ts";
 import { telegramErrorBoundary } from "./error-boundary.ts";
 import { renderTelegramReply } from "./render.ts";
 import { logFailedCalls, retryNetworkErrors } from "./transformers.ts";
@@ -56,6 +56,8 @@ export interface TelegramBotOptions {
   dedup?: DeduplicatorOptions;
   /** Retries of a rate-limited (429) or failed (5xx) call, by @grammyjs/auto-retry. Default 3. */
   maxRetryAttempts?: number;
+  /** Private chats of staff and volunteers (their user ids), which get the staff command menu. */
+  staffChatIds?: readonly number[];
 }
 
 /** A running Telegram channel: polling or webhook, see {@link createTelegramBot}. */
@@ -77,8 +79,10 @@ export interface TelegramChannel {
    * handled or after `ackTimeoutMs`, whichever comes first (handling goes on in the background).
    */
   handleWebhookUpdate(update: Update): Promise<void>;
-  /** Registers the Vietnamese command menu (setMyCommands). */
+  /** Registers the Vietnamese command menu (setMyCommands); staff chats get the staff commands too. */
   setCommands(): Promise<void>;
+  /** Sends a plain message to a user outside a conversation turn (a rule-change notice). */
+  sendText(chatId: number, text: string): Promise<void>;
 }
 
 /**
@@ -235,6 +239,15 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramChannel 
 
     async setCommands() {
       await bot.api.setMyCommands([...TELEGRAM_COMMANDS]);
+      for (const chatId of options.staffChatIds ?? []) {
+        await bot.api.setMyCommands([...TELEGRAM_STAFF_COMMANDS], {
+          scope: { type: "chat", chat_id: chatId },
+        });
+      }
+    },
+
+    async sendText(chatId, text) {
+      await deliveryTo(bot.api, chatId).send({ text });
     },
   };
 }
@@ -273,6 +286,10 @@ function deliveryTo(api: Context["api"], chatId: number): Delivery {
           link_preview_options: { is_disabled: true },
           ...(message.replyMarkup ? { reply_markup: message.replyMarkup } : {}),
         });
+      }
+      if (reply.attachment) {
+        const { content, filename } = reply.attachment;
+        await api.sendDocument(chatId, new InputFile(Buffer.from(content, "utf8"), filename));
       }
     },
   };

@@ -12,6 +12,19 @@ export const TELEGRAM_COMMANDS: ReadonlyArray<{ command: string; description: st
   { command: "xoa", description: "Xoá mọi thông tin mình đã lưu về bạn" },
 ];
 
+/** The menu of staff and volunteers (set for their chats only): everyone's commands, then theirs. */
+export const TELEGRAM_STAFF_COMMANDS: ReadonlyArray<{ command: string; description: string }> = [
+  ...TELEGRAM_COMMANDS,
+  { command: "nhanh", description: "Cán bộ: nhập cả hộ trên một dòng, có kết quả ngay" },
+  { command: "thaymat", description: "Cán bộ: kiểm tra thay người dân, có bản tóm tắt hồ sơ" },
+  { command: "tomtat", description: "Cán bộ: bản tóm tắt hồ sơ để in của hộ vừa xét" },
+  { command: "tim", description: "Tra cứu có lọc: tinh:, vanban:, nam:" },
+  { command: "vanban", description: "Danh sách các kế hoạch" },
+  { command: "doc", description: "Xem trọn một mục của kế hoạch" },
+  { command: "thongke", description: "Cán bộ: thống kê ẩn danh" },
+  { command: "toi", description: "Xem vai trò của bạn" },
+];
+
 /**
  * Removes the `@botname` Telegram appends to a command in group chats (`/kiemtra@HoiChinhSachBot` →
  * `/kiemtra`), so that the core sees the same command whatever the chat.

@@ -46,6 +46,8 @@ export interface ZaloChannel {
    * (the pending long poll is cancelled). Never rejects.
    */
   runPolling(signal: AbortSignal): Promise<void>;
+  /** Sends a plain message to a user outside a conversation turn (a rule-change notice). */
+  sendText(chatId: string, text: string): Promise<void>;
 }
 
 /**
@@ -146,6 +148,9 @@ export function createZaloChannel(options: ZaloChannelOptions): ZaloChannel {
     dispatcher,
     handleUpdate,
 
+    // A private chat's id is the user's id on Zalo, which is what the user key holds.
+    sendText: (chatId, text) => deliveryTo(chatId).send({ text }),
+
     async handleWebhookUpdate(update) {
       let timer: NodeJS.Timeout | undefined;
       const bound = new Promise<void>((resolve) => {
@@ -213,8 +218,9 @@ export function createZaloChannel(options: ZaloChannelOptions): ZaloChannel {
 
 /** The text sent for a reply: with its choices as numbered lines and how to answer them. */
 export function renderZaloText(reply: Reply): string {
-  if (!reply.choices || reply.choices.length === 0) return reply.text;
-  return `${reply.text}\n\n${numberedChoices(reply.choices)}\n${channelMessage("choose_by_number")}`;
+  const text = reply.attachment ? `${reply.text}\n\n${channelMessage("no_files")}` : reply.text;
+  if (!reply.choices || reply.choices.length === 0) return text;
+  return `${text}\n\n${numberedChoices(reply.choices)}\n${channelMessage("choose_by_number")}`;
 }
 
 function pollingHint(error: unknown): string | undefined {

@@ -5,22 +5,28 @@
  * skipped) and prints each one before its replies, to reproduce a conversation.
  */
 
+import { writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { userInfo } from "node:os";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { UserInputError } from "../../shared/errors.ts";
 import type { Conversation } from "../../flows/conversation.ts";
-import type { Reply } from "../../flows/reply.ts";
+import type { Reply, ReplyAttachment } from "../../flows/reply.ts";
+import { staffIdsSchema } from "../../staff/roles.ts";
 import { openConversation, type OpenConversationOptions } from "../../flows/wiring.ts";
 import { DEFAULT_DATABASE_PATH } from "../../storage/database.ts";
 import { EXIT, readLines, write, type CliIO } from "../io.ts";
 
-const USAGE = `Cách dùng: hoichinhsach chat [--script TỆP] [--db ĐƯỜNG_DẪN] [--user TÊN] [--ttl-days SỐ_NGÀY]
+const USAGE = `Cách dùng: hoichinhsach chat [--script TỆP] [--db ĐƯỜNG_DẪN] [--user TÊN] [--ttl-days SỐ_NGÀY] [--staff]
   --script TỆP        gửi lần lượt từng dòng của TỆP như tin nhắn và in câu trả lời
   --db ĐƯỜNG_DẪN      tệp SQLite lưu phiên trò chuyện (mặc định: biến DATABASE_PATH hoặc ${DEFAULT_DATABASE_PATH})
   --user TÊN          tên người dùng của phiên (mặc định: tên đăng nhập máy)
   --ttl-days SỐ_NGÀY  số ngày giữ câu trả lời sau tin nhắn cuối (mặc định: biến SESSION_TTL_DAYS hoặc 30)
+  --staff             dùng với vai trò cán bộ xã / tình nguyện viên (/nhanh, /thaymat, /thongke);
+                      cũng bật được bằng biến STAFF_IDS=terminal:<tên người dùng>
+Bản tóm tắt hồ sơ để in (/tomtat, /thaymat) được lưu thành tệp .html trong thư mục hiện tại.
 `;
 
 /** How the chat command gets its conversation: the real one, or one a test builds. */
@@ -28,8 +34,35 @@ export type OpenChat = (
   options: OpenConversationOptions,
 ) => Promise<{ conversation: Conversation; close(): void }>;
 
-function formatReplies(replies: readonly Reply[]): string {
-  return replies.map((reply) => `${reply.fallbackText}\n`).join("\n");
+/** The replies as terminal text; an attached file is saved in `dir` and its path shown. */
+function formatReplies(replies: readonly Reply[], dir: string): string {
+  return replies
+    .map((reply) => {
+      if (!reply.attachment) return `${reply.fallbackText}\n`;
+      const path = saveAttachment(reply.attachment, dir);
+      const note = path
+        ? `(Đã lưu bản để in: ${path}. Mở bằng trình duyệt rồi in hoặc lưu thành PDF.)`
+        : "(Không lưu được bản để in vào thư mục hiện tại.)";
+      return `${reply.fallbackText}\n${note}\n`;
+    })
+    .join("\n");
+}
+
+/** Writes the file without replacing an existing one ("…-2.html", "…-3.html"); null when it cannot. */
+function saveAttachment(attachment: ReplyAttachment, dir: string): string | null {
+  const dot = attachment.filename.lastIndexOf(".");
+  const [stem, extension] =
+    dot > 0 ? [attachment.filename.slice(0, dot), attachment.filename.slice(dot)] : [attachment.filename, ""];
+  for (let copy = 1; copy < 100; copy++) {
+    const path = join(dir, copy === 1 ? attachment.filename : `${stem}-${copy}${extension}`);
+    try {
+      writeFileSync(path, attachment.content, { flag: "wx" });
+      return path;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") return null;
+    }
+  }
+  return null;
 }
 
 function parseTtl(raw: string | undefined): number | undefined {
@@ -44,7 +77,14 @@ function parseTtl(raw: string | undefined): number | undefined {
  * Runs the chat command with a conversation opened by `open` (tests pass their own, over fakes).
  */
 export async function runChat(args: string[], io: CliIO, open: OpenChat = openConversation): Promise<number> {
-  let values: { script?: string; db?: string; user?: string; "ttl-days"?: string; help?: boolean };
+  let values: {
+    script?: string;
+    db?: string;
+    user?: string;
+    "ttl-days"?: string;
+    staff?: boolean;
+    help?: boolean;
+  };
   try {
     ({ values } = parseArgs({
       args,
@@ -53,6 +93,7 @@ export async function runChat(args: string[], io: CliIO, open: OpenChat = openCo
         db: { type: "string" },
         user: { type: "string" },
         "ttl-days": { type: "string" },
+        staff: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -76,22 +117,28 @@ export async function runChat(args: string[], io: CliIO, open: OpenChat = openCo
     }
   }
   const userKey = `terminal:${values.user ?? safeUserName()}`;
+  const staffIds = staffIdsSchema.safeParse(io.env.STAFF_IDS);
+  if (!staffIds.success)
+    throw new UserInputError(staffIds.error.issues.map((issue) => `STAFF_IDS: ${issue.message}`).join("\n"));
   const { conversation, close } = await open({
     databasePath: values.db ?? io.env.DATABASE_PATH ?? DEFAULT_DATABASE_PATH,
     ...(ttlDays ? { ttlDays } : {}),
+    staffIds: values.staff ? [...staffIds.data, userKey] : staffIds.data,
   });
+  const say = async (line: string): Promise<string> =>
+    formatReplies(await conversation.handle(userKey, line), process.cwd());
   try {
     if (scriptLines) {
       for (const line of scriptLines) {
         await write(io.stdout, `> ${line}\n`);
-        await write(io.stdout, formatReplies(await conversation.handle(userKey, line)) + "\n");
+        await write(io.stdout, (await say(line)) + "\n");
       }
     } else if (io.interactive) {
-      await interactive(conversation, userKey, io);
+      await interactive(say, io);
     } else {
       for await (const line of readLines(io.stdin)) {
         await write(io.stdout, `> ${line}\n`);
-        await write(io.stdout, formatReplies(await conversation.handle(userKey, line)) + "\n");
+        await write(io.stdout, (await say(line)) + "\n");
       }
     }
   } finally {
@@ -108,7 +155,7 @@ function safeUserName(): string {
   }
 }
 
-async function interactive(conversation: Conversation, userKey: string, io: CliIO): Promise<void> {
+async function interactive(say: (line: string) => Promise<string>, io: CliIO): Promise<void> {
   await write(
     io.stdout,
     "Hỏi Chính Sách — gõ /batdau để bắt đầu, /trogiup để xem hướng dẫn, Ctrl+D để thoát.\n\n",
@@ -116,7 +163,7 @@ async function interactive(conversation: Conversation, userKey: string, io: CliI
   const lines = createInterface({ input: io.stdin, output: io.stdout, terminal: true, prompt: "Bạn> " });
   lines.prompt();
   for await (const line of lines) {
-    await write(io.stdout, `\n${formatReplies(await conversation.handle(userKey, line))}\n`);
+    await write(io.stdout, `\n${await say(line)}\n`);
     lines.prompt();
   }
   await write(io.stdout, "\nTạm biệt!\n");

@@ -1,0 +1,174 @@
+/**
+ * The staff desk as a conversation extension: it puts the chat commands of issue 6 (/toi, /tim, /vanban,
+ * /doc, /nhanh, /tomtat, /thaymat, /thongke), the "Đúng / Sai / Chưa rõ" feedback, the opt-in to rule-change
+ * notices and the anonymous statistics around the flows, for every channel alike. What it remembers lives in
+ * the user's session (it expires with it, /xoa deletes it); the desk itself decides who may see what.
+ *
+ * ```ts
+ * const extension = createDeskExtension(createStaffDesk(ports), { policy, stats, watches });
+ * const conversation = createConversation({ flows, sessions, knowledge, eligibility, extension });
+ * ```
+ */
+import type { Decision } from "../domain/decision.ts";
+import { decide } from "../domain/eligibility.ts";
+import { parseHousehold, type HouseholdInput } from "../domain/household.ts";
+import type { PolicyKnowledge } from "../domain/policy.ts";
+import type { ConversationExtension, ExtensionStep } from "../flows/conversation.ts";
+import { createReply, type Reply } from "../flows/reply.ts";
+import type { SearchOutcome } from "../knowledge/types.ts";
+import type { DeskPorts, DeskReply, DeskState, StaffDesk } from "./desk.ts";
+
+/** What the extension keeps for a user between messages (JSON, in the session). */
+interface ExtensionState {
+  desk?: DeskState;
+  /** Values of the choices offered last, so that a typed number (Zalo, the terminal) picks the same one. */
+  offered?: string[];
+  /** The household of the last check's result, for the opt-in to rule-change notices. */
+  lastCheck?: HouseholdInput;
+}
+
+/** What the extension needs besides the desk. */
+export interface DeskExtensionPorts {
+  policy: PolicyKnowledge;
+  stats?: DeskPorts["stats"];
+  /** Today in Vietnam, ISO (the date a stored household is decided on again). */
+  today(): string;
+}
+
+/** Sent instead of the opt-in confirmation when there is no result to watch. */
+const NOTHING_TO_WATCH =
+  "Chưa có kết quả kiểm tra nào để theo dõi. Gõ /kiemtra để kiểm tra hộ của bạn, rồi chọn “Báo cho tôi khi chính sách thay đổi”.";
+
+function readState(raw: unknown): ExtensionState {
+  return raw !== null && typeof raw === "object" && !Array.isArray(raw) ? (raw as ExtensionState) : {};
+}
+
+/** The state to store: empty parts dropped, nothing at all when nothing is left. */
+function compact(state: ExtensionState): ExtensionState | undefined {
+  const kept: ExtensionState = {};
+  if (state.desk && Object.keys(state.desk).length > 0) kept.desk = state.desk;
+  if (state.offered?.length) kept.offered = state.offered;
+  if (state.lastCheck) kept.lastCheck = state.lastCheck;
+  return Object.keys(kept).length > 0 ? kept : undefined;
+}
+
+function toReply(reply: DeskReply): Reply {
+  return createReply(reply.text, {
+    ...(reply.choices ? { choices: reply.choices } : {}),
+    ...(reply.attachment ? { attachment: reply.attachment } : {}),
+  });
+}
+
+/** The values of the last choices among `replies`, for reading a typed number next time. */
+function offeredValues(replies: readonly DeskReply[]): string[] | undefined {
+  const withChoices = replies.findLast((reply) => reply.choices?.length);
+  return withChoices?.choices?.map((choice) => choice.value);
+}
+
+/**
+ * Creates the extension over a desk. Typed numbers pick among the extension's own last choices (the
+ * feedback and the opt-in); everything else goes to the desk, then to the flows.
+ */
+export function createDeskExtension(desk: StaffDesk, ports: DeskExtensionPorts): ConversationExtension {
+  const step = (state: ExtensionState, replies: DeskReply[], extra: Partial<ExtensionStep> = {}) => ({
+    ...extra,
+    replies: replies.map(toReply),
+    state: compact(state),
+  });
+
+  return {
+    before(userKey, message, raw) {
+      const state = readState(raw);
+      let text = message.text;
+      // "2" after "1. Đúng 2. Sai 3. Chưa rõ 4. Báo cho tôi…" means the second of those choices.
+      const number = /^\s*(\d{1,2})\s*\.?\s*$/.exec(text);
+      const { offered: _shown, ...rest } = state;
+      if (number && state.offered && !message.question) {
+        const picked = state.offered[Number(number[1]) - 1];
+        if (picked === undefined) {
+          const hint = `Bạn chọn một số từ 1 đến ${state.offered.length}, hoặc gõ câu hỏi của bạn.`;
+          return step(state, [{ text: hint }], { handled: true });
+        }
+        text = picked;
+      }
+
+      if (desk.isOptIn(text)) {
+        if (!rest.lastCheck) return step(rest, [{ text: NOTHING_TO_WATCH }], { handled: true });
+        const household = { ...rest.lastCheck, assessedOn: ports.today() };
+        const confirmation = desk.optIn(userKey, household, decide(household, ports.policy));
+        const { lastCheck: _watched, ...kept } = rest;
+        return step({ ...kept, desk: dropFeedback(kept.desk) }, [confirmation], { handled: true });
+      }
+
+      const result = desk.handle(userKey, text, rest.desk ?? {});
+      const next: ExtensionState = { ...rest, desk: result.state };
+      if (!result.handled) return step(next, []);
+      const offered = offeredValues(result.replies);
+      return step({ ...next, ...(offered ? { offered } : {}) }, result.replies, {
+        handled: true,
+        ...(result.startInterview ? { startInterview: true } : {}),
+      });
+    },
+
+    after(userKey, turn, raw) {
+      if (turn.erased) {
+        desk.forget(userKey);
+        return { replies: [], state: undefined };
+      }
+      const state = readState(raw);
+      for (const search of turn.searches) {
+        if (search.outcome) ports.stats?.recordSearch(search.outcome as SearchOutcome);
+      }
+      const shown = turn.result ? resultOf(turn.result) : undefined;
+      if (shown) ports.stats?.recordScreening(shown.decision);
+      // While a question waits for its answer, a numbered answer belongs to it: offer nothing.
+      if (turn.awaitingAnswer) return step(state, []);
+
+      if (shown) {
+        const replies: DeskReply[] = [];
+        let deskState = state.desk ?? {};
+        const onBehalf = desk.finishOnBehalf(userKey, deskState, shown.household, shown.decision);
+        if (onBehalf) {
+          deskState = onBehalf.state;
+          replies.push(...onBehalf.replies);
+        }
+        // Staff can print the last case with /tomtat, as after /nhanh.
+        if (desk.roleOf(userKey) === "staff")
+          deskState = { ...deskState, lastCase: { household: shown.household, notes: [] } };
+        const offer = desk.offerFeedback(deskState, { kind: "decision", ...shown });
+        // A volunteer checking for someone else does not sign up for that person's notices.
+        const choices = onBehalf ? offer.reply.choices : [...(offer.reply.choices ?? []), desk.optInChoice()];
+        const question = { ...offer.reply, ...(choices ? { choices } : {}) };
+        replies.push(question);
+        return step(
+          { ...state, desk: offer.state, lastCheck: shown.household, offered: offeredValues([question]) },
+          replies,
+        );
+      }
+
+      const answered = turn.searches.findLast((search) => search.outcome);
+      const outcome = answered?.outcome as SearchOutcome | undefined;
+      if (answered && outcome && outcome.type !== "invalid") {
+        const offer = desk.offerFeedback(state.desk ?? {}, {
+          kind: "search",
+          question: answered.query,
+          outcome,
+        });
+        return step({ ...state, desk: offer.state, offered: offeredValues([offer.reply]) }, [offer.reply]);
+      }
+      return step(state, []);
+    },
+  };
+
+  /** The household and decision of a result shown by the flows (the real scorer made it). */
+  function resultOf(result: NonNullable<Parameters<ConversationExtension["after"]>[1]["result"]>) {
+    const parsed = parseHousehold(result.household);
+    return parsed.ok ? { household: parsed.value, decision: result.decision as Decision } : undefined;
+  }
+}
+
+function dropFeedback(state: DeskState | undefined): DeskState | undefined {
+  if (!state) return undefined;
+  const { feedback: _judged, ...rest } = state;
+  return rest;
+}
