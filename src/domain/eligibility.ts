@@ -698,7 +698,8 @@ function evaluateProgram(
     const name = personName(entry.ref.index, entry.ref.person);
     addAll(
       reasons,
-      text.summary.map((line) => `${name}: ${line}`),
+      // Lines about the person already start with their name; the others get it.
+      text.summary.map((line) => (line.startsWith(name) ? line : `${name}: ${line}`)),
     );
     addAll(references, text.references);
     confidence = lowerConfidence(confidence, text.confidence);
