@@ -129,8 +129,12 @@ export function createDeskExtension(desk: StaffDesk, ports: DeskExtensionPorts):
         let deskState = state.desk ?? {};
         const onBehalf = desk.finishOnBehalf(userKey, deskState, shown.household, shown.decision);
         if (onBehalf) {
+          // The case summary lists where to go, with the details.
           deskState = onBehalf.state;
           replies.push(...onBehalf.replies);
+        } else {
+          const places = desk.referralsAfter(shown.household, shown.decision);
+          if (places) replies.push({ text: places });
         }
         // Staff can print the last case with /tomtat, as after /nhanh.
         if (desk.roleOf(userKey) === "staff")

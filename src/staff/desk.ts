@@ -48,7 +48,7 @@ import {
   searchAnswerRecord,
 } from "./feedback.ts";
 import { indicatorsOn, parseQuickHousehold, renderQuickNotes, type QuickNote } from "./quick-household.ts";
-import { referralsFor, type ReferralDirectory } from "./referrals.ts";
+import { referralsFor, renderReferralsShort, type ReferralDirectory } from "./referrals.ts";
 import {
   mayUse,
   renderRole,
@@ -389,6 +389,16 @@ export function createStaffDesk(ports: DeskPorts) {
           ? { kind: "search", question: answer.question, answer: searchAnswerRecord(answer.outcome) }
           : { kind: "decision", household: answer.household, answer: decisionAnswerRecord(answer.decision) };
       return { state: { ...state, feedback }, reply: reply(FEEDBACK_PROMPT, { choices: FEEDBACK_BUTTONS }) };
+    },
+
+    /** Where to go next after a check's result, in a few lines (empty when the directory has nothing). */
+    referralsAfter(household: HouseholdInput, decision: Decision): string {
+      return renderReferralsShort(
+        referralsFor(ports.referrals, ports.areas, {
+          ...(household.province ? { province: household.province } : {}),
+          programmes: decision.programs,
+        }),
+      );
     },
 
     /** The choice to append after a resident's result ("Báo cho tôi khi chính sách thay đổi"). */

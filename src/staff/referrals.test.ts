@@ -6,7 +6,7 @@ import { decide } from "../domain/eligibility.ts";
 import { DEFAULT_KNOWLEDGE_DIR, loadAreaChanges } from "../knowledge/load.ts";
 import { loadPolicyKnowledge } from "../knowledge/policy-load.ts";
 import { DataFileError } from "../shared/errors.ts";
-import { referralsFor, renderReferrals } from "./referrals.ts";
+import { referralsFor, renderReferrals, renderReferralsShort } from "./referrals.ts";
 import { loadReferrals } from "./referrals-load.ts";
 
 const directory = loadReferrals();
@@ -160,5 +160,22 @@ describe("referralsFor", () => {
     expect(text).toContain("Địa chỉ: chưa có địa chỉ đã kiểm tra");
     expect(text).toContain("Ngân hàng Chính sách xã hội chi nhánh tỉnh Hưng Yên");
     expect(text).not.toMatch(/\d{3,}[ .]?\d{3,}/); // no phone number anywhere
+  });
+
+  it("gives a resident one line per place: its name and how to reach it", () => {
+    const decision = decide(
+      { area: "rural", members: 4, listedStatus: "poor", province: "Thái Bình", assessedOn: "2026-03-01" },
+      policy,
+    );
+    const referrals = referralsFor(directory, areas, {
+      province: "Thái Bình",
+      programmes: decision.programs,
+    });
+    const lines = renderReferralsShort(referrals).split("\n");
+    expect(lines[0]).toBe("Nơi liên hệ:");
+    expect(lines[1]).toMatch(/^ℹ️ tỉnh Thái Bình nay thuộc tỉnh Hưng Yên/);
+    expect(lines.slice(2)).toHaveLength(referrals.entries.length);
+    expect(lines[2]).toMatch(/^• Ủy ban nhân dân xã, phường .*\[mẫu, cần kiểm tra lại\]: Gặp cán bộ/);
+    expect(renderReferralsShort({ entries: [], notes: [] })).toBe("");
   });
 });

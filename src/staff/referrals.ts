@@ -211,3 +211,16 @@ export function renderReferrals(referrals: Referrals): string {
   });
   return ["Nơi liên hệ tiếp theo:", ...referrals.notes.map((note) => `ℹ️ ${note}`), ...blocks].join("\n");
 }
+
+/**
+ * The referrals in a few lines, for the end of a resident's check: each place and how to reach it (the
+ * details — address, hours, phone — are in {@link renderReferrals} and the case summary).
+ */
+export function renderReferralsShort(referrals: Referrals): string {
+  if (referrals.entries.length === 0) return "";
+  return [
+    "Nơi liên hệ:",
+    ...referrals.notes.map((note) => `ℹ️ ${note}`),
+    ...referrals.entries.map((entry) => `• ${referralLines(entry)[0]}: ${entry.how_to_reach}`),
+  ].join("\n");
+}
