@@ -26,10 +26,17 @@ export type ServedCore = ConversationCore & {
   close?(): void;
   /**
    * The notices to send to residents whose decision changed under the rules in force today (run daily; each
-   * change is told once).
+   * change is told once: `told()` after it was sent, so one not sent comes again next time).
    */
-  ruleNotices?(): { userKey: string; text: string }[];
+  ruleNotices?(): RuleNotice[];
 };
+
+/** A rule-change notice for one resident. */
+export interface RuleNotice {
+  userKey: string;
+  text: string;
+  told?(): void;
+}
 
 /** Knobs for tests and benchmarks; production uses the defaults. */
 export interface AppTuning {
@@ -184,7 +191,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * channel. Logged as counts only; one failed send does not stop the others.
  */
 function scheduleRuleNotices(
-  ruleNotices: () => { userKey: string; text: string }[],
+  ruleNotices: () => RuleNotice[],
   channels: { telegram?: TelegramChannel; zalo?: ZaloChannel },
   logger: Logger,
   firstDelayMs: number,
@@ -205,6 +212,7 @@ function scheduleRuleNotices(
             await channels.telegram.sendText(Number(id), notice.text);
           else if (channel === "zalo" && channels.zalo) await channels.zalo.sendText(id, notice.text);
           else continue;
+          notice.told?.();
           sent++;
         } catch (error) {
           failed++;

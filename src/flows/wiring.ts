@@ -28,7 +28,7 @@ import { loadReferrals } from "../staff/referrals-load.ts";
 import { createStaffDirectory } from "../staff/roles.ts";
 import { answerVersions } from "../staff/versions.ts";
 import { createFeedbackStore, createUsageStats } from "../storage/repositories/feedback.ts";
-import { createRuleWatchStore, type ChangeNotice } from "../storage/repositories/rule-watches.ts";
+import { createRuleWatchStore, type PendingNotice } from "../storage/repositories/rule-watches.ts";
 import { loadFlows } from "./load.ts";
 import type {
   DecisionLike,
@@ -139,7 +139,7 @@ export function createAssistantPorts(
   knowledge: KnowledgePort;
   eligibility: EligibilityPort;
   extension: ConversationExtension;
-  ruleNotices(): ChangeNotice[];
+  ruleNotices(): PendingNotice[];
 } {
   const { ports, policy, knowledgeBase } = policyPorts(database, options);
   const today = options.today ?? todayInVietnam;
@@ -164,7 +164,8 @@ export function createAssistantPorts(
   return {
     ...ports,
     extension: createDeskExtension(desk, { policy, stats, today }),
-    ruleNotices: () => watches.check(policy, versions.rules),
+    // Remembered as told only once sent (serve), so a notice that could not go out comes again.
+    ruleNotices: () => watches.pending(policy, versions.rules),
   };
 }
 
@@ -184,7 +185,7 @@ export interface OpenConversationOptions {
  */
 export async function openConversation(
   options: OpenConversationOptions = {},
-): Promise<{ conversation: Conversation; close(): void; ruleNotices(): ChangeNotice[] }> {
+): Promise<{ conversation: Conversation; close(): void; ruleNotices(): PendingNotice[] }> {
   const databasePath = options.databasePath ?? DEFAULT_DATABASE_PATH;
   const flows = loadFlows();
   const database = openDatabase(databasePath);

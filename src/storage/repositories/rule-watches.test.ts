@@ -49,6 +49,20 @@ describe("rule-change watches", () => {
     database.close();
   });
 
+  it("keeps a pending notice until it is told (a notice that could not be sent comes again)", () => {
+    const database = openDatabase(":memory:");
+    let now = at("2026-12-30");
+    const store = createRuleWatchStore(database, { now: () => now });
+    store.watch("zalo:abc", household, decide(household, policy), "v1");
+    now = at("2027-01-02");
+    const first = store.pending(policy, "v2");
+    expect(first).toHaveLength(1);
+    expect(store.pending(policy, "v2")).toHaveLength(1); // not sent: still there
+    first[0]!.told();
+    expect(store.pending(policy, "v2")).toEqual([]);
+    database.close();
+  });
+
   it("forgets at once on /xoa, and after a year", () => {
     const database = openDatabase(":memory:");
     let now = at("2026-03-01");

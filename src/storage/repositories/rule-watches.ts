@@ -22,6 +22,11 @@ export interface ChangeNotice {
   text: string;
 }
 
+/** A notice not yet remembered as told: call `told()` once it was sent. */
+export interface PendingNotice extends ChangeNotice {
+  told(): void;
+}
+
 /**
  * The opt-ins "Báo cho tôi khi chính sách thay đổi" (table `rule_watches`, migration 0004).
  *
@@ -75,28 +80,44 @@ export function createRuleWatchStore(database: AppDatabase, options: { now?: () 
      * deleted first. `dryRun` changes nothing.
      */
     check(policy: PolicyKnowledge, rulesVersion: string, options: { dryRun?: boolean } = {}): ChangeNotice[] {
-      const day = today();
-      if (!options.dryRun) db.delete(ruleWatches).where(lt(ruleWatches.expiresOn, day)).run();
-      const notices: ChangeNotice[] = [];
-      for (const row of db.select().from(ruleWatches).all()) {
-        if (row.expiresOn < day) continue;
-        const household = {
-          ...(row.household as Omit<HouseholdInput, "assessedOn">),
-          assessedOn: day,
-        } as HouseholdInput;
-        const decision = decide(household, policy);
-        const changes = decisionChanges(row.lastSummary as WatchSummary, decision);
-        if (changes.length > 0)
-          notices.push({ userKey: row.userKey, text: renderChangeNotice(changes, day) });
-        if (options.dryRun) continue;
+      return pending(policy, rulesVersion, !options.dryRun).map(({ told, ...notice }) => {
+        if (!options.dryRun) told();
+        return notice;
+      });
+    },
+    /**
+     * Like {@link check}, but a changed decision is remembered only when `told()` is called, after the
+     * notice was sent: a notice that could not be sent (channel down, not running) comes again next time.
+     */
+    pending(policy: PolicyKnowledge, rulesVersion: string): PendingNotice[] {
+      return pending(policy, rulesVersion, true);
+    },
+  };
+
+  function pending(policy: PolicyKnowledge, rulesVersion: string, write: boolean): PendingNotice[] {
+    const day = today();
+    if (write) db.delete(ruleWatches).where(lt(ruleWatches.expiresOn, day)).run();
+    const notices: PendingNotice[] = [];
+    for (const row of db.select().from(ruleWatches).all()) {
+      if (row.expiresOn < day) continue;
+      const household = {
+        ...(row.household as Omit<HouseholdInput, "assessedOn">),
+        assessedOn: day,
+      } as HouseholdInput;
+      const decision = decide(household, policy);
+      const remember = (): void => {
         db.update(ruleWatches)
           .set({ lastSummary: watchSummary(decision), rulesVersion, checkedOn: day })
           .where(eq(ruleWatches.userKey, row.userKey))
           .run();
-      }
-      return notices;
-    },
-  };
+      };
+      const changes = decisionChanges(row.lastSummary as WatchSummary, decision);
+      if (changes.length > 0)
+        notices.push({ userKey: row.userKey, text: renderChangeNotice(changes, day), told: remember });
+      else if (write) remember();
+    }
+    return notices;
+  }
 }
 
 /** The watch store's interface. */
