@@ -62,6 +62,27 @@ describe("case summary", () => {
     expect(documents.some((step) => /giấy xác nhận của nhà trường/.test(step))).toBe(true);
   });
 
+  it("counts an answer given as “không biết” among what is still unknown", () => {
+    // The list status unknown leaves a programme open without a missing fact of its own.
+    const unsure = decide(
+      {
+        assessedOn: "2026-12-02",
+        area: "rural",
+        members: 5,
+        listedStatus: "unknown",
+        monthlyIncome: 0,
+        deprivations: ["employment"],
+        inPoorCommune: false,
+        persons: [],
+      },
+      policy,
+    );
+    expect(unsure.missingFacts).toEqual([]);
+    expect(unknownFacts(unsure)).toEqual([
+      expect.stringMatching(/^Vay vốn ưu đãi hộ mới thoát nghèo .*: .*chưa rõ hộ có tên trong danh sách/),
+    ]);
+  });
+
   it("renders the staff's decision text with every programme, its status and its citations", () => {
     const text = renderDecisionText(decision, { citations, referrals });
     expect(text).toMatch(/^KẾT QUẢ: hộ có thể thuộc diện hộ nghèo \(ước tính theo số liệu đã khai\)\./);

@@ -148,9 +148,16 @@ function ordered(decision: Decision): ProgramDecision[] {
   return [...decision.programs].sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status]);
 }
 
-/** The facts still unknown, each once, most useful first. */
+/**
+ * The facts still unknown, each once, most useful first; then each programme left at "needs more
+ * information" that no missing fact explains (e.g. the list status answered "không biết"), with its reason.
+ */
 export function unknownFacts(decision: Decision): string[] {
-  return [...new Set(decision.missingFacts.map((fact) => fact.reason))];
+  const explained = new Set(decision.missingFacts.flatMap((fact) => fact.programs));
+  const open = decision.programs
+    .filter((program) => program.status === "needs_info" && !explained.has(program.id))
+    .map((program) => `${program.title}: ${program.reasons[0] ?? "cần thêm thông tin"}`);
+  return [...new Set([...decision.missingFacts.map((fact) => fact.reason), ...open])];
 }
 
 const DOCUMENT_WORDS = /mang theo|giấy đề nghị|giấy xác nhận|giấy tờ|căn cước|mẫu số/i;

@@ -365,7 +365,9 @@ export function createStaffDesk(ports: DeskPorts) {
         const id = ports.feedback?.record({ ...state.feedback, verdict, role, versions: ports.versions });
         const { feedback: _judged, ...rest } = state;
         if (role === "staff" && verdict !== "correct" && id !== undefined) {
-          return done({ ...rest, expectedFor: id }, reply(`${FEEDBACK_THANKS[verdict]}\n${EXPECTED_PROMPT}`));
+          // The example fits what was judged: a passage for a search, a decision for a household.
+          const prompt = EXPECTED_PROMPT[state.feedback.kind];
+          return done({ ...rest, expectedFor: id }, reply(`${FEEDBACK_THANKS[verdict]}\n${prompt}`));
         }
         return done(rest, reply(FEEDBACK_THANKS[verdict]));
       }

@@ -61,8 +61,12 @@ export const FEEDBACK_THANKS: Record<Verdict, string> = {
 };
 
 /** Asked of staff after "Sai" or "Chưa rõ": the right answer becomes the expected output of a test. */
-export const EXPECTED_PROMPT =
-  "Kết quả đúng là gì? Ví dụ: “cận nghèo; vay hộ cận nghèo: được; bhyt: được; học phí: không” hoặc đoạn văn bản đúng (/doc …). Gõ “bỏ qua” nếu không muốn ghi.";
+export const EXPECTED_PROMPT = {
+  decision:
+    "Kết quả đúng là gì? Ví dụ: “cận nghèo; vay hộ cận nghèo: được; bhyt: được; học phí: không”. Gõ “bỏ qua” nếu không muốn ghi.",
+  search:
+    "Đoạn trả lời đúng ở đâu? Ghi mã văn bản và mục, ví dụ: “thai-binh-2017-2020 IV.1.2” (xem /vanban, /doc), hoặc “không có trong văn bản”. Gõ “bỏ qua” nếu không muốn ghi.",
+} as const;
 
 /** Reads a verdict typed or pressed: "1", "đúng", "dung", "sai", "2", "chưa rõ", "3", button data "fb:2". */
 export function readVerdict(text: string): Verdict | undefined {

@@ -79,7 +79,7 @@ describe("loader", () => {
     expect(broken((text) => text.replace("id: ninh_binh_vbsp", "id: hung_yen_vbsp"))).toMatch(
       /"hung_yen_vbsp" is used twice/,
     );
-    expect(broken((text) => text.replace("kind: vbsp_office", "kind: bank"))).toMatch(/entries\[3\]\.kind/);
+    expect(broken((text) => text.replace("kind: vbsp_office", "kind: bank"))).toMatch(/entries\[4\]\.kind/);
   });
 });
 
@@ -142,6 +142,26 @@ describe("referralsFor", () => {
       "Danh bạ chưa có địa chỉ cấp tỉnh cho “Cà Mau”: hỏi UBND xã, phường nơi cư trú.",
     ]);
     expect(referralsFor(directory, areas, {}).notes).toEqual([]);
+  });
+
+  it("names the provincial legal-aid centre in general after a no or a can't-tell when the province is not known", () => {
+    const programmes = [
+      { id: "credit.poor_household", status: "not_eligible" as const },
+      { id: "tuition", status: "needs_info" as const },
+    ];
+    expect(kinds(referralsFor(directory, areas, { programmes }))).toEqual([
+      "commune_committee",
+      "provincial_legal_aid",
+    ]);
+    expect(kinds(referralsFor(directory, areas, { province: "Cà Mau", programmes }))).toEqual([
+      "commune_committee",
+      "provincial_legal_aid",
+    ]);
+    // The province's own centre replaces it.
+    expect(kinds(referralsFor(directory, areas, { province: "Ninh Bình", programmes }))).toEqual([
+      "commune_committee",
+      "ninh_binh_legal_aid",
+    ]);
   });
 
   it("works from a real decision and renders every detail honestly", () => {

@@ -177,9 +177,13 @@ export function referralsFor(
       (entry) =>
         entry.province === null || (provinceKey !== null && placeKey(entry.province) === provinceKey),
     )
-    .filter((entry) => wanted(entry, programmes))
+    .filter((entry) => wanted(entry, programmes));
+  // An entry valid everywhere stands in for the province's own: shown only when the province has none.
+  const provincialKinds = new Set(entries.filter((entry) => entry.province !== null).map((e) => e.kind));
+  const shown = entries
+    .filter((entry) => entry.province !== null || !provincialKinds.has(entry.kind))
     .sort((a, b) => REFERRAL_KINDS.indexOf(a.kind) - REFERRAL_KINDS.indexOf(b.kind));
-  return { entries, notes };
+  return { entries: shown, notes };
 }
 
 function shortDate(iso: string): string {

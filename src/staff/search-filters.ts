@@ -146,7 +146,7 @@ export function resolveFilters(
   if (filters.year !== undefined) {
     const year = Number(filters.year.trim());
     if (!/^\d{4}$/.test(filters.year.trim()) || year < 1945 || year > 2100) {
-      return err({ message: `Năm “${filters.year}” chưa đúng: ghi bốn chữ số, ví dụ nam:2018.` });
+      return err({ message: `Năm “${filters.year}” chưa đúng: ghi năm bằng bốn chữ số, ví dụ 2018.` });
     }
     options.year = year;
     const covering = candidates.filter(
@@ -215,7 +215,9 @@ function noProvinceMessage(
       documentPlaces(metadata, areas).includes(placeKey(merged.now)),
     );
     if (now.length > 0) {
-      return `Chưa có kế hoạch nào của ${provinceLabel(typed.trim())} cũ. Từ ${shortDate(areas.changedOn)} ${provinceLabel(typed.trim())} thuộc ${provinceLabel(merged.now)}; có kế hoạch của ${now.map(planArea).join("; ")}: tìm theo ${provinceLabel(merged.now)}.`;
+      // The name as the province was called, not as typed ("ha giang" → "Hà Giang").
+      const was = provinceLabel(merged.was.find((name) => placeKey(name) === key) ?? typed.trim());
+      return `Chưa có kế hoạch nào của ${was} cũ. Từ ${shortDate(areas.changedOn)} ${was} thuộc ${provinceLabel(merged.now)}; có kế hoạch của ${now.map(planArea).join("; ")}: tìm theo ${provinceLabel(merged.now)}.`;
     }
   }
   const places = [...new Set(documents.flatMap((metadata) => documentPlaces(metadata, areas)))];
