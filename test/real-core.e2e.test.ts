@@ -170,11 +170,14 @@ describe("Zalo with the real conversation core (webhooks)", () => {
   beforeAll(async () => {
     api = await FakeZaloApi.start();
     running = await startWith(
-      config(
-        join(scratch, "zalo.db"),
-        { zalo: { token: api.token, apiRoot: api.apiRoot, webhookSecret: TEST_SECRET } },
-        true,
-      ),
+      {
+        ...config(
+          join(scratch, "zalo.db"),
+          { zalo: { token: api.token, apiRoot: api.apiRoot, webhookSecret: TEST_SECRET } },
+          true,
+        ),
+        staffIds: ["zalo:zalo-staff"],
+      },
       logs,
     );
   });
@@ -222,6 +225,26 @@ describe("Zalo with the real conversation core (webhooks)", () => {
     expect(text).toContain("1. Đúng\n2. Sai\n3. Chưa rõ");
     const thanks = await say("zalo-user-2", "2", replies.length);
     expect(thanks.join("\n")).toContain("Câu trả lời này sẽ được kiểm tra lại");
+  });
+
+  it("gives a volunteer the case summary as text with a clear note instead of a file; numbers answer the interview first, then the feedback", async () => {
+    const user = "zalo-staff";
+    let seen = 0;
+    let replies = await say(user, "/thaymat", seen);
+    for (let turn = 0; turn < 20; turn++) {
+      seen += replies.length;
+      if (replies.join("\n").includes("TÓM TẮT HỒ SƠ")) break;
+      const answer = answerFor(replies[replies.length - 1]!);
+      replies = await say(user, "pick" in answer ? String(answer.pick + 1) : answer.say, seen);
+    }
+    const summary = replies.join("\n");
+    expect(summary).toContain("TÓM TẮT HỒ SƠ");
+    expect(summary).toContain("Zalo không gửi được tệp nên không có bản để in kèm theo");
+    expect(summary).toContain("1. Đúng\n2. Sai\n3. Chưa rõ");
+    expect(summary).not.toContain("Báo cho tôi khi chính sách thay đổi");
+    for (const message of api.sentTo(user)) expect(message.length).toBeLessThanOrEqual(2000);
+    const asked = await say(user, "2", api.sentTo(user).length);
+    expect(asked.join("\n")).toContain("Kết quả đúng là gì?");
   });
 });
 

@@ -21,7 +21,8 @@ export const CHANNEL_MESSAGES = {
   choose_by_number: "Bạn trả lời bằng số (ví dụ: 1) hoặc gõ chữ.",
   /** Zalo bots cannot send files: where to get the printable case summary instead. */
   no_files:
-    "(Zalo không gửi được tệp. Bản để in của tóm tắt này có trên Telegram, hoặc trên máy tính với lệnh: hoichinhsach chat --staff rồi /tomtat.)",
+    // The case is in this Zalo session only: /tomtat on another channel would find nothing, so say how to redo it.
+    "(Zalo không gửi được tệp nên không có bản để in kèm theo. Bạn có thể chép nội dung trên để in, hoặc kiểm tra lại hộ này trên Telegram (/nhanh hoặc /thaymat) rồi gõ /tomtat để nhận tệp.)",
 } as const;
 
 /** A key of {@link CHANNEL_MESSAGES}. */
