@@ -158,7 +158,12 @@ export function createDeskExtension(desk: StaffDesk, ports: DeskExtensionPorts):
           question: answered.query,
           outcome,
         });
-        return step({ ...state, desk: offer.state, offered: offeredValues([offer.reply]) }, [offer.reply]);
+        // Staff can paste the source of a plain answer as /tim gives it.
+        const citations = desk.answerCitations(userKey, outcome);
+        return step({ ...state, desk: offer.state, offered: offeredValues([offer.reply]) }, [
+          ...(citations ? [{ text: citations }] : []),
+          offer.reply,
+        ]);
       }
       return step(state, []);
     },

@@ -61,6 +61,7 @@ import {
   isMoreRequest,
   nextPage,
   parseSearchCommand,
+  renderAnswerCitations,
   renderSearchPage,
   resolveFilters,
   SEARCH_LIMIT,
@@ -391,6 +392,11 @@ export function createStaffDesk(ports: DeskPorts) {
           ? { kind: "search", question: answer.question, answer: searchAnswerRecord(answer.outcome) }
           : { kind: "decision", household: answer.household, answer: decisionAnswerRecord(answer.decision) };
       return { state: { ...state, feedback }, reply: reply(FEEDBACK_PROMPT, { choices: FEEDBACK_BUTTONS }) };
+    },
+
+    /** For staff, paste-ready citations of the passages a plain answer showed; empty for residents. */
+    answerCitations(userKey: string, outcome: SearchOutcome): string {
+      return ports.staff.roleOf(userKey) === "staff" ? renderAnswerCitations(outcome, plans) : "";
     },
 
     /** Where to go next after a check's result, in a few lines (empty when the directory has nothing). */

@@ -281,6 +281,28 @@ function citationLine(
 }
 
 /**
+ * Paste-ready citations of the passages a plain answer showed (the best one and the three after it, as
+ * `formatSearchOutcome` shows them), with the /doc to read each whole section; empty without passages.
+ */
+export function renderAnswerCitations(
+  outcome: SearchOutcome,
+  plans: ReadonlyMap<string, PlanMetadata>,
+  shown = 4,
+): string {
+  if (outcome.type !== "results") return "";
+  const lines = outcome.results.slice(0, shown).flatMap((result, index) => {
+    const metadata = plans.get(result.documentId);
+    if (!metadata) return [];
+    const key = sectionKey(sectionNumber(result.sectionPath));
+    const label = index === 0 ? "Đoạn phù hợp nhất" : `Đoạn khác ${index}`;
+    return [
+      `• ${label}: ${planCitation(metadata, result.sectionPath)}${key ? ` (/doc ${result.documentId} ${key})` : ""}`,
+    ];
+  });
+  return lines.length > 0 ? ["Trích dẫn để dán vào văn bản:", ...lines].join("\n") : "";
+}
+
+/**
  * One page of a search outcome as a chat message: the notes, the passages of the page (numbered across
  * pages) with their citation, each plan's cautions once, and how to see more.
  */
