@@ -95,7 +95,9 @@ describe("filters", () => {
       /^Chưa có kế hoạch nào của tỉnh Hà Giang cũ\. Từ 01\/07\/2025 tỉnh Hà Giang thuộc tỉnh Tuyên Quang; có kế hoạch của thành phố Tuyên Quang, Tuyên Quang: tìm theo tỉnh Tuyên Quang\.$/,
     );
     // Typed without diacritics, named as the province was called.
-    expect(message("ha giang")).toMatch(/^Chưa có kế hoạch nào của tỉnh Hà Giang cũ\. Từ 01\/07\/2025 tỉnh Hà Giang thuộc/);
+    expect(message("ha giang")).toMatch(
+      /^Chưa có kế hoạch nào của tỉnh Hà Giang cũ\. Từ 01\/07\/2025 tỉnh Hà Giang thuộc/,
+    );
     expect(message("Hung Yeen")).toMatch(/Có phải “Hưng Yên”\?/);
     expect(message("Cà Mau")).toMatch(
       /^Chưa có kế hoạch nào của “Cà Mau”\. Các tỉnh có kế hoạch: Thái Bình, Nam Định/,
