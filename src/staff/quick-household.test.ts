@@ -31,6 +31,20 @@ const UNI = { education: "university" };
 
 /** Phrasings written the way commune staff type them. */
 const CASES: [string, Expect][] = [
+  // Elders and adults named the way staff say them.
+  [
+    "3 người, thành thị, tn 4tr5, có cụ 80 tuổi, chị 35t khuyết tật",
+    {
+      is: {
+        ...BASE,
+        area: "urban",
+        members: 3,
+        monthlyIncome: 4_500_000,
+        persons: [{ age: 80 }, { age: 35, disability: true }],
+      },
+      assumed: [/cả hộ/],
+    },
+  ],
   // The issue's own example, with and without diacritics.
   [
     "nông thôn, 4 người, thu nhập 5tr6/tháng, thiếu: bhyt, nhà tiêu, nhà ở; chưa có trong danh sách; con học ĐH",

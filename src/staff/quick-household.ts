@@ -807,9 +807,9 @@ function readPersons(state: State): void {
     }
     line.take(match);
   }
-  // Ages: "con 5 tuổi", "bé 3t", "ông 72 tuổi khuyết tật", "con 17t học lớp 11".
+  // Ages: "con 5 tuổi", "bé 3t", "ông 72 tuổi khuyết tật", "cụ 85 tuổi", "con 17t học lớp 11".
   for (const match of line.takeAll(
-    `(?:con|chau|be|em|ong|ba|me|bo|cha|vo|chong|nguoi gia|nct|nguoi cao tuoi|co|chu|bac|nguoi)?\\s?(\\d{1,3})\\s?(?:tuoi|t)(?:\\s(?:dang\\s)?(?:di\\s)?hoc\\s?(${LEVEL_PATTERN})(${school}))?(\\s(?:khuyet tat|kt|nkt|tan tat))?`,
+    `(?:con|chau|be|em|ong|ba|me|bo|cha|vo|chong|nguoi gia|nct|nguoi cao tuoi|co|chu|bac|cu ong|cu ba|cu|anh|chi|nguoi)?\\s?(\\d{1,3})\\s?(?:tuoi|t)(?:\\s(?:dang\\s)?(?:di\\s)?hoc\\s?(${LEVEL_PATTERN})(${school}))?(\\s(?:khuyet tat|kt|nkt|tan tat))?`,
   )) {
     const age = Number(match.groups[0]);
     if (age > 120) {
