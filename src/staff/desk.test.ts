@@ -13,7 +13,7 @@ import { createStaffDirectory } from "./roles.ts";
 const policy = loadPolicyKnowledge();
 const outcome: SearchOutcome = { type: "no_match", query: "giá vàng", message: "…", results: [] };
 
-function desk() {
+function desk(search: () => SearchOutcome = () => outcome) {
   const database = openDatabase(":memory:");
   const feedback = createFeedbackStore(database);
   const watches = createRuleWatchStore(database);
@@ -23,7 +23,7 @@ function desk() {
     watches,
     desk: createStaffDesk({
       staff: createStaffDirectory(["telegram:1"]),
-      search: () => outcome,
+      search,
       documents: loadCorpus().documents,
       areas: loadAreaChanges(),
       policy,
@@ -68,6 +68,30 @@ describe("staff desk", () => {
     const moved = staffDesk.handle("zalo:9", "vay vốn hộ nghèo", offered.state);
     expect(moved).toEqual({ handled: false, replies: [], state: {} });
     expect(staffDesk.handle("zalo:9", "1", moved.state).handled).toBe(false);
+    database.close();
+  });
+
+  it("stores a verdict on a later page of /tim with the passages of that page", () => {
+    const results = Array.from({ length: 12 }, (_, index) => ({
+      documentId: "thai-binh-2017-2020",
+      title: `Đoạn ${index + 1}`,
+      sectionPath: ["IV. CÁC GIẢI PHÁP THỰC HIỆN"],
+      excerpt: `đoạn ${index + 1}`,
+      text: `đoạn ${index + 1}`,
+      citation: `nguồn ${index + 1}`,
+      warnings: [],
+      score: 1,
+    }));
+    const many = { type: "results", query: "vay vốn", results } as unknown as SearchOutcome;
+    const { desk: staffDesk, feedback, database } = desk(() => many);
+    const first = staffDesk.handle("telegram:1", "/tim vay vốn", {});
+    const second = staffDesk.handle("telegram:1", "xem thêm", first.state);
+    expect(second.replies[0]!.text).toContain("Trang 2/3");
+    staffDesk.handle("telegram:1", "2", second.state);
+    expect(feedback.disputed()[0]!.answer).toMatchObject({
+      firstShown: 6,
+      results: [6, 7, 8, 9, 10].map((n) => ({ citation: `nguồn ${n}` })),
+    });
     database.close();
   });
 

@@ -60,6 +60,8 @@ import {
 import {
   isMoreRequest,
   nextPage,
+  PAGE_SIZE,
+  pageOf,
   parseSearchCommand,
   renderAnswerCitations,
   renderSearchPage,
@@ -147,6 +149,13 @@ function readCommand(text: string): { name: StaffCommand | "tomtat"; rest: strin
 
 const SKIP = /^(?:bo qua|thoi|khong|ko|huy|skip)$/;
 
+/** Which passages a page of /tim showed (for the feedback record). */
+function pageShown(outcome: SearchOutcome, page: number, role: Role): { from: number; count: number } {
+  const size = PAGE_SIZE[role];
+  const results = outcome.type === "invalid" ? [] : outcome.results;
+  return { from: (pageOf(results, page, size).page - 1) * size, count: size };
+}
+
 /** The data of the opt-in button. */
 export const OPT_IN_VALUE = "watch:on";
 
@@ -183,7 +192,14 @@ export function createStaffDesk(ports: DeskPorts) {
     const next: DeskState = { ...state, search: request };
     if (outcome.type === "invalid") return done({ ...next, feedback: undefined }, reply(text));
     return done(
-      { ...next, feedback: { kind: "search", question: request.query, answer: searchAnswerRecord(outcome) } },
+      {
+        ...next,
+        feedback: {
+          kind: "search",
+          question: request.query,
+          answer: searchAnswerRecord(outcome, pageShown(outcome, request.page, role)),
+        },
+      },
       withFeedback(text),
     );
   };

@@ -98,11 +98,17 @@ export function scrubPersonalData(text: string): string {
 }
 
 /** What a search showed, as stored: the outcome type and the first passages' places and citations. */
-export function searchAnswerRecord(outcome: SearchOutcome): Record<string, unknown> {
+export function searchAnswerRecord(
+  outcome: SearchOutcome,
+  shown: { from?: number; count?: number } = {},
+): Record<string, unknown> {
   if (outcome.type === "invalid") return { type: "invalid" };
+  // What was on screen when judged: a later page of /tim is judged on its own passages.
+  const from = shown.from ?? 0;
   return {
     type: outcome.type,
-    results: outcome.results.slice(0, 3).map((result) => ({
+    ...(from > 0 ? { firstShown: from + 1 } : {}),
+    results: outcome.results.slice(from, from + (shown.count ?? 3)).map((result) => ({
       documentId: result.documentId,
       sectionPath: result.sectionPath,
       citation: result.citation,
@@ -214,7 +220,9 @@ export function kbQuestionDrafts(records: readonly FeedbackRecord[]): string {
     "then move the entry into test/kb/questions.yaml.",
   ]);
   const entries = drafts.map((record) => {
-    const shown = (record.answer as { results?: { citation?: string }[] }).results ?? [];
+    const answer = record.answer as { results?: { citation?: string }[]; firstShown?: number };
+    const shown = answer.results ?? [];
+    const first = answer.firstShown ?? 1;
     const body = stringify(
       [
         {
@@ -231,7 +239,7 @@ export function kbQuestionDrafts(records: readonly FeedbackRecord[]): string {
     return [
       comment([
         `${VERDICT_WORDS[record.verdict]} (${record.role === "staff" ? "cán bộ" : "người dân"}), ${record.day}; rules ${record.rulesVersion}, plans ${record.knowledgeVersion}`,
-        ...shown.map((result, index) => `shown ${index + 1}: ${result.citation ?? ""}`),
+        ...shown.map((result, index) => `shown ${first + index}: ${result.citation ?? ""}`),
         ...(record.expected ? [`expected (as typed): ${record.expected}`] : []),
       ]),
       body,
