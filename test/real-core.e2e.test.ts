@@ -312,10 +312,15 @@ describe("Staff and volunteers on Telegram with the real core", () => {
     expect(JSON.stringify(publicMenu?.commands)).not.toContain("thaymat");
   });
 
-  it("runs a check on someone's behalf and sends the printable case summary as a file", async () => {
-    let seen = 0;
-    api.enqueue(api.userSends(staffUser, "/thaymat"));
+  it("runs a check on someone's behalf, started by the button under /toi, and sends the printable case summary as a file", async () => {
+    let seen = api.sentTo(staffUser).length;
+    api.enqueue(api.userSends(staffUser, "/toi"));
+    const role = (await waitForNew(staffUser, seen)).at(-1)!;
+    expect(role.buttons.map((b) => b.text)).toEqual(["Kiểm tra thay người dân", "Thống kê"]);
+    seen = api.sentTo(staffUser).length;
+    api.enqueue(api.userPresses(staffUser, role.buttons[0]!.data, role.messageId));
     let replies = await waitForNew(staffUser, seen);
+    expect(replies[0]!.text).toContain("Bắt đầu kiểm tra thay cho người dân");
     for (let turn = 0; turn < 20; turn++) {
       seen += replies.length;
       // The result comes in several messages: stop at its first, so as not to answer it.

@@ -156,6 +156,12 @@ function pageShown(outcome: SearchOutcome, page: number, role: Role): { from: nu
   return { from: (pageOf(results, page, size).page - 1) * size, count: size };
 }
 
+/** Under /toi for staff: what they start most often. */
+const STAFF_BUTTONS = [
+  { label: "Kiểm tra thay người dân", value: "/thaymat" },
+  { label: "Thống kê", value: "/thongke" },
+];
+
 /** The data of the opt-in button. */
 export const OPT_IN_VALUE = "watch:on";
 
@@ -262,7 +268,8 @@ export function createStaffDesk(ports: DeskPorts) {
     if (!mayUse(role, name === "tomtat" ? "nhanh" : name)) return done(state, reply(STAFF_ONLY_MESSAGE));
     switch (name) {
       case "toi":
-        return done(state, reply(renderRole(role)));
+        // Staff get the on-behalf check and the statistics as buttons too (numbered on Zalo).
+        return done(state, reply(renderRole(role), role === "staff" ? { choices: STAFF_BUTTONS } : {}));
       case "tim": {
         const parsed = parseSearchCommand(rest);
         if (!parsed.ok) return done(state, reply(parsed.error.message));
