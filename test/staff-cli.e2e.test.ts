@@ -283,6 +283,21 @@ describe("hoichinhsach feedback export / stats / referrals", () => {
     expect(cli(["watches", "check", "--date", "2027-01-02"]).stdout).toMatch(/; 0 hộ có kết quả thay đổi\./);
   });
 
+  it("refuses a day that does not exist or a range out of order, with a clear message (exit 2)", () => {
+    const month = cli(["stats", "--from", "2026-13-01"]);
+    expect(month.status).toBe(2);
+    expect(month.stderr).toMatch(/^--from phải là một ngày có thật, dạng YYYY-MM-DD/);
+    const order = cli(["stats", "--from", "2026-12-05", "--to", "2026-12-01"]);
+    expect(order.status).toBe(2);
+    expect(order.stderr).toMatch(
+      /^--from \(05\/12\/2026\) phải trước hoặc cùng ngày với --to \(01\/12\/2026\)/,
+    );
+    expect(cli(["feedback", "export", "--to", "2026-02-29", "--out", join(dir, "none")]).status).toBe(2);
+    const date = cli(["watches", "check", "--date", "2027-02-30"]);
+    expect(date.status).toBe(2);
+    expect(date.stderr).not.toMatch(/at |Error/);
+  });
+
   it("lists the places to contact for a province as it is now", () => {
     const run = cli(["referrals", "--province", "Thái Bình"]);
     expect(run.status, run.stderr).toBe(0);

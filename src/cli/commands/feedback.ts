@@ -11,6 +11,7 @@ import { UserInputError } from "../../shared/errors.ts";
 import { householdCaseDrafts, kbQuestionDrafts } from "../../staff/feedback.ts";
 import { DEFAULT_DATABASE_PATH, openDatabase } from "../../storage/database.ts";
 import { createFeedbackStore } from "../../storage/repositories/feedback.ts";
+import { dayRangeOptions } from "../days.ts";
 import { EXIT, write, type CliIO } from "../io.ts";
 
 const USAGE = [
@@ -37,19 +38,10 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   }
   const { values, positionals } = parsed;
   if (positionals.length !== 1 || positionals[0] !== "export") throw new UserInputError(USAGE);
-  for (const [name, value] of [
-    ["from", values.from],
-    ["to", values.to],
-  ] as const) {
-    if (value !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(value))
-      throw new UserInputError(`--${name} phải có dạng YYYY-MM-DD.\n${USAGE}`);
-  }
+  const range = dayRangeOptions(values, USAGE);
   const database = openDatabase(values.db ?? io.env.DATABASE_PATH ?? DEFAULT_DATABASE_PATH);
   try {
-    const records = createFeedbackStore(database).disputed({
-      ...(values.from ? { from: values.from } : {}),
-      ...(values.to ? { to: values.to } : {}),
-    });
+    const records = createFeedbackStore(database).disputed(range);
     const out = values.out ?? "feedback-drafts";
     mkdirSync(out, { recursive: true });
     const kbFile = join(out, "kb-questions.draft.yaml");

@@ -8,15 +8,10 @@ import { UserInputError } from "../../shared/errors.ts";
 import { renderStats } from "../../staff/stats.ts";
 import { DEFAULT_DATABASE_PATH, openDatabase } from "../../storage/database.ts";
 import { createUsageStats } from "../../storage/repositories/feedback.ts";
+import { dayRangeOptions } from "../days.ts";
 import { EXIT, write, type CliIO } from "../io.ts";
 
 const USAGE = "Cách dùng: hoichinhsach stats [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json] [--db TỆP]";
-
-function day(value: string | undefined, name: string): string | undefined {
-  if (value !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(value))
-    throw new UserInputError(`--${name} phải có dạng YYYY-MM-DD, ví dụ 2026-03-01.\n${USAGE}`);
-  return value;
-}
 
 /** Runs `stats`. */
 export async function run(args: string[], io: CliIO): Promise<number> {
@@ -34,10 +29,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   } catch (error) {
     throw new UserInputError(`Tuỳ chọn không hợp lệ: ${(error as Error).message}\n${USAGE}`);
   }
-  const range = {
-    ...(day(values.from, "from") ? { from: values.from } : {}),
-    ...(day(values.to, "to") ? { to: values.to } : {}),
-  };
+  const range = dayRangeOptions(values, USAGE);
   const database = openDatabase(values.db ?? io.env.DATABASE_PATH ?? DEFAULT_DATABASE_PATH);
   try {
     const summary = createUsageStats(database).summary(range);

@@ -10,6 +10,7 @@ import { UserInputError } from "../../shared/errors.ts";
 import { rulesVersion } from "../../staff/versions.ts";
 import { DEFAULT_DATABASE_PATH, openDatabase } from "../../storage/database.ts";
 import { createRuleWatchStore } from "../../storage/repositories/rule-watches.ts";
+import { dayOption } from "../days.ts";
 import { EXIT, write, type CliIO } from "../io.ts";
 
 const USAGE = "Cách dùng: hoichinhsach watches check [--dry-run] [--jsonl] [--date YYYY-MM-DD] [--db TỆP]";
@@ -36,8 +37,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   }
   const { values, positionals } = parsed;
   if (positionals.length !== 1 || positionals[0] !== "check") throw new UserInputError(USAGE);
-  if (values.date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.date))
-    throw new UserInputError(`--date phải có dạng YYYY-MM-DD.\n${USAGE}`);
+  dayOption(values.date, "date", USAGE);
   const policy = loadPolicyKnowledge();
   const database = openDatabase(values.db ?? io.env.DATABASE_PATH ?? DEFAULT_DATABASE_PATH);
   try {
