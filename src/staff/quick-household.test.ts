@@ -403,6 +403,10 @@ describe("expert mode: one line", () => {
     expect(parsed.error.message).toMatch(/Chưa có số người trong hộ\. Ghi thêm, ví dụ “4 người”/);
     expect(parseQuickHousehold("   ", context).ok).toBe(false);
     expect(parseQuickHousehold("/nhanh", context).ok).toBe(false);
+    const tooMany = parseQuickHousehold("500 người nt", context);
+    expect(!tooMany.ok && tooMany.error.notes.map((note) => note.text)).toEqual([
+      "Số người “500 người” không hợp lệ: một hộ ghi từ 1 đến 50 người.",
+    ]);
   });
 
   it("accepts the command word in front", () => {

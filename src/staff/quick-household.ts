@@ -493,6 +493,10 @@ function readMembers(state: State): void {
   )) {
     counts.push({ value: Number(match.groups[0]), text: match.text });
   }
+  // "500 người": more digits than a household has; said plainly rather than "no number of people".
+  for (const match of state.line.takeAll("(\\d{3,})\\s?(?:nguoi|ng|nk|nhan khau|khau|thanh vien)")) {
+    note(state, "unread", `Số người “${match.text}” không hợp lệ: một hộ ghi từ 1 đến 50 người.`);
+  }
   for (const match of state.line.takeAll("song\\smot\\sminh|o\\smot\\sminh|doc than|1\\sminh")) {
     counts.push({ value: 1, text: match.text });
   }
