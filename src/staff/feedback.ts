@@ -208,11 +208,25 @@ function comment(lines: readonly string[]): string {
 }
 
 /**
+ * The `accept` entry to fill: staff asked "where is the right passage?" answer like
+ * "thai-binh-2017-2020 IV.1.2", so a known document id is kept and the section named in the TODO.
+ */
+function expectedPassage(expected: string | null, documentIds: readonly string[]): [string, string] {
+  const [id, ...section] = (expected ?? "").trim().split(/\s+/);
+  if (id && documentIds.includes(id))
+    return [id, section.length > 0 ? `TODO passage of section ${section.join(" ")}` : "TODO passage"];
+  return ["TODO-document-id", "TODO passage"];
+}
+
+/**
  * Disputed knowledge-base answers as draft entries of test/kb/questions.yaml: `q` as asked, `plain` without
  * diacritics, `typo` and `accept` left for the editor (the passage that should have been found), with what
  * was shown as a comment.
  */
-export function kbQuestionDrafts(records: readonly FeedbackRecord[]): string {
+export function kbQuestionDrafts(
+  records: readonly FeedbackRecord[],
+  documentIds: readonly string[] = [],
+): string {
   const drafts = records.filter((record) => record.kind === "search" && record.question);
   const header = comment([
     "Draft questions from disputed answers (hoichinhsach feedback export). For each: write `typo` (one",
@@ -231,7 +245,7 @@ export function kbQuestionDrafts(records: readonly FeedbackRecord[]): string {
           q: record.question,
           plain: foldDiacritics(record.question!),
           typo: "TODO",
-          accept: [["TODO-document-id", "TODO passage"]],
+          accept: [expectedPassage(record.expected, documentIds)],
         },
       ],
       { lineWidth: 0 },

@@ -7,6 +7,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { loadCorpus } from "../../knowledge/load.ts";
 import { UserInputError } from "../../shared/errors.ts";
 import { householdCaseDrafts, kbQuestionDrafts } from "../../staff/feedback.ts";
 import { DEFAULT_DATABASE_PATH, openDatabase } from "../../storage/database.ts";
@@ -46,7 +47,13 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     mkdirSync(out, { recursive: true });
     const kbFile = join(out, "kb-questions.draft.yaml");
     const casesFile = join(out, "household-cases.draft.yaml");
-    writeFileSync(kbFile, kbQuestionDrafts(records));
+    writeFileSync(
+      kbFile,
+      kbQuestionDrafts(
+        records,
+        loadCorpus().documents.map((document) => document.metadata.id),
+      ),
+    );
     writeFileSync(casesFile, householdCaseDrafts(records));
     const questions = records.filter((record) => record.kind === "search" && record.question).length;
     const households = records.filter((record) => record.kind === "decision" && record.household).length;

@@ -152,6 +152,14 @@ describe("feedback store", () => {
       },
     ]);
     expect(kb).toContain("# shown 1: Kế hoạch số 02/KH-UBND … — mục IV › 1.2");
+    // The passage staff pointed to ("where is the right one?") keeps its document and names the section.
+    const pointed = kbQuestionDrafts(
+      [{ ...records[0]!, expected: "thai-binh-2017-2020 IV.1.2" }],
+      ["thai-binh-2017-2020"],
+    );
+    expect((parse(pointed) as { accept: unknown }[])[0]!.accept).toEqual([
+      ["thai-binh-2017-2020", "TODO passage of section IV.1.2"],
+    ]);
 
     const cases = householdCaseDrafts(records);
     const parsed = testFileSchema.parse(parse(cases));
