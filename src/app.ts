@@ -1,3 +1,4 @@
+import { GrammyError } from "grammy";
 import type { AppConfig } from "./config.ts";
 import type { ConversationCore, Reply } from "./channels/ports.ts";
 import type { Conversation } from "./flows/conversation.ts";
@@ -36,6 +37,17 @@ export interface RuleNotice {
   userKey: string;
   text: string;
   told?(): void;
+  /** The resident cannot be reached any more (blocked the bot): forget their watch. */
+  gone?(): void;
+}
+
+/**
+ * True when a send failed because the user can no longer be reached: Telegram answers 403 ("bot was
+ * blocked by the user", "user is deactivated"). Zalo's answer for that case is not documented, so a Zalo
+ * failure is treated as passing (the notice comes again; the watch still ends after a year).
+ */
+export function recipientGone(channel: string, error: unknown): boolean {
+  return channel === "telegram" && error instanceof GrammyError && error.error_code === 403;
 }
 
 /** Knobs for tests and benchmarks; production uses the defaults. */
@@ -201,6 +213,7 @@ function scheduleRuleNotices(
   const run = async (): Promise<void> => {
     let sent = 0;
     let failed = 0;
+    let forgotten = 0;
     try {
       for (const notice of ruleNotices()) {
         if (stopped) break;
@@ -215,11 +228,16 @@ function scheduleRuleNotices(
           notice.told?.();
           sent++;
         } catch (error) {
-          failed++;
-          logger.warn({ channel, err: error }, "rule-change notice not sent");
+          if (recipientGone(channel, error)) {
+            notice.gone?.();
+            forgotten++;
+          } else {
+            failed++;
+            logger.warn({ channel, err: error }, "rule-change notice not sent");
+          }
         }
       }
-      logger.info({ sent, failed }, "rule-change check done");
+      logger.info({ sent, failed, forgotten }, "rule-change check done");
     } catch (error) {
       logger.error({ err: error }, "rule-change check failed");
     }

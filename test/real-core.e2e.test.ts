@@ -364,3 +364,61 @@ describe("Staff and volunteers on Telegram with the real core", () => {
     expect(api.callsTo("sendDocument").length).toBe(before);
   });
 });
+
+describe("Rule-change notices to a resident who blocked the bot", () => {
+  const blocked = 902;
+  let api: FakeTelegramApi;
+  let running: { app: RunningApp; close(): void };
+  let databasePath: string;
+  const logs: string[] = [];
+
+  beforeAll(async () => {
+    databasePath = join(scratch, "blocked.db");
+    const database = openDatabase(databasePath);
+    const household = parseHousehold({
+      assessedOn: "2025-06-01",
+      area: "rural",
+      members: 4,
+      listedStatus: "poor",
+    });
+    if (!household.ok) throw new Error("bad test household");
+    createRuleWatchStore(database).watch(
+      `telegram:${blocked}`,
+      household.value,
+      decide(household.value, loadPolicyKnowledge()),
+      "before-the-cut",
+    );
+    database.close();
+    api = await FakeTelegramApi.start();
+    api.failNext("sendMessage", {
+      type: "status",
+      status: 403,
+      description: "Forbidden: bot was blocked by the user",
+    });
+    running = await startWith(
+      config(databasePath, { telegram: { token: api.token, apiRoot: api.apiRoot } }, false),
+      logs,
+      { ruleCheckDelayMs: 0 },
+    );
+  });
+  afterAll(async () => {
+    await running.app.stop();
+    running.close();
+    await api.close();
+  });
+
+  it("forgets the watch and the household it kept, since nothing can be told any more", async () => {
+    await api.waitFor(
+      () => logs.some((line) => line.includes("rule-change check done")),
+      15_000,
+      "the rule-change check",
+    );
+    expect(api.attempts).toContain("sendMessage");
+    expect(api.sentTo(blocked)).toEqual([]);
+    const done = JSON.parse(logs.find((line) => line.includes("rule-change check done"))!);
+    expect(done).toMatchObject({ sent: 0, failed: 0, forgotten: 1 });
+    const database = openDatabase(databasePath);
+    expect(createRuleWatchStore(database).has(`telegram:${blocked}`)).toBe(false);
+    database.close();
+  });
+});

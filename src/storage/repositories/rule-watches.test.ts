@@ -63,6 +63,18 @@ describe("rule-change watches", () => {
     database.close();
   });
 
+  it("forgets a watcher the channel says cannot be reached any more", () => {
+    const database = openDatabase(":memory:");
+    let now = at("2026-12-30");
+    const store = createRuleWatchStore(database, { now: () => now });
+    store.watch("telegram:7", household, decide(household, policy), "v1");
+    now = at("2027-01-02");
+    store.pending(policy, "v2")[0]!.gone();
+    expect(store.has("telegram:7")).toBe(false);
+    expect(database.sqlite.prepare("SELECT count(*) AS n FROM rule_watches").get()).toEqual({ n: 0 });
+    database.close();
+  });
+
   it("forgets at once on /xoa, and after a year", () => {
     const database = openDatabase(":memory:");
     let now = at("2026-03-01");

@@ -22,9 +22,14 @@ export interface ChangeNotice {
   text: string;
 }
 
-/** A notice not yet remembered as told: call `told()` once it was sent. */
+/**
+ * A notice not yet remembered as told: call `told()` once it was sent, or `gone()` when the channel says the
+ * user can no longer be reached (they blocked the bot): the watch and its household are then deleted, since
+ * nothing could ever be told.
+ */
 export interface PendingNotice extends ChangeNotice {
   told(): void;
+  gone(): void;
 }
 
 /**
@@ -80,7 +85,7 @@ export function createRuleWatchStore(database: AppDatabase, options: { now?: () 
      * deleted first. `dryRun` changes nothing.
      */
     check(policy: PolicyKnowledge, rulesVersion: string, options: { dryRun?: boolean } = {}): ChangeNotice[] {
-      return pending(policy, rulesVersion, !options.dryRun).map(({ told, ...notice }) => {
+      return pending(policy, rulesVersion, !options.dryRun).map(({ told, gone: _gone, ...notice }) => {
         if (!options.dryRun) told();
         return notice;
       });
@@ -113,7 +118,12 @@ export function createRuleWatchStore(database: AppDatabase, options: { now?: () 
       };
       const changes = decisionChanges(row.lastSummary as WatchSummary, decision);
       if (changes.length > 0)
-        notices.push({ userKey: row.userKey, text: renderChangeNotice(changes, day), told: remember });
+        notices.push({
+          userKey: row.userKey,
+          text: renderChangeNotice(changes, day),
+          told: remember,
+          gone: () => void db.delete(ruleWatches).where(eq(ruleWatches.userKey, row.userKey)).run(),
+        });
       else if (write) remember();
     }
     return notices;
