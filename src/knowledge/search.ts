@@ -55,9 +55,10 @@ export const RANKING = {
   minTerms: 2,
   /**
    * At most this many folded and accented terms in one FTS5 query, the rarest kept: each phrase has a fixed
-   * cost in FTS5, and the rarest terms carry most of the BM25 weight.
+   * cost in FTS5 (BM25 loops over every phrase for every matching row), and the rarest terms carry most of
+   * the BM25 weight: 16 instead of 24 cuts a search by about a quarter with the same evaluation figures.
    */
-  maxTerms: 24,
+  maxTerms: 16,
   maxAccentedTerms: 12,
   /** Score factor for a plan whose area the question names. */
   areaBoost: 1.5,
