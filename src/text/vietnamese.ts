@@ -46,8 +46,8 @@ function tonePosition(syllable: string): number {
   return start + 1;
 }
 
-/** Plain ASCII: no diacritics, and nothing that Unicode normalization would change. */
-const ASCII = /^[\x00-\x7f]*$/;
+/** Printable ASCII and line breaks: no diacritics, nothing that Unicode normalization would change. */
+const ASCII = /^[\t\n\r -~]*$/;
 
 /**
  * Canonical forms already computed. Every message goes through here several times (the flows, the commands,
