@@ -90,6 +90,9 @@ export function buildIndex(
       }
       sectionCount += rows.length;
     }
+    // Inserting leaves the terms spread over many b-tree segments, and every query term is looked up in each
+    // of them: merged into one, a search costs about a third less.
+    sqlite.exec("INSERT INTO kb_sections_fts (kb_sections_fts) VALUES ('optimize')");
     db.insert(kbMeta)
       .values({ key: FINGERPRINT_KEY, value: fingerprint })
       .onConflictDoUpdate({ target: kbMeta.key, set: { value: fingerprint } })

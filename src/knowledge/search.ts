@@ -55,9 +55,10 @@ export const RANKING = {
   minTerms: 2,
   /**
    * At most this many folded and accented terms in one FTS5 query, the rarest kept: each phrase has a fixed
-   * cost in FTS5, and the rarest terms carry most of the BM25 weight.
+   * cost in FTS5 (BM25 loops over every phrase for every matching row), and the rarest terms carry most of
+   * the BM25 weight: 16 instead of 24 cuts a search by about a quarter with the same evaluation figures.
    */
-  maxTerms: 24,
+  maxTerms: 16,
   maxAccentedTerms: 12,
   /** Score factor for a plan whose area the question names. */
   areaBoost: 1.5,
@@ -318,6 +319,20 @@ export function createSearch(database: AppDatabase, deps: SearchDependencies): K
     return excerpt;
   };
 
+  // A plan's cautions depend only on the plan and the date, and every result carries them: worked out once
+  // per plan and day (the bound only matters for searches asked for many different dates).
+  const warningCache = new Map<string, string[]>();
+  const warningsOn = (document: DocumentInfo, onDate: string): string[] => {
+    const key = `${document.metadata.id}\u0000${onDate}`;
+    let warnings = warningCache.get(key);
+    if (!warnings) {
+      warnings = warningsFor(document.metadata, deps.areas, onDate);
+      if (warningCache.size >= SECTION_CACHE_LIMIT) warningCache.clear();
+      warningCache.set(key, warnings);
+    }
+    return [...warnings];
+  };
+
   const allowedDocuments = (options: SearchOptions): string[] | null => {
     if (!options.documentId && !options.province && options.year === undefined) return null;
     const province = options.province ? placeKey(options.province) : null;
@@ -399,7 +414,7 @@ export function createSearch(database: AppDatabase, deps: SearchDependencies): K
         excerpt: excerptOf(section, analyzed),
         score: Math.round(candidate.score * 1000) / 1000,
         citation: citationFor(document.metadata, path),
-        warnings: warningsFor(document.metadata, deps.areas, onDate),
+        warnings: warningsOn(document, onDate),
       });
     }
     const best = scored[0];
@@ -411,6 +426,9 @@ export function createSearch(database: AppDatabase, deps: SearchDependencies): K
 
   return {
     search,
-    close: () => sectionCache.clear(),
+    close: () => {
+      sectionCache.clear();
+      warningCache.clear();
+    },
   };
 }

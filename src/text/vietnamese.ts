@@ -46,8 +46,30 @@ function tonePosition(syllable: string): number {
   return start + 1;
 }
 
+/** Printable ASCII and line breaks: no diacritics, nothing that Unicode normalization would change. */
+const ASCII = /^[\t\n\r -~]*$/;
+
+/**
+ * Canonical forms already computed. Every message goes through here several times (the flows, the commands,
+ * the search) and Vietnamese has only a few thousand syllables, so nearly every lookup hits; the bound keeps
+ * odd input (long foreign words, junk) from growing it without end.
+ */
+const canonicalCache = new Map<string, string>();
+const CANONICAL_CACHE_LIMIT = 20_000;
+
 /** One syllable in NFC with its tone mark on the canonical vowel. */
 function canonicalSyllable(syllable: string): string {
+  if (ASCII.test(syllable)) return syllable;
+  let canonical = canonicalCache.get(syllable);
+  if (canonical === undefined) {
+    canonical = computeCanonicalSyllable(syllable);
+    if (canonicalCache.size >= CANONICAL_CACHE_LIMIT) canonicalCache.clear();
+    canonicalCache.set(syllable, canonical);
+  }
+  return canonical;
+}
+
+function computeCanonicalSyllable(syllable: string): string {
   let tone = "";
   let base = "";
   for (const ch of syllable.normalize("NFD")) {
@@ -70,6 +92,7 @@ function canonicalSyllable(syllable: string): string {
  * ```
  */
 export function normalizeVietnamese(text: string): string {
+  if (ASCII.test(text)) return text;
   return text.normalize("NFC").replace(LETTER_RUN, canonicalSyllable);
 }
 
@@ -78,6 +101,7 @@ export function normalizeVietnamese(text: string): string {
  * This is how residents often type, and how an unaccented query is matched against accented text.
  */
 export function foldDiacritics(text: string): string {
+  if (ASCII.test(text)) return text.toLowerCase();
   return text.normalize("NFD").replace(COMBINING_MARK, "").replace(/[đĐ]/g, "d").toLowerCase();
 }
 

@@ -95,6 +95,9 @@ export function createHttpTransport(): ZaloTransport {
     });
 }
 
+/** A sendMessage result (possibly absent). Built once: a zod schema costs far more to build than to use. */
+const SENT_MESSAGE = ZaloSentMessage.optional().transform((r) => r ?? {});
+
 /** The answer given by getUpdates when the long poll ended with nothing to deliver. */
 const NO_UPDATE = 408;
 
@@ -202,13 +205,7 @@ export function createZaloClient(options: ZaloClientOptions): ZaloClient {
       }
     },
 
-    sendMessage: (params, signal) =>
-      typed(
-        "sendMessage",
-        ZaloSentMessage.optional().transform((r) => r ?? {}),
-        params,
-        signal,
-      ),
+    sendMessage: (params, signal) => typed("sendMessage", SENT_MESSAGE, params, signal),
 
     async sendChatAction(params, signal) {
       await call("sendChatAction", params, requestTimeoutMs, signal);

@@ -120,33 +120,38 @@ export function createUsageStats(database: AppDatabase, options: StoreOptions = 
       WHERE ue.kind = 'screening' AND ue.day BETWEEN @from AND @to
       GROUP BY je.value ORDER BY count DESC, id`,
   );
+  // One row per question and per screening, so on the message path: prepared once through the raw handle
+  // (drizzle's insert builder would rebuild the statement on every call).
+  const insertEvent = sqlite.prepare(
+    `INSERT INTO usage_events (day, kind, category, basis, eligible, answered, question)
+     VALUES (@day, @kind, @category, @basis, @eligible, @answered, @question)`,
+  );
+  const none = { category: null, basis: null, eligible: null, answered: null, question: null };
   return {
     /** Counts one screening: its category and the programmes found eligible. */
     recordScreening(decision: Decision): void {
-      db.insert(usageEvents)
-        .values({
-          day: today(),
-          kind: "screening",
-          category: decision.classification.category,
-          basis: decision.classification.basis,
-          eligible: decision.programs
-            .filter((program) => program.status === "eligible")
-            .map((program) => program.id),
-        })
-        .run();
+      insertEvent.run({
+        ...none,
+        day: today(),
+        kind: "screening",
+        category: decision.classification.category,
+        basis: decision.classification.basis,
+        eligible: JSON.stringify(
+          decision.programs.filter((program) => program.status === "eligible").map((program) => program.id),
+        ),
+      });
     },
     /** Counts one question; keeps it (scrubbed) only when no passage answered it. */
     recordSearch(outcome: SearchOutcome): void {
       if (outcome.type === "invalid") return;
       const answered = outcome.type === "results";
-      db.insert(usageEvents)
-        .values({
-          day: today(),
-          kind: "search",
-          answered,
-          question: answered ? null : scrubPersonalData(outcome.query),
-        })
-        .run();
+      insertEvent.run({
+        ...none,
+        day: today(),
+        kind: "search",
+        answered: answered ? 1 : 0,
+        question: answered ? null : scrubPersonalData(outcome.query),
+      });
     },
     /** The aggregate statistics over a day range. */
     summary(days: DayRange = {}): StatsSummary {

@@ -34,11 +34,15 @@ export function createSessionStore(
   const now = options.now ?? (() => new Date());
   const { db } = database;
 
-  const selectOne = db
-    .select()
-    .from(sessions)
-    .where(eq(sessions.userKey, sql.placeholder("key")))
-    .prepare();
+  // Read through the raw handle too: on every message, and drizzle's row mapping cost more than the query.
+  const selectOne = database.sqlite.prepare<
+    [string],
+    { state: string; flowId: string | null; flowVersion: number | null; updatedAt: number; expiresAt: number }
+  >(
+    `select state, flow_id as flowId, flow_version as flowVersion, updated_at as updatedAt,
+       expires_at as expiresAt
+     from sessions where user_key = ?`,
+  );
   const deleteOne = db
     .delete(sessions)
     .where(eq(sessions.userKey, sql.placeholder("key")))
@@ -59,13 +63,18 @@ export function createSessionStore(
     ttlDays,
     load(userKey: string): StoredSession | undefined {
       const key = digestUserKey(userKey);
-      const row = selectOne.get({ key });
+      const row = selectOne.get(key);
       if (!row) return undefined;
-      if (row.expiresAt.getTime() <= now().getTime()) {
+      if (row.expiresAt <= now().getTime()) {
         deleteOne.run({ key });
         return undefined;
       }
-      return { state: row.state, flowId: row.flowId, flowVersion: row.flowVersion, updatedAt: row.updatedAt };
+      return {
+        state: JSON.parse(row.state) as unknown,
+        flowId: row.flowId,
+        flowVersion: row.flowVersion,
+        updatedAt: new Date(row.updatedAt),
+      };
     },
     save(userKey, state, flow): void {
       const at = now().getTime();
