@@ -39,7 +39,7 @@ const STAGES: [label: string, test: RegExp][] = [
   ],
   ["grammY", /\/node_modules\/(grammy|@grammyjs)\//],
   ["channels: dispatcher, Telegram, Zalo", /\/src\/channels\//],
-  ["HTTP server (src/server on node:http)", /\/src\/server\//],
+  ["HTTP server (Hono and its Node adapter)", /\/src\/server\/|\/node_modules\/(hono|@hono)\//],
 ];
 
 /** Frames that belong to whoever called them. */

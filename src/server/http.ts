@@ -1,4 +1,7 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { serve } from "@hono/node-server";
+import { Hono, type Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
 import type { ChannelName } from "../config.ts";
@@ -41,14 +44,6 @@ export interface HttpAppOptions {
 /** Default body limit: 256 KiB. */
 export const MAX_BODY_BYTES = 256 * 1024;
 
-/** The request listener of `hoichinhsach serve`; see {@link createHttpApp}. */
-export type HttpApp = (req: IncomingMessage, res: ServerResponse) => void;
-
-type Status = 200 | 400 | 401 | 404 | 413 | 415 | 500 | 503;
-
-/** Body of every acknowledged delivery, serialised once. */
-const OK_BODY = JSON.stringify({ ok: true });
-
 /**
  * Creates the one HTTP application of `hoichinhsach serve`: `POST /webhooks/telegram`, `POST /webhooks/zalo`
  * and `GET /healthz`. A webhook request goes through, in order: secret (401, before anything is read), content
@@ -56,142 +51,77 @@ const OK_BODY = JSON.stringify({ ok: true });
  * JSON syntax and shape (400), readiness and load (503), then handling, acknowledged within a bound.
  * `/healthz` answers from memory and never calls Telegram or Zalo.
  *
- * A plain node:http listener: every update goes through here, and building a fetch `Request`/`Response` pair
- * around each one (a web framework's adapter) cost more CPU than the routing of three paths is worth.
- *
  * ```ts
  * const app = createHttpApp({ logger, webhooks: { zalo: zaloTarget } });
  * const server = await startHttpServer(app, { port: 3000, host: "0.0.0.0" });
  * ```
  */
-export function createHttpApp(options: HttpAppOptions): HttpApp {
+export function createHttpApp(options: HttpAppOptions): Hono {
   const { logger } = options;
   const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const ackTimeoutMs = options.ackTimeoutMs ?? 2000;
   const maxInFlight = options.maxInFlight ?? 2000;
+  const app = new Hono();
 
-  const send = (res: ServerResponse, status: Status, body: string, headers: Record<string, string> = {}) => {
-    if (res.headersSent) return;
-    res.writeHead(status, {
-      "Content-Type": "application/json",
-      "Content-Length": Buffer.byteLength(body),
-      ...headers,
-    });
-    res.end(body);
-  };
-  const reject = (res: ServerResponse, channel: string, status: Status, reason: string): void => {
+  const reject = (c: Context, channel: string, status: 400 | 401 | 404 | 413 | 415 | 503, reason: string) => {
     logger.warn({ channel, status, reason }, "webhook delivery rejected");
+    if (status === 503) c.header("Retry-After", "5");
     // The body may be left unread: close the connection rather than let the client reuse a poisoned one.
-    send(res, status, JSON.stringify({ ok: false, error: reason }), {
-      Connection: "close",
-      ...(status === 503 ? { "Retry-After": "5" } : {}),
-    });
+    c.header("Connection", "close");
+    return c.json({ ok: false, error: reason }, status);
   };
 
-  const routes = new Map<string, (req: IncomingMessage, res: ServerResponse) => Promise<void> | void>();
+  app.get("/healthz", (c) => c.json({ status: "ok" }));
+
   for (const channel of ["telegram", "zalo"] as const) {
     const target = options.webhooks[channel];
-    routes.set(
-      `/webhooks/${channel}`,
-      target
-        ? webhookRoute(channel, target)
-        : (_req, res) => reject(res, channel, 404, "webhook_not_enabled"),
+    const path = `/webhooks/${channel}`;
+    if (!target) {
+      app.post(path, (c) => reject(c, channel, 404, "webhook_not_enabled"));
+      continue;
+    }
+    const secretMatches = createSecretCheck(target.secret);
+    app.post(
+      path,
+      async (c, next) => {
+        if (!secretMatches(c.req.header(target.secretHeader))) return reject(c, channel, 401, "bad_secret");
+        const type = c.req.header("content-type") ?? "";
+        if (!/^application\/json\s*(;|$)/i.test(type)) return reject(c, channel, 415, "not_json");
+        await next();
+      },
+      bodyLimit({ maxSize: maxBodyBytes, onError: (c) => reject(c, channel, 413, "too_large") }),
+      async (c) => {
+        const started = performance.now();
+        let body: unknown;
+        try {
+          body = JSON.parse(await c.req.text());
+        } catch {
+          return reject(c, channel, 400, "malformed_json");
+        }
+        const verdict = target.accept(body);
+        if (verdict.type === "invalid") return reject(c, channel, 400, "malformed_update");
+        if (verdict.type === "ignore") {
+          logger.debug({ channel, reason: verdict.reason }, "webhook delivery ignored");
+          return c.json({ ok: true });
+        }
+        if (!target.ready()) return reject(c, channel, 503, "not_ready");
+        if (target.inFlight() >= maxInFlight) return reject(c, channel, 503, "overloaded");
+        await boundedBy(verdict.handle(), ackTimeoutMs);
+        logger.debug(
+          { channel, duration_ms: Math.round(performance.now() - started) },
+          "webhook delivery acknowledged",
+        );
+        return c.json({ ok: true });
+      },
     );
   }
 
-  function webhookRoute(channel: ChannelName, target: WebhookTarget) {
-    const secretMatches = createSecretCheck(target.secret);
-    const secretHeader = target.secretHeader.toLowerCase();
-    return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-      const secret = req.headers[secretHeader];
-      if (!secretMatches(typeof secret === "string" ? secret : undefined))
-        return reject(res, channel, 401, "bad_secret");
-      if (!/^application\/json\s*(;|$)/i.test(req.headers["content-type"] ?? ""))
-        return reject(res, channel, 415, "not_json");
-      const declared = req.headers["content-length"];
-      if (declared !== undefined && Number(declared) > maxBodyBytes)
-        return reject(res, channel, 413, "too_large");
-      const text = await readBody(req, maxBodyBytes);
-      if (text === undefined) return reject(res, channel, 413, "too_large");
-      const started = performance.now();
-      let body: unknown;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        return reject(res, channel, 400, "malformed_json");
-      }
-      const verdict = target.accept(body);
-      if (verdict.type === "invalid") return reject(res, channel, 400, "malformed_update");
-      if (verdict.type === "ignore") {
-        logger.debug({ channel, reason: verdict.reason }, "webhook delivery ignored");
-        return send(res, 200, OK_BODY);
-      }
-      if (!target.ready()) return reject(res, channel, 503, "not_ready");
-      if (target.inFlight() >= maxInFlight) return reject(res, channel, 503, "overloaded");
-      await boundedBy(verdict.handle(), ackTimeoutMs);
-      logger.debug(
-        { channel, duration_ms: Math.round(performance.now() - started) },
-        "webhook delivery acknowledged",
-      );
-      send(res, 200, OK_BODY);
-    };
-  }
-
-  const notFound = (res: ServerResponse): void =>
-    send(res, 404, JSON.stringify({ ok: false, error: "not_found" }));
-
-  return (req, res) => {
-    const url = req.url ?? "/";
-    const query = url.indexOf("?");
-    const path = query < 0 ? url : url.slice(0, query);
-    let handled: Promise<void> | void;
-    try {
-      if (path === "/healthz" && (req.method === "GET" || req.method === "HEAD")) {
-        handled = send(res, 200, JSON.stringify({ status: "ok" }));
-      } else {
-        const route = req.method === "POST" ? routes.get(path) : undefined;
-        handled = route ? route(req, res) : notFound(res);
-      }
-    } catch (error) {
-      handled = Promise.reject(error);
-    }
-    void Promise.resolve(handled).catch((error: unknown) => {
-      logger.error({ err: error, path }, "HTTP handler failed");
-      send(res, 500, JSON.stringify({ ok: false, error: "internal" }));
-    });
-  };
-}
-
-/**
- * Reads a request body as UTF-8 text, counting bytes as they arrive: undefined as soon as it exceeds `limit`
- * (the rest is left unread; the caller answers 413 and closes the connection). Also undefined when the client
- * goes away mid-body (the answer then goes nowhere).
- */
-function readBody(req: IncomingMessage, limit: number): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const done = (text: string | undefined): void => {
-      req.off("data", onData);
-      req.off("end", onEnd);
-      req.off("error", onError);
-      req.off("close", onError);
-      resolve(text);
-    };
-    const onData = (chunk: Buffer): void => {
-      size += chunk.length;
-      if (size > limit) done(undefined);
-      else chunks.push(chunk);
-    };
-    const onEnd = (): void =>
-      done(chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks, size).toString("utf8"));
-    const onError = (): void => done(undefined);
-    req.on("data", onData);
-    req.on("end", onEnd);
-    req.on("error", onError);
-    // "close" before "end": the client went away mid-body.
-    req.on("close", onError);
+  app.notFound((c) => c.json({ ok: false, error: "not_found" }, 404));
+  app.onError((error, c) => {
+    logger.error({ err: error, path: c.req.path }, "HTTP handler failed");
+    return c.json({ ok: false, error: "internal" }, 500);
   });
+  return app;
 }
 
 /** Waits for `task` but no longer than `ms`; the task goes on if it is slower. Never rejects. */
@@ -216,19 +146,20 @@ export interface RunningHttpServer {
 }
 
 /**
- * Serves `app` with node:http. Resolves once listening; rejects if the port cannot be bound. Request and
- * header timeouts are bounded so that a slow client cannot hold a connection open for minutes.
+ * Serves `app` with @hono/node-server. Resolves once listening; rejects if the port cannot be bound. Request
+ * and header timeouts are bounded so that a slow client cannot hold a connection open for minutes.
  */
 export function startHttpServer(
-  app: HttpApp,
+  app: Hono,
   address: { port: number; host: string },
 ): Promise<RunningHttpServer> {
   return new Promise((resolve, reject) => {
-    const server = createServer(
-      { requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 65_000 },
-      app,
-    );
-    server.listen(address.port, address.host);
+    const server = serve({
+      fetch: app.fetch,
+      port: address.port,
+      hostname: address.host,
+      serverOptions: { requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 65_000 },
+    }) as Server;
     server.once("error", reject);
     server.once("listening", () => {
       server.off("error", reject);
