@@ -43,6 +43,27 @@ describe("scrubbing", () => {
     );
     expect(scrubPersonalData("x".repeat(500))).toHaveLength(300);
   });
+
+  it("masks names written with capitals, keeps place names and ordinary words", () => {
+    expect(scrubPersonalData("bà Nguyễn Thị Lan ở thôn 3 có được vay không")).toBe(
+      "bà [tên] ở thôn 3 có được vay không",
+    );
+    expect(scrubPersonalData("Trần Văn Nam bị khuyết tật có được trợ giúp pháp lý ko")).toBe(
+      "[tên] bị khuyết tật có được trợ giúp pháp lý ko",
+    );
+    expect(scrubPersonalData("con chị Hoa học ĐH, tên là Minh Anh")).toBe(
+      "con chị [tên] học ĐH, tên là [tên]",
+    );
+    expect(scrubPersonalData("hộ nghèo ở TP Hồ Chí Minh, Hà Giang cũ, Lâm Đồng, Bà Rịa - Vũng Tàu")).toBe(
+      "hộ nghèo ở TP Hồ Chí Minh, Hà Giang cũ, Lâm Đồng, Bà Rịa - Vũng Tàu",
+    );
+    expect(scrubPersonalData("anh ấy có được vay vốn không, ông bà già rồi")).toBe(
+      "anh ấy có được vay vốn không, ông bà già rồi",
+    );
+    expect(scrubPersonalData("chính sách BHYT cho hộ cận nghèo Thái Bình")).toBe(
+      "chính sách BHYT cho hộ cận nghèo Thái Bình",
+    );
+  });
 });
 
 describe("the right answer as staff type it", () => {
