@@ -23,6 +23,25 @@ import { TEST_SECRET, testTuning } from "./support/harness.ts";
 const scratch = mkdtempSync(join(tmpdir(), "hcs-real-core-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
+/** A resident who asked for rule-change notices before the interest-rate cut of 1/12/2025, in a new database. */
+function databaseWithWatch(databasePath: string, userKey: string): void {
+  const database = openDatabase(databasePath);
+  const household = parseHousehold({
+    assessedOn: "2025-06-01",
+    area: "rural",
+    members: 4,
+    listedStatus: "poor",
+  });
+  if (!household.ok) throw new Error("bad test household");
+  createRuleWatchStore(database).watch(
+    userKey,
+    household.value,
+    decide(household.value, loadPolicyKnowledge()),
+    "before-the-cut",
+  );
+  database.close();
+}
+
 /** How a resident of a poor-listed rural household of four answers, recognised by the question's words. */
 function answerFor(question: string): { pick: number } | { say: string } {
   const q = foldDiacritics(question);
@@ -257,22 +276,7 @@ describe("Staff and volunteers on Telegram with the real core", () => {
 
   beforeAll(async () => {
     const databasePath = join(scratch, "staff.db");
-    // A resident who asked for rule-change notices before the interest-rate cut of 1/12/2025.
-    const database = openDatabase(databasePath);
-    const household = parseHousehold({
-      assessedOn: "2025-06-01",
-      area: "rural",
-      members: 4,
-      listedStatus: "poor",
-    });
-    if (!household.ok) throw new Error("bad test household");
-    createRuleWatchStore(database).watch(
-      `telegram:${resident}`,
-      household.value,
-      decide(household.value, loadPolicyKnowledge()),
-      "before-the-cut",
-    );
-    database.close();
+    databaseWithWatch(databasePath, `telegram:${resident}`);
 
     api = await FakeTelegramApi.start();
     running = await startWith(
@@ -374,21 +378,7 @@ describe("Rule-change notices to a resident who blocked the bot", () => {
 
   beforeAll(async () => {
     databasePath = join(scratch, "blocked.db");
-    const database = openDatabase(databasePath);
-    const household = parseHousehold({
-      assessedOn: "2025-06-01",
-      area: "rural",
-      members: 4,
-      listedStatus: "poor",
-    });
-    if (!household.ok) throw new Error("bad test household");
-    createRuleWatchStore(database).watch(
-      `telegram:${blocked}`,
-      household.value,
-      decide(household.value, loadPolicyKnowledge()),
-      "before-the-cut",
-    );
-    database.close();
+    databaseWithWatch(databasePath, `telegram:${blocked}`);
     api = await FakeTelegramApi.start();
     api.failNext("sendMessage", {
       type: "status",
