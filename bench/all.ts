@@ -6,6 +6,7 @@ import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { machineReferenceMs } from "./support/machine.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const wanted = process.argv.slice(2);
@@ -14,6 +15,12 @@ const files = readdirSync(here)
   .filter((name) => wanted.length === 0 || wanted.some((w) => name.startsWith(w)))
   .sort();
 
+// Read figures against this: the same work takes twice as long on some days' machines as on others.
+const reference = () => `${machineReferenceMs().toFixed(0)} ms`;
+console.log(
+  `machine reference at start: ${reference()} for a fixed JavaScript workload (bench/support/machine.ts; ` +
+    `compare with the reference printed with the README's figures)`,
+);
 let failed = 0;
 for (const file of files) {
   console.log(`\n=== ${file}`);
@@ -22,4 +29,5 @@ for (const file of files) {
   });
   if (run.status !== 0) failed++;
 }
+console.log(`\nmachine reference at end: ${reference()}`);
 process.exitCode = failed > 0 ? 1 : 0;

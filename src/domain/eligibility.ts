@@ -613,7 +613,9 @@ function programOutcomes(
     const inputs = inputsOf(program, policy);
     let code = 0;
     for (const flag of inputs.flags) code = code * 3 + flagCodes[flag]!;
-    const key = inputs.leftListOn ? `${code}|${input.leftListOn === null ? "-" : (input.leftListOn ?? "")}` : code;
+    const key = inputs.leftListOn
+      ? `${code}|${input.leftListOn === null ? "-" : (input.leftListOn ?? "")}`
+      : code;
     let known = byProgram[i];
     if (!known) byProgram[i] = known = new Map();
     let outcome = known.get(key);
@@ -798,11 +800,39 @@ function matchProvince(
   return { override, summary: { input: name, id: info.id, name: info.name, notes } };
 }
 
+/** Per policy: the facts every programme needs (and could use), in order → the decision's ranked list. */
+const missingLists = new WeakMap<PolicyKnowledge, Map<string, MissingFact[]>>();
+
+/**
+ * The facts worth asking next, most useful first: those that settle a programme before those that could
+ * improve one, then in the interview's order. A commune's list needs the same few combinations again and
+ * again, so each ranked list is built once, frozen and shared.
+ */
 function aggregateMissing(
+  policy: PolicyKnowledge,
   outcomes: ProgramOutcome[],
   classification: ClassificationResult,
   listed: HouseholdInput["listedStatus"],
 ): MissingFact[] {
+  // The category itself is worth settling even when no programme hangs on it alone.
+  const categoryFacts =
+    classification.classification.category === "unknown"
+      ? [...(listed === undefined ? ["listedStatus"] : []), ...classification.missing]
+      : [];
+  let key = categoryFacts.join(",");
+  for (const outcome of outcomes) key += `;${outcome.needs.join(",")}/${outcome.upgrades.join(",")}`;
+  let byKey = missingLists.get(policy);
+  if (!byKey) missingLists.set(policy, (byKey = new Map()));
+  let ranked = byKey.get(key);
+  if (!ranked) {
+    ranked = Object.freeze(rankMissing(outcomes, categoryFacts)) as MissingFact[];
+    if (byKey.size >= 10_000) byKey.clear();
+    byKey.set(key, ranked);
+  }
+  return ranked;
+}
+
+function rankMissing(outcomes: ProgramOutcome[], categoryFacts: string[]): MissingFact[] {
   const byFact = new Map<string, { score: number; programs: string[] }>();
   const note = (fact: string, weight: number, program: string | null) => {
     let entry = byFact.get(fact);
@@ -814,11 +844,7 @@ function aggregateMissing(
     for (const fact of outcome.needs) note(fact, 2, outcome.decision.id);
     for (const fact of outcome.upgrades) note(fact, 1, outcome.decision.id);
   }
-  // The category itself is worth settling even when no programme hangs on it alone.
-  if (classification.classification.category === "unknown") {
-    if (listed === undefined) note("listedStatus", 1, null);
-    for (const fact of classification.missing) note(fact, 1, null);
-  }
+  for (const fact of categoryFacts) note(fact, 1, null);
   if (byFact.size === 0) return [];
   const titles = (id: string) => outcomes.find((outcome) => outcome.decision.id === id)?.decision.title ?? id;
   return [...byFact.entries()]
@@ -893,7 +919,7 @@ export function decide(
     standard: standardSummary,
     classification: classification.classification,
     programs,
-    missingFacts: aggregateMissing(outcomes, classification, listed),
+    missingFacts: aggregateMissing(policy, outcomes, classification, listed),
     province,
     notes: internTexts(notes),
   };
