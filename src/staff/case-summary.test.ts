@@ -7,6 +7,7 @@ import {
   documentsToBring,
   escapeHtml,
   householdFacts,
+  onRecord,
   renderCaseSummaryHtml,
   renderCaseSummaryText,
   renderDecisionText,
@@ -102,6 +103,28 @@ describe("case summary", () => {
       .sort((a, b) => a.at - b.at)
       .map((entry) => entry.status);
     expect(order.indexOf("not_eligible")).toBeGreaterThan(order.lastIndexOf("eligible"));
+  });
+
+  it("says who declared what, not “bạn”: the summary goes into the commune's file", () => {
+    const text = renderCaseSummaryText({
+      decision,
+      facts: householdFacts(household, labels),
+      preparedOn: "2026-03-02",
+    });
+    const html = renderCaseSummaryHtml({
+      decision,
+      facts: householdFacts(household, labels),
+      preparedOn: "2026-03-02",
+    });
+    // The scorer's own sentences speak to the person asking…
+    expect(decision.classification.reasons.join(" ")).toMatch(/bạn (cung cấp|cho biết)/);
+    for (const page of [text, html]) {
+      expect(page).not.toMatch(/\bbạn (cung cấp|cho biết)|Bạn chưa rõ/);
+      expect(page).toContain("Theo thông tin đã khai, hộ hiện không có tên trong danh sách");
+    }
+    expect(onRecord("Bạn chưa rõ hộ có tên trong danh sách của xã không.")).toBe(
+      "Người khai chưa rõ hộ có tên trong danh sách của xã không.",
+    );
   });
 
   it("names the resident only when the volunteer typed a name", () => {

@@ -189,6 +189,7 @@ function citationsOf(citations: readonly CitationGroup[] | undefined, id: string
 /**
  * The decision as staff read it after `/nhanh` or `check --quick`: the category with its reasons, each
  * programme (most favourable first) with status, reasons, next steps and citations, then what is unknown.
+ * Staff typed what the household declared, so the reasons say "đã khai", not "bạn" (see {@link onRecord}).
  */
 export function renderDecisionText(
   decision: Decision,
@@ -200,7 +201,7 @@ export function renderDecisionText(
     [
       `KẾT QUẢ: hộ ${CATEGORY_LABEL[c.category]}${c.basis === "listed" ? " (theo danh sách của xã)" : " (ước tính theo số liệu đã khai)"}.`,
       rulesAppliedLine(decision),
-      ...c.reasons.map((reason) => `• ${reason}`),
+      ...c.reasons.map((reason) => `• ${onRecord(reason)}`),
       ...citationsOf(options.citations, "standard").map((line) => `  Căn cứ: ${line}`),
     ].join("\n"),
   );
@@ -208,7 +209,7 @@ export function renderDecisionText(
     const lines = [
       `${program.title}: ${STATUS_LABEL[program.status]}${program.confirmed ? "" : " (có số liệu chưa được xác nhận)"}`,
     ];
-    lines.push(...program.reasons.map((reason) => `• ${reason}`));
+    lines.push(...program.reasons.map((reason) => `• ${onRecord(reason)}`));
     if (program.status !== "not_eligible") lines.push(...program.nextSteps.map((step) => `→ ${step}`));
     lines.push(...citationsOf(options.citations, program.id).map((line) => `  Căn cứ: ${line}`));
     blocks.push(lines.join("\n"));
@@ -300,6 +301,24 @@ const STYLE = `
   @media print { body { padding: 0; } a { color: inherit; text-decoration: none; } }
 `;
 
+/**
+ * The scorer speaks to the person asking ("Theo thông tin bạn cung cấp"); the printed summary goes into the
+ * commune's file, where "bạn" would name nobody, so the same sentences say who declared what.
+ */
+const ON_RECORD: [RegExp, string][] = [
+  [/thông tin bạn cung cấp/g, "thông tin đã khai"],
+  [/số liệu bạn cung cấp/g, "số liệu đã khai"],
+  [/Theo bạn cho biết/g, "Theo thông tin đã khai"],
+  [/Bạn chưa rõ/g, "Người khai chưa rõ"],
+];
+
+/** A scorer sentence as written for the record (see {@link ON_RECORD}). */
+export function onRecord(text: string): string {
+  let out = text;
+  for (const [pattern, replacement] of ON_RECORD) out = out.replace(pattern, replacement);
+  return out;
+}
+
 function list(items: readonly string[], className = ""): string {
   if (items.length === 0) return "";
   return `<ul${className ? ` class="${className}"` : ""}>${items.map((item) => `<li>${escapeHtml(item)}</li>`).join("")}</ul>`;
@@ -324,7 +343,7 @@ export function renderCaseSummaryHtml(input: CaseSummaryInput): string {
         `<section class="programme ${program.status}">`,
         `<h3>${escapeHtml(program.title)}</h3>`,
         `<p class="status">${escapeHtml(STATUS_LABEL[program.status])}${program.confirmed ? "" : " — có số liệu chưa được xác nhận"}</p>`,
-        list(program.reasons),
+        list(program.reasons.map(onRecord)),
         program.status !== "not_eligible" && program.nextSteps.length > 0
           ? `<p><strong>Việc cần làm:</strong></p>${list(program.nextSteps)}`
           : "",
@@ -366,7 +385,7 @@ ${
 
 <h2>2. Kết quả phân loại</h2>
 <p><strong>Hộ ${escapeHtml(CATEGORY_LABEL[c.category])}</strong> ${c.basis === "listed" ? "(theo danh sách của xã)" : "(ước tính theo số liệu đã khai)"}.</p>
-${list(c.reasons)}
+${list(c.reasons.map(onRecord))}
 ${standardCites.length > 0 ? `<p class="cite"><strong>Căn cứ:</strong></p>${list(standardCites, "cite")}` : ""}
 
 <h2>3. Từng chính sách</h2>

@@ -266,6 +266,7 @@ const CASES: [string, Expect][] = [
           { ...UNI, publicSchool: true, ethnicMinority: true },
         ],
       },
+      assumed: [/Dân tộc thiểu số hiểu là của cả 2 người đã mô tả/],
     },
   ],
   [

@@ -890,6 +890,14 @@ function readEthnicity(state: State): void {
     return;
   }
   for (const person of state.persons) person.ethnicMinority = value;
+  // One word for several people: said, so staff can correct it when only some of them are.
+  if (state.persons.length > 1) {
+    note(
+      state,
+      "assumed",
+      `${value ? "Dân tộc thiểu số" : "Dân tộc Kinh"} hiểu là của cả ${state.persons.length} người đã mô tả; nếu không phải tất cả, hãy ghi riêng cho từng người.`,
+    );
+  }
 }
 
 /**
