@@ -156,7 +156,7 @@ export function unknownFacts(decision: Decision): string[] {
   const explained = new Set(decision.missingFacts.flatMap((fact) => fact.programs));
   const open = decision.programs
     .filter((program) => program.status === "needs_info" && !explained.has(program.id))
-    .map((program) => `${program.title}: ${program.reasons[0] ?? "cần thêm thông tin"}`);
+    .map((program) => `${program.title}: ${onRecord(program.reasons[0] ?? "cần thêm thông tin")}`);
   return [...new Set([...decision.missingFacts.map((fact) => fact.reason), ...open])];
 }
 
