@@ -11,8 +11,10 @@ import { PassThrough } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { main } from "../src/cli/main.ts";
+import { BatchDecider } from "../src/cli/commands/check-batch.ts";
 import { DecisionPool } from "../src/cli/commands/check-pool.ts";
 import type { CliIO } from "../src/cli/io.ts";
+import type { PolicyKnowledge } from "../src/domain/policy.ts";
 import { decide } from "../src/domain/eligibility.ts";
 import { EDUCATION_LEVELS, parseHousehold } from "../src/domain/household.ts";
 import { DEFAULT_KNOWLEDGE_DIR, loadPolicyKnowledge } from "../src/knowledge/policy-load.ts";
@@ -28,6 +30,27 @@ function cli(args: string[], input: string, env: Record<string, string> = {}) {
     maxBuffer: 1 << 30,
   });
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+/** Runs the command as a process, writing `parts` of its input 3 s apart. */
+function cliInParts(args: string[], parts: string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, [BIN, "check", ...args], {
+    env: { ...process.env, HOICHINHSACH_DEBUG: "", ...env },
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+  void (async () => {
+    for (const [index, part] of parts.entries()) {
+      if (index > 0) await new Promise((resolve) => setTimeout(resolve, 3_000));
+      child.stdin.write(part);
+    }
+    child.stdin.end();
+  })();
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.on("close", (code) => resolve({ code, stdout, stderr })),
+  );
 }
 
 /** Runs the command in-process with in-memory streams; `input` as text, or as chunks written one by one. */
@@ -153,7 +176,8 @@ describe("hoichinhsach check (real CLI)", () => {
 
   it("--jsonl on worker threads prints, line for line, what --json prints for each household", async () => {
     // Long enough for the worker threads to take over (after the first 1,000 lines), with bad lines among
-    // the good ones on both sides of that point.
+    // the good ones on both sides of that point. The list comes in two parts, the second once the workers
+    // have had time to start: until then this thread decides the lines itself.
     const households = generateHouseholds(2_600);
     const lines = households.map((household) => JSON.stringify(household));
     const bad = new Map([
@@ -162,9 +186,11 @@ describe("hoichinhsach check (real CLI)", () => {
       [2_400, "{not json"],
     ]);
     for (const [index, line] of bad) lines[index] = line;
-    const run = cli(["--jsonl", "--date", "2026-03-01"], `${lines.join("\n")}\n`, {
-      HOICHINHSACH_CHECK_WORKERS: "2",
-    });
+    const run = await cliInParts(
+      ["--jsonl", "--date", "2026-03-01"],
+      [`${lines.slice(0, 1_200).join("\n")}\n`, `${lines.slice(1_200).join("\n")}\n`],
+      { HOICHINHSACH_CHECK_WORKERS: "2" },
+    );
     expect(run.code).toBe(2);
     expect(run.stderr).toBe("3 dòng có lỗi (dòng 6, 1801, 2401); các dòng khác đã có kết quả.\n");
     const out = run.stdout.split("\n");
@@ -283,13 +309,39 @@ describe("hoichinhsach check (options, in-process)", () => {
     expect(out[1].classification).toMatchObject({ category: "poor", basis: "listed" });
   });
 
-  it("a worker that cannot start fails the batches sent to it (no hang, the error is the worker's)", async () => {
-    const pool = new DecisionPool(1, { today: "2026-03-01", summary: false, knowledgeDir: "/nonexistent" });
+  it("a started worker decides a batch exactly as this thread does", async () => {
+    const policy = loadPolicyKnowledge();
+    const options = { today: "2026-03-01", summary: false };
+    const pool = new DecisionPool(1, { ...options, policy });
+    try {
+      const started = Date.now();
+      while (!pool.started && Date.now() - started < 20_000) await new Promise((r) => setTimeout(r, 20));
+      expect(pool.started).toBe(true);
+      const batch = {
+        firstLine: 7,
+        lines: [...generateHouseholds(300).map((h) => JSON.stringify(h)), "", '{"area":"rural"}'],
+      };
+      const fromWorker = await pool.run(batch);
+      const here = new BatchDecider(policy, options).run(batch);
+      expect(Buffer.from(fromWorker.bytes).toString("utf8")).toBe(Buffer.from(here.bytes).toString("utf8"));
+      expect(fromWorker.badLines).toEqual([308]);
+      expect(here.badLines).toEqual([308]);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("a worker that fails fails the batches sent to it (no hang, the error is the worker's)", async () => {
+    // A policy without its programmes: the worker throws on the first household.
+    const broken = { ...loadPolicyKnowledge(), programs: undefined } as unknown as PolicyKnowledge;
+    const pool = new DecisionPool(1, { today: "2026-03-01", summary: false, policy: broken });
     try {
       await expect(pool.run({ firstLine: 1, lines: [JSON.stringify(household)] })).rejects.toThrow(
-        /no policy data found/,
+        /Cannot read properties of undefined/,
       );
-      await expect(pool.run({ firstLine: 2, lines: ["{}"] })).rejects.toThrow(/no policy data found/);
+      await expect(pool.run({ firstLine: 2, lines: ["{}"] })).rejects.toThrow(
+        /Cannot read properties of undefined/,
+      );
     } finally {
       await pool.close();
     }

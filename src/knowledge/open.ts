@@ -5,7 +5,7 @@ import { DEFAULT_DATABASE_PATH, openDatabase, type AppDatabase } from "../storag
 import { buildIndex, corpusFingerprint, ensureIndex, type BuildReport } from "./index-store.ts";
 import { DEFAULT_KNOWLEDGE_DIR, loadAreaChanges, loadCorpus, loadLexiconData, type Corpus } from "./load.ts";
 import { compileLexicon } from "./query.ts";
-import { createSearch } from "./search.ts";
+import { createSearch, RESULT_CACHE_SIZE } from "./search.ts";
 import type { KnowledgeBase } from "./types.ts";
 
 /** Where the knowledge base comes from. Every field is optional. */
@@ -20,6 +20,8 @@ export interface OpenKnowledgeBaseOptions {
   corpus?: Corpus;
   /** Today's date as ISO YYYY-MM-DD, for the "period is over" warnings; default: the date in Vietnam. */
   today?: () => string;
+  /** Search outcomes kept for repeated questions (default {@link RESULT_CACHE_SIZE}); 0: none (benchmarks). */
+  resultCacheSize?: number;
 }
 
 // Building a formatter for a time zone costs far more than using one, and this runs on every search.
@@ -54,7 +56,12 @@ export function openKnowledgeBase(options: OpenKnowledgeBaseOptions = {}): Knowl
   const { database, owned } = databaseFrom(options);
   try {
     ensureIndex(database, corpus);
-    const search = createSearch(database, { lexicon, areas, today: options.today ?? todayInVietnam });
+    const search = createSearch(database, {
+      lexicon,
+      areas,
+      today: options.today ?? todayInVietnam,
+      resultCacheSize: options.resultCacheSize ?? RESULT_CACHE_SIZE,
+    });
     return {
       search: search.search,
       close: () => {

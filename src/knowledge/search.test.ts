@@ -254,3 +254,38 @@ describe("the persistent index", () => {
     database.close();
   });
 });
+
+describe("questions asked again", () => {
+  const question = "hộ cận nghèo có được hỗ trợ bảo hiểm y tế không";
+
+  it("are answered from the outcomes kept, for the same options and date only", () => {
+    const database = openDatabase(":memory:");
+    const cached = openKnowledgeBase({ database, today: () => TODAY });
+    const uncached = openKnowledgeBase({ database, today: () => TODAY, resultCacheSize: 0 });
+    try {
+      const first = cached.search(question);
+      expect(results(first).length).toBeGreaterThan(0);
+      expect(uncached.search(question)).toEqual(first);
+      // Empty the index: only an outcome kept can still answer.
+      database.sqlite.exec("INSERT INTO kb_sections_fts (kb_sections_fts) VALUES ('delete-all')");
+      expect(cached.search(question)).toEqual(first);
+      expect(uncached.search(question).type).toBe("no_match");
+      expect(cached.search(question, { limit: 2 }).type).toBe("no_match");
+      expect(cached.search(question, { onDate: "2026-01-01" }).type).toBe("no_match");
+      expect(cached.search(`${question}?`).type).toBe("no_match");
+    } finally {
+      cached.close();
+      uncached.close();
+      database.close();
+    }
+  });
+
+  it("get a copy: changing one outcome does not change the next", () => {
+    const first = results(kb.search(question));
+    const kept = structuredClone(first);
+    first[0]!.warnings.push("changed");
+    first[0]!.sectionPath.length = 0;
+    first.length = 0;
+    expect(results(kb.search(question))).toEqual(kept);
+  });
+});

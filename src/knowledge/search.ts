@@ -83,6 +83,8 @@ export interface SearchDependencies {
   areas: AreaChanges;
   /** Today's date, ISO YYYY-MM-DD, used when a search does not say which date it answers for. */
   today: () => string;
+  /** Outcomes kept for questions asked again (see {@link RESULT_CACHE_SIZE}); 0 turns the cache off. */
+  resultCacheSize?: number;
 }
 
 interface DocumentInfo {
@@ -109,6 +111,13 @@ interface Candidate {
 const DEFAULT_LIMIT = 5;
 const MAX_LIMIT = 20;
 const SECTION_CACHE_LIMIT = 4096;
+/**
+ * Default number of search outcomes kept, least recently asked dropped first. Residents ask the same few
+ * things ("vay vốn hộ nghèo", "bảo hiểm y tế hộ cận nghèo") and staff look the same passage up many times a
+ * day; the index does not change while a search is open, so an outcome only depends on the question, the
+ * options and the date. About 10 KB each.
+ */
+export const RESULT_CACHE_SIZE = 1024;
 
 /**
  * The place names, folded, that point at a plan: its province then and now (with their aliases), and for a
@@ -351,7 +360,10 @@ export function createSearch(database: AppDatabase, deps: SearchDependencies): K
       .map(({ metadata }) => metadata.id);
   };
 
-  const search = (question: string, options: SearchOptions = {}): SearchOutcome => {
+  const answerDate = (options: SearchOptions): string =>
+    options.onDate && /^\d{4}-\d{2}-\d{2}$/.test(options.onDate) ? options.onDate : deps.today();
+
+  const searchIndex = (question: string, options: SearchOptions, onDate: string): SearchOutcome => {
     const query = typeof question === "string" ? question : "";
     const shownQuery = query.length > 200 ? `${query.slice(0, 200)}…` : query;
     const cleaned = query.replace(/\p{Cc}/gu, " ");
@@ -398,8 +410,6 @@ export function createSearch(database: AppDatabase, deps: SearchDependencies): K
 
     const wanted = Number.isFinite(options.limit) ? Math.floor(options.limit!) : DEFAULT_LIMIT;
     const limit = Math.min(Math.max(1, wanted), MAX_LIMIT);
-    const onDate =
-      options.onDate && /^\d{4}-\d{2}-\d{2}$/.test(options.onDate) ? options.onDate : deps.today();
     const results: SearchResult[] = [];
     for (const candidate of scored.slice(0, limit)) {
       const section = loadSection(candidate.id);
@@ -424,11 +434,41 @@ export function createSearch(database: AppDatabase, deps: SearchDependencies): K
     return { type: "results", query, results };
   };
 
+  const cacheSize = deps.resultCacheSize ?? RESULT_CACHE_SIZE;
+  const outcomeCache = new Map<string, SearchOutcome>();
+  const search = (question: string, options: SearchOptions = {}): SearchOutcome => {
+    const onDate = answerDate(options);
+    if (cacheSize <= 0 || typeof question !== "string") return searchIndex(question, options, onDate);
+    const { limit, documentId, province, year } = options;
+    const key = `${onDate}\u0000${limit}\u0000${documentId}\u0000${province}\u0000${year}\u0000${question}`;
+    let outcome = outcomeCache.get(key);
+    if (outcome) {
+      outcomeCache.delete(key); // most recently asked last
+    } else {
+      outcome = searchIndex(question, options, onDate);
+      if (outcomeCache.size >= cacheSize) outcomeCache.delete(outcomeCache.keys().next().value!);
+    }
+    outcomeCache.set(key, outcome);
+    return copyOutcome(outcome);
+  };
+
   return {
     search,
     close: () => {
       sectionCache.clear();
       warningCache.clear();
+      outcomeCache.clear();
     },
   };
+}
+
+/** A copy the caller may change without changing what the cache keeps. */
+function copyOutcome(outcome: SearchOutcome): SearchOutcome {
+  if (outcome.type === "invalid") return { ...outcome };
+  const results = outcome.results.map((result) => ({
+    ...result,
+    sectionPath: [...result.sectionPath],
+    warnings: [...result.warnings],
+  }));
+  return { ...outcome, results };
 }

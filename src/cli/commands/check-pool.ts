@@ -30,6 +30,8 @@ function workerEntry(): URL {
 interface Slot {
   worker: Worker;
   inFlight: number;
+  /** True once the worker has loaded its modules and can decide at full speed. */
+  ready: boolean;
 }
 
 /** A fixed set of worker threads deciding batches. */
@@ -52,6 +54,7 @@ export class DecisionPool {
           resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
         }),
         inFlight: 0,
+        ready: false,
       };
       slot.worker.on("message", (reply: WorkerReply) => this.receive(slot, reply));
       slot.worker.on("error", (error) => this.fail(error));
@@ -63,13 +66,23 @@ export class DecisionPool {
   }
 
   /**
-   * Decides a batch on the least busy worker (a worker still loading the policy queues it). The promise is
-   * marked handled: await it to see a failure.
+   * True once a worker has started (loading its modules takes about a second): until then the caller does
+   * better to decide batches itself than to queue them. Also true after a failure, so that `run` reports it.
+   */
+  get started(): boolean {
+    return this.failure !== undefined || this.slots.some((slot) => slot.ready);
+  }
+
+  /**
+   * Decides a batch on the least busy worker, preferring started ones (a worker still starting queues it).
+   * The promise is marked handled: await it to see a failure.
    */
   run(batch: Batch): Promise<WrittenOnce> {
     if (this.failure) return Promise.reject(this.failure);
     const slot = this.slots.reduce((best, candidate) =>
-      candidate.inFlight < best.inFlight ? candidate : best,
+      candidate.ready > best.ready || (candidate.ready === best.ready && candidate.inFlight < best.inFlight)
+        ? candidate
+        : best,
     );
     const id = this.nextId++;
     const output = new Promise<WrittenOnce>((resolve, reject) =>
@@ -89,6 +102,10 @@ export class DecisionPool {
   }
 
   private receive(slot: Slot, reply: WorkerReply): void {
+    if (reply.type === "ready") {
+      slot.ready = true;
+      return;
+    }
     const waiter = this.waiting.get(reply.id);
     if (!waiter) return;
     this.waiting.delete(reply.id);

@@ -161,7 +161,6 @@ async function* readBatches(stdin: NodeJS.ReadableStream, size: number): AsyncGe
 interface LinesOptions {
   today: string;
   summary: boolean;
-  knowledgeDir: string | undefined;
   /** Worker threads for long lists (0: everything on the main thread). */
   workers: number;
 }
@@ -174,8 +173,9 @@ interface InFlight {
 
 /**
  * `--jsonl`: batches of lines are decided in order, on this thread for a short list; past
- * {@link PARALLEL_AFTER_LINES}, on worker threads (this thread then only reads, keeps the order and writes:
- * measured faster than having it decide batches too, since its writes then wait for its own work). Outputs
+ * {@link PARALLEL_AFTER_LINES}, on worker threads once one has started (this thread then only reads, keeps
+ * the order and writes: measured faster than having it decide batches too, since its writes then wait for its
+ * own work; while the workers start, it goes on deciding rather than wait for them). Outputs
  * are written in input order as soon as they are known; at most {@link MAX_IN_FLIGHT} batches are pending
  * and each write waits for the reader, so memory stays flat however long the list.
  */
@@ -200,10 +200,10 @@ async function checkLines(io: CliIO, policy: PolicyKnowledge, options: LinesOpti
   try {
     for await (const batch of readBatches(io.stdin, BATCH_LINES)) {
       if (!pool && options.workers > 0 && batch.firstLine > PARALLEL_AFTER_LINES) {
-        const { today, summary, knowledgeDir } = options;
-        pool = new DecisionPool(options.workers, { today, summary, knowledgeDir });
+        const { today, summary } = options;
+        pool = new DecisionPool(options.workers, { today, summary, policy });
       }
-      if (pool) {
+      if (pool?.started) {
         const entry: InFlight = { output: undefined, done: pool.run(batch) };
         entry.done.then(
           (output) => (entry.output = output),
@@ -284,6 +284,6 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     );
   }
   return options.jsonl
-    ? checkLines(io, policy, { today, summary: options.summary ?? false, knowledgeDir, workers })
+    ? checkLines(io, policy, { today, summary: options.summary ?? false, workers })
     : checkOne(io, policy, today);
 }
