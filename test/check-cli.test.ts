@@ -315,8 +315,10 @@ describe("hoichinhsach check (options, in-process)", () => {
     const pool = new DecisionPool(1, { ...options, policy });
     try {
       const started = Date.now();
-      while (!pool.started && Date.now() - started < 20_000) await new Promise((r) => setTimeout(r, 20));
-      expect(pool.started).toBe(true);
+      // Until the worker has started, the pool does not ask for batches.
+      while (!pool.wantsBatch(1) && Date.now() - started < 20_000)
+        await new Promise((r) => setTimeout(r, 20));
+      expect(pool.wantsBatch(1)).toBe(true);
       const batch = {
         firstLine: 7,
         lines: [...generateHouseholds(300).map((h) => JSON.stringify(h)), "", '{"area":"rural"}'],

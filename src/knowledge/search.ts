@@ -10,6 +10,7 @@
  * candidates are then re-weighted by two general signals: whether the question names the plan's area
  * ("… ở Thái Bình"), and how much of the question's subject the section covers.
  */
+import { createHash } from "node:crypto";
 import type { AppDatabase } from "../storage/database.ts";
 import { kbDocuments } from "../storage/schema/kb.ts";
 import { citationFor, placeKey, provinceNow, warningsFor } from "./citation.ts";
@@ -435,21 +436,33 @@ export function createSearch(database: AppDatabase, deps: SearchDependencies): K
   };
 
   const cacheSize = deps.resultCacheSize ?? RESULT_CACHE_SIZE;
-  const outcomeCache = new Map<string, SearchOutcome>();
+  /**
+   * By a digest of the question and options, without the question: a question may carry personal details
+   * ("nhà tôi 4 người, thu nhập 3tr5"), and the cache is not the place to keep them.
+   */
+  const outcomeCache = new Map<string, Found>();
   const search = (question: string, options: SearchOptions = {}): SearchOutcome => {
     const onDate = answerDate(options);
     if (cacheSize <= 0 || typeof question !== "string") return searchIndex(question, options, onDate);
     const { limit, documentId, province, year } = options;
-    const key = `${onDate}\u0000${limit}\u0000${documentId}\u0000${province}\u0000${year}\u0000${question}`;
-    let outcome = outcomeCache.get(key);
-    if (outcome) {
+    const key = createHash("sha256")
+      .update(`${onDate}\u0000${limit}\u0000${documentId}\u0000${province}\u0000${year}\u0000${question}`)
+      .digest("base64");
+    let found = outcomeCache.get(key);
+    if (found) {
       outcomeCache.delete(key); // most recently asked last
     } else {
-      outcome = searchIndex(question, options, onDate);
+      const outcome = searchIndex(question, options, onDate);
+      if (outcome.type === "invalid") return outcome; // found before the index is read: nothing to save
+      found = {
+        type: outcome.type,
+        message: outcome.type === "no_match" ? outcome.message : undefined,
+        results: outcome.results,
+      };
       if (outcomeCache.size >= cacheSize) outcomeCache.delete(outcomeCache.keys().next().value!);
     }
-    outcomeCache.set(key, outcome);
-    return copyOutcome(outcome);
+    outcomeCache.set(key, found);
+    return outcomeOf(found, question);
   };
 
   return {
@@ -462,13 +475,21 @@ export function createSearch(database: AppDatabase, deps: SearchDependencies): K
   };
 }
 
-/** A copy the caller may change without changing what the cache keeps. */
-function copyOutcome(outcome: SearchOutcome): SearchOutcome {
-  if (outcome.type === "invalid") return { ...outcome };
-  const results = outcome.results.map((result) => ({
+/** A search outcome as the cache keeps it: without the question. */
+interface Found {
+  type: "results" | "no_match";
+  message: string | undefined;
+  results: SearchResult[];
+}
+
+/** The outcome for `query`, in a copy the caller may change without changing what the cache keeps. */
+function outcomeOf(found: Found, query: string): SearchOutcome {
+  const results = found.results.map((result) => ({
     ...result,
     sectionPath: [...result.sectionPath],
     warnings: [...result.warnings],
   }));
-  return { ...outcome, results };
+  return found.type === "results"
+    ? { type: "results", query, results }
+    : { type: "no_match", query, message: found.message!, results };
 }

@@ -66,11 +66,13 @@ export class DecisionPool {
   }
 
   /**
-   * True once a worker has started (loading its modules takes about a second): until then the caller does
-   * better to decide batches itself than to queue them. Also true after a failure, so that `run` reports it.
+   * True when a started worker has fewer than `waiting` batches in flight, so a batch sent now is decided
+   * soon (loading a worker's modules takes about a second); also true after a failure, so that `run`
+   * reports it. Otherwise the caller does better to decide the batch itself.
    */
-  get started(): boolean {
-    return this.failure !== undefined || this.slots.some((slot) => slot.ready);
+  wantsBatch(waiting: number): boolean {
+    if (this.failure) return true;
+    return this.slots.some((slot) => slot.ready && slot.inFlight < waiting);
   }
 
   /**
