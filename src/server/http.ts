@@ -90,12 +90,13 @@ export function createHttpApp(options: HttpAppOptions): Hono {
       },
       async (c) => {
         const started = performance.now();
-        const text = await bodyText(c, maxBodyBytes);
-        if (text === null) return reject(c, channel, 413, "too_large");
         let body: unknown;
         try {
+          const text = await bodyText(c, maxBodyBytes);
+          if (text === null) return reject(c, channel, 413, "too_large");
           body = JSON.parse(text);
         } catch {
+          // Not JSON, or the client went away while sending it.
           return reject(c, channel, 400, "malformed_json");
         }
         const verdict = target.accept(body);
