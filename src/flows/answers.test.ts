@@ -185,6 +185,10 @@ describe("integer", () => {
     ["2 vợ chồng 3 con", "ambiguous"],
     ["4,5", "unreadable"],
     ["nhiều", "unreadable"],
+    ["3tr5", "money_for_count"],
+    ["4 triệu", "money_for_count"],
+    ["500k", "money_for_count"],
+    ["3.500.000đ", "money_for_count"],
   ])("refuses %j (%s)", (text, expected) => {
     expect(problem(members, text)).toBe(expected);
   });

@@ -39,6 +39,7 @@ export type AnswerProblem =
   | { type: "unreadable" }
   | { type: "ambiguous" }
   | { type: "needs_unit" }
+  | { type: "money_for_count" }
   | { type: "too_small"; min: number }
   | { type: "too_large"; max: number }
   | { type: "future_date" }
@@ -203,11 +204,19 @@ function stripParticles(folded: string): string {
   return words.join(" ");
 }
 
+/**
+ * A money unit right after a digit, in folded text: "3tr5", "4 trieu", "500k", "800 nghin", "3 500 000d". A
+ * digit must come first: "k" alone is chat shorthand for "không".
+ */
+const MONEY_UNIT = /\d ?(?:tr|trieu|ty|nghin|ngan|k|d|dong|vnd)(?=$|[\s\d])/;
+
 function parseInteger(
   text: string,
   spec: { min?: number; max?: number },
 ): Result<ParsedAnswer, AnswerProblem> {
   const folded = stripParticles(foldForMatch(text));
+  // "3tr5" typed where a count is asked: an amount of money in the wrong place, not a huge household.
+  if (MONEY_UNIT.test(folded)) return err({ type: "money_for_count" });
   let value: number | undefined;
   if (NONE_PATTERN.test(folded)) value = 0;
   else {

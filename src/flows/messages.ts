@@ -71,6 +71,8 @@ export function problemMessage(problem: AnswerProblem): string {
       return "Câu trả lời có nhiều ý, bạn chọn một thôi nhé.";
     case "needs_unit":
       return "Bạn ghi rõ đơn vị giúp mình, ví dụ 3 triệu hoặc 800 nghìn.";
+    case "money_for_count":
+      return "Câu này hỏi số lượng (đếm), không phải số tiền.";
     case "too_small":
       return `Số này phải từ ${VIETNAMESE_NUMBER.format(problem.min)} trở lên.`;
     case "too_large":
