@@ -23,6 +23,8 @@ export default tseslint.config(
       // The rest of the flow engine's pure modules (the runner, loader, core and wiring do the I/O).
       "src/flows/{definition,household,intent,messages,ports,render,reply,schema,split,validate,walk}.ts",
       "src/shared/did-you-mean.ts",
+      // Direct answers: everything but the loader.
+      "src/answers/{schema,concepts,dates,compose,answerer,household}.ts",
       "src/knowledge/structure.ts",
       "src/knowledge/terms.ts",
       "src/knowledge/query.ts",

@@ -218,6 +218,10 @@ export interface PolicyKnowledge {
   notes: Readonly<Record<string, Note>>;
   /** Every deprivation indicator id of every standard (for input validation). */
   indicatorIds: ReadonlySet<string>;
+  /** The legal references of rules/references.yaml, by id (direct answers cite them by id). */
+  references: ReadonlyMap<string, Reference>;
+  /** The next steps of guidance.yaml, by id. */
+  steps: ReadonlyMap<string, Step>;
 }
 
 /** Notes the scorer itself uses; guidance.yaml must define them. */
@@ -831,6 +835,15 @@ export function compilePolicy(
   const indicatorIds = new Set(standards.flatMap((standard) => [...standard.indicators.ids]));
   return {
     ok: true,
-    value: { parameters: compiler.parameters, standards, programs, provinces, notes, indicatorIds },
+    value: {
+      parameters: compiler.parameters,
+      standards,
+      programs,
+      provinces,
+      notes,
+      indicatorIds,
+      references: compiler.catalog,
+      steps,
+    },
   };
 }

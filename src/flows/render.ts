@@ -4,6 +4,7 @@
  * Pure.
  */
 
+import { citeReference } from "../domain/figures.ts";
 import { formatMoney, VIETNAMESE_NUMBER, type Answer } from "./answers.ts";
 import { MESSAGES } from "./messages.ts";
 import type {
@@ -261,10 +262,7 @@ function learningCostLine(support: PersonOutcomeLike["learningCostSupport"]): st
 
 /** One legal reference in a line: "NĐ 78/2002/NĐ-CP, Điều 2 (04/10/2002)". */
 export function citation(reference: ReferenceLike): string {
-  const name = reference.title ?? reference.instrument ?? "";
-  const where = [reference.article, reference.clause].filter(Boolean).join(", ");
-  const date = reference.date ? ` (${formatDate(reference.date)})` : "";
-  return [name, where].filter(Boolean).join(", ") + date;
+  return citeReference(reference);
 }
 
 /** The instrument alone, for a one-line mention: "Quyết định 15/2013/QĐ-TTg". */

@@ -45,14 +45,29 @@ function further(results: readonly SearchResult[], heading: string): string[] {
 export function formatSearchOutcome(outcome: SearchOutcome, options: FormatOptions = {}): string {
   const count = options.further ?? 3;
   if (outcome.type === "invalid") return outcome.message;
+  const answer = outcome.answer;
   // Weak passages are noise to a reader who asked something the plans do not cover: say so plainly. (The
   // JSON interface still carries them, marked no_match, for staff tools.)
-  if (outcome.type === "no_match") return outcome.message;
+  if (outcome.type === "no_match") return answer ? answer.text : outcome.message;
   const [first, ...rest] = outcome.results;
-  if (!first) return "Chưa tìm thấy đoạn nào phù hợp.";
+  if (!first) return answer ? answer.text : "Chưa tìm thấy đoạn nào phù hợp.";
+  if (answer) {
+    // The rule in force comes first; the plans are local context, each with its period.
+    return [
+      answer.text,
+      "",
+      LOCAL_CONTEXT,
+      ...best(first, options.fullText === true),
+      ...further(rest.slice(0, Math.min(count, 2)), "Các đoạn khác:"),
+    ].join("\n");
+  }
   return [
     "Đoạn trả lời phù hợp nhất:",
     ...best(first, options.fullText === true),
     ...further(rest.slice(0, count), "Các đoạn khác có thể liên quan:"),
   ].join("\n");
 }
+
+/** Heading of the plan passages under a direct answer. */
+export const LOCAL_CONTEXT =
+  "Trong kế hoạch giảm nghèo của địa phương (để tham khảo; quy định đang áp dụng là câu trả lời ở trên):";

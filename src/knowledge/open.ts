@@ -6,7 +6,13 @@ import { buildIndex, corpusFingerprint, ensureIndex, type BuildReport } from "./
 import { DEFAULT_KNOWLEDGE_DIR, loadAreaChanges, loadCorpus, loadLexiconData, type Corpus } from "./load.ts";
 import { compileLexicon } from "./query.ts";
 import { createSearch, RESULT_CACHE_SIZE } from "./search.ts";
-import type { KnowledgeBase } from "./types.ts";
+import type { KnowledgeBase, SearchOptions, SearchOutcome } from "./types.ts";
+import { createAnswerer, type Answerer } from "../answers/answerer.ts";
+import { loadAnswerKnowledge } from "../answers/load.ts";
+import { decide } from "../domain/eligibility.ts";
+import type { PolicyKnowledge } from "../domain/policy.ts";
+import { indicatorsOn } from "../staff/quick-household.ts";
+import { loadPolicyKnowledge } from "./policy-load.ts";
 
 /** Where the knowledge base comes from. Every field is optional. */
 export interface OpenKnowledgeBaseOptions {
@@ -22,6 +28,41 @@ export interface OpenKnowledgeBaseOptions {
   today?: () => string;
   /** Search outcomes kept for repeated questions (default {@link RESULT_CACHE_SIZE}); 0: none (benchmarks). */
   resultCacheSize?: number;
+  /** The policy data already loaded (the conversation has it); default: loaded from `knowledgeDir`. */
+  policy?: PolicyKnowledge;
+  /** Direct answers above the passages (default true). */
+  answers?: boolean;
+}
+
+/**
+ * The direct answers over the policy data: figures, rules and steps stated for the date asked, and a
+ * household's own figures decided by the scorer.
+ */
+export function openAnswerer(
+  policy: PolicyKnowledge,
+  knowledgeDir: string = DEFAULT_KNOWLEDGE_DIR,
+): Answerer {
+  return createAnswerer(policy, loadAnswerKnowledge(policy, knowledgeDir), loadLexiconData(knowledgeDir), {
+    policy,
+    decide: (household) => decide(household, policy, { today: household.assessedOn ?? "" }),
+    indicators: (date) => indicatorsOn(policy, date),
+  });
+}
+
+/** A search with the direct answer put beside its passages (a fallback pointer only when no passage answers). */
+function withAnswers(
+  search: (query: string, options?: SearchOptions) => SearchOutcome,
+  answerer: Answerer,
+  today: () => string,
+): (query: string, options?: SearchOptions) => SearchOutcome {
+  return (query, options) => {
+    const outcome = search(query, options);
+    if (outcome.type === "invalid") return outcome;
+    const answer = answerer.answer(query, options?.onDate ?? today(), {
+      fallbacks: outcome.type === "no_match",
+    });
+    return answer ? { ...outcome, answer } : outcome;
+  };
 }
 
 // Building a formatter for a time zone costs far more than using one, and this runs on every search.
@@ -62,8 +103,14 @@ export function openKnowledgeBase(options: OpenKnowledgeBaseOptions = {}): Knowl
       today: options.today ?? todayInVietnam,
       resultCacheSize: options.resultCacheSize ?? RESULT_CACHE_SIZE,
     });
+    const answerer =
+      options.answers === false
+        ? undefined
+        : openAnswerer(options.policy ?? loadPolicyKnowledge(knowledgeDir), knowledgeDir);
     return {
-      search: search.search,
+      search: answerer
+        ? withAnswers(search.search, answerer, options.today ?? todayInVietnam)
+        : search.search,
       close: () => {
         search.close();
         if (owned) database.close();

@@ -3,6 +3,10 @@
  * flows and the `ask --json` interface; fields may be added, never renamed or removed.
  */
 
+import type { DirectAnswer } from "../answers/compose.ts";
+
+export type { DirectAnswer };
+
 /** One passage found for a question: a whole section of a plan document, with its citation. */
 export interface SearchResult {
   /** Document id, the plan file's name without extension, e.g. "thai-binh-2017-2020". */
@@ -23,10 +27,14 @@ export interface SearchResult {
   warnings: string[];
 }
 
-/** The outcome of one search: results, an honest "nothing good found", or unusable input. */
+/**
+ * The outcome of one search: results, an honest "nothing good found", or unusable input. A question of fact
+ * also gets `answer`: today's rule (or the rule on the date asked) stated from the dated policy data, shown
+ * above the passages.
+ */
 export type SearchOutcome =
-  | { type: "results"; query: string; results: SearchResult[] }
-  | { type: "no_match"; query: string; message: string; results: SearchResult[] }
+  | { type: "results"; query: string; results: SearchResult[]; answer?: DirectAnswer }
+  | { type: "no_match"; query: string; message: string; results: SearchResult[]; answer?: DirectAnswer }
   | { type: "invalid"; query: string; message: string };
 
 /** Narrows or shapes a search. */

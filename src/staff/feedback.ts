@@ -173,6 +173,8 @@ export function searchAnswerRecord(
   const from = shown.from ?? 0;
   return {
     type: outcome.type,
+    // The direct answer shown above the passages: which fact, for which date.
+    ...(outcome.answer && from === 0 ? { direct: { id: outcome.answer.id, asOf: outcome.answer.asOf } } : {}),
     ...(from > 0 ? { firstShown: from + 1 } : {}),
     results: outcome.results.slice(from, from + (shown.count ?? 3)).map((result) => ({
       documentId: result.documentId,

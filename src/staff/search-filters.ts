@@ -310,6 +310,8 @@ export function renderSearchPage(outcome: SearchOutcome, options: SearchPageOpti
   if (outcome.type === "invalid") return outcome.message;
   const size = PAGE_SIZE[options.role];
   const lines: string[] = [...(options.notes ?? []).map((note) => `ℹ️ ${note}`)];
+  // The rule in force first, on the first page only; the filtered passages follow as local context.
+  if (outcome.answer && options.page <= 1) lines.push(outcome.answer.text, "");
   if (outcome.type === "no_match") {
     lines.push(outcome.message);
     if (outcome.results.length > 0) lines.push("", "Một vài đoạn gần nhất (có thể không đúng ý bạn):");

@@ -3,8 +3,9 @@
  *
  * - `ask "câu hỏi"`: readable answer (the whole best section, its citation and cautions, further passages);
  * - `ask --json "câu hỏi"`: one JSON object `{ query, results: [{ documentId, title, sectionPath, text,
- *   excerpt, score, citation, warnings }] }` (plus `type` and `message` when there is no good match or the
- *   question is unusable);
+ *   excerpt, score, citation, warnings }], answer? }` (plus `type` and `message` when there is no good match
+ *   or the question is unusable; `answer` when the question is one of fact: `{ id, text, asOf, confidence,
+ *   facts: [{ id, label, value, unit, from, to, confidence, references, asOf }], references }`);
  * - `ask --jsonl`: one question per stdin line, one JSON object per stdout line, in order, index opened once.
  *
  * Filters (`--doc`/`--document`, `--province`, `--year`) are checked against the corpus first: a province is
@@ -16,7 +17,7 @@ import { parseArgs } from "node:util";
 import { formatSearchOutcome } from "../../knowledge/format.ts";
 import { loadAreaChanges, loadCorpus, type PlanMetadata } from "../../knowledge/load.ts";
 import { openKnowledgeBase, todayInVietnam } from "../../knowledge/open.ts";
-import type { SearchOptions, SearchOutcome, SearchResult } from "../../knowledge/types.ts";
+import type { DirectAnswer, SearchOptions, SearchOutcome, SearchResult } from "../../knowledge/types.ts";
 import { UserInputError } from "../../shared/errors.ts";
 import { planCitation, planStatus } from "../../staff/citations.ts";
 import { resolveFilters, type SearchFilters } from "../../staff/search-filters.ts";
@@ -54,10 +55,41 @@ export function outcomeJson(outcome: SearchOutcome, extras: JsonExtras = {}): Re
       ...(metadata ? { legalCitation: planCitation(metadata, result.sectionPath) } : {}),
     };
   });
+  const answer = outcome.answer ? { answer: answerJson(outcome.answer) } : {};
   if (outcome.type === "no_match") {
-    return { query: outcome.query, results, type: outcome.type, message: outcome.message, ...notes };
+    return {
+      query: outcome.query,
+      results,
+      type: outcome.type,
+      message: outcome.message,
+      ...answer,
+      ...notes,
+    };
   }
-  return { query: outcome.query, results, ...notes };
+  return { query: outcome.query, results, ...answer, ...notes };
+}
+
+/** The stable JSON form of a direct answer: its text, and each dated figure it states. */
+function answerJson(answer: DirectAnswer): Record<string, unknown> {
+  return {
+    id: answer.id,
+    text: answer.text,
+    asOf: answer.asOf,
+    confidence: answer.confidence,
+    facts: answer.facts.map((fact) => ({
+      id: fact.id,
+      label: fact.label,
+      value: fact.value,
+      ...(fact.estimate !== null ? { estimate: fact.estimate } : {}),
+      unit: fact.unit,
+      from: fact.from,
+      to: fact.to,
+      confidence: fact.confidence,
+      references: fact.references,
+      asOf: answer.asOf,
+    })),
+    references: answer.references,
+  };
 }
 
 /**

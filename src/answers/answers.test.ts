@@ -1,0 +1,151 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { decide } from "../domain/eligibility.ts";
+import { loadLexiconData } from "../knowledge/load.ts";
+import { openAnswerer } from "../knowledge/open.ts";
+import { DEFAULT_KNOWLEDGE_DIR, loadPolicyKnowledge } from "../knowledge/policy-load.ts";
+import { createAnswerer } from "./answerer.ts";
+import { askedDate } from "./dates.ts";
+import { loadAnswerKnowledge } from "./load.ts";
+
+const TODAY = "2026-12-06";
+const policy = loadPolicyKnowledge();
+const answerer = openAnswerer(policy);
+const knowledge = loadAnswerKnowledge(policy);
+
+describe("matching questions to answers", () => {
+  // Every phrasing an answer declares must select that answer: the data is its own test.
+  for (const [id, answer] of knowledge.answers) {
+    for (const question of answer.questions) {
+      it(`${id} ← “${question}”`, () => {
+        expect(answerer.match(question, { fallbacks: answer.fallback === true })?.id).toBe(id);
+      });
+    }
+  }
+
+  it("gives no answer to a question the data does not cover", () => {
+    expect(answerer.answer("giá vàng hôm nay bao nhiêu", TODAY)).toBeUndefined();
+    expect(answerer.answer("thời tiết Hà Nội ngày mai", TODAY)).toBeUndefined();
+  });
+
+  it("keeps a pointer to who can answer for when no passage answers", () => {
+    const question = "vay von ngan hang chinh sach de mua xe duoc khong";
+    expect(answerer.answer(question, TODAY)).toBeUndefined();
+    expect(answerer.answer(question, TODAY, { fallbacks: true })?.text).toMatch(/điểm giao dịch xã/);
+  });
+
+  it("reads 'vậy' at the end of a question as a particle, not as a loan", () => {
+    expect(answerer.match("nha minh ho can ngheo mua bhyt dc ho tro bn % vay")?.id).toBe("bhyt_near_poor");
+  });
+});
+
+describe("stating an answer", () => {
+  it("gives today's rule first, with since when and the instrument", () => {
+    const answer = answerer.answer("lai suat vay ho ngheo bao nhieu", TODAY)!;
+    const [first, second] = answer.text.split("\n");
+    expect(first).toContain("6,24%/năm (0,52%/tháng)");
+    expect(second).toMatch(/^Áp dụng từ 01\/12\/2025\. Căn cứ: Quyết định 2553\/QĐ-TTg/);
+    expect(answer.facts).toEqual([
+      expect.objectContaining({
+        id: "credit.poor_household.interest_rate",
+        value: 6.24,
+        from: "2025-12-01",
+        confidence: "high",
+      }),
+    ]);
+    expect(answer.confidence).toBe("high");
+  });
+
+  it("answers for the date asked, and says what holds today", () => {
+    const before = answerer.answer("truoc thang 12/2025 ho ngheo vay lai suat bao nhieu", TODAY)!;
+    expect(before.asOf).toBe("2025-11-30");
+    expect(before.text).toMatch(/^Trước tháng 12\/2025: .*6,6%\/năm/);
+    expect(before.text).toContain("Hiện nay (từ 01/12/2025), lãi suất cho vay hộ nghèo là 6,24%/năm");
+    const old = answerer.answer("chuan ngheo giai doan 2016 2020 o nong thon la bao nhieu", TODAY)!;
+    expect(old.text).toMatch(/700\.000 đ\/tháng ở nông thôn/);
+    expect(old.text).toMatch(/Quyết định 59\/2015\/QĐ-TTg/);
+  });
+
+  it("tells a coming change after today's rule", () => {
+    const answer = answerer.answer("chuan ngheo nong thon hien nay", TODAY)!;
+    expect(answer.text.split("\n")[0]).toContain("1.500.000 đ/tháng (1,5 triệu đồng) ở nông thôn");
+    expect(answer.text).toMatch(/Sắp thay đổi: từ 01\/01\/2027, chuẩn nghèo về thu nhập là 2\.200\.000 đ/);
+    const next = answerer.answer("chuan ngheo nam 2027 o do thi", TODAY)!;
+    expect(next.text).toMatch(/2\.800\.000 đ\/tháng \(2,8 triệu đồng\) ở (đô thị|thành thị)/);
+  });
+
+  it("says 'chưa xác nhận' and who to ask for a figure that is not confirmed", () => {
+    const answer = answerer.answer("lai suat vay ho can ngheo bay gio", TODAY)!;
+    expect(answer.confidence).toBe("low");
+    expect(answer.text).toContain("là chưa xác nhận");
+    expect(answer.text).toMatch(/Chưa xác nhận: Lãi suất cho vay hộ cận nghèo: /);
+    expect(answer.text).toMatch(/Để chắc chắn, hãy hỏi Ngân hàng Chính sách xã hội/);
+  });
+
+  it("says the national share is a minimum a province may add to", () => {
+    const answer = answerer.answer("ho can ngheo dc ho tro bhyt bao nhieu phan tram", TODAY)!;
+    expect(answer.text).toMatch(/ít nhất 70%/);
+    expect(answer.text).toContain(policy.notes.national_minimum!.text);
+  });
+});
+
+describe("a question with the household's own figures", () => {
+  it("is decided by the scorer from the income alone", () => {
+    const above = answerer.answer("thu nhap moi nguoi 1tr8 o nong thon co phai ho can ngheo ko", TODAY)!;
+    expect(above.id).toBe("household");
+    expect(above.text).toMatch(
+      /1\.800\.000 đ\/người\/tháng ở nông thôn: .*không phải hộ nghèo.*mức sống trung bình/,
+    );
+    expect(above.text).not.toMatch(/danh sách hộ cận nghèo/);
+    expect(above.text).toMatch(/\/kiemtra/);
+    const below = answerer.answer("nha 5 nguoi thu nhap 6 trieu o phuong thi sao", TODAY)!;
+    expect(below.text).toMatch(/1\.200\.000 đ\/người\/tháng ở thành thị: .*hộ nghèo hoặc hộ cận nghèo/);
+    expect(below.text).toMatch(/từ 3 chỉ số/);
+  });
+});
+
+describe("one source of truth", () => {
+  const dir = mkdtempSync(join(tmpdir(), "answers-knowledge-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("changes the answer and the decision together when a figure changes in knowledge/", () => {
+    cpSync(DEFAULT_KNOWLEDGE_DIR, dir, { recursive: true });
+    const file = join(dir, "parameters/credit/poor_household.yaml");
+    writeFileSync(file, readFileSync(file, "utf8").replace("value: 6.24", "value: 5.9"));
+    const edited = loadPolicyKnowledge(dir);
+    const answer = createAnswerer(edited, loadAnswerKnowledge(edited, dir), loadLexiconData(dir)).answer(
+      "lai suat vay ho ngheo",
+      TODAY,
+    )!;
+    expect(answer.text).toContain("5,9%/năm");
+    const decision = decide({ assessedOn: TODAY, area: "rural", members: 4, listedStatus: "poor" }, edited);
+    const credit = decision.programs.find((program) => program.id === "credit.poor_household");
+    expect(credit?.kind === "credit" ? credit.interestRatePerYear : undefined).toBe(5.9);
+  });
+
+  it("refuses an answer that names an unknown figure, at load", () => {
+    const file = join(dir, "answers/credit.yaml");
+    writeFileSync(
+      file,
+      readFileSync(file, "utf8").replace("{p:credit.poor_household.interest_rate}", "{p:credit.poor.rate}"),
+    );
+    expect(() => loadAnswerKnowledge(loadPolicyKnowledge(dir), dir)).toThrow(
+      /unknown placeholder \{p:credit\.poor\.rate\}/,
+    );
+  });
+});
+
+describe("the date a question asks about", () => {
+  it.each([
+    ["chuan ngheo nam 2027", { date: "2027-07-01", label: "năm 2027" }],
+    ["giai đoạn 2016–2020", { date: "2018-07-01", label: "giai đoạn 2016–2020" }],
+    ["truoc thang 12/2025", { date: "2025-11-30", label: "trước tháng 12/2025" }],
+    ["lãi suất năm 2026", { date: TODAY, label: null }],
+    ["chuan ngheo moi 2,2 trieu", { date: TODAY, label: null }],
+    ["vay 2000 trieu", { date: TODAY, label: null }],
+  ])("%s", (question, expected) => {
+    expect(askedDate(question, TODAY)).toEqual(expected);
+  });
+});

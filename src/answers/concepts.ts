@@ -1,0 +1,113 @@
+/**
+ * Reading a question into concepts ("lãi suất", "hộ cận nghèo", "tối đa") the way residents type it: no
+ * diacritics, chat shorthand, abbreviations, a typo. Pure.
+ *
+ * The question is folded (no diacritics, lower case), shorthand and abbreviations are expanded with the
+ * search's own lexicon, then concept phrases are found longest first, left to right: "hộ cận nghèo" is
+ * read as near-poor and its "nghèo" is not read again as poor.
+ */
+import { foldDiacritics, normalizeVietnamese } from "../text/vietnamese.ts";
+import type { LexiconData } from "../knowledge/load.ts";
+import { editDistance, lexiconKey } from "../knowledge/query.ts";
+
+/** Concepts compiled for reading questions. */
+export interface ConceptIndex {
+  /** Phrases by first word, longest first: each phrase's words and the concepts it names. */
+  byFirstWord: Map<string, { words: string[]; concepts: string[] }[]>;
+  /** Shorthand and abbreviations, folded: "dc" → ["duoc"], "bhyt" → ["bao", "hiem", "y", "te"]. */
+  expansions: Map<string, string[]>;
+  /** Words of the concept phrases of five letters or more, for correcting a typo by one letter. */
+  longWords: string[];
+  known: Set<string>;
+}
+
+/** Folded words of a text: "Lãi suất 6,24%/năm" → ["lai", "suat", "6,24", "nam"]. */
+export function foldedWords(text: string): string[] {
+  return (
+    foldDiacritics(normalizeVietnamese(text))
+      .replace(/[\u200b-\u200f\u2060\ufeff]/g, "")
+      .match(/[a-z]+|\d+(?:[.,]\d+)*/g) ?? []
+  );
+}
+
+/** Compiles the concept phrases and the search lexicon's shorthand. */
+export function compileConcepts(concepts: Record<string, string[]>, lexicon: LexiconData): ConceptIndex {
+  const byFirstWord: ConceptIndex["byFirstWord"] = new Map();
+  const byPhrase = new Map<string, { words: string[]; concepts: string[] }>();
+  for (const [concept, phrases] of Object.entries(concepts)) {
+    for (const phrase of phrases) {
+      const words = foldedWords(phrase);
+      if (words.length === 0) continue;
+      const key = words.join(" ");
+      let entry = byPhrase.get(key);
+      if (!entry) {
+        entry = { words, concepts: [] };
+        byPhrase.set(key, entry);
+        const list = byFirstWord.get(words[0]!) ?? [];
+        list.push(entry);
+        byFirstWord.set(words[0]!, list);
+      }
+      if (!entry.concepts.includes(concept)) entry.concepts.push(concept);
+    }
+  }
+  for (const list of byFirstWord.values()) list.sort((a, b) => b.words.length - a.words.length);
+  const expansions = new Map<string, string[]>();
+  for (const [short, meaning] of Object.entries(lexicon.chat))
+    expansions.set(lexiconKey(short), foldedWords(meaning));
+  for (const [short, meaning] of Object.entries(lexicon.abbreviations))
+    expansions.set(lexiconKey(short), foldedWords(meaning));
+  const known = new Set([...byPhrase.values()].flatMap((entry) => entry.words));
+  return { byFirstWord, expansions, known, longWords: [...known].filter((word) => word.length >= 5) };
+}
+
+/** A question read into concepts, with its folded words. */
+export interface ReadQuestion {
+  words: string[];
+  concepts: Set<string>;
+}
+
+/**
+ * Expands shorthand ("dc", "ko", "bhyt"), mends a one-letter typo in a long word ("nghoe" → "ngheo") when
+ * exactly one concept word is that close, then finds the concepts, longest phrase first.
+ */
+export function readConcepts(question: string, index: ConceptIndex): ReadQuestion {
+  const words: string[] = [];
+  for (const word of foldedWords(withoutParticles(question))) {
+    const expansion = index.expansions.get(word);
+    if (expansion && !index.known.has(word)) words.push(...expansion);
+    else words.push(mendTypo(word, index));
+  }
+  const concepts = new Set<string>();
+  for (let at = 0; at < words.length;) {
+    const found = index.byFirstWord
+      .get(words[at]!)
+      ?.find((entry) => entry.words.every((word, offset) => words[at + offset] === word));
+    if (found) {
+      for (const concept of found.concepts) concepts.add(concept);
+      at += found.words.length;
+    } else at += 1;
+  }
+  return { words, concepts };
+}
+
+/**
+ * "vậy" folds to "vay" (to borrow): drop it where it can only be the particle, typed with its accent, or
+ * unaccented at the very end of a sentence ("… được hỗ trợ bao nhiêu vậy").
+ */
+function withoutParticles(question: string): string {
+  return question
+    .normalize("NFC")
+    .replace(/(^|[^\p{L}])v[ậâ]y(?=$|[^\p{L}])/giu, "$1")
+    .replace(/(^|\s)vay(?:\s+(?:a|ạ|ta|nhi|nhỉ|nha|nhe|nhé))?\s*(?=[?.!]*\s*$)/giu, "$1");
+}
+
+function mendTypo(word: string, index: ConceptIndex): string {
+  if (word.length < 5 || index.known.has(word) || /\d/.test(word)) return word;
+  let mended: string | undefined;
+  for (const candidate of index.longWords) {
+    if (candidate[0] !== word[0] || editDistance(word, candidate, 1) > 1) continue;
+    if (mended !== undefined) return word;
+    mended = candidate;
+  }
+  return mended ?? word;
+}

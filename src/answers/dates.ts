@@ -1,0 +1,77 @@
+/**
+ * The date a question asks about: "năm 2027", "giai đoạn 2016–2020", "trước tháng 12/2025", "hiện nay";
+ * today when it names none. Pure.
+ */
+import { addDays } from "../domain/dates.ts";
+import { foldDiacritics, normalizeVietnamese } from "../text/vietnamese.ts";
+
+/** The date asked about and how the question put it (for saying "Năm 2027: …"). */
+export interface AskedDate {
+  date: string;
+  /** The words of the question that named it, in Vietnamese, or null for today. */
+  label: string | null;
+}
+
+const YEAR = String.raw`((?:19|20)\d{2})(?![\d.,]|\s*(?:d|đ|dong|trieu|tr|k|nghin|ngan)\b)`;
+const PERIOD = new RegExp(
+  String.raw`(?:giai doan|thoi ky|gd|tu nam|tu)?\s*${YEAR}\s*(?:-|–|—|den|toi|\s)\s*${YEAR}`,
+);
+const MONTH = String.raw`(?:thang\s*)?(\d{1,2})\s*(?:\/|-|nam|\s)\s*${YEAR}`;
+const BEFORE_MONTH = new RegExp(String.raw`\b(?:truoc|den truoc)\s+(?:ngay\s+(\d{1,2})\s*\/\s*)?${MONTH}`);
+const FROM_MONTH = new RegExp(String.raw`\b(?:tu|sau|ke tu|thang)\s*${MONTH}`);
+const BEFORE_YEAR = new RegExp(String.raw`\btruoc\s+(?:nam\s+)?${YEAR}`);
+const YEAR_ONLY = new RegExp(String.raw`(?:^|\D)${YEAR}`);
+
+function pad(value: number): string {
+  return String(value).padStart(2, "0");
+}
+
+/**
+ * Reads the date a question is about. A year other than this one is read as its middle (1 July), a period
+ * as the middle of its years, "trước tháng 12/2025" as the day before it starts; without any: today.
+ *
+ * ```ts
+ * askedDate("chuan ngheo giai doan 2016 2020", "2026-12-06"); // { date: "2018-07-01", label: "giai đoạn 2016–2020" }
+ * ```
+ */
+export function askedDate(question: string, today: string): AskedDate {
+  const text = foldDiacritics(normalizeVietnamese(question)).replace(/\s+/g, " ");
+  const thisYear = Number(today.slice(0, 4));
+  const before = BEFORE_MONTH.exec(text);
+  if (before) {
+    const month = Number(before[2]);
+    const year = Number(before[3]);
+    const day = before[1] ? Number(before[1]) : 1;
+    if (month >= 1 && month <= 12 && day >= 1 && day <= 31)
+      return {
+        date: addDays(`${year}-${pad(month)}-${pad(day)}`, -1),
+        label: `trước ${before[1] ? `ngày ${day}/` : "tháng "}${month}/${year}`,
+      };
+  }
+  const period = PERIOD.exec(text);
+  if (period) {
+    const first = Number(period[1]);
+    const last = Number(period[2]);
+    if (last > first && last - first <= 10)
+      return { date: `${Math.floor((first + last) / 2)}-07-01`, label: `giai đoạn ${first}–${last}` };
+  }
+  const from = FROM_MONTH.exec(text);
+  if (from) {
+    const month = Number(from[1]);
+    if (month >= 1 && month <= 12)
+      return { date: `${from[2]}-${pad(month)}-01`, label: `tháng ${month}/${from[2]}` };
+  }
+  const beforeYear = BEFORE_YEAR.exec(text);
+  if (beforeYear) return { date: `${Number(beforeYear[1]) - 1}-07-01`, label: `trước năm ${beforeYear[1]}` };
+  const year = YEAR_ONLY.exec(text);
+  if (year) {
+    const asked = Number(year[1]);
+    if (asked === thisYear) return { date: today, label: null };
+    return { date: `${asked}-07-01`, label: `năm ${asked}` };
+  }
+  if (/\b(?:nam sau|nam toi|sang nam|nam moi)\b/.test(text))
+    return { date: `${thisYear + 1}-01-01`, label: `năm ${thisYear + 1}` };
+  if (/\b(?:nam ngoai|nam truoc|nam roi)\b/.test(text))
+    return { date: `${thisYear - 1}-07-01`, label: `năm ${thisYear - 1}` };
+  return { date: today, label: null };
+}

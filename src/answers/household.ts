@@ -1,0 +1,119 @@
+/**
+ * A question that carries the household's own figures ("thu nhap moi nguoi 1tr8 o nong thon co phai ho can
+ * ngheo ko", "nha 5 nguoi thu nhap 6 trieu o phuong thi sao"): read with the staff's one-line reader,
+ * decided by the scorer, and answered with the category, the line it was measured against, what was
+ * assumed, and the offer of a full check. Pure.
+ */
+import type { Decision } from "../domain/decision.ts";
+import { formatDateVi } from "../domain/dates.ts";
+import { citeReference, sayFigure } from "../domain/figures.ts";
+import type { HouseholdInput } from "../domain/household.ts";
+import { valueOn } from "../domain/parameters.ts";
+import type { PolicyKnowledge } from "../domain/policy.ts";
+import { CATEGORY_LABEL } from "../domain/wording.ts";
+import { parseQuickHousehold, type QuickNote } from "../staff/quick-household.ts";
+import { foldDiacritics, normalizeVietnamese } from "../text/vietnamese.ts";
+import type { DirectAnswer } from "./compose.ts";
+import type { AskedDate } from "./dates.ts";
+
+/** What answering a household's own question needs. */
+export interface HouseholdQuestionContext {
+  policy: PolicyKnowledge;
+  decide(household: HouseholdInput): Decision;
+  /** Deprivation indicators of the standard in force on a date. */
+  indicators(date: string): readonly { id: string; label: string }[];
+}
+
+/** An amount of money as people type it: "1tr8", "6 trieu", "1.800.000đ", "500k", "1,5 tr". */
+const MONEY = /\d+(?:[.,]\d+)*\s*(?:tr|trieu|k|nghin|ngan|d|dong|vnd)\b|\d{1,3}(?:\.\d{3}){2,}|\d+tr\d+/;
+const INCOME = /\b(?:thu nhap|thu nhap binh quan|luong|kiem duoc|kiem|thu)\b/;
+const PER_PERSON = /\b(?:moi nguoi|binh quan|dau nguoi|1 nguoi|mot nguoi)\b|\/\s*nguoi/;
+const HAS_COUNT =
+  /\b\d+\s*(?:nguoi|nhan khau|nk|khau|thanh vien)\b|\b(?:hai|ba|bon|nam|sau|bay|tam|chin|muoi)\s+(?:nguoi|khau|nhan khau)\b/;
+/** The question itself ("… có phải hộ cận nghèo không"): what is asked, not what is declared. */
+const ASKED_CATEGORY =
+  /\b(?:co\s+)?(?:the\s+)?(?:phai|la|thuoc|thanh|duoc|dc|xet|xep|tinh|vao|coi)\b[^,.;]*?\b(?:can ngheo|ngheo|muc song trung binh|trung binh)\b/g;
+
+/** Text folded letter for letter (same length as its NFC form), so a cut found in one applies to the other. */
+function foldSameLength(text: string): string {
+  return foldDiacritics(text);
+}
+
+/**
+ * Answers a question that gives the household's income, or undefined when it gives none (then it is a
+ * question of fact, not about one household).
+ */
+export function answerHouseholdQuestion(
+  question: string,
+  asked: AskedDate,
+  context: HouseholdQuestionContext,
+): DirectAnswer | undefined {
+  const original = normalizeVietnamese(question).normalize("NFC");
+  const folded = foldSameLength(original);
+  if (folded.length !== original.length || !MONEY.test(folded) || !INCOME.test(folded)) return undefined;
+  // What comes after the figures and names a category is the question; before them, it is declared.
+  const money = MONEY.exec(folded)!.index;
+  const cut = [...folded.matchAll(ASKED_CATEGORY)].find((found) => found.index > money);
+  let line = cut ? original.slice(0, cut.index) : original;
+  // An income per person settles the category whatever the size of the household: one person stands in.
+  if (!HAS_COUNT.test(folded) && PER_PERSON.test(folded)) line = `${line}, 1 người`;
+  const read = parseQuickHousehold(line, {
+    today: asked.date,
+    indicators: (date) => context.indicators(date),
+  });
+  if (!read.ok) return undefined;
+  const household = read.value.household;
+  if (household.monthlyIncome === undefined && household.incomePerPerson === undefined) return undefined;
+  const decision = context.decide(household);
+  const c = decision.classification;
+  if (c.incomePerPerson === null || c.incomeLine === null) return undefined;
+  const areaWord = household.area === "urban" ? "thành thị" : "nông thôn";
+  const income = `${sayFigure(c.incomePerPerson, "VND")}/người/tháng`;
+  const lines = [
+    `Thu nhập bình quân ${income} ở ${areaWord}: ${verdict(decision, threshold(context.policy, asked.date))}`,
+  ];
+  const standard = decision.standard;
+  lines.push(
+    `Chuẩn nghèo ở ${areaWord}${asked.label ? ` (${asked.label})` : ""}: ${sayFigure(c.incomeLine, "VND")}/người/tháng` +
+      (c.lines.averageLiving !== null
+        ? `; mức sống trung bình đến ${sayFigure(c.lines.averageLiving, "VND")}/người/tháng`
+        : "") +
+      (standard ? ` (${standard.title}, từ ${formatDateVi(standard.from)}).` : "."),
+  );
+  const basis = [...new Set(c.references.map(citeReference))];
+  if (basis.length > 0) lines.push(`Căn cứ: ${basis.join("; ")}.`);
+  const assumed = read.value.notes.filter((note: QuickNote) => note.kind === "assumed");
+  for (const note of assumed) lines.push(`Đã giả định: ${note.text}`);
+  const review = context.policy.notes.review_process;
+  lines.push(
+    `Đây là ước tính theo số bạn nêu, chưa phải kết quả rà soát. ${review ? review.text.split(". ")[0]!.replace(/\.$/, "") + "." : ""}`.trim(),
+  );
+  lines.push("Gõ /kiemtra để kiểm tra đầy đủ: vay vốn, bảo hiểm y tế, học phí.");
+  return {
+    id: "household",
+    text: lines.join("\n"),
+    asOf: asked.date,
+    confidence: c.confirmed ? "high" : "medium",
+    facts: [],
+    references: c.references,
+  };
+}
+
+/** How many deprivations make a household poor on a date (the standard's parameter). */
+function threshold(policy: PolicyKnowledge, date: string): number | null {
+  const parameter = policy.parameters.get("poverty.deprivation_threshold");
+  const entry = parameter ? valueOn(parameter, date) : undefined;
+  return typeof entry?.value === "number" ? entry.value : null;
+}
+
+function verdict(decision: Decision, deprivations: number | null): string {
+  const c = decision.classification;
+  if (c.category === "average_living" || c.category === "none")
+    return `thu nhập cao hơn chuẩn nghèo, nên hộ không phải hộ nghèo hay hộ cận nghèo${c.category === "average_living" ? `; hộ thuộc diện ${CATEGORY_LABEL.average_living}` : ""}.`;
+  if (c.category !== "unknown") return `hộ thuộc diện ${CATEGORY_LABEL[c.category]}.`;
+  if (c.candidates.includes("poor") && c.candidates.includes("near_poor"))
+    return deprivations === null
+      ? "thu nhập không cao hơn chuẩn nghèo, nên hộ là hộ nghèo hoặc hộ cận nghèo, tùy số chỉ số thiếu hụt."
+      : `thu nhập không cao hơn chuẩn nghèo, nên hộ là hộ nghèo hoặc hộ cận nghèo: thiếu hụt từ ${deprivations} chỉ số dịch vụ xã hội cơ bản trở lên là hộ nghèo, dưới ${deprivations} chỉ số là hộ cận nghèo.`;
+  return `chưa đủ thông tin để xếp diện (có thể là: ${c.candidates.map((category) => CATEGORY_LABEL[category]).join("; ")}).`;
+}
