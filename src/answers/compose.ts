@@ -4,7 +4,7 @@
  * confirmed and who to ask, and what changes next. Pure.
  */
 import { formatDateVi } from "../domain/dates.ts";
-import { citeReference, sayFigureFully } from "../domain/figures.ts";
+import { citeReference, sayFigure, sayFigureFully } from "../domain/figures.ts";
 import { valueOn } from "../domain/parameters.ts";
 import type {
   AreaValues,
@@ -78,9 +78,7 @@ function lower(gathered: Gathered, confidence: Confidence): void {
 
 function sayValue(value: number | null, estimate: number | null, unit: Unit, confidence: Confidence): string {
   if (value === null) {
-    return estimate === null
-      ? "chưa xác nhận"
-      : `chưa xác nhận (có thể khoảng ${sayFigureFully(estimate, unit)})`;
+    return estimate === null ? "chưa xác nhận" : `chưa xác nhận (có thể khoảng ${sayFigure(estimate, unit)})`;
   }
   return confidence === "high"
     ? sayFigureFully(value, unit)

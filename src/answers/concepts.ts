@@ -16,7 +16,7 @@ export interface ConceptIndex {
   byFirstWord: Map<string, { words: string[]; concepts: string[] }[]>;
   /** Shorthand and abbreviations, folded: "dc" → ["duoc"], "bhyt" → ["bao", "hiem", "y", "te"]. */
   expansions: Map<string, string[]>;
-  /** Words of the concept phrases of five letters or more, for correcting a typo by one letter. */
+  /** Words of the concept phrases of six letters or more, for correcting a typo by one letter. */
   longWords: string[];
   known: Set<string>;
 }
@@ -57,7 +57,7 @@ export function compileConcepts(concepts: Record<string, string[]>, lexicon: Lex
   for (const [short, meaning] of Object.entries(lexicon.abbreviations))
     expansions.set(lexiconKey(short), foldedWords(meaning));
   const known = new Set([...byPhrase.values()].flatMap((entry) => entry.words));
-  return { byFirstWord, expansions, known, longWords: [...known].filter((word) => word.length >= 5) };
+  return { byFirstWord, expansions, known, longWords: [...known].filter((word) => word.length >= 6) };
 }
 
 /** A question read into concepts, with its folded words. */
@@ -67,7 +67,7 @@ export interface ReadQuestion {
 }
 
 /**
- * Expands shorthand ("dc", "ko", "bhyt"), mends a one-letter typo in a long word ("nghoe" → "ngheo") when
+ * Expands shorthand ("dc", "ko", "bhyt"), mends a one-letter typo in a word of six letters or more when
  * exactly one concept word is that close, then finds the concepts, longest phrase first.
  */
 export function readConcepts(question: string, index: ConceptIndex): ReadQuestion {
@@ -102,7 +102,7 @@ function withoutParticles(question: string): string {
 }
 
 function mendTypo(word: string, index: ConceptIndex): string {
-  if (word.length < 5 || index.known.has(word) || /\d/.test(word)) return word;
+  if (word.length < 6 || index.known.has(word) || /\d/.test(word)) return word;
   let mended: string | undefined;
   for (const candidate of index.longWords) {
     if (candidate[0] !== word[0] || editDistance(word, candidate, 1) > 1) continue;
