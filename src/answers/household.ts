@@ -32,7 +32,7 @@ const HAS_COUNT =
   /\b\d+\s*(?:nguoi|nhan khau|nk|khau|thanh vien)\b|\b(?:hai|ba|bon|nam|sau|bay|tam|chin|muoi)\s+(?:nguoi|khau|nhan khau)\b/;
 /** The question itself ("… có phải hộ cận nghèo không"): what is asked, not what is declared. */
 const ASKED_CATEGORY =
-  /\b(?:co\s+)?(?:the\s+)?(?:phai|la|thuoc|thanh|duoc|dc|xet|xep|tinh|vao|coi)\b[^,.;]*?\b(?:can ngheo|ngheo|muc song trung binh|trung binh)\b/g;
+  /\b(?:co\s+)?(?:the\s+)?(?:phai|la|thuoc|thanh|duoc|dc|xet|xep|tinh|vao|coi)\b[^,.;]*?\b(?:can ngheo|ngheo|muc song trung binh|trung binh)\b/;
 
 /** Text folded letter for letter (same length as its NFC form), so a cut found in one applies to the other. */
 function foldSameLength(text: string): string {
@@ -53,8 +53,8 @@ export function answerHouseholdQuestion(
   if (folded.length !== original.length || !MONEY.test(folded) || !INCOME.test(folded)) return undefined;
   // What comes after the figures and names a category is the question; before them, it is declared.
   const money = MONEY.exec(folded)!.index;
-  const cut = [...folded.matchAll(ASKED_CATEGORY)].find((found) => found.index > money);
-  let line = cut ? original.slice(0, cut.index) : original;
+  const cut = ASKED_CATEGORY.exec(folded.slice(money));
+  let line = cut ? original.slice(0, money + cut.index) : original;
   // An income per person settles the category whatever the size of the household: one person stands in.
   if (!HAS_COUNT.test(folded) && PER_PERSON.test(folded)) line = `${line}, 1 người`;
   const read = parseQuickHousehold(line, {

@@ -4,7 +4,7 @@
  * Pure: the stored summary of the last decision and the new decision come in, the notice goes out.
  */
 import type { Decision, ProgramDecision } from "../domain/decision.ts";
-import { formatPercent, formatVnd } from "../domain/format.ts";
+import { sayFigure } from "../domain/figures.ts";
 
 /** The choice offered at the end of a check. */
 export const OPT_IN_LABEL = "Báo cho tôi khi chính sách thay đổi";
@@ -41,11 +41,11 @@ const CATEGORY_WORDS: Record<string, string> = {
 
 /** The figures worth telling about when they change, with how to write them. */
 const FIGURES: Record<string, { label: string; format: (value: number) => string }> = {
-  maxAmount: { label: "mức vay tối đa", format: formatVnd },
-  interestRatePerYear: { label: "lãi suất", format: (value) => `${formatPercent(value)}/năm` },
-  termMonths: { label: "thời hạn vay", format: (value) => `${value} tháng` },
-  supportPercent: { label: "mức hỗ trợ tiền mua BHYT", format: formatPercent },
-  amountPerMonth: { label: "số tiền hỗ trợ mỗi tháng", format: formatVnd },
+  maxAmount: { label: "mức vay tối đa", format: (value) => sayFigure(value, "VND") },
+  interestRatePerYear: { label: "lãi suất", format: (value) => sayFigure(value, "percent_per_year") },
+  termMonths: { label: "thời hạn vay", format: (value) => sayFigure(value, "months") },
+  supportPercent: { label: "mức hỗ trợ tiền mua BHYT", format: (value) => sayFigure(value, "percent") },
+  amountPerMonth: { label: "số tiền hỗ trợ mỗi tháng", format: (value) => sayFigure(value, "VND") },
 };
 
 /** The summary of a decision to keep. */
