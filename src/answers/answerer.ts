@@ -4,7 +4,9 @@
  * scorer uses. Only a confident match answers: every concept group of the fact must be named, and none of
  * its `unless` concepts. Pure.
  */
-import type { PolicyKnowledge } from "../domain/policy.ts";
+import { formatDateVi } from "../domain/dates.ts";
+import type { PolicyKnowledge, Reference } from "../domain/policy.ts";
+import { foldDiacritics } from "../text/vietnamese.ts";
 import type { LexiconData } from "../knowledge/load.ts";
 import { composeAnswer, type DirectAnswer } from "./compose.ts";
 import { compileConcepts, readConcepts, type ConceptIndex, type ReadQuestion } from "./concepts.ts";
@@ -89,14 +91,87 @@ export function createAnswerer(
     return best;
   }
 
+  const instruments = instrumentIndex(policy.references);
+
   return {
     match,
     answer(question, today, options = {}) {
       const asked = askedDate(question, today);
       const own = household ? answerHouseholdQuestion(question, asked, household) : undefined;
       if (own) return own;
+      const read = readConcepts(question, index);
+      if (read.concepts.has(ISSUED)) {
+        const dated = instrumentAnswer(question, instruments, asked.date);
+        if (dated) return dated;
+      }
       const found = match(question, options);
       return found ? composeAnswer(policy, found.id, found.answer, asked, today) : undefined;
     },
+  };
+}
+
+/** The concept of "signed or issued on which day" (knowledge/answers/concepts.yaml). */
+const ISSUED = "issued";
+
+/**
+ * An instrument as a question names it: "QĐ 2553", "nghị định 81 năm 2021", "238/2025" (a number after an
+ * instrument word, or a number with its year after a slash; "6,24%" is neither).
+ */
+const NUMBER_YEAR =
+  /(?:\b(?:qd|nd|nq|tt|quyet dinh|nghi dinh|nghi quyet|thong tu)\s*(?:so\s*)?0*(\d{1,4})(?:\s*\/\s*((?:19|20)\d{2})|\s+nam\s+((?:19|20)\d{2}))?|(?<![\d,.])0*(\d{1,4})\s*\/\s*((?:19|20)\d{2}))(?!\d)/g;
+
+/**
+ * Instruments by number, each once, with its date and, when the catalogue cites it for one thing only,
+ * what it is about.
+ */
+function instrumentIndex(references: ReadonlyMap<string, Reference>): Map<string, Reference[]> {
+  const cited = new Map<string, Reference[]>();
+  for (const reference of references.values()) {
+    if (reference.date)
+      cited.set(reference.instrument, [...(cited.get(reference.instrument) ?? []), reference]);
+  }
+  const byNumber = new Map<string, Reference[]>();
+  for (const [instrument, list] of cited) {
+    const found = /(\d+)\/((?:19|20)\d{2}|[A-ZĐ])/.exec(instrument);
+    if (!found) continue;
+    const { article: _article, ...bare } = list[0]!;
+    const number = String(Number(found[1]));
+    byNumber.set(number, [...(byNumber.get(number) ?? []), list.length === 1 ? list[0]! : bare]);
+  }
+  return byNumber;
+}
+
+/**
+ * "QĐ 2553 ký ngày nào?", "Nghị định 81 năm 2021 ban hành ngày mấy?": the date of the instrument the
+ * question names, from the reference catalogue. Undefined when it names none the catalogue knows.
+ */
+function instrumentAnswer(
+  question: string,
+  instruments: Map<string, Reference[]>,
+  asOf: string,
+): DirectAnswer | undefined {
+  const folded = foldDiacritics(question);
+  const named: Reference[] = [];
+  for (const found of folded.matchAll(NUMBER_YEAR)) {
+    const number = found[1] ?? found[4]!;
+    const year = found[2] ?? found[3] ?? found[5];
+    for (const reference of instruments.get(String(Number(number))) ?? []) {
+      if (year && !reference.instrument.includes(year) && reference.date?.slice(0, 4) !== year) continue;
+      if (!named.includes(reference)) named.push(reference);
+    }
+  }
+  if (named.length === 0 || named.length > 2) return undefined;
+  const lines = named.map(
+    (reference) =>
+      `${reference.instrument} được ban hành ngày ${formatDateVi(reference.date!)}` +
+      (reference.article ? ` (${reference.article}).` : "."),
+  );
+  return {
+    id: "instrument",
+    text: lines.join("\n"),
+    asOf,
+    confidence: "high",
+    facts: [],
+    references: named,
   };
 }

@@ -46,7 +46,8 @@ export interface DirectAnswer {
 }
 
 const RANK: Record<Confidence, number> = { low: 0, medium: 1, high: 2 };
-const PLACEHOLDER = /\{(p|step|note|case|ref|standard|indicators)(?::([a-z0-9_.]+)(?:@(rural|urban))?)?\}/g;
+const PLACEHOLDER =
+  /\{(p|since|step|note|case|ref|standard|indicators)(?::([a-z0-9_.]+)(?:@(rural|urban))?)?\}/g;
 
 /** The poverty standard in force on a date (the last one started, when the date is after them all). */
 export function standardOn(policy: PolicyKnowledge, date: string): PovertyStandard | undefined {
@@ -144,6 +145,12 @@ function fill(policy: PolicyKnowledge, template: string, date: string, gathered:
       switch (kind) {
         case "p":
           return fillParameter(policy, id!, area, date, gathered);
+        case "since": {
+          const first = policy.parameters.get(id!)?.values[0];
+          if (!first) throw new Error(`unknown parameter ${id}`);
+          addReferences(gathered.references, first.references);
+          return formatDateVi(first.from);
+        }
         case "step": {
           const step = policy.steps.get(id!);
           if (!step) throw new Error(`unknown step ${id}`);
@@ -188,6 +195,10 @@ function fill(policy: PolicyKnowledge, template: string, date: string, gathered:
           if (!standard) return "";
           addReferences(gathered.references, standard.indicators.references);
           lower(gathered, standard.indicators.confidence);
+          if (standard.indicators.confidence !== "high")
+            gathered.unconfirmed.push(
+              `Danh sách chỉ số của ${standard.title}: ${standard.indicators.note ?? "chưa đối chiếu với văn bản"}`,
+            );
           const labels = standard.indicators.list.map((indicator) => indicator.label);
           return `${labels.length} chỉ số: ${labels.join("; ")}`;
         }
@@ -202,11 +213,10 @@ function splitCaseId(id: string): [string, string] {
   return [id.slice(0, cut), id.slice(cut + 1)];
 }
 
-/** The wording in force on the date (a plain `say` holds always). */
-function sayingOn(answer: AnswerData, date: string): string | undefined {
-  if (typeof answer.say === "string") return answer.say;
-  return answer.say.find((saying) => (saying.from ?? "") <= date && date <= (saying.to ?? "9999-12-31"))
-    ?.text;
+/** The wording in force on the date (a plain `say` holds always), with how sure its own words are. */
+function sayingOn(answer: AnswerData, date: string): { text: string; confidence?: Confidence } | undefined {
+  if (typeof answer.say === "string") return { text: answer.say };
+  return answer.say.find((saying) => (saying.from ?? "") <= date && date <= (saying.to ?? "9999-12-31"));
 }
 
 function capitalise(text: string): string {
@@ -270,8 +280,8 @@ export function composeAnswer(
   asked: AskedDate,
   today: string,
 ): DirectAnswer | undefined {
-  const template = sayingOn(answer, asked.date);
-  if (template === undefined) return undefined;
+  const saying = sayingOn(answer, asked.date);
+  if (saying === undefined) return undefined;
   const gathered: Gathered = {
     facts: [],
     references: [],
@@ -280,8 +290,9 @@ export function composeAnswer(
     unconfirmed: [],
     asks: [],
   };
-  const stated = fill(policy, template.trim(), asked.date, gathered);
+  const stated = fill(policy, saying.text.trim(), asked.date, gathered);
   if (answer.confidence) lower(gathered, answer.confidence);
+  if (saying.confidence) lower(gathered, saying.confidence);
   const lines = [asked.label ? `${capitalise(asked.label)}: ${stated}` : stated];
   const since = gathered.since
     .filter((date) => date <= asked.date)

@@ -98,6 +98,8 @@ function withoutParticles(question: string): string {
   return question
     .normalize("NFC")
     .replace(/(^|[^\p{L}])v[ậâ]y(?=$|[^\p{L}])/giu, "$1")
+    .replace(/(^|\s)(?:nhu|như) vay(?=$|[^\p{L}])/giu, "$1")
+    .replace(/(^|\s)vay(?=\s+(?:co dung|có đúng|thi sao|thì sao|ha|hả|ta|nhi|nhỉ)(?:$|[^\p{L}]))/giu, "$1")
     .replace(/(^|\s)vay(?:\s+(?:a|ạ|ta|nhi|nhỉ|nha|nhe|nhé))?\s*(?=[?.!]*\s*$)/giu, "$1");
 }
 

@@ -17,10 +17,15 @@ const PERIOD = new RegExp(
   String.raw`(?:giai doan|thoi ky|gd|tu nam|tu)?\s*${YEAR}\s*(?:-|–|—|den|toi|\s)\s*${YEAR}`,
 );
 const MONTH = String.raw`(?:thang\s*)?(\d{1,2})\s*(?:\/|-|nam|\s)\s*${YEAR}`;
-const BEFORE_MONTH = new RegExp(String.raw`\b(?:truoc|den truoc)\s+(?:ngay\s+(\d{1,2})\s*\/\s*)?${MONTH}`);
+const BEFORE_MONTH = new RegExp(
+  String.raw`\b(?:truoc|den truoc)\s+(?:(?:ngay\s+)?(\d{1,2})\s*\/\s*(?=\d{1,2}\s*\/))?${MONTH}`,
+);
 const FROM_MONTH = new RegExp(String.raw`\b(?:tu|sau|ke tu|thang)\s*${MONTH}`);
 const BEFORE_YEAR = new RegExp(String.raw`\btruoc\s+(?:nam\s+)?${YEAR}`);
 const YEAR_ONLY = new RegExp(String.raw`(?:^|\D)${YEAR}`);
+
+const INSTRUMENT_NUMBER =
+  /\b(?:(?:nghi dinh|quyet dinh|nghi quyet|thong tu|luat|nd|qd|nq|tt)\s*(?:so\s*)?\d+[a-z]*(?:\s*\/\s*\d{4})?(?:\s*nam\s*\d{4})?|(?:\d{3,}|[2-9]\d|1[3-9])\s*\/\s*(?:19|20)\d{2}(?:\s*\/\s*[a-z-]+)?)/g;
 
 function pad(value: number): string {
   return String(value).padStart(2, "0");
@@ -35,7 +40,11 @@ function pad(value: number): string {
  * ```
  */
 export function askedDate(question: string, today: string): AskedDate {
-  const text = foldDiacritics(normalizeVietnamese(question)).replace(/\s+/g, " ");
+  // "Nghị định 238/2025", "QĐ 28 năm 2015", "2553/2025": the year of an instrument is not the date asked
+  // about (a bare "12/2025" is a month).
+  const text = foldDiacritics(normalizeVietnamese(question))
+    .replace(INSTRUMENT_NUMBER, " ")
+    .replace(/\s+/g, " ");
   const thisYear = Number(today.slice(0, 4));
   const before = BEFORE_MONTH.exec(text);
   if (before) {

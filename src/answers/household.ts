@@ -26,13 +26,12 @@ export interface HouseholdQuestionContext {
 
 /** An amount of money as people type it: "1tr8", "6 trieu", "1.800.000đ", "500k", "1,5 tr". */
 const MONEY = /\d+(?:[.,]\d+)*\s*(?:tr|trieu|k|nghin|ngan|d|dong|vnd)\b|\d{1,3}(?:\.\d{3}){2,}|\d+tr\d+/;
-const INCOME = /\b(?:thu nhap|thu nhap binh quan|luong|kiem duoc|kiem|thu)\b/;
+const INCOME = /\b(?:thu nhap|luong|kiem|lam duoc|lam ra|thu)\b/;
 const PER_PERSON = /\b(?:moi nguoi|binh quan|dau nguoi|1 nguoi|mot nguoi)\b|\/\s*nguoi/;
 const HAS_COUNT =
   /\b\d+\s*(?:nguoi|nhan khau|nk|khau|thanh vien)\b|\b(?:hai|ba|bon|nam|sau|bay|tam|chin|muoi)\s+(?:nguoi|khau|nhan khau)\b/;
 /** The question itself ("… có phải hộ cận nghèo không"): what is asked, not what is declared. */
-const ASKED_CATEGORY =
-  /\b(?:co\s+)?(?:the\s+)?(?:phai|la|thuoc|thanh|duoc|dc|xet|xep|tinh|vao|coi)\b[^,.;]*?\b(?:can ngheo|ngheo|muc song trung binh|trung binh)\b/;
+const ASKED_CATEGORY = /\b(?:ho\s+|dien\s+)?(?:can ngheo|ngheo|muc song trung binh|trung binh)\b/;
 
 /** Text folded letter for letter (same length as its NFC form), so a cut found in one applies to the other. */
 function foldSameLength(text: string): string {
@@ -55,6 +54,8 @@ export function answerHouseholdQuestion(
   const money = MONEY.exec(folded)!.index;
   const cut = ASKED_CATEGORY.exec(folded.slice(money));
   let line = cut ? original.slice(0, money + cut.index) : original;
+  if (/\b(?:vo chong|hai vo chong|2 vo chong)\b/.test(folded) && !HAS_COUNT.test(folded))
+    line = `${line}, 2 người`;
   // An income per person settles the category whatever the size of the household: one person stands in.
   if (!HAS_COUNT.test(folded) && PER_PERSON.test(folded)) line = `${line}, 1 người`;
   const read = parseQuickHousehold(line, {

@@ -17,8 +17,16 @@ export const conceptFileSchema = z.strictObject({
   concepts: z.record(id, z.array(text).min(1)),
 });
 
+const confidence = z.enum(["high", "medium", "low"]);
+
 /** One wording of an answer, for a period (the wording of the rule in force on the date asked). */
-const sayingSchema = z.strictObject({ from: isoDate.optional(), to: isoDate.optional(), text });
+const sayingSchema = z.strictObject({
+  from: isoDate.optional(),
+  to: isoDate.optional(),
+  text,
+  /** How sure what this wording states in its own words is. */
+  confidence: confidence.optional(),
+});
 
 /** One answerable fact. */
 export const answerSchema = z.strictObject({
@@ -31,14 +39,15 @@ export const answerSchema = z.strictObject({
   /** Phrasings this answer must be chosen for (checked by the tests), as residents type them. */
   questions: z.array(text).min(1),
   /**
-   * The sentence(s), with placeholders filled from the dated data: {p:parameter.id}, {p:parameter.id@rural},
+   * The sentence(s), with placeholders filled from the dated data: {p:parameter.id}, {p:parameter.id@rural}, {since:parameter.id}
+   * (its first date),
    * {step:id}, {note:id}, {case:programme.case}, {standard}, {indicators}, {ref:id}.
    */
   say: z.union([text, z.array(sayingSchema).min(1)]),
   /** The national rule is a minimum: provinces may add more (the guidance note is appended). */
   minimum: z.boolean().optional(),
   /** How sure a statement typed in `say` is (figures from placeholders carry their own). */
-  confidence: z.enum(["high", "medium", "low"]).optional(),
+  confidence: confidence.optional(),
   /** Who to ask when the answer is not confirmed (else the figures' own `ask`). */
   ask: text.optional(),
 });
