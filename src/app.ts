@@ -320,6 +320,8 @@ export const createCore: CoreFactory = async (config, { logger }) => {
   const { conversation, close, ruleNotices } = await openConversation({
     databasePath: config.databasePath,
     ttlDays: config.sessionTtlDays,
+    ...(config.questionRetentionDays ? { questionRetentionDays: config.questionRetentionDays } : {}),
+    ...(config.userKeySecret ? { userKeySecret: config.userKeySecret } : {}),
     ...(config.staffIds ? { staffIds: config.staffIds } : {}),
     onError: (error, stage) => logger.error({ err: error, stage }, "conversation core failed"),
   });

@@ -220,7 +220,7 @@ describe("hoichinhsach feedback export / stats / referrals", () => {
     store.addExpected(id, "cận nghèo; vay hộ cận nghèo: được");
     const stats = createUsageStats(database);
     stats.recordScreening(decision);
-    stats.recordSearch(outcome);
+    stats.recordSearch(outcome, "zalo:someone");
     database.close();
   });
 

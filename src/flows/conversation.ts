@@ -34,6 +34,13 @@ export interface ConversationDeps {
   onError?: (error: unknown, stage: string) => void;
   /** What runs around the flows for every message (the staff desk, feedback, statistics); optional. */
   extension?: ConversationExtension;
+  /**
+   * Erases everything stored about a user (/xoa) in every store, not only the session; without it, /xoa
+   * deletes the session.
+   */
+  erase?: (userKey: string) => void;
+  /** Deletes what outlived its retention period besides sessions (kept questions); run with the purge. */
+  purgeRetained?: () => number;
 }
 
 /**
@@ -181,7 +188,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
 
   const purgeExpired = (): number => {
     lastPurge = now().getTime();
-    return deps.sessions.purgeExpired();
+    return deps.sessions.purgeExpired() + (deps.purgeRetained?.() ?? 0);
   };
 
   /** The stored session: the engine's snapshot and the extension's state, kept side by side. */
@@ -256,7 +263,8 @@ export function createConversation(deps: ConversationDeps): Conversation {
     );
     replies.push(...turn.replies);
     if (turn.erase) {
-      deps.sessions.delete(userKey);
+      if (deps.erase) deps.erase(userKey);
+      else deps.sessions.delete(userKey);
       extensionState = undefined;
     }
     const stateBefore = JSON.stringify(extensionState);
