@@ -14,6 +14,7 @@ import type { EligibilityPort, KnowledgePort, SessionStorePort } from "./ports.t
 import { createReply, mergeReplies, splitReply, type Reply } from "./reply.ts";
 import { runTurn, type TurnResult } from "./runner.ts";
 import { TELEGRAM_MESSAGE_LIMIT } from "../shared/split-message.ts";
+import { storageCause } from "../storage/health.ts";
 
 /** What the core is built from: the compiled flows, storage, and the two ports. */
 export interface ConversationDeps {
@@ -159,6 +160,15 @@ export function isoDateIn(date: Date, timeZone: string): string {
     cached.minute = minute;
   }
   return cached.date;
+}
+
+/** The class of a failure, for logs: the storage cause, or the error's type. Never its message. */
+export function failureClass(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === "string" && (code.startsWith("SQLITE_") || /^E[A-Z]+$/.test(code)))
+    return `storage:${storageCause(error)}`;
+  const name = error instanceof Error ? error.constructor.name : typeof error;
+  return `error:${/^[A-Za-z]\w{0,40}$/.test(name) ? name : "unknown"}`;
 }
 
 /**
@@ -319,7 +329,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
       );
       const safe = result.catch((error: unknown) => {
         report(error, "handle");
-        return [createReply(MESSAGES.internal)];
+        return [{ ...createReply(MESSAGES.internal), failure: failureClass(error) }];
       });
       queues.set(key, safe);
       void safe.then(() => {
