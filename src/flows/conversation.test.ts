@@ -100,6 +100,12 @@ describe("createConversation", () => {
     expect(await say("u", "/kiemtra")).not.toContain("hỏi tiếp");
   });
 
+  it("reads a message with invisible characters as the visible text", async () => {
+    const { say } = setup();
+    expect(await say("u", "/kiem\u200Btra")).toContain("sống ở xã");
+    expect(await say("u", "\u200F1\u200E")).toContain("bao nhiêu người");
+  });
+
   it("erases through the erase port on /xoa when there is one", async () => {
     const erased: string[] = [];
     const { say } = setup({ erase: (user) => erased.push(user) });

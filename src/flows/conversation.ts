@@ -15,6 +15,7 @@ import { createReply, mergeReplies, splitReply, type Reply } from "./reply.ts";
 import { runTurn, type TurnResult } from "./runner.ts";
 import { TELEGRAM_MESSAGE_LIMIT } from "../shared/split-message.ts";
 import { storageCause } from "../storage/health.ts";
+import { stripInvisible } from "../text/vietnamese.ts";
 
 /** What the core is built from: the compiled flows, storage, and the two ports. */
 export interface ConversationDeps {
@@ -314,11 +315,12 @@ export function createConversation(deps: ConversationDeps): Conversation {
     purgeExpired,
     handle(userKey, message, options) {
       const limit = options?.maxMessageLength ?? defaultLimit;
+      // Invisible characters pasted into a message would split words for search and the answer parsers.
       const input: UserMessage =
         typeof message === "string"
-          ? { text: message }
+          ? { text: stripInvisible(message) }
           : {
-              text: String(message?.text ?? ""),
+              text: stripInvisible(String(message?.text ?? "")),
               ...(message?.question ? { question: String(message.question) } : {}),
             };
       const key = String(userKey);
