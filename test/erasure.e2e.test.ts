@@ -6,7 +6,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { openConversation } from "../src/flows/wiring.ts";
+import { createConversation } from "../src/flows/conversation.ts";
+import { loadFlows } from "../src/flows/load.ts";
+import { createAssistantPorts, openConversation } from "../src/flows/wiring.ts";
+import { openDatabase } from "../src/storage/database.ts";
+import { createSessionStore } from "../src/storage/repositories/sessions.ts";
 
 const scratch = mkdtempSync(join(tmpdir(), "hcs-erase-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -50,5 +54,32 @@ describe("/xoa erases what the resident typed from the database file and its WAL
     }
     // The terminal's own secret sits next to the file, readable by its owner only.
     expect(statSync(`${databasePath}.key`).mode & 0o777).toBe(0o600);
+  });
+
+  it("leaves no readable copy of an expired session or question once the hourly purge ran", async () => {
+    const databasePath = join(scratch, "expire.db");
+    const database = openDatabase(databasePath);
+    let now = Date.parse("2026-03-01T03:00:00Z");
+    const clock = () => new Date(now);
+    const today = () => clock().toISOString().slice(0, 10);
+    const conversation = createConversation({
+      flows: loadFlows(),
+      sessions: createSessionStore(database, { ttlDays: 30, now: clock }),
+      ...createAssistantPorts(database, { today, questionRetentionDays: 30 }),
+      now: clock,
+    });
+    try {
+      for (const text of [`xqzvw ${QUESTION_WORD} kwyjibo`, "/kiemtra", "1", "4", "3", "2", INCOME])
+        await conversation.handle("zalo:expiring", text);
+      expect(fileBytes(databasePath).includes(INCOME)).toBe(true);
+      expect(fileBytes(databasePath).includes(QUESTION_WORD)).toBe(true);
+      now += 31 * 24 * 3600 * 1000;
+      expect(conversation.purgeExpired()).toBeGreaterThanOrEqual(2);
+      const after = fileBytes(databasePath);
+      expect(after.includes(INCOME)).toBe(false);
+      expect(after.includes(QUESTION_WORD)).toBe(false);
+    } finally {
+      database.close();
+    }
   });
 });

@@ -156,6 +156,7 @@ export function createAssistantPorts(
   const stats = createUsageStats(database, clock);
   const feedback = createFeedbackStore(database, clock);
   const watches = createRuleWatchStore(database, clock);
+  const userData = createUserData(database);
   const versions = answerVersions(knowledgeDir);
   const desk = createStaffDesk({
     staff: createStaffDirectory(options.staffIds ?? []),
@@ -175,8 +176,13 @@ export function createAssistantPorts(
     extension: createDeskExtension(desk, { policy, stats, today }),
     // Remembered as told only once sent (serve), so a notice that could not go out comes again.
     ruleNotices: () => watches.pending(policy, versions.rules),
-    erase: createUserData(database).erase,
-    purgeRetained: () => stats.purgeExpired() + feedback.purgeExpired(),
+    erase: userData.erase,
+    purgeRetained: () => {
+      const purged = stats.purgeExpired() + feedback.purgeExpired();
+      // Runs after the sessions' purge: what both deleted leaves the log too.
+      userData.flush();
+      return purged;
+    },
   };
 }
 

@@ -27,9 +27,10 @@ export interface AppDatabase {
   readonly userKeys: UserKeys;
   /**
    * Moves everything in the write-ahead log into the file and empties the log, so rows deleted before the
-   * call leave no readable copy behind (secure delete zeroes them in the file itself).
+   * call leave no readable copy behind (secure delete zeroes them in the file itself). False when another
+   * connection kept it from completing (try again later).
    */
-  checkpoint(): void;
+  checkpoint(): boolean;
   /** Checks that the file is still the one opened and can be read and written now. Never throws. */
   probe(): StorageStatus;
   close(): void;
@@ -91,7 +92,8 @@ export function openDatabase(
         return userKeys;
       },
       checkpoint() {
-        handle.pragma("wal_checkpoint(TRUNCATE)");
+        const [result] = handle.pragma("wal_checkpoint(TRUNCATE)") as { busy: number }[];
+        return result?.busy === 0;
       },
       probe() {
         try {
