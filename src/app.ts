@@ -358,7 +358,7 @@ export function channelCore(conversation: Conversation): ConversationCore {
  * are logged by stage only: never the user's text or answers.
  */
 export const createCore: CoreFactory = async (config, { logger }) => {
-  const { conversation, close, ruleNotices, probe } = await openConversation({
+  const { conversation, close, ruleNotices, probe, droppedSessions } = await openConversation({
     databasePath: config.databasePath,
     ttlDays: config.sessionTtlDays,
     ...(config.questionRetentionDays ? { questionRetentionDays: config.questionRetentionDays } : {}),
@@ -366,5 +366,10 @@ export const createCore: CoreFactory = async (config, { logger }) => {
     ...(config.staffIds ? { staffIds: config.staffIds } : {}),
     onError: (error, stage) => logger.error({ err: error, stage }, "conversation core failed"),
   });
+  if (droppedSessions > 0)
+    logger.warn(
+      { sessions: droppedSessions },
+      "conversations started afresh: stored user keys are now keyed digests (USER_KEY_SECRET)",
+    );
   return { ...channelCore(conversation), close, ruleNotices, storage: probe };
 };

@@ -209,6 +209,8 @@ export async function openConversation(options: OpenConversationOptions = {}): P
   close(): void;
   ruleNotices(): PendingNotice[];
   probe: AppDatabase["probe"];
+  /** Sessions dropped at this start by the move to keyed digests (see `AppDatabase.droppedSessions`). */
+  droppedSessions: number;
 }> {
   const databasePath = options.databasePath ?? DEFAULT_DATABASE_PATH;
   const flows = loadFlows();
@@ -229,7 +231,13 @@ export async function openConversation(options: OpenConversationOptions = {}): P
       ...(options.maxMessageLength ? { maxMessageLength: options.maxMessageLength } : {}),
       ...(options.onError ? { onError: options.onError } : {}),
     });
-    return { conversation, close: () => database.close(), ruleNotices, probe: () => database.probe() };
+    return {
+      conversation,
+      close: () => database.close(),
+      ruleNotices,
+      probe: () => database.probe(),
+      droppedSessions: database.droppedSessions,
+    };
   } catch (error) {
     database.close();
     throw error;

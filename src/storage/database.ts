@@ -23,6 +23,11 @@ export interface AppDatabase {
   db: BetterSQLite3Database;
   /** The file it was opened from (":memory:" for an in-memory one). */
   path: string;
+  /**
+   * Sessions this opening dropped because they were keyed by plain digests (migration 0005): their users
+   * start a new conversation. Zero on every later opening.
+   */
+  droppedSessions: number;
   /** Digests and seals user keys with this database's secret (see {@link OpenDatabaseOptions.userKeySecret}). */
   readonly userKeys: UserKeys;
   /**
@@ -70,6 +75,7 @@ export function openDatabase(
     sqlite.pragma("synchronous = NORMAL");
     sqlite.pragma("secure_delete = ON");
     const db = drizzle(sqlite);
+    const staleSessions = sessionsBeforeKeyedDigests(sqlite);
     migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
     const handle = sqlite;
     const opened = inMemory ? undefined : statSync(path);
@@ -87,6 +93,7 @@ export function openDatabase(
       sqlite: handle,
       db,
       path,
+      droppedSessions: staleSessions,
       get userKeys() {
         userKeys ??= options.userKeySecret ? createUserKeys(options.userKeySecret) : userKeysFor(path);
         return userKeys;
@@ -119,4 +126,12 @@ export function openDatabase(
     }
     throw new StorageError(path, storageCause(error), { cause: error });
   }
+}
+
+/** Sessions stored before migration 0005 (which cannot be kept), counted before it runs; 0 if none. */
+function sessionsBeforeKeyedDigests(sqlite: Database.Database): number {
+  const has = (table: string): boolean =>
+    sqlite.prepare("select 1 from sqlite_master where type = 'table' and name = ?").get(table) !== undefined;
+  if (!has("sessions") || has("storage_probe")) return 0;
+  return sqlite.prepare("select count(*) from sessions").pluck().get() as number;
 }

@@ -34,7 +34,7 @@ Bản tóm tắt hồ sơ để in (/tomtat, /thaymat) được lưu thành tệ
 /** How the chat command gets its conversation: the real one, or one a test builds. */
 export type OpenChat = (
   options: OpenConversationOptions,
-) => Promise<{ conversation: Conversation; close(): void }>;
+) => Promise<{ conversation: Conversation; close(): void; droppedSessions?: number }>;
 
 /** The replies as terminal text; an attached file is saved in `dir` and its path shown. */
 function formatReplies(replies: readonly Reply[], dir: string): string {
@@ -128,13 +128,19 @@ export async function runChat(args: string[], io: CliIO, open: OpenChat = openCo
   const staffIds = staffIdsSchema.safeParse(io.env.STAFF_IDS);
   if (!staffIds.success)
     throw new UserInputError(staffIds.error.issues.map((issue) => `STAFF_IDS: ${issue.message}`).join("\n"));
-  const { conversation, close } = await open({
+  const opened = await open({
     databasePath: values.db ?? io.env.DATABASE_PATH ?? DEFAULT_DATABASE_PATH,
     ...(ttlDays ? { ttlDays } : {}),
     ...(questionRetentionDays ? { questionRetentionDays } : {}),
     ...(userKeySecret ? { userKeySecret } : {}),
     staffIds: values.staff ? [...staffIds.data, userKey] : staffIds.data,
   });
+  const { conversation, close } = opened;
+  if (opened.droppedSessions)
+    await write(
+      io.stderr,
+      `Lưu ý: ${opened.droppedSessions} cuộc trò chuyện cũ đã được bắt đầu lại, vì mã người dùng nay được lưu bằng khoá bí mật.\n`,
+    );
   const say = async (line: string): Promise<string> =>
     formatReplies(await conversation.handle(userKey, line), process.cwd());
   try {
