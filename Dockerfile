@@ -31,9 +31,10 @@ RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
 EXPOSE 3000
-# No curl in slim images: Node's own fetch checks /healthz, which never calls Telegram or Zalo.
+# No curl in slim images: Node's own fetch checks /readyz (storage readable and writable now), which never
+# calls Telegram or Zalo.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # serve stops gracefully on SIGTERM (docker stop): polling ends, updates in flight finish, then it exits.
 STOPSIGNAL SIGTERM
 CMD ["node", "bin/hoichinhsach.mjs", "serve"]

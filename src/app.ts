@@ -14,6 +14,7 @@ import { createZaloChannel, type ZaloChannel, type ZaloChannelOptions } from "./
 import { createZaloClient, type ZaloClientOptions } from "./channels/zalo/client.ts";
 import { parseZaloBody } from "./channels/zalo/parse.ts";
 import type { Logger } from "./logging.ts";
+import type { StorageStatus } from "./storage/database.ts";
 import { createHttpApp, startHttpServer, type HttpAppOptions, type WebhookTarget } from "./server/http.ts";
 
 /**
@@ -30,6 +31,8 @@ export type ServedCore = ConversationCore & {
    * change is told once: `told()` after it was sent, so one not sent comes again next time).
    */
   ruleNotices?(): RuleNotice[];
+  /** Whether storage can be read and written now (for /readyz and the storage watch). Never throws. */
+  storage?(): StorageStatus;
 };
 
 /** A rule-change notice for one resident. */
@@ -60,6 +63,8 @@ export interface AppTuning {
   drainTimeoutMs?: number;
   /** When the first rule-change check runs after start, in ms (default 60,000); then once a day. */
   ruleCheckDelayMs?: number;
+  /** How often storage is checked while serving, in ms (default 30,000). */
+  storageCheckMs?: number;
 }
 
 /** Options of {@link startApp}. */
@@ -85,7 +90,8 @@ export interface RunningApp {
 
 /**
  * Starts every channel whose token is set, each in the mode the configuration says (long polling without
- * PUBLIC_URL, webhooks with it), and the HTTP server (webhooks and /healthz). Webhooks are never registered
+ * PUBLIC_URL, webhooks with it), and the HTTP server (webhooks, /healthz and /readyz). Storage is checked
+ * every 30 seconds and a failure logged. Webhooks are never registered
  * here: that is `hoichinhsach webhooks set`, run on purpose. The Telegram command menu is registered once the
  * bot is ready; if that fails the bot still serves.
  *
@@ -144,7 +150,12 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
     else if (settings.webhookSecret) webhooks.zalo = zaloTarget(zalo, settings.webhookSecret);
   }
 
-  const http = createHttpApp({ ...tuning.server, logger, webhooks });
+  const http = createHttpApp({
+    ...tuning.server,
+    logger,
+    webhooks,
+    ...(core.storage ? { readiness: core.storage } : {}),
+  });
   let server;
   try {
     server = await startHttpServer(http, { port: config.port, host: config.host });
@@ -170,6 +181,10 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
     ? scheduleRuleNotices(core.ruleNotices, { telegram, zalo }, logger, tuning.ruleCheckDelayMs ?? 60_000)
     : undefined;
 
+  const storageWatch = core.storage
+    ? watchStorage(core.storage, logger, tuning.storageCheckMs ?? 30_000)
+    : undefined;
+
   const running = server;
   let stopping: Promise<void> | undefined;
   return {
@@ -180,6 +195,7 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
       stopping ??= (async () => {
         logger.info({}, "stopping");
         noticeTimer?.stop();
+        storageWatch?.stop();
         shutdown.abort();
         const closed = running.close(tuning.drainTimeoutMs ?? 10_000);
         await Promise.allSettled(background);
@@ -197,6 +213,30 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Checks storage every `intervalMs` and logs when it becomes unusable (the file deleted, made read-only,
+ * corrupted) and when it is usable again: once per change, not on every check.
+ */
+export function watchStorage(
+  probe: () => StorageStatus,
+  logger: Logger,
+  intervalMs: number,
+): { stop(): void } {
+  let failing: string | undefined;
+  const check = (): void => {
+    const status = probe();
+    if (!status.ok && failing !== status.cause) {
+      failing = status.cause;
+      logger.error({ cause: status.cause }, "storage unavailable: messages cannot be handled");
+    } else if (status.ok && failing !== undefined) {
+      failing = undefined;
+      logger.info({}, "storage available again");
+    }
+  };
+  const timer = setInterval(check, intervalMs).unref();
+  return { stop: () => clearInterval(timer) };
+}
 
 /**
  * Runs the rule-change check after `firstDelayMs`, then once a day, and sends each notice on its user's
@@ -297,6 +337,7 @@ export function channelCore(conversation: Conversation): ConversationCore {
         }
       : { text: reply.fallbackText }),
     ...(reply.attachment ? { attachment: reply.attachment } : {}),
+    ...(reply.failure ? { failure: reply.failure } : {}),
   });
   return {
     async handle(userKey, input) {
@@ -317,11 +358,18 @@ export function channelCore(conversation: Conversation): ConversationCore {
  * are logged by stage only: never the user's text or answers.
  */
 export const createCore: CoreFactory = async (config, { logger }) => {
-  const { conversation, close, ruleNotices } = await openConversation({
+  const { conversation, close, ruleNotices, probe, droppedSessions } = await openConversation({
     databasePath: config.databasePath,
     ttlDays: config.sessionTtlDays,
+    ...(config.questionRetentionDays ? { questionRetentionDays: config.questionRetentionDays } : {}),
+    ...(config.userKeySecret ? { userKeySecret: config.userKeySecret } : {}),
     ...(config.staffIds ? { staffIds: config.staffIds } : {}),
     onError: (error, stage) => logger.error({ err: error, stage }, "conversation core failed"),
   });
-  return { ...channelCore(conversation), close, ruleNotices };
+  if (droppedSessions > 0)
+    logger.warn(
+      { sessions: droppedSessions },
+      "conversations started afresh: stored user keys are now keyed digests (USER_KEY_SECRET)",
+    );
+  return { ...channelCore(conversation), close, ruleNotices, storage: probe };
 };

@@ -19,6 +19,7 @@ describe("loadConfig", () => {
         databasePath: "./data/hoichinhsach.db",
         logLevel: "info",
         sessionTtlDays: 30,
+        questionRetentionDays: 90,
       },
     });
   });
@@ -59,6 +60,8 @@ describe("loadConfig", () => {
       PORT: "70000",
       LOG_LEVEL: "loud",
       SESSION_TTL_DAYS: "0",
+      QUESTION_RETENTION_DAYS: "99999999",
+      USER_KEY_SECRET: "too short SECRETVALUE",
     });
     expect(config.ok).toBe(false);
     const problems = config.ok ? [] : config.error;
@@ -68,11 +71,13 @@ describe("loadConfig", () => {
         "LOG_LEVEL",
         "PORT",
         "PUBLIC_URL",
+        "QUESTION_RETENTION_DAYS",
         "SESSION_TTL_DAYS",
         "TELEGRAM_BOT_TOKEN",
         "TELEGRAM_WEBHOOK_SECRET",
         "ZALO_API_ROOT",
         "ZALO_BOT_TOKEN",
+        "USER_KEY_SECRET",
       ].sort(),
     );
     for (const problem of problems) expect(problem).toMatch(/ \/ /); // "tiếng Việt / English"
@@ -99,12 +104,14 @@ describe("loadConfig", () => {
   });
 
   it("lists its secrets for the log redactor and builds webhook URLs", () => {
+    const userKeySecret = "u".repeat(32);
     const config = loadConfig({
       TELEGRAM_BOT_TOKEN: TOKEN,
       TELEGRAM_WEBHOOK_SECRET: SECRET,
       ZALO_BOT_TOKEN: ZALO,
+      USER_KEY_SECRET: userKeySecret,
     });
-    expect(config.ok && secretsOf(config.value).sort()).toEqual([TOKEN, SECRET, ZALO].sort());
+    expect(config.ok && secretsOf(config.value).sort()).toEqual([TOKEN, SECRET, ZALO, userKeySecret].sort());
     expect(webhookUrl("https://x.vn/bot-prefix/", "zalo")).toBe("https://x.vn/bot-prefix/webhooks/zalo");
   });
 

@@ -1,5 +1,8 @@
 import { z } from "zod";
 import { DEFAULT_DATABASE_PATH } from "./storage/database.ts";
+import { DEFAULT_QUESTION_RETENTION_DAYS } from "./storage/repositories/feedback.ts";
+import { DEFAULT_SESSION_TTL_DAYS, MAX_SESSION_TTL_DAYS } from "./storage/repositories/sessions.ts";
+import { MIN_SECRET_LENGTH } from "./storage/user-keys.ts";
 import { LOG_LEVELS, type LogLevel } from "./logging.ts";
 import { err, ok, type Result } from "./shared/result.ts";
 import { staffIdsSchema } from "./staff/roles.ts";
@@ -34,6 +37,10 @@ export interface AppConfig {
   databasePath: string;
   logLevel: LogLevel;
   sessionTtlDays: number;
+  /** How long a question without a good answer, and the link of feedback to its user, are kept (days). */
+  questionRetentionDays?: number;
+  /** The secret user keys are digested with (USER_KEY_SECRET); `serve` requires it. */
+  userKeySecret?: string;
   /** User keys of commune staff and legal-aid volunteers (`STAFF_IDS`, e.g. `telegram:123,zalo:abc`); none when absent. */
   staffIds?: string[];
 }
@@ -68,6 +75,15 @@ const apiRootMessage =
 
 const isLocalHost = (host: string): boolean =>
   host === "localhost" || host === "127.0.0.1" || host === "[::1]";
+
+function days() {
+  const message = `phải là số ngày nguyên từ 1 đến ${MAX_SESSION_TTL_DAYS} / must be a whole number of days from 1 to ${MAX_SESSION_TTL_DAYS}`;
+  return z
+    .string()
+    .regex(/^\d{1,4}$/, message)
+    .transform(Number)
+    .refine((value) => value >= 1 && value <= MAX_SESSION_TTL_DAYS, message);
+}
 
 const ENV = z.object({
   TELEGRAM_BOT_TOKEN: optional(
@@ -119,17 +135,14 @@ const ENV = z.object({
   LOG_LEVEL: optional(
     z.enum(LOG_LEVELS, { error: `phải là một trong / must be one of: ${LOG_LEVELS.join(", ")}` }),
   ),
-  SESSION_TTL_DAYS: optional(
+  SESSION_TTL_DAYS: optional(days()),
+  QUESTION_RETENTION_DAYS: optional(days()),
+  USER_KEY_SECRET: optional(
     z
       .string()
       .regex(
-        /^\d{1,4}$/,
-        "phải là số ngày nguyên từ 1 đến 3650 / must be a whole number of days from 1 to 3650",
-      )
-      .transform(Number)
-      .refine(
-        (days) => days >= 1 && days <= 3650,
-        "phải là số ngày nguyên từ 1 đến 3650 / must be a whole number of days from 1 to 3650",
+        new RegExp(`^\\S{${MIN_SECRET_LENGTH},1024}$`),
+        `phải dài ít nhất ${MIN_SECRET_LENGTH} ký tự, không có khoảng trắng (tạo bằng: openssl rand -base64 32) / must be at least ${MIN_SECRET_LENGTH} characters without spaces (generate with: openssl rand -base64 32)`,
       ),
   ),
   STAFF_IDS: staffIdsSchema,
@@ -188,7 +201,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Result<AppConfig, string[]> 
     host: vars.HOST ?? "0.0.0.0",
     databasePath: vars.DATABASE_PATH ?? DEFAULT_DATABASE_PATH,
     logLevel: vars.LOG_LEVEL ?? "info",
-    sessionTtlDays: vars.SESSION_TTL_DAYS ?? 30,
+    sessionTtlDays: vars.SESSION_TTL_DAYS ?? DEFAULT_SESSION_TTL_DAYS,
+    questionRetentionDays: vars.QUESTION_RETENTION_DAYS ?? DEFAULT_QUESTION_RETENTION_DAYS,
+    ...(vars.USER_KEY_SECRET ? { userKeySecret: vars.USER_KEY_SECRET } : {}),
     ...(vars.STAFF_IDS.length > 0 ? { staffIds: vars.STAFF_IDS } : {}),
   });
 }
@@ -202,6 +217,7 @@ export function formatConfigProblems(problems: readonly string[]): string {
 export function secretsOf(config: AppConfig): string[] {
   return [config.telegram, config.zalo]
     .flatMap((c) => (c ? [c.token, c.webhookSecret ?? ""] : []))
+    .concat(config.userKeySecret ?? "")
     .filter(Boolean);
 }
 

@@ -97,6 +97,12 @@ describe("hoichinhsach chat (in process, fakes)", () => {
     const ttl = io("");
     expect(await main(["chat", "--ttl-days", "0"], ttl.io)).toBe(2);
     expect(ttl.err()).toContain("Số ngày giữ phiên");
+    // Held to the same bound as SESSION_TTL_DAYS.
+    const huge = io("");
+    expect(await main(["chat", "--ttl-days", "99999999"], huge.io)).toBe(2);
+    expect(huge.err()).toContain("từ 1 đến 3650");
+    const fraction = io("");
+    expect(await main(["chat", "--ttl-days", "1.5"], fraction.io)).toBe(2);
     const flag = io("");
     expect(await main(["chat", "--nope"], flag.io)).toBe(2);
     expect(flag.err()).toContain("Tuỳ chọn không hợp lệ");

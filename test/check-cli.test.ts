@@ -174,6 +174,22 @@ describe("hoichinhsach check (real CLI)", () => {
     expect(run.stderr).not.toMatch(STACK_TRACE);
   });
 
+  it("--jsonl gives a line nested 5,000 deep, or an infinite income, its own error and goes on", () => {
+    const deep = `{"area":"rural","members":${"[".repeat(5000)}${"]".repeat(5000)}}`;
+    const lines = [deep, '{"area":"rural","members":2,"monthlyIncome":1e999}', JSON.stringify(household)];
+    const run = cli(["--jsonl"], `${lines.join("\n")}\n`);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe("2 dòng có lỗi (dòng 1, 2); các dòng khác đã có kết quả.\n");
+    const out = run.stdout
+      .trimEnd()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    expect(out[0].error.message).toContain("lồng nhau quá sâu");
+    expect(out[1].error.message).toContain("bạn nhập một số quá lớn");
+    expect(out[1].error.message).not.toContain("null");
+    expect(out[2]).toHaveProperty("classification");
+  });
+
   it("--jsonl on worker threads prints, line for line, what --json prints for each household", async () => {
     // Long enough for the worker threads to take over (after the first 1,000 lines), with bad lines among
     // the good ones on both sides of that point. The list comes in two parts, the second once the workers

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -30,6 +30,7 @@ describe("hoichinhsach serve / webhooks: the real CLI, as separate processes", (
     ZALO_BOT_TOKEN: zalo.token,
     ZALO_API_ROOT: zalo.apiRoot,
     ZALO_WEBHOOK_SECRET: ZALO_SECRET,
+    USER_KEY_SECRET: "test-user-key-secret-0123456789abcdef",
   });
 
   it("refuses a bad configuration with one message per bad variable (exit 2), echoing no value", async () => {
@@ -50,6 +51,23 @@ describe("hoichinhsach serve / webhooks: the real CLI, as separate processes", (
     const run = await runCli(["serve"], {});
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("TELEGRAM_BOT_TOKEN");
+  });
+
+  it("refuses to serve without USER_KEY_SECRET (exit 2), saying how to make one", async () => {
+    const { USER_KEY_SECRET: _secret, ...env } = channelEnv();
+    const run = await runCli(["serve"], env);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^ {2}- USER_KEY_SECRET: .*openssl rand/m);
+  });
+
+  it("names the database file and the cause when it cannot be used (exit 1)", async () => {
+    const path = join(dir, "garbage.db");
+    writeFileSync(path, "this is not a database file, but it is long enough to look like one.".repeat(100));
+    const run = await runCli(["serve"], { ...channelEnv(), DATABASE_PATH: path });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(path);
+    expect(run.stderr).toContain("(corrupt)");
+    expect(run.stderr).not.toContain("Xin lỗi, đã có lỗi ngoài dự kiến");
   });
 
   it("serves the real assistant (flows, scorer, knowledge base) by long polling and stops on SIGTERM", async () => {

@@ -24,12 +24,16 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const BIN = join(ROOT, "bin", "hoichinhsach.mjs");
 let dir: string;
 
-function cli(args: string[], input = ""): { status: number | null; stdout: string; stderr: string } {
+function cli(
+  args: string[],
+  input = "",
+  env: Record<string, string> = {},
+): { status: number | null; stdout: string; stderr: string } {
   const run = spawnSync(process.execPath, [BIN, ...args], {
     cwd: ROOT,
     input,
     encoding: "utf8",
-    env: { ...process.env, DATABASE_PATH: join(dir, "app.db"), HOICHINHSACH_DEBUG: "" },
+    env: { ...process.env, DATABASE_PATH: join(dir, "app.db"), HOICHINHSACH_DEBUG: "", ...env },
     timeout: 60_000,
   });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
@@ -220,7 +224,7 @@ describe("hoichinhsach feedback export / stats / referrals", () => {
     store.addExpected(id, "cận nghèo; vay hộ cận nghèo: được");
     const stats = createUsageStats(database);
     stats.recordScreening(decision);
-    stats.recordSearch(outcome);
+    stats.recordSearch(outcome, "zalo:someone");
     database.close();
   });
 
@@ -281,6 +285,33 @@ describe("hoichinhsach feedback export / stats / referrals", () => {
     expect(notices[0]!.userKey).toBe("zalo:abc");
     expect(notices[0]!.text).toContain("nay có thể thuộc diện hộ cận nghèo");
     expect(cli(["watches", "check", "--date", "2027-01-02"]).stdout).toMatch(/; 0 hộ có kết quả thay đổi\./);
+  });
+
+  it("opens the accounts of watches stored by serve with USER_KEY_SECRET, and only with it", () => {
+    const policy = loadPolicyKnowledge();
+    const path = join(dir, "served.db");
+    const secret = "served-secret-0123456789-abcdefghij";
+    const database = openDatabase(path, { userKeySecret: secret });
+    const household = {
+      area: "rural" as const,
+      members: 4,
+      monthlyIncome: 7_000_000,
+      deprivationCount: 1,
+      assessedOn: "2026-12-30",
+    };
+    createRuleWatchStore(database, { now: () => Date.parse("2026-12-30T03:00:00Z") }).watch(
+      "telegram:31337",
+      household,
+      decide(household, policy),
+      "v1",
+    );
+    database.close();
+    const args = ["watches", "check", "--jsonl", "--dry-run", "--date", "2027-01-02", "--db", path];
+    const run = cli(args, "", { USER_KEY_SECRET: secret });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain('"userKey":"telegram:31337"');
+    // Another secret cannot open the account: no notice rather than one to the wrong place.
+    expect(cli(args, "", { USER_KEY_SECRET: "another-secret-0123456789-abcdefghij" }).stdout).toBe("");
   });
 
   it("refuses a day that does not exist or a range out of order, with a clear message (exit 2)", () => {

@@ -38,6 +38,29 @@ describe("createDispatcher", () => {
     await expect(dispatcher.drain(100)).resolves.toBe(true);
   });
 
+  it("logs a turn the core could not handle as failed, with the cause class", async () => {
+    const logs: string[] = [];
+    const logger = createLogger({ level: "info", destination: { write: (line) => logs.push(line) } });
+    const core: ConversationCore = {
+      handle: async (user) =>
+        user === "zalo:1" ? [{ text: "Xin lỗi…", failure: "storage:read_only" }] : [{ text: "ok" }],
+    };
+    const dispatcher = createDispatcher({ channel: "zalo", core, logger, typingDelayMs: -1 });
+    const r = recorder();
+    const input = { type: "text" as const, text: "hi" };
+    await expect(dispatcher.dispatch({ updateId: 1, userKey: "zalo:1", input }, r.delivery)).resolves.toBe(
+      "core_failed",
+    );
+    await expect(dispatcher.dispatch({ updateId: 2, userKey: "zalo:2", input }, r.delivery)).resolves.toBe(
+      "replied",
+    );
+    expect(r.sent).toEqual(["Xin lỗi…", "ok"]);
+    const handled = logs.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(handled[0]).toMatchObject({ outcome: "core_failed", cause: "storage:read_only" });
+    expect(handled[1]).toMatchObject({ outcome: "replied" });
+    expect(handled[1]).not.toHaveProperty("cause");
+  });
+
   it("isolates a throwing or malformed core: the user gets the apology, the next user is served", async () => {
     let calls = 0;
     const core = {

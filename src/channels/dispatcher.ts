@@ -97,6 +97,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     outcome: DispatchOutcome,
     started: number,
     replies = 0,
+    cause?: string,
   ): void {
     logger.info(
       {
@@ -105,6 +106,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         user: pseudonym(message.userKey),
         input: kind,
         outcome,
+        ...(cause ? { cause } : {}),
         replies,
         duration_ms: Math.round(performance.now() - started),
       },
@@ -135,10 +137,14 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     const typing = startTyping(delivery, message);
     let replies: Reply[];
     let outcome: DispatchOutcome = "replied";
+    let cause: string | undefined;
     try {
       replies = await withTimeout(core.handle(message.userKey, message.input), coreTimeoutMs);
       if (!Array.isArray(replies))
         throw new TypeError("The conversation core returned something other than a list of replies");
+      // The core answers a message it could not handle with an apology, marked with the cause.
+      cause = replies.find((reply) => reply.failure)?.failure;
+      if (cause) outcome = "core_failed";
     } catch (error) {
       logger.error(
         { channel, update_id: message.updateId, failure: serializeError(error, { withMessage: false }) },
@@ -159,7 +165,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       logger.warn({ channel, update_id: message.updateId, err: error }, "delivery failed");
       outcome = "delivery_failed";
     }
-    logOutcome(message, message.input.type, outcome, started, sent);
+    logOutcome(message, message.input.type, outcome, started, sent, cause);
     return outcome;
   }
 

@@ -27,6 +27,8 @@ export interface Reply {
    * bots cannot send files, says where to get it instead.
    */
   attachment?: { filename: string; mediaType: "text/html"; content: string };
+  /** Set by the core on the apology for a message it could not handle: the cause class, logged, never sent. */
+  failure?: string;
 }
 
 /**

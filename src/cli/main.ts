@@ -1,4 +1,5 @@
-import { DataFileError, UserInputError } from "../shared/errors.ts";
+import { DataFileError, StorageError, UserInputError } from "../shared/errors.ts";
+import { STORAGE_CAUSE_TEXT, type StorageCause } from "../storage/health.ts";
 import { EXIT, processIO, type CliIO, type Command } from "./io.ts";
 
 /**
@@ -50,7 +51,7 @@ function usage(): string {
 /**
  * Runs the CLI with the given arguments and returns the exit code. Never lets an exception reach the user as
  * a stack trace: input errors exit 2 with their Vietnamese message, broken data files exit 1 naming the file,
- * anything else exits 1 with a short apology (details only with HOICHINHSACH_DEBUG=1).
+ * an unusable database exits 1 naming the file and the cause, anything else exits 1 with a short apology (details only with HOICHINHSACH_DEBUG=1).
  */
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
   const [name, ...args] = argv;
@@ -73,6 +74,13 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     }
     if (error instanceof DataFileError) {
       io.stderr.write(`Tệp dữ liệu bị lỗi, cần sửa trước khi chạy:\n${error.message}\n`);
+      return EXIT.failure;
+    }
+    if (error instanceof StorageError) {
+      const cause = STORAGE_CAUSE_TEXT[error.storageCause as StorageCause] ?? error.storageCause;
+      io.stderr.write(
+        `Không dùng được tệp cơ sở dữ liệu "${error.file}": ${cause} (${error.storageCause}). Kiểm tra DATABASE_PATH hoặc --db.\n`,
+      );
       return EXIT.failure;
     }
     io.stderr.write("Xin lỗi, đã có lỗi ngoài dự kiến. Vui lòng thử lại.\n");

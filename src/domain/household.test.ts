@@ -106,6 +106,23 @@ describe("parseHousehold", () => {
     expect(problem!.message).toMatch(message);
   });
 
+  it("rejects a value nested too deep with a problem, not a stack overflow", () => {
+    let members: unknown = 1;
+    for (let i = 0; i < 100_000; i++) members = [members];
+    const parsed = parseHousehold({ area: "rural", members });
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) expect(parsed.error[0]!.message).toContain("lồng nhau quá sâu");
+  });
+
+  it("says an income too large to be a number is too large, not null", () => {
+    const parsed = parseHousehold({ area: "rural", members: 2, monthlyIncome: Infinity });
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) {
+      expect(parsed.error[0]!.message).toContain("bạn nhập một số quá lớn");
+      expect(parsed.error[0]!.message).not.toContain("null");
+    }
+  });
+
   it("rejects input that is not an object", () => {
     for (const raw of [null, 42, "hộ nghèo", [1, 2]]) {
       expect(problems(raw)[0]!.message).toMatch(/^Dữ liệu hộ gia đình phải là một đối tượng JSON/);

@@ -149,8 +149,29 @@ const FIELD_LABELS: Record<string, string> = {
 
 function shown(input: unknown): string {
   if (input === undefined) return "không có";
+  // JSON has no infinity: 1e999 reads as Infinity, which JSON.stringify would show as "null".
+  if (typeof input === "number" && !Number.isFinite(input))
+    return Number.isNaN(input) ? "một giá trị không phải số" : "một số quá lớn";
+  // A nested value is named, not printed: printing it whole could be arbitrarily long or deep.
+  if (Array.isArray(input)) return "một danh sách";
+  if (input !== null && typeof input === "object") return "một đối tượng";
   const text = JSON.stringify(input) ?? String(input);
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+
+/** Deepest nesting a household can need (household → persons → person → field), with room to spare. */
+export const MAX_HOUSEHOLD_DEPTH = 16;
+
+/** True when `value` nests objects or arrays deeper than `limit`; iterative, so any depth is safe. */
+function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop()!;
+    if (current === null || typeof current !== "object") continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(current)) stack.push([child, depth + 1]);
+  }
+  return false;
 }
 
 function typeWord(expected: string): string {
@@ -172,7 +193,9 @@ function numberField(options: { min: number; max: number; integer: boolean; unit
     error: (issue) =>
       issue.input === undefined
         ? "bắt buộc phải có"
-        : `phải là ${typeWord("number")}, bạn nhập ${shown(issue.input)}`,
+        : typeof issue.input === "number" && !Number.isNaN(issue.input)
+          ? `phải ${range}, bạn nhập ${shown(issue.input)} (hãy kiểm tra lại)`
+          : `phải là ${typeWord("number")}, bạn nhập ${shown(issue.input)}`,
   });
   if (options.integer)
     schema = schema.int({ error: (issue) => `phải là số nguyên, bạn nhập ${shown(issue.input)}` });
@@ -397,6 +420,11 @@ export function parseHousehold(
   raw: unknown,
   options: ParseHouseholdOptions = {},
 ): Result<HouseholdInput, FieldProblem[]> {
+  // Validation recurses into the value: a hostile nesting would overflow the stack instead of failing here.
+  if (nestedDeeperThan(raw, MAX_HOUSEHOLD_DEPTH))
+    return err([
+      problem([], `lồng nhau quá sâu (hơn ${MAX_HOUSEHOLD_DEPTH} tầng), không phải dạng của một hộ gia đình`),
+    ]);
   const parsed = householdSchema.safeParse(raw);
   if (!parsed.success) {
     return err(

@@ -100,6 +100,20 @@ describe("createConversation", () => {
     expect(await say("u", "/kiemtra")).not.toContain("hỏi tiếp");
   });
 
+  it("reads a message with invisible characters as the visible text", async () => {
+    const { say } = setup();
+    expect(await say("u", "/kiem\u200Btra")).toContain("sống ở xã");
+    expect(await say("u", "\u200F1\u200E")).toContain("bao nhiêu người");
+  });
+
+  it("erases through the erase port on /xoa when there is one", async () => {
+    const erased: string[] = [];
+    const { say } = setup({ erase: (user) => erased.push(user) });
+    await say("a", "/kiemtra", "1");
+    expect(await say("a", "/xoa")).toContain("Đã xóa");
+    expect(erased).toEqual(["a"]);
+  });
+
   it("deletes the user's row on /xoa and only that user's", async () => {
     const { say } = setup();
     await say("a", "/kiemtra", "1");
@@ -141,6 +155,29 @@ describe("createConversation", () => {
     const replies = await noStore.conversation.handle("u", "/kiemtra");
     expect(replies).toHaveLength(1);
     expect(replies[0]!.text).toContain("lỗi ngoài dự kiến");
+    expect(replies[0]!.failure).toBe("error:Error");
+  });
+
+  it("marks the apology for a message it could not handle with the cause class, never the error's text", async () => {
+    const readOnly = Object.assign(new Error("attempt to write a readonly database: secret text"), {
+      code: "SQLITE_READONLY",
+    });
+    const store: SessionStorePort = {
+      ttlDays: 30,
+      load: () => undefined,
+      save: () => {
+        throw readOnly;
+      },
+      delete: () => undefined,
+      purgeExpired: () => 0,
+    };
+    const { conversation } = setup({ sessions: store });
+    const [reply] = await conversation.handle("u", "/kiemtra");
+    expect(reply!.failure).toBe("storage:read_only");
+    expect(JSON.stringify(reply)).not.toContain("secret text");
+    // A message handled normally carries no failure.
+    const fine = setup();
+    expect((await fine.conversation.handle("u", "/kiemtra")).some((r) => r.failure)).toBe(false);
   });
 
   it("isolates users: one user's failure does not affect another's", async () => {

@@ -14,6 +14,8 @@ import type { EligibilityPort, KnowledgePort, SessionStorePort } from "./ports.t
 import { createReply, mergeReplies, splitReply, type Reply } from "./reply.ts";
 import { runTurn, type TurnResult } from "./runner.ts";
 import { TELEGRAM_MESSAGE_LIMIT } from "../shared/split-message.ts";
+import { storageCause } from "../storage/health.ts";
+import { stripInvisible } from "../text/vietnamese.ts";
 
 /** What the core is built from: the compiled flows, storage, and the two ports. */
 export interface ConversationDeps {
@@ -34,6 +36,13 @@ export interface ConversationDeps {
   onError?: (error: unknown, stage: string) => void;
   /** What runs around the flows for every message (the staff desk, feedback, statistics); optional. */
   extension?: ConversationExtension;
+  /**
+   * Erases everything stored about a user (/xoa) in every store, not only the session; without it, /xoa
+   * deletes the session.
+   */
+  erase?: (userKey: string) => void;
+  /** Deletes what outlived its retention period besides sessions (kept questions); run with the purge. */
+  purgeRetained?: () => number;
 }
 
 /**
@@ -154,6 +163,15 @@ export function isoDateIn(date: Date, timeZone: string): string {
   return cached.date;
 }
 
+/** The class of a failure, for logs: the storage cause, or the error's type. Never its message. */
+export function failureClass(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === "string" && (code.startsWith("SQLITE_") || /^E[A-Z]+$/.test(code)))
+    return `storage:${storageCause(error)}`;
+  const name = error instanceof Error ? error.constructor.name : typeof error;
+  return `error:${/^[A-Za-z]\w{0,40}$/.test(name) ? name : "unknown"}`;
+}
+
 /**
  * Creates the conversation core over its dependencies.
  *
@@ -181,7 +199,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
 
   const purgeExpired = (): number => {
     lastPurge = now().getTime();
-    return deps.sessions.purgeExpired();
+    return deps.sessions.purgeExpired() + (deps.purgeRetained?.() ?? 0);
   };
 
   /** The stored session: the engine's snapshot and the extension's state, kept side by side. */
@@ -256,7 +274,8 @@ export function createConversation(deps: ConversationDeps): Conversation {
     );
     replies.push(...turn.replies);
     if (turn.erase) {
-      deps.sessions.delete(userKey);
+      if (deps.erase) deps.erase(userKey);
+      else deps.sessions.delete(userKey);
       extensionState = undefined;
     }
     const stateBefore = JSON.stringify(extensionState);
@@ -296,11 +315,12 @@ export function createConversation(deps: ConversationDeps): Conversation {
     purgeExpired,
     handle(userKey, message, options) {
       const limit = options?.maxMessageLength ?? defaultLimit;
+      // Invisible characters pasted into a message would split words for search and the answer parsers.
       const input: UserMessage =
         typeof message === "string"
-          ? { text: message }
+          ? { text: stripInvisible(message) }
           : {
-              text: String(message?.text ?? ""),
+              text: stripInvisible(String(message?.text ?? "")),
               ...(message?.question ? { question: String(message.question) } : {}),
             };
       const key = String(userKey);
@@ -311,7 +331,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
       );
       const safe = result.catch((error: unknown) => {
         report(error, "handle");
-        return [createReply(MESSAGES.internal)];
+        return [{ ...createReply(MESSAGES.internal), failure: failureClass(error) }];
       });
       queues.set(key, safe);
       void safe.then(() => {

@@ -37,6 +37,11 @@ export interface Reply {
   question?: string;
   /** A file to send after the message (Telegram: a document; the terminal: a file saved; Zalo: a note). */
   attachment?: ReplyAttachment;
+  /**
+   * Set on the apology sent when the message could not be handled: the cause class ("storage:read_only",
+   * "error:TypeError"), for the channel's log line. Never shown.
+   */
+  failure?: string;
 }
 
 /** Builds a {@link Reply}, rendering the fallback text from the choices. */

@@ -29,6 +29,7 @@ import { createStaffDirectory } from "../staff/roles.ts";
 import { answerVersions } from "../staff/versions.ts";
 import { createFeedbackStore, createUsageStats } from "../storage/repositories/feedback.ts";
 import { createRuleWatchStore, type PendingNotice } from "../storage/repositories/rule-watches.ts";
+import { createUserData } from "../storage/repositories/user-data.ts";
 import { loadFlows } from "./load.ts";
 import type {
   DecisionLike,
@@ -125,6 +126,8 @@ function policyPorts(database: AppDatabase, options: PolicyPortsOptions) {
 export interface AssistantPortsOptions extends PolicyPortsOptions {
   /** User keys of commune staff and volunteers (`STAFF_IDS`, parsed). */
   staffIds?: readonly string[];
+  /** Days a question without a good answer is kept (QUESTION_RETENTION_DAYS). */
+  questionRetentionDays?: number;
 }
 
 /**
@@ -140,13 +143,20 @@ export function createAssistantPorts(
   eligibility: EligibilityPort;
   extension: ConversationExtension;
   ruleNotices(): PendingNotice[];
+  erase(userKey: string): void;
+  purgeRetained(): number;
 } {
   const { ports, policy, knowledgeBase } = policyPorts(database, options);
   const today = options.today ?? todayInVietnam;
   const knowledgeDir = options.knowledgeDir ?? DEFAULT_KNOWLEDGE_DIR;
-  const clock = options.today ? { now: () => Date.parse(`${options.today!()}T05:00:00Z`) } : {};
+  const clock = {
+    ...(options.today ? { now: () => Date.parse(`${options.today!()}T05:00:00Z`) } : {}),
+    ...(options.questionRetentionDays ? { retentionDays: options.questionRetentionDays } : {}),
+  };
   const stats = createUsageStats(database, clock);
+  const feedback = createFeedbackStore(database, clock);
   const watches = createRuleWatchStore(database, clock);
+  const userData = createUserData(database);
   const versions = answerVersions(knowledgeDir);
   const desk = createStaffDesk({
     staff: createStaffDirectory(options.staffIds ?? []),
@@ -155,7 +165,7 @@ export function createAssistantPorts(
     areas: loadAreaChanges(knowledgeDir),
     policy,
     referrals: loadReferrals(knowledgeDir),
-    feedback: createFeedbackStore(database, clock),
+    feedback,
     stats,
     watches,
     versions,
@@ -166,6 +176,13 @@ export function createAssistantPorts(
     extension: createDeskExtension(desk, { policy, stats, today }),
     // Remembered as told only once sent (serve), so a notice that could not go out comes again.
     ruleNotices: () => watches.pending(policy, versions.rules),
+    erase: userData.erase,
+    purgeRetained: () => {
+      const purged = stats.purgeExpired() + feedback.purgeExpired();
+      // Runs after the sessions' purge: what both deleted leaves the log too.
+      userData.flush();
+      return purged;
+    },
   };
 }
 
@@ -175,6 +192,10 @@ export interface OpenConversationOptions {
   /** User keys of commune staff and volunteers (`STAFF_IDS`, parsed). */
   staffIds?: readonly string[];
   ttlDays?: number;
+  /** Days a question without a good answer is kept (QUESTION_RETENTION_DAYS). */
+  questionRetentionDays?: number;
+  /** USER_KEY_SECRET; without it the secret file next to the database is used (see openDatabase). */
+  userKeySecret?: string;
   maxMessageLength?: number;
   onError?: ConversationDeps["onError"];
 }
@@ -183,18 +204,26 @@ export interface OpenConversationOptions {
  * Opens everything a conversation needs: the database (with migrations), the flows (validated), the
  * session store, the knowledge base and the scorer. Throws `DataFileError` on a broken flow or rule file.
  */
-export async function openConversation(
-  options: OpenConversationOptions = {},
-): Promise<{ conversation: Conversation; close(): void; ruleNotices(): PendingNotice[] }> {
+export async function openConversation(options: OpenConversationOptions = {}): Promise<{
+  conversation: Conversation;
+  close(): void;
+  ruleNotices(): PendingNotice[];
+  probe: AppDatabase["probe"];
+  /** Sessions dropped at this start by the move to keyed digests (see `AppDatabase.droppedSessions`). */
+  droppedSessions: number;
+}> {
   const databasePath = options.databasePath ?? DEFAULT_DATABASE_PATH;
   const flows = loadFlows();
-  const database = openDatabase(databasePath);
+  const database = openDatabase(
+    databasePath,
+    options.userKeySecret ? { userKeySecret: options.userKeySecret } : {},
+  );
   try {
     const sessions = createSessionStore(database, { ttlDays: options.ttlDays ?? DEFAULT_SESSION_TTL_DAYS });
-    const { ruleNotices, ...ports } = createAssistantPorts(
-      database,
-      options.staffIds ? { staffIds: options.staffIds } : {},
-    );
+    const { ruleNotices, ...ports } = createAssistantPorts(database, {
+      ...(options.staffIds ? { staffIds: options.staffIds } : {}),
+      ...(options.questionRetentionDays ? { questionRetentionDays: options.questionRetentionDays } : {}),
+    });
     const conversation = createConversation({
       flows,
       sessions,
@@ -202,7 +231,13 @@ export async function openConversation(
       ...(options.maxMessageLength ? { maxMessageLength: options.maxMessageLength } : {}),
       ...(options.onError ? { onError: options.onError } : {}),
     });
-    return { conversation, close: () => database.close(), ruleNotices };
+    return {
+      conversation,
+      close: () => database.close(),
+      ruleNotices,
+      probe: () => database.probe(),
+      droppedSessions: database.droppedSessions,
+    };
   } catch (error) {
     database.close();
     throw error;

@@ -12,7 +12,7 @@
  *    word with either neighbour gets such a near syllable as an alternative ("đại phương" → also "dia");
  * 5. synonym phrases add their equivalents ("vay vốn" also searches "tín dụng", "cho vay").
  */
-import { foldDiacritics, hasDiacritics, normalizeVietnamese } from "../text/vietnamese.ts";
+import { foldDiacritics, hasDiacritics, normalizeVietnamese, stripInvisible } from "../text/vietnamese.ts";
 import type { LexiconData } from "./load.ts";
 import { BIGRAM_JOINER, tokenRuns, tokens, type Token } from "./terms.ts";
 
@@ -275,7 +275,7 @@ export function analyzeQuery(
   lexicon: Lexicon,
   vocabulary: Vocabulary,
 ): AnalyzedQuery | null {
-  const normalized = normalizeVietnamese(question.normalize("NFC"));
+  const normalized = normalizeVietnamese(stripInvisible(question).normalize("NFC"));
   const withDiacritics = hasDiacritics(normalized);
   const corrections: { from: string; to: string }[] = [];
   const extraTerms: string[] = [];

@@ -52,6 +52,13 @@ describe("search over the plan documents", () => {
     expect(results(nfd).map((r) => r.text)).toEqual(results(nfc).map((r) => r.text));
   });
 
+  it("ignores zero-width spaces and direction marks inside words", () => {
+    const clean = kb.search("hộ cận nghèo được hỗ trợ bảo hiểm y tế");
+    const hidden = kb.search("h\u200Bộ cận ngh\u200Eèo được hỗ\u2067 trợ bảo hi\uFEFFểm y t\u200Dế");
+    expect(results(clean).length).toBeGreaterThan(0);
+    expect(results(hidden).map((r) => r.text)).toEqual(results(clean).map((r) => r.text));
+  });
+
   it("ranks exact-accent matches higher when the question has diacritics (hồ ≠ hộ)", () => {
     const metadata = loadCorpus().documents[0]!.metadata;
     const corpus: Corpus = {

@@ -38,6 +38,8 @@ export interface HttpAppOptions {
   ackTimeoutMs?: number;
   /** Above this many updates in flight, deliveries get 503 and the platform retries later. Default 2,000. */
   maxInFlight?: number;
+  /** Whether storage can be read and written now, for `/readyz`; without it `/readyz` answers like `/healthz`. */
+  readiness?: () => { ok: true } | { ok: false; cause: string };
 }
 
 /** Default body limit: 256 KiB. */
@@ -45,10 +47,10 @@ export const MAX_BODY_BYTES = 256 * 1024;
 
 /**
  * Creates the one HTTP application of `hoichinhsach serve`: `POST /webhooks/telegram`, `POST /webhooks/zalo`
- * and `GET /healthz`. A webhook request goes through, in order: secret (401, before anything is read), content
+ * `GET /healthz` (liveness) and `GET /readyz` (storage can be read and written now, else 503 with the cause). A webhook request goes through, in order: secret (401, before anything is read), content
  * type (415 unless JSON), size (413 over the limit, counted while reading when there is no Content-Length),
  * JSON syntax and shape (400), readiness and load (503), then handling, acknowledged within a bound.
- * `/healthz` answers from memory and never calls Telegram or Zalo.
+ * Neither health route calls Telegram or Zalo.
  *
  * ```ts
  * const app = createHttpApp({ logger, webhooks: { zalo: zaloTarget } });
@@ -70,7 +72,14 @@ export function createHttpApp(options: HttpAppOptions): Hono {
     return c.json({ ok: false, error: reason }, status);
   };
 
+  // Liveness: the process answers. Readiness: messages can be handled now (storage reads and writes).
   app.get("/healthz", (c) => c.json({ status: "ok" }));
+  app.get("/readyz", (c) => {
+    const status = options.readiness?.() ?? { ok: true };
+    return status.ok
+      ? c.json({ status: "ready" })
+      : c.json({ status: "unavailable", cause: status.cause }, 503);
+  });
 
   for (const channel of ["telegram", "zalo"] as const) {
     const target = options.webhooks[channel];

@@ -18,3 +18,19 @@ export class DataFileError extends Error {
 export class UserInputError extends Error {
   override readonly name = "UserInputError";
 }
+
+/**
+ * The database file cannot be used (missing folder, read-only, corrupt, not SQLite). The message names the
+ * file and the cause class, never the underlying error's text.
+ */
+export class StorageError extends Error {
+  override readonly name = "StorageError";
+  readonly file: string;
+  readonly storageCause: string;
+
+  constructor(file: string, storageCause: string, options?: { cause?: unknown }) {
+    super(`Storage unusable: ${file} (${storageCause})`, options);
+    this.file = file;
+    this.storageCause = storageCause;
+  }
+}

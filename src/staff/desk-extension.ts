@@ -117,7 +117,7 @@ export function createDeskExtension(desk: StaffDesk, ports: DeskExtensionPorts):
       }
       const state = readState(raw);
       for (const search of turn.searches) {
-        if (search.outcome) ports.stats?.recordSearch(search.outcome as SearchOutcome);
+        if (search.outcome) ports.stats?.recordSearch(search.outcome as SearchOutcome, userKey);
       }
       const shown = turn.result ? resultOf(turn.result) : undefined;
       if (shown) ports.stats?.recordScreening(shown.decision);

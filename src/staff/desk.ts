@@ -115,7 +115,7 @@ export interface DeskPorts {
   feedback?: { record(input: FeedbackInput): number; addExpected(id: number, expected: string): boolean };
   stats?: {
     recordScreening(decision: Decision): void;
-    recordSearch(outcome: SearchOutcome): void;
+    recordSearch(outcome: SearchOutcome, userKey?: string): void;
     summary(range: DayRange): StatsSummary;
   };
   /** The opt-ins to rule-change notices (storage/repositories/rule-watches.ts). */
@@ -191,9 +191,10 @@ export function createStaffDesk(ports: DeskPorts) {
     role: Role,
     notes: readonly string[],
     state: DeskState,
+    userKey: string,
   ): DeskResult => {
     const outcome = ports.search(request.query, { ...request.options, limit: SEARCH_LIMIT });
-    if (request.page === 1) ports.stats?.recordSearch(outcome);
+    if (request.page === 1) ports.stats?.recordSearch(outcome, userKey);
     const text = renderSearchPage(outcome, { page: request.page, role, notes, plans });
     const next: DeskState = { ...state, search: request };
     if (outcome.type === "invalid") return done({ ...next, feedback: undefined }, reply(text));
@@ -264,7 +265,13 @@ export function createStaffDesk(ports: DeskPorts) {
     ];
   };
 
-  const command = (name: StaffCommand | "tomtat", rest: string, role: Role, state: DeskState): DeskResult => {
+  const command = (
+    name: StaffCommand | "tomtat",
+    rest: string,
+    role: Role,
+    state: DeskState,
+    userKey: string,
+  ): DeskResult => {
     if (!mayUse(role, name === "tomtat" ? "nhanh" : name)) return done(state, reply(STAFF_ONLY_MESSAGE));
     switch (name) {
       case "toi":
@@ -280,6 +287,7 @@ export function createStaffDesk(ports: DeskPorts) {
           role,
           resolved.value.notes,
           state,
+          userKey,
         );
       }
       case "vanban":
@@ -382,11 +390,17 @@ export function createStaffDesk(ports: DeskPorts) {
       }
       if (parsed) {
         const { expectedFor: _dropped, ...rest } = state;
-        return command(parsed.name, parsed.rest, role, rest);
+        return command(parsed.name, parsed.rest, role, rest, userKey);
       }
       const verdict = state.feedback ? readVerdict(text) : undefined;
       if (verdict && state.feedback) {
-        const id = ports.feedback?.record({ ...state.feedback, verdict, role, versions: ports.versions });
+        const id = ports.feedback?.record({
+          ...state.feedback,
+          userKey,
+          verdict,
+          role,
+          versions: ports.versions,
+        });
         const { feedback: _judged, ...rest } = state;
         if (role === "staff" && verdict !== "correct" && id !== undefined) {
           // The example fits what was judged: a passage for a search, a decision for a household.
@@ -395,7 +409,8 @@ export function createStaffDesk(ports: DeskPorts) {
         }
         return done(rest, reply(FEEDBACK_THANKS[verdict]));
       }
-      if (state.search && isMoreRequest(text)) return searchPage(nextPage(state.search), role, [], state);
+      if (state.search && isMoreRequest(text))
+        return searchPage(nextPage(state.search), role, [], state, userKey);
       const { feedback: _unanswered, ...rest } = state;
       return { handled: false, replies: [], state: rest };
     },

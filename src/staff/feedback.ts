@@ -27,6 +27,8 @@ export interface AnswerVersions {
  */
 export interface FeedbackInput {
   kind: "search" | "decision";
+  /** Who gave it: stored as its keyed digest, so that /xoa deletes it. */
+  userKey?: string;
   verdict: Verdict;
   role: Role;
   /** The question asked (knowledge base); scrubbed before it is stored. */

@@ -84,6 +84,23 @@ function computeCanonicalSyllable(syllable: string): string {
 }
 
 /**
+ * Invisible characters that split a word without showing: zero-width space and joiners, the byte-order mark,
+ * the soft hyphen, and the bidirectional marks, embeddings and isolates a paste or a keyboard may slip in.
+ */
+const INVISIBLE = /[\u00AD\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
+
+/**
+ * The text without invisible characters ({@link INVISIBLE}), so "ngh\u200Bèo" reads as "nghèo".
+ *
+ * ```ts
+ * stripInvisible("h\u200Bộ ngh\u200Fèo") === "hộ nghèo"; // true
+ * ```
+ */
+export function stripInvisible(text: string): string {
+  return text.replace(INVISIBLE, "");
+}
+
+/**
  * Text in NFC with every syllable's tone mark in one canonical place, so that "Hoá", "Hóa" and an NFD "Hóa"
  * compare equal. Everything that is not a letter is kept as it is.
  *

@@ -305,11 +305,53 @@ function operatorHint(error: unknown): string | undefined {
 
 /**
  * Checks that a webhook body is a Telegram update (an object with a numeric `update_id`, a safe non-negative
- * integer); the handlers themselves only act on the parts they know, so unknown fields and update types pass
- * through harmlessly. A plain check rather than a schema: it runs on every delivery.
+ * integer) and that the parts the handlers read have the types they expect: a message's chat (id and type),
+ * sender and text, a button press's sender, data and message chat. Anything else, unknown fields and update
+ * types included, passes through untouched. A plain check rather than a schema: it runs on every delivery.
  */
 export function parseTelegramUpdate(body: unknown): Update | undefined {
-  if (typeof body !== "object" || body === null || Array.isArray(body)) return undefined;
-  const id = (body as { update_id?: unknown }).update_id;
-  return typeof id === "number" && Number.isSafeInteger(id) && id >= 0 ? (body as Update) : undefined;
+  if (!isObject(body)) return undefined;
+  const update = body;
+  const id = update.update_id;
+  if (!(typeof id === "number" && Number.isSafeInteger(id) && id >= 0)) return undefined;
+  for (const kind of MESSAGE_KINDS) if (kind in update && !isMessage(update[kind])) return undefined;
+  if ("callback_query" in update && !isCallbackQuery(update.callback_query)) return undefined;
+  return body as unknown as Update;
+}
+
+/** Update kinds carrying a message, which grammY's `ctx.chat`, `ctx.from` and `ctx.message` read. */
+const MESSAGE_KINDS = [
+  "message",
+  "edited_message",
+  "channel_post",
+  "edited_channel_post",
+  "business_message",
+  "edited_business_message",
+] as const;
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+const isId = (value: unknown): boolean => typeof value === "number" && Number.isSafeInteger(value);
+const isUser = (value: unknown): boolean => isObject(value) && isId(value.id);
+const isChat = (value: unknown): boolean =>
+  isObject(value) && isId(value.id) && typeof value.type === "string";
+
+function isMessage(value: unknown): boolean {
+  return (
+    isObject(value) &&
+    isChat(value.chat) &&
+    (value.from === undefined || isUser(value.from)) &&
+    (value.text === undefined || typeof value.text === "string")
+  );
+}
+
+function isCallbackQuery(value: unknown): boolean {
+  return (
+    isObject(value) &&
+    isUser(value.from) &&
+    (value.data === undefined || typeof value.data === "string") &&
+    (value.message === undefined || (isObject(value.message) && isChat(value.message.chat)))
+  );
 }

@@ -17,13 +17,15 @@ import type { Reply, ReplyAttachment } from "../../flows/reply.ts";
 import { staffIdsSchema } from "../../staff/roles.ts";
 import { openConversation, type OpenConversationOptions } from "../../flows/wiring.ts";
 import { DEFAULT_DATABASE_PATH } from "../../storage/database.ts";
+import { MAX_SESSION_TTL_DAYS } from "../../storage/repositories/sessions.ts";
+import { MIN_SECRET_LENGTH } from "../../storage/user-keys.ts";
 import { EXIT, readLines, write, type CliIO } from "../io.ts";
 
 const USAGE = `Cách dùng: hoichinhsach chat [--script TỆP] [--db ĐƯỜNG_DẪN] [--user TÊN] [--ttl-days SỐ_NGÀY] [--staff]
   --script TỆP        gửi lần lượt từng dòng của TỆP như tin nhắn và in câu trả lời
   --db ĐƯỜNG_DẪN      tệp SQLite lưu phiên trò chuyện (mặc định: biến DATABASE_PATH hoặc ${DEFAULT_DATABASE_PATH})
   --user TÊN          tên người dùng của phiên (mặc định: tên đăng nhập máy)
-  --ttl-days SỐ_NGÀY  số ngày giữ câu trả lời sau tin nhắn cuối (mặc định: biến SESSION_TTL_DAYS hoặc 30)
+  --ttl-days SỐ_NGÀY  số ngày giữ câu trả lời sau tin nhắn cuối, 1–3650 (mặc định: biến SESSION_TTL_DAYS hoặc 30)
   --staff             dùng với vai trò cán bộ xã / tình nguyện viên (/nhanh, /thaymat, /thongke);
                       cũng bật được bằng biến STAFF_IDS=terminal:<tên người dùng>
 Bản tóm tắt hồ sơ để in (/tomtat, /thaymat) được lưu thành tệp .html trong thư mục hiện tại.
@@ -32,7 +34,7 @@ Bản tóm tắt hồ sơ để in (/tomtat, /thaymat) được lưu thành tệ
 /** How the chat command gets its conversation: the real one, or one a test builds. */
 export type OpenChat = (
   options: OpenConversationOptions,
-) => Promise<{ conversation: Conversation; close(): void }>;
+) => Promise<{ conversation: Conversation; close(): void; droppedSessions?: number }>;
 
 /** The replies as terminal text; an attached file is saved in `dir` and its path shown. */
 function formatReplies(replies: readonly Reply[], dir: string): string {
@@ -65,11 +67,13 @@ function saveAttachment(attachment: ReplyAttachment, dir: string): string | null
   return null;
 }
 
-function parseTtl(raw: string | undefined): number | undefined {
-  if (raw === undefined || raw === "") return undefined;
+function parseDays(raw: string | undefined, what: string): number | undefined {
+  if (raw === undefined || raw.trim() === "") return undefined;
   const days = Number(raw);
-  if (!Number.isFinite(days) || days <= 0)
-    throw new UserInputError(`Số ngày giữ phiên phải là số dương, nhận được "${raw}".`);
+  if (!/^\s*\d+\s*$/.test(raw) || days < 1 || days > MAX_SESSION_TTL_DAYS)
+    throw new UserInputError(
+      `${what} phải là số ngày nguyên từ 1 đến ${MAX_SESSION_TTL_DAYS}, nhận được "${raw.slice(0, 40)}".`,
+    );
   return days;
 }
 
@@ -105,7 +109,11 @@ export async function runChat(args: string[], io: CliIO, open: OpenChat = openCo
     await write(io.stdout, USAGE);
     return EXIT.ok;
   }
-  const ttlDays = parseTtl(values["ttl-days"] ?? io.env.SESSION_TTL_DAYS);
+  const ttlDays = parseDays(values["ttl-days"] ?? io.env.SESSION_TTL_DAYS, "Số ngày giữ phiên");
+  const questionRetentionDays = parseDays(io.env.QUESTION_RETENTION_DAYS, "QUESTION_RETENTION_DAYS");
+  const userKeySecret = io.env.USER_KEY_SECRET?.trim();
+  if (userKeySecret && userKeySecret.length < MIN_SECRET_LENGTH)
+    throw new UserInputError(`USER_KEY_SECRET phải dài ít nhất ${MIN_SECRET_LENGTH} ký tự.`);
   let scriptLines: string[] | undefined;
   if (values.script !== undefined) {
     try {
@@ -120,11 +128,19 @@ export async function runChat(args: string[], io: CliIO, open: OpenChat = openCo
   const staffIds = staffIdsSchema.safeParse(io.env.STAFF_IDS);
   if (!staffIds.success)
     throw new UserInputError(staffIds.error.issues.map((issue) => `STAFF_IDS: ${issue.message}`).join("\n"));
-  const { conversation, close } = await open({
+  const opened = await open({
     databasePath: values.db ?? io.env.DATABASE_PATH ?? DEFAULT_DATABASE_PATH,
     ...(ttlDays ? { ttlDays } : {}),
+    ...(questionRetentionDays ? { questionRetentionDays } : {}),
+    ...(userKeySecret ? { userKeySecret } : {}),
     staffIds: values.staff ? [...staffIds.data, userKey] : staffIds.data,
   });
+  const { conversation, close } = opened;
+  if (opened.droppedSessions)
+    await write(
+      io.stderr,
+      `Lưu ý: ${opened.droppedSessions} cuộc trò chuyện cũ đã được bắt đầu lại, vì mã người dùng nay được lưu bằng khoá bí mật.\n`,
+    );
   const say = async (line: string): Promise<string> =>
     formatReplies(await conversation.handle(userKey, line), process.cwd());
   try {

@@ -40,6 +40,14 @@ export function createServeCommand(makeCore: CoreFactory, options: ServeCommandO
       );
       return EXIT.badInput;
     }
+    if (!config.userKeySecret) {
+      io.stderr.write(
+        `${formatConfigProblems([
+          "USER_KEY_SECRET: bắt buộc với serve, để khoá người dùng lưu trong cơ sở dữ liệu không dò ngược được (tạo bằng: openssl rand -base64 32) / required by serve, so that stored user keys cannot be reversed (generate with: openssl rand -base64 32)",
+        ])}\n`,
+      );
+      return EXIT.badInput;
+    }
     const logger = createLogger({
       level: config.logLevel,
       secrets: secretsOf(config),

@@ -39,7 +39,12 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   if (positionals.length !== 1 || positionals[0] !== "check") throw new UserInputError(USAGE);
   dayOption(values.date, "date", USAGE);
   const policy = loadPolicyKnowledge();
-  const database = openDatabase(values.db ?? io.env.DATABASE_PATH ?? DEFAULT_DATABASE_PATH);
+  // The accounts are sealed with the secret `serve` runs with: the same one must open them here.
+  const userKeySecret = io.env.USER_KEY_SECRET?.trim();
+  const database = openDatabase(
+    values.db ?? io.env.DATABASE_PATH ?? DEFAULT_DATABASE_PATH,
+    userKeySecret ? { userKeySecret } : {},
+  );
   try {
     const now = values.date ? () => Date.parse(`${values.date}T05:00:00Z`) : undefined;
     const store = createRuleWatchStore(database, now ? { now } : {});

@@ -46,7 +46,7 @@ beforeEach(() => {
 afterEach(() => database.close());
 
 describe("feedback store", () => {
-  it("has no column that could tie a row to a person", () => {
+  it("ties a row to a person only through the keyed digest, for /xoa", () => {
     for (const table of ["feedback", "usage_events"]) {
       const columns = (
         database.sqlite.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]
@@ -54,8 +54,34 @@ describe("feedback store", () => {
       expect(
         columns.filter((name) => /user|chat|name|phone|time|_at$/.test(name)),
         table,
-      ).toEqual([]);
+      ).toEqual(["user_key"]);
     }
+    createFeedbackStore(database).record({
+      ...searchFeedback(outcome, "q"),
+      userKey: "telegram:42",
+      verdict: "wrong",
+      role: "resident",
+      versions,
+    });
+    const stored = database.sqlite.prepare("select user_key from feedback").pluck().get();
+    expect(stored).toBe(database.userKeys.digest("telegram:42"));
+  });
+
+  it("unlinks feedback from its user after the retention period, keeping the feedback", () => {
+    const store = createFeedbackStore(database, { now: () => now, retentionDays: 90 });
+    store.record({
+      ...searchFeedback(outcome, "q"),
+      userKey: "zalo:a",
+      verdict: "wrong",
+      role: "resident",
+      versions,
+    });
+    now += 90 * 24 * 3600 * 1000;
+    expect(store.purgeExpired()).toBe(0);
+    now += 24 * 3600 * 1000;
+    expect(store.purgeExpired()).toBe(1);
+    expect(database.sqlite.prepare("select user_key from feedback").pluck().all()).toEqual([null]);
+    expect(store.disputed()).toHaveLength(1);
   });
 
   it("stores the question scrubbed, what was shown compactly, the versions, the day only", () => {
@@ -189,6 +215,38 @@ describe("feedback store", () => {
 });
 
 describe("usage statistics", () => {
+  it("keeps an unanswered question scrubbed hard, linked to its asker, and only for the retention period", () => {
+    const stats = createUsageStats(database, { now: () => now, retentionDays: 30 });
+    const noMatch = (query: string): SearchOutcome => ({
+      type: "no_match",
+      query,
+      message: "…",
+      results: [],
+    });
+    stats.recordSearch(noMatch("toi ten nguyen van an, nha so 5 ngo 12, chong bi HIV no 50 trieu"), "zalo:x");
+    stats.recordSearch(noMatch("câu hỏi không có người hỏi"));
+    const rows = database.sqlite
+      .prepare("select question, user_key as userKey from usage_events order by id")
+      .all() as { question: string | null; userKey: string | null }[];
+    expect(rows).toEqual([
+      {
+        question: "toi ten [tên], nha [địa chỉ], chong bi [sức khoẻ] no [số] trieu",
+        userKey: database.userKeys.digest("zalo:x"),
+      },
+      // Nobody to erase it for: counted, not kept.
+      { question: null, userKey: null },
+    ]);
+    now += 31 * 24 * 3600 * 1000;
+    expect(stats.purgeExpired()).toBe(1);
+    expect(
+      database.sqlite
+        .prepare("select count(*) from usage_events where question is not null or user_key is not null")
+        .pluck()
+        .get(),
+    ).toBe(0);
+    expect(stats.summary()).toMatchObject({ searches: 2, unanswered: 2, unansweredQuestions: [] });
+  });
+
   it("counts screenings per day, categories, eligible programmes, unanswered questions and feedback", () => {
     const stats = createUsageStats(database, { now: () => now });
     const store = createFeedbackStore(database, { now: () => now });
@@ -205,18 +263,14 @@ describe("usage statistics", () => {
     now += 24 * 3600 * 1000;
     stats.recordScreening(notPoor);
     stats.recordSearch(outcome);
-    stats.recordSearch({
-      type: "no_match",
-      query: "giá vàng hôm nay, gọi 0987654321",
-      message: "…",
-      results: [],
-    });
-    stats.recordSearch({
-      type: "no_match",
-      query: "Giá vàng hôm nay, gọi 0987654321",
-      message: "…",
-      results: [],
-    });
+    stats.recordSearch(
+      { type: "no_match", query: "giá vàng hôm nay, gọi 0987654321", message: "…", results: [] },
+      "telegram:1",
+    );
+    stats.recordSearch(
+      { type: "no_match", query: "Giá vàng hôm nay, gọi 0987654321", message: "…", results: [] },
+      "zalo:2",
+    );
     stats.recordSearch({ type: "invalid", query: "", message: "…" });
     store.record({ ...searchFeedback(outcome, "q"), verdict: "correct", role: "staff", versions });
     store.record({ ...decisionFeedback(household, decision), verdict: "wrong", role: "staff", versions });

@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, lte, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, gte, inArray, isNotNull, lt, lte, sql, type SQL } from "drizzle-orm";
 import { vietnamDate } from "../../domain/dates.ts";
 import type { Decision } from "../../domain/decision.ts";
 import type { HouseholdInput } from "../../domain/household.ts";
@@ -14,6 +14,8 @@ import {
 
 export type { AnswerVersions, DayRange, FeedbackInput } from "../../staff/feedback.ts";
 import type { StatsSummary } from "../../staff/stats.ts";
+import { scrubStoredQuestion } from "../../staff/scrub.ts";
+import { addDays } from "../../domain/dates.ts";
 import { foldDiacritics } from "../../text/vietnamese.ts";
 import type { AppDatabase } from "../database.ts";
 import { feedback, usageEvents } from "../schema/feedback.ts";
@@ -34,14 +36,20 @@ export function decisionFeedback(
   return { kind: "decision", household, answer: decisionAnswerRecord(decision) };
 }
 
-/** Options of the stores: the clock (tests pass a fixed one). */
+/** How long a kept question, and the link of a feedback to its user, are kept when nothing is configured. */
+export const DEFAULT_QUESTION_RETENTION_DAYS = 90;
+
+/** Options of the stores: the clock (tests pass a fixed one) and the retention period. */
 export interface StoreOptions {
   now?: () => number;
+  /** Days a kept question and the link to its user are kept (QUESTION_RETENTION_DAYS). Default 90. */
+  retentionDays?: number;
 }
 
 /**
- * Feedback storage (table `feedback`, migration 0003). Nothing links a row to a person: no user key, no
- * time of day; questions are scrubbed; household facts are kept only for disputed decisions.
+ * Feedback storage (table `feedback`, migrations 0003 and 0005). No time of day; questions are scrubbed;
+ * household facts are kept only for disputed decisions. The keyed digest of who judged is kept for the
+ * retention period only, so that /xoa can delete the row ({@link forgetUser}); it is never read back.
  *
  * ```ts
  * const store = createFeedbackStore(openDatabase(":memory:"));
@@ -52,6 +60,7 @@ export interface StoreOptions {
 export function createFeedbackStore(database: AppDatabase, options: StoreOptions = {}) {
   const { db } = database;
   const today = (): string => vietnamDate((options.now ?? Date.now)());
+  const cutoff = (): string => addDays(today(), -(options.retentionDays ?? DEFAULT_QUESTION_RETENTION_DAYS));
   return {
     /** Stores one feedback; returns its id (to attach the right answer to it later). */
     record(input: FeedbackInput): number {
@@ -63,7 +72,8 @@ export function createFeedbackStore(database: AppDatabase, options: StoreOptions
           kind: input.kind,
           verdict: input.verdict,
           role: input.role,
-          question: input.kind === "search" && input.question ? scrubPersonalData(input.question) : null,
+          userKey: input.userKey ? database.userKeys.digest(input.userKey) : null,
+          question: input.kind === "search" && input.question ? scrubStoredQuestion(input.question) : null,
           household: input.kind === "decision" && disputed && input.household ? input.household : null,
           answer: input.answer,
           rulesVersion: input.versions.rules,
@@ -82,10 +92,19 @@ export function createFeedbackStore(database: AppDatabase, options: StoreOptions
         .run();
       return result.changes > 0;
     },
+    /** Unlinks feedback older than the retention period from its user; returns how many. */
+    purgeExpired(): number {
+      return db
+        .update(feedback)
+        .set({ userKey: null })
+        .where(and(isNotNull(feedback.userKey), lt(feedback.day, cutoff())))
+        .run().changes;
+    },
     /** Disputed feedback ("Sai", "Chưa rõ"), oldest first, for the export. */
     disputed(range: DayRange = {}): FeedbackRecord[] {
+      const { userKey: _who, ...columns } = getTableColumns(feedback);
       const rows = db
-        .select()
+        .select(columns)
         .from(feedback)
         .where(and(inArray(feedback.verdict, ["wrong", "unclear"]), ...dayConditions(feedback.day, range)))
         .orderBy(asc(feedback.id))
@@ -103,7 +122,9 @@ function dayConditions(column: typeof feedback.day | typeof usageEvents.day, ran
 }
 
 /**
- * Anonymous usage statistics (table `usage_events`): screenings and questions, counted, never per person.
+ * Anonymous usage statistics (table `usage_events`): screenings and questions, counted, never per person. A
+ * question without a good answer is kept (scrubbed hard) with the keyed digest of who asked, for the
+ * retention period, so that /xoa reaches it; then both go and only the count stays.
  *
  * ```ts
  * const stats = createUsageStats(database);
@@ -114,6 +135,7 @@ function dayConditions(column: typeof feedback.day | typeof usageEvents.day, ran
 export function createUsageStats(database: AppDatabase, options: StoreOptions = {}) {
   const { db, sqlite } = database;
   const today = (): string => vietnamDate((options.now ?? Date.now)());
+  const cutoff = (): string => addDays(today(), -(options.retentionDays ?? DEFAULT_QUESTION_RETENTION_DAYS));
   const range = (from?: string, to?: string) => ({ from: from ?? "0000-01-01", to: to ?? "9999-12-31" });
   const eligibleCounts = sqlite.prepare(
     `SELECT je.value AS id, count(*) AS count FROM usage_events ue, json_each(ue.eligible) je
@@ -123,10 +145,10 @@ export function createUsageStats(database: AppDatabase, options: StoreOptions = 
   // One row per question and per screening, so on the message path: prepared once through the raw handle
   // (drizzle's insert builder would rebuild the statement on every call).
   const insertEvent = sqlite.prepare(
-    `INSERT INTO usage_events (day, kind, category, basis, eligible, answered, question)
-     VALUES (@day, @kind, @category, @basis, @eligible, @answered, @question)`,
+    `INSERT INTO usage_events (day, kind, category, basis, eligible, answered, question, user_key)
+     VALUES (@day, @kind, @category, @basis, @eligible, @answered, @question, @userKey)`,
   );
-  const none = { category: null, basis: null, eligible: null, answered: null, question: null };
+  const none = { category: null, basis: null, eligible: null, answered: null, question: null, userKey: null };
   return {
     /** Counts one screening: its category and the programmes found eligible. */
     recordScreening(decision: Decision): void {
@@ -141,17 +163,30 @@ export function createUsageStats(database: AppDatabase, options: StoreOptions = 
         ),
       });
     },
-    /** Counts one question; keeps it (scrubbed) only when no passage answered it. */
-    recordSearch(outcome: SearchOutcome): void {
+    /**
+     * Counts one question; keeps it (scrubbed) only when no passage answered it, linked to `userKey`'s
+     * digest so that /xoa finds it. Without a user key the question is not kept, only counted.
+     */
+    recordSearch(outcome: SearchOutcome, userKey?: string): void {
       if (outcome.type === "invalid") return;
       const answered = outcome.type === "results";
+      const kept = !answered && userKey !== undefined;
       insertEvent.run({
         ...none,
         day: today(),
         kind: "search",
         answered: answered ? 1 : 0,
-        question: answered ? null : scrubPersonalData(outcome.query),
+        question: kept ? scrubStoredQuestion(outcome.query) : null,
+        userKey: kept ? database.userKeys.digest(userKey) : null,
       });
+    },
+    /** Drops the questions older than the retention period (their counts stay); returns how many. */
+    purgeExpired(): number {
+      return db
+        .update(usageEvents)
+        .set({ question: null, userKey: null })
+        .where(and(isNotNull(usageEvents.userKey), lt(usageEvents.day, cutoff())))
+        .run().changes;
     },
     /** The aggregate statistics over a day range. */
     summary(days: DayRange = {}): StatsSummary {

@@ -1,4 +1,4 @@
-import { eq, lt } from "drizzle-orm";
+import { eq, isNull, lt } from "drizzle-orm";
 import { addDays, vietnamDate } from "../../domain/dates.ts";
 import type { Decision } from "../../domain/decision.ts";
 import { decide } from "../../domain/eligibility.ts";
@@ -33,7 +33,9 @@ export interface PendingNotice extends ChangeNotice {
 }
 
 /**
- * The opt-ins "Báo cho tôi khi chính sách thay đổi" (table `rule_watches`, migration 0004).
+ * The opt-ins "Báo cho tôi khi chính sách thay đổi" (table `rule_watches`, migrations 0004 and 0005). A row
+ * is found by the keyed digest of the user key; the user key itself is kept sealed, for the notice. Rows
+ * stored before sealing are sealed when the store opens.
  *
  * ```ts
  * const watches = createRuleWatchStore(database);
@@ -45,13 +47,17 @@ export interface PendingNotice extends ChangeNotice {
 export function createRuleWatchStore(database: AppDatabase, options: { now?: () => number } = {}) {
   const { db } = database;
   const today = (): string => vietnamDate((options.now ?? Date.now)());
+  const keys = database.userKeys;
+  const digest = (userKey: string): string => keys.digest(userKey);
+  sealOlderRows();
   return {
     /** Records (or renews) an opt-in with the household and what its decision said. */
     watch(userKey: string, household: HouseholdInput, decision: Decision, rulesVersion: string): void {
       const { assessedOn: _date, ...facts } = household;
       const day = today();
       const row = {
-        userKey,
+        userKey: digest(userKey),
+        address: keys.seal(userKey),
         household: facts,
         lastSummary: watchSummary(decision),
         rulesVersion,
@@ -63,7 +69,12 @@ export function createRuleWatchStore(database: AppDatabase, options: { now?: () 
     },
     /** Deletes a user's watch (/xoa); true when there was one. */
     unwatch(userKey: string): boolean {
-      return db.delete(ruleWatches).where(eq(ruleWatches.userKey, userKey)).run().changes > 0;
+      return (
+        db
+          .delete(ruleWatches)
+          .where(eq(ruleWatches.userKey, digest(userKey)))
+          .run().changes > 0
+      );
     },
     /** Number of watches in force. */
     count(): number {
@@ -75,7 +86,7 @@ export function createRuleWatchStore(database: AppDatabase, options: { now?: () 
         db
           .select({ key: ruleWatches.userKey })
           .from(ruleWatches)
-          .where(eq(ruleWatches.userKey, userKey))
+          .where(eq(ruleWatches.userKey, digest(userKey)))
           .get() !== undefined
       );
     },
@@ -105,6 +116,9 @@ export function createRuleWatchStore(database: AppDatabase, options: { now?: () 
     const notices: PendingNotice[] = [];
     for (const row of db.select().from(ruleWatches).all()) {
       if (row.expiresOn < day) continue;
+      // Sealed with another secret (USER_KEY_SECRET rotated): the account cannot be reached any more.
+      const address = row.address ? keys.open(row.address) : null;
+      if (address === null) continue;
       const household = {
         ...(row.household as Omit<HouseholdInput, "assessedOn">),
         assessedOn: day,
@@ -119,7 +133,7 @@ export function createRuleWatchStore(database: AppDatabase, options: { now?: () 
       const changes = decisionChanges(row.lastSummary as WatchSummary, decision);
       if (changes.length > 0)
         notices.push({
-          userKey: row.userKey,
+          userKey: address,
           text: renderChangeNotice(changes, day),
           told: remember,
           gone: () => void db.delete(ruleWatches).where(eq(ruleWatches.userKey, row.userKey)).run(),
@@ -127,6 +141,25 @@ export function createRuleWatchStore(database: AppDatabase, options: { now?: () 
       else if (write) remember();
     }
     return notices;
+  }
+
+  /** Rows written before user keys were sealed hold the user key in clear: digest and seal them. */
+  function sealOlderRows(): void {
+    const older = db
+      .select({ key: ruleWatches.userKey })
+      .from(ruleWatches)
+      .where(isNull(ruleWatches.address))
+      .all();
+    if (older.length === 0) return;
+    database.sqlite.transaction(() => {
+      for (const { key } of older) {
+        db.update(ruleWatches)
+          .set({ userKey: digest(key), address: keys.seal(key) })
+          .where(eq(ruleWatches.userKey, key))
+          .run();
+      }
+    })();
+    database.checkpoint();
   }
 }
 

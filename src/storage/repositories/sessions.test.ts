@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { openDatabase, type AppDatabase } from "../database.ts";
-import { createSessionStore, digestUserKey } from "./sessions.ts";
+import { createHash } from "node:crypto";
+import { createSessionStore, MAX_SESSION_TTL_DAYS } from "./sessions.ts";
 
 const DAY = 24 * 60 * 60 * 1000;
 let database: AppDatabase;
@@ -14,6 +15,42 @@ function setup(ttlDays?: number) {
 }
 
 describe("session store (SQLite, real migrations)", () => {
+  it("stores keys that brute-forcing every id without the secret does not re-identify", () => {
+    database = openDatabase(":memory:", { userKeySecret: "s".repeat(20) + "0123456789abcdef" });
+    const store = createSessionStore(database);
+    const ids = [7, 4242, 99_999, 123_456, 199_998];
+    for (const id of ids) store.save(`telegram:${id}`, { mode: "menu" }, null);
+    const stored = new Set(
+      database.sqlite.prepare("select user_key from sessions").pluck().all() as string[],
+    );
+    expect(stored.size).toBe(ids.length);
+
+    // The attack that worked on plain digests: hash every candidate id the ways a digest is usually written.
+    const found: number[] = [];
+    for (let id = 0; id < 200_000; id++) {
+      for (const candidate of [`telegram:${id}`, `zalo:${id}`, String(id)]) {
+        const hash = createHash("sha256").update(candidate, "utf8");
+        const digest = hash.digest();
+        if (
+          stored.has(digest.toString("base64url")) ||
+          stored.has(digest.toString("hex")) ||
+          stored.has(digest.toString("base64"))
+        )
+          found.push(id);
+      }
+    }
+    expect(found).toEqual([]);
+    // With the secret the same search finds every one of them: the keys are still the users', only keyed.
+    const withSecret = ids.filter((id) => stored.has(database.userKeys.digest(`telegram:${id}`)));
+    expect(withSecret).toEqual(ids);
+  });
+
+  it("refuses a session lifetime beyond the configured bound", () => {
+    database = openDatabase(":memory:");
+    expect(() => createSessionStore(database, { ttlDays: MAX_SESSION_TTL_DAYS + 1 })).toThrow(RangeError);
+    expect(() => createSessionStore(database, { ttlDays: 99_999_999 })).toThrow(RangeError);
+  });
+
   it("creates the sessions table through the committed migrations", () => {
     setup();
     const columns = database.sqlite.prepare("select name from pragma_table_info('sessions')").all() as {
@@ -39,7 +76,7 @@ describe("session store (SQLite, real migrations)", () => {
     });
     expect(store.load("telegram:43")).toBeUndefined();
     const keys = database.sqlite.prepare("select user_key from sessions").pluck().all();
-    expect(keys).toEqual([digestUserKey("telegram:42")]);
+    expect(keys).toEqual([database.userKeys.digest("telegram:42")]);
     expect(keys).not.toContain("telegram:42");
   });
 

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { eq, lte, sql } from "drizzle-orm";
 import type { AppDatabase } from "../database.ts";
 import { sessions } from "../schema/sessions.ts";
@@ -7,15 +6,14 @@ import type { SessionStorePort, StoredSession } from "../../flows/ports.ts";
 /** How long a session is kept after the last message when nothing else is configured. */
 export const DEFAULT_SESSION_TTL_DAYS = 30;
 
+/** The longest a session may be kept (SESSION_TTL_DAYS and `chat --ttl-days` are held to it). */
+export const MAX_SESSION_TTL_DAYS = 3650;
+
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** The stored form of a user key: a SHA-256 digest, so account ids are not kept in clear. */
-export function digestUserKey(userKey: string): string {
-  return createHash("sha256").update(userKey, "utf8").digest("base64url");
-}
-
 /**
- * Conversation sessions in SQLite (table `sessions`, migration 0002). Expiry is enforced on every read, so
+ * Conversation sessions in SQLite (table `sessions`, migration 0002), keyed by the database's keyed digest of
+ * the user key. Expiry is enforced on every read, so
  * an expired session is never continued even before {@link SessionStorePort.purgeExpired} has run; saving
  * pushes the expiry back (`ttlDays` after the last message). Statements are prepared once: this is on every
  * message's path.
@@ -30,9 +28,11 @@ export function createSessionStore(
   options: { ttlDays?: number; now?: () => Date } = {},
 ): SessionStorePort {
   const ttlDays = options.ttlDays ?? DEFAULT_SESSION_TTL_DAYS;
-  if (!(ttlDays > 0)) throw new RangeError(`ttlDays must be positive, got ${ttlDays}`);
+  if (!(ttlDays > 0 && ttlDays <= MAX_SESSION_TTL_DAYS))
+    throw new RangeError(`ttlDays must be from 1 to ${MAX_SESSION_TTL_DAYS}, got ${ttlDays}`);
   const now = options.now ?? (() => new Date());
   const { db } = database;
+  const digestUserKey = (userKey: string): string => database.userKeys.digest(userKey);
 
   // Read through the raw handle too: on every message, and drizzle's row mapping cost more than the query.
   const selectOne = database.sqlite.prepare<

@@ -1,10 +1,10 @@
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /**
- * "Đúng / Sai / Chưa rõ" on an answer, kept so that a wrong answer becomes a regression test. No user key,
- * no time of day, no message text beyond the question: the question is scrubbed of numbers that could
- * identify someone, and the household facts are kept only for a disputed decision ("Sai", "Chưa rõ"),
- * without any link to who gave them.
+ * "Đúng / Sai / Chưa rõ" on an answer, kept so that a wrong answer becomes a regression test. No time of
+ * day, no message text beyond the question: the question is scrubbed of what could identify someone, and the
+ * household facts are kept only for a disputed decision ("Sai", "Chưa rõ"). The keyed digest of who gave it
+ * is kept for the retention period only, so that /xoa finds it; never shown.
  */
 export const feedback = sqliteTable(
   "feedback",
@@ -15,6 +15,8 @@ export const feedback = sqliteTable(
     /** What was judged: a knowledge-base answer or an eligibility decision. */
     kind: text("kind", { enum: ["search", "decision"] }).notNull(),
     verdict: text("verdict", { enum: ["correct", "wrong", "unclear"] }).notNull(),
+    /** Keyed digest of the user (see storage/user-keys.ts), for /xoa; null after the retention period. */
+    userKey: text("user_key"),
     /** Who judged it: staff verdicts weigh more when turned into tests. */
     role: text("role", { enum: ["staff", "resident"] }).notNull(),
     /** The question asked (knowledge base only), scrubbed. */
@@ -30,13 +32,18 @@ export const feedback = sqliteTable(
     /** Digest of the plan documents indexed when the answer was given. */
     knowledgeVersion: text("knowledge_version").notNull(),
   },
-  (table) => [index("feedback_day_idx").on(table.day), index("feedback_verdict_idx").on(table.verdict)],
+  (table) => [
+    index("feedback_day_idx").on(table.day),
+    index("feedback_verdict_idx").on(table.verdict),
+    index("feedback_user_key_idx").on(table.userKey),
+  ],
 );
 
 /**
  * Anonymous usage events for the staff statistics: one row per screening (the category and the
  * programmes found eligible) or per knowledge-base question (answered or not; the question text only when
- * no passage answered it, scrubbed). Never a user key: statistics are aggregates, never per person.
+ * no passage answered it, scrubbed). A kept question carries the keyed digest of who asked it, so /xoa
+ * finds it; both are cleared after the retention period. Statistics are aggregates, never per person.
  */
 export const usageEvents = sqliteTable(
   "usage_events",
@@ -52,8 +59,14 @@ export const usageEvents = sqliteTable(
     eligible: text("eligible", { mode: "json" }).$type<string[]>(),
     /** Search: 1 when a passage answered the question, 0 when none did. */
     answered: integer("answered", { mode: "boolean" }),
-    /** Search without a good answer: the question, scrubbed; null otherwise. */
+    /** Search without a good answer: the question, scrubbed; null otherwise and after the retention period. */
     question: text("question"),
+    /** Keyed digest of who asked the kept question; null when no question is kept. */
+    userKey: text("user_key"),
   },
-  (table) => [index("usage_events_day_idx").on(table.day), index("usage_events_kind_idx").on(table.kind)],
+  (table) => [
+    index("usage_events_day_idx").on(table.day),
+    index("usage_events_kind_idx").on(table.kind),
+    index("usage_events_user_key_idx").on(table.userKey),
+  ],
 );

@@ -2,8 +2,8 @@ import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /**
  * One conversation per user: the engine's snapshot (answers needed for the decision, where the user is),
- * never message text. The key is a SHA-256 digest of the channel's user key ("telegram:123"), so the table
- * does not list account ids in clear. A row expires `ttl` days after the last message; expired rows are
+ * never message text. The key is a keyed digest (HMAC with the server secret, storage/user-keys.ts) of the
+ * channel's user key ("telegram:123"), so the table cannot be matched against account ids without the secret. A row expires `ttl` days after the last message; expired rows are
  * ignored on read and purged.
  */
 export const sessions = sqliteTable(
