@@ -9,10 +9,17 @@ import type { PolicyKnowledge, Reference } from "../domain/policy.ts";
 import { foldDiacritics } from "../text/vietnamese.ts";
 import type { LexiconData } from "../knowledge/load.ts";
 import { composeAnswer, type DirectAnswer } from "./compose.ts";
-import { compileConcepts, readConcepts, type ConceptIndex, type ReadQuestion } from "./concepts.ts";
+import {
+  compileConcepts,
+  foldedWords,
+  readConcepts,
+  type ConceptIndex,
+  type ReadQuestion,
+} from "./concepts.ts";
 import { askedDate } from "./dates.ts";
 import { answerHouseholdQuestion, type HouseholdQuestionContext } from "./household.ts";
 import type { AnswerData } from "./schema.ts";
+import { closestAnswer, indexSimilar } from "./similar.ts";
 
 /** The answer data as loaded: concepts and answers by id, in file order. */
 export interface AnswerKnowledge {
@@ -28,6 +35,8 @@ export interface AnswerMatch {
   answer: AnswerData;
   /** Concept groups satisfied, less half a point for each of the question's concepts the fact does not use. */
   score: number;
+  /** "concepts": every concept group named; "words": found by its words alone. */
+  by: "concepts" | "words";
 }
 
 /** Answers questions; built once per policy. */
@@ -79,6 +88,17 @@ export function createAnswerer(
   const neutral = new Set(knowledge.neutral);
   const entries = knowledge.answers.map(([id, answer]) => ({ id, answer, used: conceptsOf(answer) }));
 
+  const byId = new Map(entries.map((entry) => [entry.id, entry]));
+  const similar = indexSimilar(
+    entries.map(({ id, answer, used }) => ({
+      id,
+      words: [
+        ...answer.questions.map((phrasing) => readConcepts(phrasing, index).words),
+        ...[...used].flatMap((concept) => (knowledge.concepts[concept] ?? []).map(foldedWords)),
+      ],
+    })),
+  );
+
   function match(question: string, options: { fallbacks?: boolean } = {}): AnswerMatch | undefined {
     const read = readConcepts(question, index);
     let best: AnswerMatch | undefined;
@@ -86,9 +106,14 @@ export function createAnswerer(
       if (entry.answer.fallback && !options.fallbacks) continue;
       const score = scoreOf(entry.answer, entry.used, read, neutral);
       if (score === undefined) continue;
-      if (!best || score > best.score) best = { id: entry.id, answer: entry.answer, score };
+      if (!best || score > best.score) best = { id: entry.id, answer: entry.answer, score, by: "concepts" };
     }
-    return best;
+    if (best) return best;
+    const closest = closestAnswer(read.words, similar, (id) => {
+      const answer = byId.get(id)!.answer;
+      return !answer.fallback && !answer.unless?.some((concept) => read.concepts.has(concept));
+    });
+    return closest ? { id: closest, answer: byId.get(closest)!.answer, score: 0, by: "words" } : undefined;
   }
 
   const instruments = instrumentIndex(policy.references);

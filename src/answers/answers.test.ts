@@ -8,6 +8,7 @@ import { openAnswerer } from "../knowledge/open.ts";
 import { DEFAULT_KNOWLEDGE_DIR, loadPolicyKnowledge } from "../knowledge/policy-load.ts";
 import { createAnswerer } from "./answerer.ts";
 import { askedDate } from "./dates.ts";
+import { closestAnswer, indexSimilar } from "./similar.ts";
 import { loadAnswerKnowledge } from "./load.ts";
 
 const TODAY = "2026-12-06";
@@ -24,6 +25,15 @@ describe("matching questions to answers", () => {
       });
     }
   }
+
+  it("keeps every answer short enough for the first message of a chat (Zalo: 2,000 characters)", () => {
+    for (const [id, answer] of knowledge.answers) {
+      for (const question of answer.questions) {
+        const text = answerer.answer(question, TODAY, { fallbacks: true })?.text ?? "";
+        expect(text.length, id).toBeLessThanOrEqual(1_600);
+      }
+    }
+  });
 
   it("gives no answer to a question the data does not cover", () => {
     expect(answerer.answer("giá vàng hôm nay bao nhiêu", TODAY)).toBeUndefined();
@@ -147,5 +157,24 @@ describe("the date a question asks about", () => {
     ["vay 2000 trieu", { date: TODAY, label: null }],
   ])("%s", (question, expected) => {
     expect(askedDate(question, TODAY)).toEqual(expected);
+  });
+});
+
+describe("finding an answer by its words when no concept group is named", () => {
+  const index = indexSimilar([
+    { id: "rate", words: [["lai", "suat", "vay", "ho", "ngheo"]] },
+    { id: "card", words: [["lam", "the", "bao", "hiem", "y", "te"]] },
+    { id: "line", words: [["chuan", "ngheo", "nong", "thon"]] },
+  ]);
+  const anyAnswer = () => true;
+
+  it("takes the answer that shares most of the question's words, when it leads clearly", () => {
+    expect(closestAnswer(["lai", "suat", "ho", "ngheo", "the", "nao"], index, anyAnswer)).toBe("rate");
+  });
+
+  it("answers nothing for words the answers do not know, or a question that fits two equally", () => {
+    expect(closestAnswer(["gia", "vang", "hom", "nay", "the", "nao"], index, anyAnswer)).toBeUndefined();
+    expect(closestAnswer(["ngheo", "lai", "chuan"], index, anyAnswer)).toBeUndefined();
+    expect(closestAnswer(["lai", "suat", "ho", "ngheo"], index, (id) => id !== "rate")).toBeUndefined();
   });
 });

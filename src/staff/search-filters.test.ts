@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadAreaChanges, loadCorpus } from "../knowledge/load.ts";
 import { openKnowledgeBase } from "../knowledge/open.ts";
+import { searchAnswerRecord } from "./feedback.ts";
 import type { KnowledgeBase } from "../knowledge/types.ts";
 import {
   isMoreRequest,
@@ -184,7 +185,14 @@ describe("rendered pages over the real knowledge base", () => {
     expect(first).toContain("Xem trọn mục: /doc thai-binh-2017-2020 IV.1.2");
     expect(first.match(/Lưu ý: Kế hoạch này áp dụng/g)).toHaveLength(1); // each plan's cautions once per page
     expect(first).toMatch(/Trang 1\/\d+\. Gõ “xem thêm” để xem tiếp/);
+    // The national rule in force comes first, above the province's passages, on the first page only.
+    expect(first.indexOf("Người thuộc hộ cận nghèo được Nhà nước hỗ trợ ít nhất 70%")).toBeLessThan(
+      first.indexOf("1. “"),
+    );
+    expect(first).toContain("Người thuộc hộ cận nghèo được Nhà nước hỗ trợ ít nhất 70%");
+    expect(searchAnswerRecord(outcome)).toMatchObject({ direct: { id: "bhyt_near_poor" } });
     const second = renderSearchPage(outcome, { page: 2, role: "staff", plans });
+    expect(second).not.toContain("ít nhất 70%");
     expect(second).toMatch(/^Trang 2\/\d+:/);
     expect(second).toContain("6. “");
   });
