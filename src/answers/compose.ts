@@ -200,7 +200,8 @@ function fill(policy: PolicyKnowledge, template: string, date: string, gathered:
               `Danh sách chỉ số của ${standard.title}: ${standard.indicators.note ?? "chưa đối chiếu với văn bản"}`,
             );
           const labels = standard.indicators.list.map((indicator) => indicator.label);
-          return `${labels.length} chỉ số: ${labels.join("; ")}`;
+          const unsure = standard.indicators.confidence === "high" ? "" : " (danh sách chưa xác nhận)";
+          return `${labels.length} chỉ số${unsure}: ${labels.join("; ")}`;
         }
       }
     },
@@ -306,7 +307,7 @@ export function composeAnswer(
     .filter(Boolean)
     .join(" ");
   if (basisLine) lines.push(basisLine);
-  for (const line of gathered.unconfirmed) lines.push(`Chưa xác nhận: ${line}.`);
+  for (const line of gathered.unconfirmed) lines.push(`Chưa xác nhận: ${line.replace(/\.$/, "")}.`);
   const ask = answer.ask ?? gathered.asks[0];
   if (gathered.confidence !== "high" && ask) lines.push(`Để chắc chắn, hãy hỏi ${ask}.`);
   lines.push(...changes(policy, gathered.facts, asked.date, today));

@@ -26,10 +26,10 @@ export interface HouseholdQuestionContext {
 
 /** An amount of money as people type it: "1tr8", "6 trieu", "1.800.000đ", "500k", "1,5 tr". */
 const MONEY = /\d+(?:[.,]\d+)*\s*(?:tr|trieu|k|nghin|ngan|d|dong|vnd)\b|\d{1,3}(?:\.\d{3}){2,}|\d+tr\d+/;
-const INCOME = /\b(?:thu nhap|luong|kiem|lam duoc|lam ra|thu)\b/;
+const INCOME = /\b(?:thu nhap|binh quan|luong|kiem|lam duoc|lam ra|thu)\b/;
 const PER_PERSON = /\b(?:moi nguoi|binh quan|dau nguoi|1 nguoi|mot nguoi)\b|\/\s*nguoi/;
 const HAS_COUNT =
-  /\b\d+\s*(?:nguoi|nhan khau|nk|khau|thanh vien)\b|\b(?:hai|ba|bon|nam|sau|bay|tam|chin|muoi)\s+(?:nguoi|khau|nhan khau)\b/;
+  /\b\d+\s*(?:nguoi|nhan khau|nk|khau|thanh vien|mieng)\b|\b(?:hai|ba|bon|nam|sau|bay|tam|chin|muoi)\s+(?:nguoi|khau|nhan khau)\b/;
 /** The question itself ("… có phải hộ cận nghèo không"): what is asked, not what is declared. */
 const ASKED_CATEGORY = /\b(?:ho\s+|dien\s+)?(?:can ngheo|ngheo|muc song trung binh|trung binh)\b/;
 
@@ -54,10 +54,15 @@ export function answerHouseholdQuestion(
   const money = MONEY.exec(folded)!.index;
   const cut = ASKED_CATEGORY.exec(folded.slice(money));
   let line = cut ? original.slice(0, money + cut.index) : original;
+  // "4 miệng ăn" is how many people live on the income.
+  line = line.replace(/(\d+)\s*mi[eệ]ng(?:\s*[aă]n)?/giu, "$1 người");
   if (/\b(?:vo chong|hai vo chong|2 vo chong)\b/.test(folded) && !HAS_COUNT.test(folded))
     line = `${line}, 2 người`;
   // An income per person settles the category whatever the size of the household: one person stands in.
-  if (!HAS_COUNT.test(folded) && PER_PERSON.test(folded)) line = `${line}, 1 người`;
+  // Without a number of people, the amount can only be compared with the line as an income per person.
+  const perPersonAssumed =
+    !HAS_COUNT.test(folded) && !PER_PERSON.test(folded) && !/\bvo chong\b/.test(folded);
+  if (!HAS_COUNT.test(folded) && (PER_PERSON.test(folded) || perPersonAssumed)) line = `${line}, 1 người`;
   const read = parseQuickHousehold(line, {
     today: asked.date,
     indicators: (date) => context.indicators(date),
@@ -84,6 +89,10 @@ export function answerHouseholdQuestion(
   const basis = [...new Set(c.references.map(citeReference))];
   if (basis.length > 0) lines.push(`Căn cứ: ${basis.join("; ")}.`);
   const assumed = read.value.notes.filter((note: QuickNote) => note.kind === "assumed");
+  if (perPersonAssumed)
+    lines.push(
+      `Đã giả định: ${sayFigure(c.incomePerPerson, "VND")} là thu nhập bình quân mỗi người mỗi tháng; nếu là của cả hộ, hãy chia cho số người.`,
+    );
   for (const note of assumed) lines.push(`Đã giả định: ${note.text}`);
   const review = context.policy.notes.review_process;
   lines.push(
