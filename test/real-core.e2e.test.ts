@@ -149,11 +149,12 @@ describe("Telegram with the real conversation core (long polling)", () => {
     expect(firstWithButtons?.buttons.map((b) => b.text)).toContain("Xã (nông thôn)");
   });
 
-  it("answers a policy question with the passage of a plan and its citation", async () => {
+  it("answers a policy question with the rule in force, then the passage of a plan and its citation", async () => {
     const user = 502;
     api.enqueue(api.userSends(user, "ho ngheo o Thai Binh co dc cap the bao hiem y te ko"));
     const replies = await waitForNew(user, 0);
     const text = replies.map((r) => r.text).join("\n");
+    expect(replies[0]!.text).toMatch(/^Người thuộc hộ nghèo được ngân sách nhà nước đóng 100%/);
     expect(text).toContain("Thái Bình");
     expect(text).toMatch(/bảo hiểm y tế/i);
     expect(text).toMatch(/Kế hoạch/);
@@ -240,6 +241,9 @@ describe("Zalo with the real conversation core (webhooks)", () => {
   it("answers a policy question with its citation, and takes feedback by its number", async () => {
     const replies = await say("zalo-user-2", "vay von ho can ngheo", 0);
     const text = replies.join("\n");
+    // The rule in force opens the first message, which Zalo takes up to 2,000 characters.
+    expect(replies[0]).toMatch(/^Hộ cận nghèo được vay vốn Ngân hàng Chính sách xã hội/);
+    expect(replies[0]!.length).toBeLessThanOrEqual(2000);
     expect(text).toMatch(/Kế hoạch/);
     expect(text).toContain("1. Đúng\n2. Sai\n3. Chưa rõ");
     const thanks = await say("zalo-user-2", "2", replies.length);
