@@ -117,6 +117,7 @@ export function createAnswerer(
   }
 
   const instruments = instrumentIndex(policy.references);
+  const applied = appliedFrom(policy);
 
   return {
     match,
@@ -125,8 +126,8 @@ export function createAnswerer(
       const own = household ? answerHouseholdQuestion(question, asked, household) : undefined;
       if (own) return own;
       const read = readConcepts(question, index);
-      if (read.concepts.has(ISSUED)) {
-        const dated = instrumentAnswer(question, instruments, asked.date);
+      if (read.concepts.has(ISSUED) || read.concepts.has(WHEN)) {
+        const dated = instrumentAnswer(question, instruments, applied, asked.date);
         if (dated) return dated;
       }
       const found = match(question, options);
@@ -135,15 +136,28 @@ export function createAnswerer(
   };
 }
 
-/** The concept of "signed or issued on which day" (knowledge/answers/concepts.yaml). */
+/** The concepts of "signed or issued on which day" and "since when" (knowledge/answers/concepts.yaml). */
 const ISSUED = "issued";
+const WHEN = "when";
 
 /**
  * An instrument as a question names it: "QĐ 2553", "nghị định 81 năm 2021", "238/2025" (a number after an
  * instrument word, or a number with its year after a slash; "6,24%" is neither).
  */
 const NUMBER_YEAR =
-  /(?:\b(?:qd|nd|nq|tt|quyet dinh|nghi dinh|nghi quyet|thong tu)\s*(?:so\s*)?0*(\d{1,4})(?:\s*\/\s*((?:19|20)\d{2})|\s+nam\s+((?:19|20)\d{2}))?|(?<![\d,.])0*(\d{1,4})\s*\/\s*((?:19|20)\d{2}))(?!\d)/g;
+  /(?:\b(qd|nd|nq|tt|quyet dinh|nghi dinh|nghi quyet|thong tu)\s*(?:so\s*)?0*(\d{1,4})(?:\s*\/\s*((?:19|20)\d{2})|\s+nam\s+((?:19|20)\d{2}))?|(?<![\d,.])0*(\d{1,4})\s*\/\s*((?:19|20)\d{2}))(?!\d)/g;
+
+/** How an instrument's kind is typed, and how its number is written ("Nghị định 74/2019/NĐ-CP"). */
+const KIND: Record<string, string> = {
+  qd: "QĐ",
+  "quyet dinh": "QĐ",
+  nd: "NĐ",
+  "nghi dinh": "NĐ",
+  nq: "NQ",
+  "nghi quyet": "NQ",
+  tt: "TT",
+  "thong tu": "TT",
+};
 
 /**
  * Instruments by number, each once, with its date and, when the catalogue cites it for one thing only,
@@ -157,40 +171,69 @@ function instrumentIndex(references: ReadonlyMap<string, Reference>): Map<string
   }
   const byNumber = new Map<string, Reference[]>();
   for (const [instrument, list] of cited) {
-    const found = /(\d+)\/((?:19|20)\d{2}|[A-ZĐ])/.exec(instrument);
-    if (!found) continue;
     const { article: _article, ...bare } = list[0]!;
-    const number = String(Number(found[1]));
-    byNumber.set(number, [...(byNumber.get(number) ?? []), list.length === 1 ? list[0]! : bare]);
+    // "Nghị định 61/2015/NĐ-CP, sửa đổi bởi Nghị định 74/2019/NĐ-CP" is found by either number.
+    for (const found of instrument.matchAll(/(\d+)\/((?:19|20)\d{2}|[A-ZĐ])/g)) {
+      const number = String(Number(found[1]));
+      byNumber.set(number, [...(byNumber.get(number) ?? []), list.length === 1 ? list[0]! : bare]);
+    }
   }
   return byNumber;
 }
 
+/** The first day each instrument's figures apply from, over the dated values of every parameter. */
+function appliedFrom(policy: PolicyKnowledge): Map<string, string> {
+  const first = new Map<string, string>();
+  for (const parameter of policy.parameters.values()) {
+    for (const value of parameter.values) {
+      if (value.confidence !== "high") continue;
+      for (const reference of value.references) {
+        const known = first.get(reference.instrument);
+        if (!known || value.from < known) first.set(reference.instrument, value.from);
+      }
+    }
+  }
+  return first;
+}
+
 /**
- * "QĐ 2553 ký ngày nào?", "Nghị định 81 năm 2021 ban hành ngày mấy?": the date of the instrument the
- * question names, from the reference catalogue. Undefined when it names none the catalogue knows.
+ * "QĐ 2553 ký ngày nào?", "Nghị định 74/2019 có hiệu lực từ ngày nào?": the date of the instrument the
+ * question names, from the reference catalogue, and the first day its figures apply in the data.
+ * Undefined when it names none the catalogue knows.
  */
 function instrumentAnswer(
   question: string,
   instruments: Map<string, Reference[]>,
+  applied: Map<string, string>,
   asOf: string,
 ): DirectAnswer | undefined {
   const folded = foldDiacritics(question);
   const named: Reference[] = [];
   for (const found of folded.matchAll(NUMBER_YEAR)) {
-    const number = found[1] ?? found[4]!;
-    const year = found[2] ?? found[3] ?? found[5];
+    const kind = found[1] ? KIND[found[1]] : undefined;
+    const number = found[2] ?? found[5]!;
+    const year = found[3] ?? found[4] ?? found[6];
     for (const reference of instruments.get(String(Number(number))) ?? []) {
       if (year && !reference.instrument.includes(year) && reference.date?.slice(0, 4) !== year) continue;
+      if (
+        kind &&
+        !new RegExp(`${Number(number)}\\/(?:\\d{4}\\/)?${kind}`).test(
+          reference.instrument.replace(/0(\d\/)/, "$1"),
+        )
+      )
+        continue;
       if (!named.includes(reference)) named.push(reference);
     }
   }
   if (named.length === 0 || named.length > 2) return undefined;
-  const lines = named.map(
-    (reference) =>
+  const lines = named.map((reference) => {
+    const from = applied.get(reference.instrument);
+    return (
       `${reference.instrument} được ban hành ngày ${formatDateVi(reference.date!)}` +
-      (reference.article ? ` (${reference.article}).` : "."),
-  );
+      (reference.article ? ` (${reference.article})` : "") +
+      (from && from !== reference.date ? `; các mức của văn bản này áp dụng từ ${formatDateVi(from)}.` : ".")
+    );
+  });
   return {
     id: "instrument",
     text: lines.join("\n"),

@@ -3,7 +3,7 @@
  * notes, rule cases, the poverty standard in force), then since when and on what basis, what is not
  * confirmed and who to ask, and what changes next. Pure.
  */
-import { formatDateVi } from "../domain/dates.ts";
+import { addDays, formatDateVi } from "../domain/dates.ts";
 import { citeReference, sayFigure, sayFigureFully } from "../domain/figures.ts";
 import { valueOn } from "../domain/parameters.ts";
 import type {
@@ -47,7 +47,7 @@ export interface DirectAnswer {
 
 const RANK: Record<Confidence, number> = { low: 0, medium: 1, high: 2 };
 const PLACEHOLDER =
-  /\{(p|since|step|note|case|ref|standard|indicators)(?::([a-z0-9_.]+)(?:@(rural|urban))?)?\}/g;
+  /\{(p|was|since|step|note|case|ref|standard|indicators)(?::([a-z0-9_.]+)(?:@(rural|urban))?)?\}/g;
 
 /** The poverty standard in force on a date (the last one started, when the date is after them all). */
 export function standardOn(policy: PolicyKnowledge, date: string): PovertyStandard | undefined {
@@ -67,6 +67,10 @@ interface Gathered {
   /** "Label: note" lines for what is not confirmed. */
   unconfirmed: string[];
   asks: string[];
+}
+
+function emptyGathered(): Gathered {
+  return { facts: [], references: [], since: [], confidence: "high", unconfirmed: [], asks: [] };
 }
 
 function addReferences(into: Reference[], list: readonly Reference[]): void {
@@ -145,6 +149,13 @@ function fill(policy: PolicyKnowledge, template: string, date: string, gathered:
       switch (kind) {
         case "p":
           return fillParameter(policy, id!, area, date, gathered);
+        case "was": {
+          // The value in force the day before the one stated for the date asked began.
+          // Said for comparison only: the answer's figures, dates and cautions are those of the current value.
+          const current = valueOn(policy.parameters.get(id!)!, date);
+          if (!current) return "(chưa có số liệu)";
+          return fillParameter(policy, id!, area, addDays(current.from, -1), emptyGathered());
+        }
         case "since": {
           const first = policy.parameters.get(id!)?.values[0];
           if (!first) throw new Error(`unknown parameter ${id}`);
@@ -240,15 +251,7 @@ function changes(
         : parameter.values.findLast((value) => value.from <= today);
     if (!laterOrToday || laterOrToday.from === fact.from) continue;
     if (JSON.stringify(laterOrToday.value) === JSON.stringify(fact.value)) continue;
-    const scratch: Gathered = {
-      facts: [],
-      references: [],
-      since: [],
-      confidence: "high",
-      unconfirmed: [],
-      asks: [],
-    };
-    const stated = fillParameter(policy, fact.id, undefined, laterOrToday.from, scratch);
+    const stated = fillParameter(policy, fact.id, undefined, laterOrToday.from, emptyGathered());
     const basis = laterOrToday.references.map((reference) => reference.instrument);
     const when =
       date >= today
@@ -283,14 +286,7 @@ export function composeAnswer(
 ): DirectAnswer | undefined {
   const saying = sayingOn(answer, asked.date);
   if (saying === undefined) return undefined;
-  const gathered: Gathered = {
-    facts: [],
-    references: [],
-    since: [],
-    confidence: "high",
-    unconfirmed: [],
-    asks: [],
-  };
+  const gathered = emptyGathered();
   const stated = fill(policy, saying.text.trim(), asked.date, gathered);
   if (answer.confidence) lower(gathered, answer.confidence);
   if (saying.confidence) lower(gathered, saying.confidence);

@@ -49,7 +49,8 @@ export function answerHouseholdQuestion(
 ): DirectAnswer | undefined {
   const original = normalizeVietnamese(question).normalize("NFC");
   const folded = foldSameLength(original);
-  if (folded.length !== original.length || !MONEY.test(folded) || !INCOME.test(folded)) return undefined;
+  if (folded.length !== original.length || !MONEY.test(folded)) return undefined;
+  if (!INCOME.test(folded) && !PER_PERSON.test(folded)) return undefined;
   // What comes after the figures and names a category is the question; before them, it is declared.
   const money = MONEY.exec(folded)!.index;
   const cut = ASKED_CATEGORY.exec(folded.slice(money));

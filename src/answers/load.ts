@@ -16,7 +16,7 @@ import { answerFileSchema, conceptFileSchema, type AnswerData } from "./schema.t
 const FOLDER = "answers";
 const CONCEPTS = `${FOLDER}/concepts.yaml`;
 const PLACEHOLDER =
-  /\{(p|since|step|note|case|ref|standard|indicators)(?::([a-z0-9_.]+)(?:@(rural|urban))?)?\}|\{[^}]*\}/g;
+  /\{(p|was|since|step|note|case|ref|standard|indicators)(?::([a-z0-9_.]+)(?:@(rural|urban))?)?\}|\{[^}]*\}/g;
 
 /** Problems with the placeholders and concepts of one answer. */
 function answerProblems(
@@ -34,7 +34,7 @@ function answerProblems(
     for (const found of text.matchAll(PLACEHOLDER)) {
       const [whole, kind, ref] = found;
       const known =
-        kind === "p" || kind === "since"
+        kind === "p" || kind === "was" || kind === "since"
           ? policy.parameters.has(ref ?? "")
           : kind === "step"
             ? policy.steps.has(ref ?? "")

@@ -39,7 +39,7 @@ export const answerSchema = z.strictObject({
   /** Phrasings this answer must be chosen for (checked by the tests), as residents type them. */
   questions: z.array(text).min(1),
   /**
-   * The sentence(s), with placeholders filled from the dated data: {p:parameter.id}, {p:parameter.id@rural}, {since:parameter.id}
+   * The sentence(s), with placeholders filled from the dated data: {p:parameter.id}, {p:parameter.id@rural}, {was:parameter.id} (the value before the one in force), {since:parameter.id}
    * (its first date),
    * {step:id}, {note:id}, {case:programme.case}, {standard}, {indicators}, {ref:id}.
    */
