@@ -52,7 +52,7 @@ export interface Answerer {
 
 /** Every concept an answer can use. */
 function conceptsOf(answer: AnswerData): Set<string> {
-  return new Set(answer.match.flat());
+  return new Set([...answer.match.flat(), ...(answer.also ?? [])]);
 }
 
 function scoreOf(
@@ -123,9 +123,13 @@ export function createAnswerer(
     match,
     answer(question, today, options = {}) {
       const asked = askedDate(question, today);
-      const own = household ? answerHouseholdQuestion(question, asked, household) : undefined;
-      if (own) return own;
       const read = readConcepts(question, index);
+      // A loan amount per person ("vay 100tr/người") or a support amount ("150k/tháng") is not a
+      // household's income.
+      const aboutIncome =
+        read.concepts.has(INCOME) || !OTHER_AMOUNTS.some((concept) => read.concepts.has(concept));
+      const own = household && aboutIncome ? answerHouseholdQuestion(question, asked, household) : undefined;
+      if (own) return own;
       if (read.concepts.has(ISSUED) || read.concepts.has(WHEN)) {
         const dated = instrumentAnswer(question, instruments, applied, asked.date);
         if (dated) return dated;
@@ -139,6 +143,9 @@ export function createAnswerer(
 /** The concepts of "signed or issued on which day" and "since when" (knowledge/answers/concepts.yaml). */
 const ISSUED = "issued";
 const WHEN = "when";
+const INCOME = "income";
+/** Concepts whose amounts are loans, support or fees, not a household's income. */
+const OTHER_AMOUNTS = ["credit", "learning_cost", "tuition", "bhyt", "electricity", "housing", "clean_water"];
 
 /**
  * An instrument as a question names it: "QĐ 2553", "nghị định 81 năm 2021", "238/2025" (a number after an
@@ -181,19 +188,23 @@ function instrumentIndex(references: ReadonlyMap<string, Reference>): Map<string
   return byNumber;
 }
 
-/** The first day each instrument's figures apply from, over the dated values of every parameter. */
-function appliedFrom(policy: PolicyKnowledge): Map<string, string> {
-  const first = new Map<string, string>();
+/** Over the dated values of every parameter: the first day each instrument's figures apply, and the last. */
+function appliedFrom(policy: PolicyKnowledge): Map<string, { from: string; to: string | null }> {
+  const span = new Map<string, { from: string; to: string | null }>();
   for (const parameter of policy.parameters.values()) {
     for (const value of parameter.values) {
       if (value.confidence !== "high") continue;
       for (const reference of value.references) {
-        const known = first.get(reference.instrument);
-        if (!known || value.from < known) first.set(reference.instrument, value.from);
+        const known = span.get(reference.instrument);
+        if (!known) span.set(reference.instrument, { from: value.from, to: value.to });
+        else {
+          if (value.from < known.from) known.from = value.from;
+          if (known.to !== null && (value.to === null || value.to > known.to)) known.to = value.to;
+        }
       }
     }
   }
-  return first;
+  return span;
 }
 
 /**
@@ -204,7 +215,7 @@ function appliedFrom(policy: PolicyKnowledge): Map<string, string> {
 function instrumentAnswer(
   question: string,
   instruments: Map<string, Reference[]>,
-  applied: Map<string, string>,
+  applied: Map<string, { from: string; to: string | null }>,
   asOf: string,
 ): DirectAnswer | undefined {
   const folded = foldDiacritics(question);
@@ -227,11 +238,12 @@ function instrumentAnswer(
   }
   if (named.length === 0 || named.length > 2) return undefined;
   const lines = named.map((reference) => {
-    const from = applied.get(reference.instrument);
+    const span = applied.get(reference.instrument);
+    const until = span?.to ? ` đến hết ${formatDateVi(span.to)}` : "";
     return (
       `${reference.instrument} được ban hành ngày ${formatDateVi(reference.date!)}` +
       (reference.article ? ` (${reference.article})` : "") +
-      (from && from !== reference.date ? `; các mức của văn bản này áp dụng từ ${formatDateVi(from)}.` : ".")
+      (span ? `; các mức của văn bản này áp dụng từ ${formatDateVi(span.from)}${until}.` : ".")
     );
   });
   return {

@@ -154,7 +154,8 @@ function fill(policy: PolicyKnowledge, template: string, date: string, gathered:
           // Said for comparison only: the answer's figures, dates and cautions are those of the current value.
           const current = valueOn(policy.parameters.get(id!)!, date);
           if (!current) return "(chưa có số liệu)";
-          return fillParameter(policy, id!, area, addDays(current.from, -1), emptyGathered());
+          const until = addDays(current.from, -1);
+          return `${fillParameter(policy, id!, area, until, emptyGathered())}, đến hết ${formatDateVi(until)}`;
         }
         case "since": {
           const first = policy.parameters.get(id!)?.values[0];
@@ -310,7 +311,7 @@ export function composeAnswer(
   if (answer.minimum && policy.notes.national_minimum) lines.push(policy.notes.national_minimum.text);
   return {
     id,
-    text: lines.join("\n"),
+    text: lines.map((line) => line.replace(/ {2,}/g, " ")).join("\n"),
     asOf: asked.date,
     confidence: gathered.confidence,
     facts: gathered.facts,

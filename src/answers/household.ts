@@ -26,10 +26,11 @@ export interface HouseholdQuestionContext {
 
 /** An amount of money as people type it: "1tr8", "6 trieu", "1.800.000đ", "500k", "1,5 tr". */
 const MONEY = /\d+(?:[.,]\d+)*\s*(?:tr|trieu|k|nghin|ngan|d|dong|vnd)\b|\d{1,3}(?:\.\d{3}){2,}|\d+tr\d+/;
-const INCOME = /\b(?:thu nhap|binh quan|luong|kiem|lam duoc|lam ra|thu)\b/;
+const INCOME =
+  /\b(?:thu nhap|binh quan|luong|kiem|lam duoc|lam dc|lam ra|ban duoc|ban dc|thu)\b|\/\s*thang\b|\b(?:moi|mot|1|hang) thang\b/;
 const PER_PERSON = /\b(?:moi nguoi|binh quan|dau nguoi|1 nguoi|mot nguoi)\b|\/\s*nguoi/;
 const HAS_COUNT =
-  /\b\d+\s*(?:nguoi|nhan khau|nk|khau|thanh vien|mieng)\b|\b(?:hai|ba|bon|nam|sau|bay|tam|chin|muoi)\s+(?:nguoi|khau|nhan khau)\b/;
+  /\b\d+\s*(?:nguoi|nhan khau|nk|khau|thanh vien|mieng)\b|\b(?:1|mot) minh\b|\b(?:hai|ba|bon|nam|sau|bay|tam|chin|muoi)\s+(?:nguoi|khau|nhan khau)\b/;
 /** The question itself ("… có phải hộ cận nghèo không"): what is asked, not what is declared. */
 const ASKED_CATEGORY = /\b(?:ho\s+|dien\s+)?(?:can ngheo|ngheo|muc song trung binh|trung binh)\b/;
 
@@ -51,12 +52,16 @@ export function answerHouseholdQuestion(
   const folded = foldSameLength(original);
   if (folded.length !== original.length || !MONEY.test(folded)) return undefined;
   if (!INCOME.test(folded) && !PER_PERSON.test(folded)) return undefined;
+  // "từ 900k đến 1tr3": two amounts are a band of the standard, not one household's income.
+  if ((folded.match(new RegExp(MONEY.source, "g")) ?? []).length > 1) return undefined;
   // What comes after the figures and names a category is the question; before them, it is declared.
   const money = MONEY.exec(folded)!.index;
   const cut = ASKED_CATEGORY.exec(folded.slice(money));
   let line = cut ? original.slice(0, money + cut.index) : original;
-  // "4 miệng ăn" is how many people live on the income.
-  line = line.replace(/(\d+)\s*mi[eệ]ng(?:\s*[aă]n)?/giu, "$1 người");
+  // "4 miệng ăn" is how many people live on the income; someone "sống 1 mình" is a household of one.
+  line = line
+    .replace(/(\d+)\s*mi[eệ]ng(?:\s*[aă]n)?/giu, "$1 người")
+    .replace(/(?:s[oố]ng\s+)?(?:1|m[oộ]t)\s+m[iì]nh/giu, "1 người");
   if (/\b(?:vo chong|hai vo chong|2 vo chong)\b/.test(folded) && !HAS_COUNT.test(folded))
     line = `${line}, 2 người`;
   // An income per person settles the category whatever the size of the household: one person stands in.

@@ -26,7 +26,7 @@ function answerProblems(
   concepts: ReadonlySet<string>,
 ): string[] {
   const problems: string[] = [];
-  for (const concept of [...answer.match.flat(), ...(answer.unless ?? [])])
+  for (const concept of [...answer.match.flat(), ...(answer.also ?? []), ...(answer.unless ?? [])])
     if (!concepts.has(concept))
       problems.push(`answers.${id}: unknown concept "${concept}" (define it in ${CONCEPTS})`);
   const texts = typeof answer.say === "string" ? [answer.say] : answer.say.map((saying) => saying.text);

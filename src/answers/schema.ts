@@ -32,6 +32,8 @@ const sayingSchema = z.strictObject({
 export const answerSchema = z.strictObject({
   /** Groups of concepts, each group satisfied by any one of its concepts; all groups must be. */
   match: z.array(z.array(id).min(1)).min(1),
+  /** Concepts the answer also speaks to, though not needed: naming them does not rank it lower. */
+  also: z.array(id).optional(),
   /** Concepts that mean the question is about something else. */
   unless: z.array(id).optional(),
   /** Shown only when no plan passage answers the question (a pointer to who can answer). */
