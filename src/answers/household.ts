@@ -58,8 +58,10 @@ export function answerHouseholdQuestion(
   const money = MONEY.exec(folded)!.index;
   const cut = ASKED_CATEGORY.exec(folded.slice(money));
   let line = cut ? original.slice(0, money + cut.index) : original;
-  // "4 miệng ăn" is how many people live on the income; someone "sống 1 mình" is a household of one.
+  // "4 miệng ăn" is how many people live on the income; someone "sống 1 mình" is a household of one;
+  // "6 triệu 1 tháng" is six million a month (not 6,1 million).
   line = line
+    .replace(/(tri[eệ]u|tr|ngh[iì]n|k)\s+(?:1|m[oộ]t)\s+th[aá]ng/giu, "$1/tháng")
     .replace(/(\d+)\s*mi[eệ]ng(?:\s*[aă]n)?/giu, "$1 người")
     .replace(/(?:s[oố]ng\s+)?(?:1|m[oộ]t)\s+m[iì]nh/giu, "1 người");
   if (/\b(?:vo chong|hai vo chong|2 vo chong)\b/.test(folded) && !HAS_COUNT.test(folded))
@@ -76,11 +78,19 @@ export function answerHouseholdQuestion(
   if (!read.ok) return undefined;
   const household = read.value.household;
   if (household.monthlyIncome === undefined && household.incomePerPerson === undefined) return undefined;
+  // "cả năm kiếm được 60tr": an income for the year is twelve months' worth.
+  const yearly = /\b(?:ca|mot|1|moi|hang) nam\b|\/\s*nam\b/.test(folded);
+  if (yearly) {
+    if (household.monthlyIncome !== undefined)
+      household.monthlyIncome = Math.round(household.monthlyIncome / 12);
+    if (household.incomePerPerson !== undefined)
+      household.incomePerPerson = Math.round(household.incomePerPerson / 12);
+  }
   const decision = context.decide(household);
   const c = decision.classification;
   if (c.incomePerPerson === null || c.incomeLine === null) return undefined;
   const areaWord = household.area === "urban" ? "thành thị" : "nông thôn";
-  const income = `${sayFigure(c.incomePerPerson, "VND")}/người/tháng`;
+  const income = `${sayFigure(Math.round(c.incomePerPerson), "VND")}/người/tháng`;
   const lines = [
     `Thu nhập bình quân ${income} ở ${areaWord}: ${verdict(decision, threshold(context.policy, asked.date))}`,
   ];
@@ -95,6 +105,7 @@ export function answerHouseholdQuestion(
   const basis = [...new Set(c.references.map(citeReference))];
   if (basis.length > 0) lines.push(`Căn cứ: ${basis.join("; ")}.`);
   const assumed = read.value.notes.filter((note: QuickNote) => note.kind === "assumed");
+  if (yearly) lines.push("Đã giả định: số tiền nêu là thu nhập cả năm, chia cho 12 tháng.");
   if (perPersonAssumed)
     lines.push(
       `Đã giả định: ${sayFigure(c.incomePerPerson, "VND")} là thu nhập bình quân mỗi người mỗi tháng; nếu là của cả hộ, hãy chia cho số người.`,
