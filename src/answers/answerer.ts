@@ -145,7 +145,17 @@ const ISSUED = "issued";
 const WHEN = "when";
 const INCOME = "income";
 /** Concepts whose amounts are loans, support or fees, not a household's income. */
-const OTHER_AMOUNTS = ["credit", "learning_cost", "tuition", "bhyt", "electricity", "housing", "clean_water"];
+const OTHER_AMOUNTS = [
+  "credit",
+  "outstanding",
+  "rate",
+  "learning_cost",
+  "tuition",
+  "bhyt",
+  "electricity",
+  "housing",
+  "clean_water",
+];
 
 /**
  * An instrument as a question names it: "QĐ 2553", "nghị định 81 năm 2021", "238/2025" (a number after an

@@ -27,7 +27,7 @@ export interface HouseholdQuestionContext {
 /** An amount of money as people type it: "1tr8", "6 trieu", "1.800.000đ", "500k", "1,5 tr". */
 const MONEY = /\d+(?:[.,]\d+)*\s*(?:tr|trieu|k|nghin|ngan|d|dong|vnd)\b|\d{1,3}(?:\.\d{3}){2,}|\d+tr\d+/;
 const INCOME =
-  /\b(?:thu nhap|binh quan|luong|kiem|lam duoc|lam dc|lam ra|ban duoc|ban dc|thu)\b|\/\s*thang\b|\b(?:moi|mot|1|hang) thang\b/;
+  /\b(?:thu nhap|binh quan|luong|kiem|lam duoc|lam dc|lam ra|ban duoc|ban dc|duoc|dc|thu)\b|\/\s*thang\b|\b(?:moi|mot|1|hang) thang\b/;
 const PER_PERSON = /\b(?:moi nguoi|binh quan|dau nguoi|1 nguoi|mot nguoi)\b|\/\s*nguoi/;
 const HAS_COUNT =
   /\b\d+\s*(?:nguoi|nhan khau|nk|khau|thanh vien|mieng)\b|\b(?:1|mot) minh\b|\b(?:hai|ba|bon|nam|sau|bay|tam|chin|muoi)\s+(?:nguoi|khau|nhan khau)\b/;
