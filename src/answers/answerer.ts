@@ -5,6 +5,8 @@
  * its `unless` concepts. Pure.
  */
 import { formatDateVi } from "../domain/dates.ts";
+import { citeReference, sayFigureFully } from "../domain/figures.ts";
+import { valueOn } from "../domain/parameters.ts";
 import type { PolicyKnowledge, Reference } from "../domain/policy.ts";
 import { foldDiacritics } from "../text/vietnamese.ts";
 import type { LexiconData } from "../knowledge/load.ts";
@@ -130,6 +132,8 @@ export function createAnswerer(
         read.concepts.has(INCOME) || !OTHER_AMOUNTS.some((concept) => read.concepts.has(concept));
       const own = household && aboutIncome ? answerHouseholdQuestion(question, asked, household) : undefined;
       if (own) return own;
+      const byRate = rateAnswer(question, policy, asked.date);
+      if (byRate) return byRate;
       if (read.concepts.has(ISSUED) || read.concepts.has(WHEN)) {
         const dated = instrumentAnswer(question, instruments, applied, asked.date);
         if (dated) return dated;
@@ -164,6 +168,15 @@ const OTHER_AMOUNTS = [
 const NUMBER_YEAR =
   /(?:\b(qd|nd|nq|tt|quyet dinh|nghi dinh|nghi quyet|thong tu)\s*(?:so\s*)?0*(\d{1,4})(?:\s*\/\s*((?:19|20)\d{2})|\s+nam\s+((?:19|20)\d{2}))?|(?<![\d,.])0*(\d{1,4})\s*\/\s*((?:19|20)\d{2}))(?!\d)/g;
 
+/** Who issues an instrument, by the suffix of its number. */
+const ISSUERS: Record<string, string> = {
+  "QĐ-TTg": "Thủ tướng Chính phủ",
+  "NĐ-CP": "Chính phủ",
+  "/QH": "Quốc hội",
+  "TT-BLĐTBXH": "Bộ Lao động – Thương binh và Xã hội",
+  "QĐ-BNNMT": "Bộ Nông nghiệp và Môi trường",
+};
+
 /** How an instrument's kind is typed, and how its number is written ("Nghị định 74/2019/NĐ-CP"). */
 const KIND: Record<string, string> = {
   qd: "QĐ",
@@ -196,6 +209,49 @@ function instrumentIndex(references: ReadonlyMap<string, Reference>): Map<string
     }
   }
   return byNumber;
+}
+
+/** "0,7%/tháng", "8,4%": a rate typed in a question, per year. */
+const TYPED_RATE = /(\d+(?:[.,]\d+)?)\s*%\s*(?:\/\s*|mot |1 |moi )?(thang|nam)?/g;
+
+/**
+ * "sổ vay ghi lãi 0,7%/tháng, là vay gì?": the loans whose rate in force on the date is the one typed (per
+ * month or per year). Undefined when the question types no rate, or one no loan has.
+ */
+function rateAnswer(question: string, policy: PolicyKnowledge, date: string): DirectAnswer | undefined {
+  const folded = foldDiacritics(question);
+  const typed = [...folded.matchAll(TYPED_RATE)].map((found) => {
+    const value = Number(found[1]!.replace(",", "."));
+    return found[2] === "thang" ? value * 12 : value;
+  });
+  if (
+    typed.length !== 1 ||
+    !/\b(?:vay gi|vay j|la gi|la j|la vay|chuong trinh|loai vay|cho ai|ap dung cho)\b/.test(folded)
+  )
+    return undefined;
+  const rate = typed[0]!;
+  const loans = [...policy.parameters.values()].filter((parameter) => {
+    if (parameter.unit !== "percent_per_year") return false;
+    const value = valueOn(parameter, date)?.value;
+    return typeof value === "number" && Math.abs(value - rate) < 0.005;
+  });
+  if (loans.length === 0) return undefined;
+  const value = valueOn(loans[0]!, date)!;
+  const references = [...new Set(loans.flatMap((parameter) => valueOn(parameter, date)!.references))];
+  return {
+    id: "rate",
+    text:
+      `Lãi suất ${sayFigureFully(rate, "percent_per_year")} hiện là: ${loans.map((parameter) => lowerFirst(parameter.label)).join("; ")}` +
+      ` (áp dụng từ ${formatDateVi(value.from)}).\nCăn cứ: ${[...new Set(references.map(citeReference))].join("; ")}.`,
+    asOf: date,
+    confidence: "high",
+    facts: [],
+    references,
+  };
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
 }
 
 /** Over the dated values of every parameter: the first day each instrument's figures apply, and the last. */
@@ -250,8 +306,9 @@ function instrumentAnswer(
   const lines = named.map((reference) => {
     const span = applied.get(reference.instrument);
     const until = span?.to ? ` đến hết ${formatDateVi(span.to)}` : "";
+    const issuer = Object.entries(ISSUERS).find(([suffix]) => reference.instrument.includes(suffix))?.[1];
     return (
-      `${reference.instrument} được ban hành ngày ${formatDateVi(reference.date!)}` +
+      `${reference.instrument}${issuer ? ` (của ${issuer})` : ""} được ban hành ngày ${formatDateVi(reference.date!)}` +
       (reference.article ? ` (${reference.article})` : "") +
       (span ? `; các mức của văn bản này áp dụng từ ${formatDateVi(span.from)}${until}.` : ".")
     );

@@ -61,23 +61,45 @@ export function answerHouseholdQuestion(
   // "4 miệng ăn" is how many people live on the income; someone "sống 1 mình" is a household of one;
   // "6 triệu 1 tháng" is six million a month (not 6,1 million).
   line = line
+    // "vợ chồng với 4 đứa con": the couple and their children.
+    .replace(
+      /(?:2\s+)?v[oợ] ch[oồ]ng\s+(?:v[oớ]i|v[aà]|c[oó])\s+(\d+)\s+(?:[dđ][uứ]a\s+)?con/giu,
+      (_all, children: string) => `${Number(children) + 2} người`,
+    )
+    .replace(/s[aà]i g[oò]n|tp\.?\s*hcm/giu, "thành phố")
     .replace(/(tri[eệ]u|tr|ngh[iì]n|k)\s+(?:1|m[oộ]t)\s+th[aá]ng/giu, "$1/tháng")
     .replace(/(\d+)\s*mi[eệ]ng(?:\s*[aă]n)?/giu, "$1 người")
     .replace(/(?:s[oố]ng\s+)?(?:1|m[oộ]t)\s+m[iì]nh/giu, "1 người");
-  if (/\b(?:vo chong|hai vo chong|2 vo chong)\b/.test(folded) && !HAS_COUNT.test(folded))
-    line = `${line}, 2 người`;
+  const rewritten = foldDiacritics(line);
+  const counted = HAS_COUNT.test(rewritten);
   // An income per person settles the category whatever the size of the household: one person stands in.
   // Without a number of people, the amount can only be compared with the line as an income per person.
-  const perPersonAssumed =
-    !HAS_COUNT.test(folded) && !PER_PERSON.test(folded) && !/\bvo chong\b/.test(folded);
-  if (!HAS_COUNT.test(folded) && (PER_PERSON.test(folded) || perPersonAssumed)) line = `${line}, 1 người`;
-  const read = parseQuickHousehold(line, {
-    today: asked.date,
-    indicators: (date) => context.indicators(date),
-  });
+  const perPersonAssumed = !counted && !PER_PERSON.test(folded) && !/\bvo chong\b/.test(folded);
+  if (!counted && (PER_PERSON.test(folded) || perPersonAssumed)) line = `${line}, 1 người`;
+  else if (!counted && /\bvo chong\b/.test(folded)) line = `${line}, 2 người`;
+  let read = parseQuickHousehold(line, { today: asked.date, indicators: (date) => context.indicators(date) });
+  // "nhà 4 người làm ruộng": the reader takes it for four working members; the count is the household's.
+  const count = /\b(\d+)\s*(?:nguoi|nhan khau|nk|khau|thanh vien)\b/.exec(rewritten)?.[1];
+  if (!read.ok && count)
+    read = parseQuickHousehold(`${line}, ${count} người`, {
+      today: asked.date,
+      indicators: (date) => context.indicators(date),
+    });
   if (!read.ok) return undefined;
   const household = read.value.household;
-  if (household.monthlyIncome === undefined && household.incomePerPerson === undefined) return undefined;
+  if (household.monthlyIncome === undefined && household.incomePerPerson === undefined) {
+    // The amount was not called an income ("tháng thu chung 7tr6"): it is the only amount, so it is.
+    const retried = parseQuickHousehold(
+      line.replace(/(\d+(?:[.,]\d+)*\s*(?:tr|tri[eệ]u|k|ngh[iì]n)\S*)/iu, "thu nhập $1"),
+      {
+        today: asked.date,
+        indicators: (date) => context.indicators(date),
+      },
+    );
+    if (!retried.ok) return undefined;
+    Object.assign(household, retried.value.household);
+    if (household.monthlyIncome === undefined && household.incomePerPerson === undefined) return undefined;
+  }
   // "cả năm kiếm được 60tr": an income for the year is twelve months' worth.
   const yearly = /\b(?:ca|mot|1|moi|hang) nam\b|\/\s*nam\b/.test(folded);
   if (yearly) {
