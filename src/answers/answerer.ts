@@ -303,6 +303,10 @@ function instrumentAnswer(
     }
   }
   if (named.length === 0 || named.length > 2) return undefined;
+  // The catalogue gives the day an instrument was signed, not the day it took effect.
+  const effective = /\bhieu luc\b/.test(folded)
+    ? "\nNgày chính văn bản có hiệu lực: chưa xác nhận trong dữ liệu của trợ lý."
+    : "";
   const lines = named.map((reference) => {
     const span = applied.get(reference.instrument);
     const until = span?.to ? ` đến hết ${formatDateVi(span.to)}` : "";
@@ -315,7 +319,7 @@ function instrumentAnswer(
   });
   return {
     id: "instrument",
-    text: lines.join("\n"),
+    text: lines.join("\n") + effective,
     asOf,
     confidence: "high",
     facts: [],

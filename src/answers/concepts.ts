@@ -95,12 +95,19 @@ export function readConcepts(question: string, index: ConceptIndex): ReadQuestio
  * unaccented at the very end of a sentence ("… được hỗ trợ bao nhiêu vậy").
  */
 function withoutParticles(question: string): string {
-  return question
-    .normalize("NFC")
-    .replace(/(^|[^\p{L}])v[ậâ]y(?=$|[^\p{L}])/giu, "$1")
-    .replace(/(^|\s)(?:nhu|như) vay(?=$|[^\p{L}])/giu, "$1")
-    .replace(/(^|\s)vay(?=\s+(?:co dung|có đúng|thi sao|thì sao|ha|hả|ta|nhi|nhỉ)(?:$|[^\p{L}]))/giu, "$1")
-    .replace(/(^|\s)vay(?:\s+(?:a|ạ|ta|nhi|nhỉ|nha|nhe|nhé))?\s*(?=[?.!]*\s*$)/giu, "$1");
+  return (
+    question
+      .normalize("NFC")
+      .replace(/(^|[^\p{L}])v[ậâ]y(?=$|[^\p{L}])/giu, "$1")
+      .replace(/(^|\s)(?:nhu|như) vay(?=$|[^\p{L}])/giu, "$1")
+      .replace(/(^|\s)vay(?=\s+(?:co dung|có đúng|thi sao|thì sao|ha|hả|ta|nhi|nhỉ)(?:$|[^\p{L}]))/giu, "$1")
+      // ", vay đủ điều kiện chưa", ", vay xếp loại gì": after a comma, "vay" opening a question is "vậy".
+      .replace(
+        /(,\s*)vay(?=\s+(?:du|đủ|xep|xếp|la|là|thi|thì|thuoc|thuộc|chua|chưa|tre|trễ|hong|hông|co phai|có phải|co tre|có trễ)\b)/giu,
+        "$1",
+      )
+      .replace(/(^|\s)vay(?:\s+(?:a|ạ|ta|nhi|nhỉ|nha|nhe|nhé))?\s*(?=[?.!]*\s*$)/giu, "$1")
+  );
 }
 
 function mendTypo(word: string, index: ConceptIndex): string {

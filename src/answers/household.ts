@@ -25,7 +25,8 @@ export interface HouseholdQuestionContext {
 }
 
 /** An amount of money as people type it: "1tr8", "6 trieu", "1.800.000đ", "500k", "1,5 tr". */
-const MONEY = /\d+(?:[.,]\d+)*\s*(?:tr|trieu|k|nghin|ngan|d|dong|vnd)\b|\d{1,3}(?:\.\d{3}){2,}|\d+tr\d+/;
+const MONEY =
+  /\d+(?:[.,]\d+)?\s*cu\b|\d+(?:[.,]\d+)*\s*(?:tr|trieu|k|nghin|ngan|d|dong|vnd)\b|\d{1,3}(?:\.\d{3}){2,}|\d+tr\d+/;
 const INCOME =
   /\b(?:thu nhap|binh quan|luong|kiem|lam duoc|lam dc|lam ra|ban duoc|ban dc|duoc|dc|thu)\b|\/\s*thang\b|\b(?:moi|mot|1|hang) thang\b/;
 const PER_PERSON = /\b(?:moi nguoi|binh quan|dau nguoi|1 nguoi|mot nguoi)\b|\/\s*nguoi/;
@@ -67,6 +68,8 @@ export function answerHouseholdQuestion(
       (_all, children: string) => `${Number(children) + 2} người`,
     )
     .replace(/s[aà]i g[oò]n|tp\.?\s*hcm/giu, "thành phố")
+    // "8 củ" is eight million in speech.
+    .replace(/(\d+(?:[.,]\d+)?)\s*c[uủ](?=\s|,|$)/giu, "$1 triệu")
     .replace(/(tri[eệ]u|tr|ngh[iì]n|k)\s+(?:1|m[oộ]t)\s+th[aá]ng/giu, "$1/tháng")
     .replace(/(\d+)\s*mi[eệ]ng(?:\s*[aă]n)?/giu, "$1 người")
     .replace(/(?:s[oố]ng\s+)?(?:1|m[oộ]t)\s+m[iì]nh/giu, "1 người");
@@ -157,6 +160,8 @@ function threshold(policy: PolicyKnowledge, date: string): number | null {
 
 function verdict(decision: Decision, deprivations: number | null): string {
   const c = decision.classification;
+  if (c.category === "unknown" && c.lines.averageLiving === null && !c.candidates.includes("poor"))
+    return "thu nhập cao hơn chuẩn nghèo, nên hộ không phải hộ nghèo hay hộ cận nghèo; mức sống trung bình của chuẩn này chưa xác nhận.";
   if (c.category === "average_living" || c.category === "none")
     return `thu nhập cao hơn chuẩn nghèo, nên hộ không phải hộ nghèo hay hộ cận nghèo${c.category === "average_living" ? `; hộ thuộc diện ${CATEGORY_LABEL.average_living}` : ""}.`;
   if (c.category !== "unknown") return `hộ thuộc diện ${CATEGORY_LABEL[c.category]}.`;
