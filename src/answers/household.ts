@@ -53,8 +53,9 @@ export function answerHouseholdQuestion(
   const folded = foldSameLength(original);
   if (folded.length !== original.length || !MONEY.test(folded)) return undefined;
   if (!INCOME.test(folded) && !PER_PERSON.test(folded)) return undefined;
-  // "từ 900k đến 1tr3": two amounts are a band of the standard, not one household's income.
+  // "từ 900k đến 1tr3", "từ 900k tới bao nhiêu": a band of the standard, not one household's income.
   if ((folded.match(new RegExp(MONEY.source, "g")) ?? []).length > 1) return undefined;
+  if (/\btu\s+\S+\s+(?:toi|den)\s+(?:bn|bao nhieu|may)\b/.test(folded)) return undefined;
   // What comes after the figures and names a category is the question; before them, it is declared.
   const money = MONEY.exec(folded)!.index;
   const cut = ASKED_CATEGORY.exec(folded.slice(money));
