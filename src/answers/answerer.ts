@@ -4,8 +4,8 @@
  * scorer uses. Only a confident match answers: every concept group of the fact must be named, and none of
  * its `unless` concepts. Pure.
  */
-import { formatDateVi } from "../domain/dates.ts";
-import { citeReference, sayFigureFully } from "../domain/figures.ts";
+import { addDays, formatDateVi } from "../domain/dates.ts";
+import { citeReference, sayFigure, sayFigureFully } from "../domain/figures.ts";
 import { valueOn } from "../domain/parameters.ts";
 import type { PolicyKnowledge, Reference } from "../domain/policy.ts";
 import { foldDiacritics } from "../text/vietnamese.ts";
@@ -139,7 +139,8 @@ export function createAnswerer(
         if (dated) return dated;
       }
       const found = match(question, options);
-      return found ? composeAnswer(policy, found.id, found.answer, asked, today) : undefined;
+      const composed = found ? composeAnswer(policy, found.id, found.answer, asked, today) : undefined;
+      return composed ? withInterestExample(composed, question, policy) : undefined;
     },
   };
 }
@@ -209,6 +210,38 @@ function instrumentIndex(references: ReadonlyMap<string, Reference>): Map<string
     }
   }
   return byNumber;
+}
+
+/** A loan amount typed in a question: "100tr", "50 triệu", "100.000.000đ". */
+const LOAN_AMOUNT = /(\d+(?:[.,]\d+)?)\s*(tr|trieu|ty)\b|(\d{1,3}(?:\.\d{3}){2,})\s*(?:d|dong|vnd)?\b/;
+
+/**
+ * "đang nợ 100tr, mỗi tháng lãi bao nhiêu": the month's interest on the amount typed at the rate the answer
+ * states (and at the rate before it, when there was one), as a worked example.
+ */
+function withInterestExample(answer: DirectAnswer, question: string, policy: PolicyKnowledge): DirectAnswer {
+  const rate = answer.facts.find(
+    (fact) => fact.unit === "percent_per_year" && typeof fact.value === "number",
+  );
+  const found = LOAN_AMOUNT.exec(foldDiacritics(question));
+  if (!rate || !found) return answer;
+  const amount = found[1]
+    ? Number(found[1].replace(",", ".")) * (found[2] === "ty" ? 1e9 : 1e6)
+    : Number(found[3]!.replace(/\./g, ""));
+  if (!Number.isFinite(amount) || amount <= 0 || amount > 1e11) return answer;
+  const monthly = (value: number) => Math.round((amount * value) / 100 / 12);
+  const now = monthly(rate.value as number);
+  const parameter = policy.parameters.get(rate.id)!;
+  const before = valueOn(parameter, addDays(rate.from, -1));
+  const then = typeof before?.value === "number" ? monthly(before.value) : null;
+  const example =
+    `Ví dụ: vay ${sayFigure(amount, "VND")} thì tiền lãi khoảng ${sayFigure(now, "VND")} mỗi tháng` +
+    (then !== null && then !== now
+      ? ` (trước ${formatDateVi(rate.from)}: ${sayFigure(then, "VND")}, ${then > now ? "bớt" : "thêm"} ${sayFigure(Math.abs(then - now), "VND")})`
+      : "") +
+    ".";
+  const [first, ...rest] = answer.text.split("\n");
+  return { ...answer, text: [first, example, ...rest].join("\n") };
 }
 
 /** "0,7%/tháng", "8,4%": a rate typed in a question, per year. */

@@ -102,6 +102,27 @@ describe("stating an answer", () => {
   });
 });
 
+describe("worked figures", () => {
+  it("works out the month's interest on a loan amount typed, at today's rate and the one before", () => {
+    const answer = answerer.answer("ho ngheo dang no 100tr moi thang bot dc bao nhieu tien lai", TODAY)!;
+    expect(answer.text.split("\n")[1]).toBe(
+      "Ví dụ: vay 100.000.000 đ thì tiền lãi khoảng 520.000 đ mỗi tháng (trước 01/12/2025: 550.000 đ, bớt 30.000 đ).",
+    );
+  });
+
+  it("names the loans a typed rate belongs to", () => {
+    const answer = answerer.answer("so vay ghi lai 0,7%/thang, la vay gi", TODAY)!;
+    expect(answer.text).toMatch(/^Lãi suất 8,4%\/năm \(0,7%\/tháng\) hiện là: lãi suất cho vay nước sạch/);
+  });
+
+  it("gives the day an instrument was signed and who issued it", () => {
+    const answer = answerer.answer("qd 2553 ky ngay nao", TODAY)!;
+    expect(answer.text).toMatch(
+      /^Quyết định 2553\/QĐ-TTg \(của Thủ tướng Chính phủ\) được ban hành ngày 21\/11\/2025/,
+    );
+  });
+});
+
 describe("a question with the household's own figures", () => {
   it("is decided by the scorer from the income alone", () => {
     const above = answerer.answer("thu nhap moi nguoi 1tr8 o nong thon co phai ho can ngheo ko", TODAY)!;

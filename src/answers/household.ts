@@ -68,7 +68,7 @@ export function answerHouseholdQuestion(
       /(?:2\s+)?v[oợ] ch[oồ]ng\s+(?:v[oớ]i|v[aà]|c[oó])\s+(\d+)\s+(?:[dđ][uứ]a\s+)?con/giu,
       (_all, children: string) => `${Number(children) + 2} người`,
     )
-    .replace(/s[aà]i g[oò]n|tp\.?\s*hcm/giu, "thành phố")
+    .replace(/s[aà]i g[oò]n|tp\.?\s*hcm|(?<=\b(?:o|ở)\s)ph[oố](?=\s|,|$)/giu, "phường")
     // "8 củ" is eight million in speech.
     .replace(/(\d+(?:[.,]\d+)?)\s*c[uủ](?=\s|,|$)/giu, "$1 triệu")
     .replace(/(tri[eệ]u|tr|ngh[iì]n|k)\s+(?:1|m[oộ]t)\s+th[aá]ng/giu, "$1/tháng")
