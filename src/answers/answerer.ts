@@ -259,7 +259,7 @@ function rateAnswer(question: string, policy: PolicyKnowledge, date: string): Di
   });
   if (
     typed.length !== 1 ||
-    !/\b(?:vay gi|vay j|la gi|la j|la vay|chuong trinh|loai vay|cho ai|ap dung cho)\b/.test(folded)
+    !/\b(?:vay gi|vay j|la gi|la j|la vay|chuong trinh|loai vay|cho ai|ap dung cho|danh cho)\b/.test(folded)
   )
     return undefined;
   const rate = typed[0]!;

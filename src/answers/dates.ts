@@ -12,7 +12,10 @@ export interface AskedDate {
   label: string | null;
 }
 
-const YEAR = String.raw`((?:19|20)\d{2})(?![\d.,]|\s*(?:d|đ|dong|trieu|tr|k|nghin|ngan)\b)`;
+const YEAR = String.raw`((?:19|20)\d{2})(?!\d|[.,]\d|\s*(?:d|đ|dong|trieu|tr|k|nghin|ngan)\b)`;
+const FULL_DATE = new RegExp(
+  String.raw`\b(?:tu|sau|ke tu|ngay)?\s*(\d{1,2})\s*\/\s*(\d{1,2})\s*\/\s*${YEAR}`,
+);
 const PERIOD = new RegExp(
   String.raw`(?:giai doan|thoi ky|gd|tu nam|tu)?\s*${YEAR}\s*(?:-|–|—|den|toi|\s)\s*${YEAR}`,
 );
@@ -56,6 +59,13 @@ export function askedDate(question: string, today: string): AskedDate {
         date: addDays(`${year}-${pad(month)}-${pad(day)}`, -1),
         label: `trước ${before[1] ? `ngày ${day}/` : "tháng "}${month}/${year}`,
       };
+  }
+  const full = FULL_DATE.exec(text);
+  if (full) {
+    const day = Number(full[1]);
+    const month = Number(full[2]);
+    if (day >= 1 && day <= 31 && month >= 1 && month <= 12)
+      return { date: `${full[3]}-${pad(month)}-${pad(day)}`, label: `từ ${day}/${month}/${full[3]}` };
   }
   const period = PERIOD.exec(text);
   if (period) {

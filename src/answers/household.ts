@@ -55,7 +55,7 @@ export function answerHouseholdQuestion(
   if (!INCOME.test(folded) && !PER_PERSON.test(folded)) return undefined;
   // "từ 900k đến 1tr3", "từ 900k tới bao nhiêu": a band of the standard, not one household's income.
   if ((folded.match(new RegExp(MONEY.source, "g")) ?? []).length > 1) return undefined;
-  if (/\btu\s+\S+\s+(?:toi|den)\s+(?:bn|bao nhieu|may)\b/.test(folded)) return undefined;
+  if (/\b(?:tu|tren)\s+\S+\s+(?:toi|den)\s+(?:bn|bao nhieu|may)\b/.test(folded)) return undefined;
   // What comes after the figures and names a category is the question; before them, it is declared.
   const money = MONEY.exec(folded)!.index;
   const cut = ASKED_CATEGORY.exec(folded.slice(money));
@@ -68,6 +68,8 @@ export function answerHouseholdQuestion(
       /(?:2\s+)?v[oợ] ch[oồ]ng\s+(?:v[oớ]i|v[aà]|c[oó])\s+(\d+)\s+(?:[dđ][uứ]a\s+)?con/giu,
       (_all, children: string) => `${Number(children) + 2} người`,
     )
+    // "2 bà cháu", "3 mẹ con": the people named are the household.
+    .replace(/(\d+)\s+(?:b[aà] ch[aá]u|m[eẹ] con|b[oố] con|[oô]ng ch[aá]u|anh em|ch[iị] em)/giu, "$1 người")
     .replace(/s[aà]i g[oò]n|tp\.?\s*hcm|(?<=\b(?:o|ở)\s)ph[oố](?=\s|,|$)/giu, "phường")
     // "8 củ" is eight million in speech.
     .replace(/(\d+(?:[.,]\d+)?)\s*c[uủ](?=\s|,|$)/giu, "$1 triệu")
