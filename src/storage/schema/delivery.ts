@@ -1,0 +1,63 @@
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+/**
+ * Updates received from Telegram and Zalo, written before the webhook answers 200 and handled from here, so
+ * that an acknowledged update survives a crash. `(platform, update_id)` is unique: a repeated delivery, before
+ * or after a restart or to another process on the same database, is recognised here. The payload holds the
+ * message text (personal data): it is cleared as soon as the update is handled, and the key alone is kept for
+ * a bounded window, for de-duplication, then deleted.
+ *
+ * A row is claimed with a lease (`lease_owner`, `lease_until`) through a guarded update, so several processes
+ * can share the table; the same columns and statements work on PostgreSQL.
+ */
+export const inbox = sqliteTable(
+  "inbox",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    platform: text("platform").notNull(),
+    /** Telegram's update_id, or Zalo's `event_name:message_id`. */
+    updateId: text("update_id").notNull(),
+    /** `pending` (to handle), `processing` (claimed under a lease) or `done` (key kept for de-duplication). */
+    status: text("status").notNull(),
+    /** The update as received (JSON); null once handled. */
+    payload: text("payload"),
+    attempts: integer("attempts").notNull().default(0),
+    receivedAt: integer("received_at").notNull(),
+    leaseOwner: text("lease_owner"),
+    leaseUntil: integer("lease_until"),
+    handledAt: integer("handled_at"),
+  },
+  (table) => [
+    uniqueIndex("inbox_platform_update_id_uq").on(table.platform, table.updateId),
+    index("inbox_status_idx").on(table.status, table.id),
+  ],
+);
+
+/**
+ * Messages to send, written in the same transaction that marks their update handled, and deleted once sent.
+ * One row is one Bot API call (a part of a long reply, or a document). A chat's rows are sent in id order, one
+ * at a time. `ambiguous` counts the failures after which the message may have arrived (see send-policy.ts).
+ */
+export const outbox = sqliteTable(
+  "outbox",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    platform: text("platform").notNull(),
+    /** The chat to send to (Telegram chat id, Zalo chat id). */
+    target: text("target").notNull(),
+    /** What to send (JSON, channel-rendered); holds the reply text until sent. */
+    payload: text("payload").notNull(),
+    /** `pending` or `sending` (claimed under a lease). */
+    status: text("status").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    ambiguous: integer("ambiguous").notNull().default(0),
+    nextAttemptAt: integer("next_attempt_at").notNull(),
+    createdAt: integer("created_at").notNull(),
+    leaseOwner: text("lease_owner"),
+    leaseUntil: integer("lease_until"),
+  },
+  (table) => [
+    index("outbox_target_idx").on(table.platform, table.target, table.id),
+    index("outbox_due_idx").on(table.nextAttemptAt),
+  ],
+);
