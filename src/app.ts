@@ -1,4 +1,5 @@
 import { GrammyError } from "grammy";
+import { hostname } from "node:os";
 import type { AppConfig } from "./config.ts";
 import type { ConversationCore, Reply } from "./channels/ports.ts";
 import type { Conversation } from "./flows/conversation.ts";
@@ -13,7 +14,13 @@ import {
 import { createZaloChannel, type ZaloChannel, type ZaloChannelOptions } from "./channels/zalo/channel.ts";
 import { createZaloClient, type ZaloClientOptions } from "./channels/zalo/client.ts";
 import { parseZaloBody } from "./channels/zalo/parse.ts";
+import { createInbox, type Inbox, type InboxHandler } from "./channels/inbox.ts";
+import { createOutboxSender, type OutboxCounts, type OutboxTransport } from "./channels/outbox-sender.ts";
+import type { RetryPolicy } from "./channels/send-policy.ts";
+import { zaloUpdateKey } from "./channels/zalo/channel.ts";
 import type { Logger } from "./logging.ts";
+import { openDatabase } from "./storage/database.ts";
+import { createDeliveryStore } from "./storage/repositories/delivery.ts";
 import { createHttpApp, startHttpServer, type HttpAppOptions, type WebhookTarget } from "./server/http.ts";
 
 /**
@@ -60,6 +67,16 @@ export interface AppTuning {
   drainTimeoutMs?: number;
   /** When the first rule-change check runs after start, in ms (default 60,000); then once a day. */
   ruleCheckDelayMs?: number;
+  /** The durable inbox and outbox. */
+  delivery?: {
+    /** Lease of a claimed update, in ms (default 60,000). */
+    leaseMs?: number;
+    inboxPollMs?: number;
+    outboxPollMs?: number;
+    /** Overrides SEND_TIMEOUT_SECONDS, in ms. */
+    sendTimeoutMs?: number;
+    policy?: RetryPolicy;
+  };
 }
 
 /** Options of {@link startApp}. */
@@ -76,6 +93,8 @@ export interface RunningApp {
   port: number;
   telegram?: TelegramChannel;
   zalo?: ZaloChannel;
+  /** What the outbox sender did so far. */
+  outboxCounts(): OutboxCounts;
   /**
    * Graceful stop: stops polling and accepting webhooks, waits for the updates in flight (bounded), then closes
    * the HTTP server. Safe to call twice.
@@ -100,11 +119,54 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
   const background: Promise<void>[] = [];
   const webhooks: HttpAppOptions["webhooks"] = {};
 
+  // The inbox and outbox live in the application database, on a connection of their own.
+  const database = openDatabase(config.databasePath);
+  const store = createDeliveryStore(database);
+  const owner = config.instanceId ?? `${hostname()}:${config.port}`;
+  const handlers: Record<string, InboxHandler> = {};
+  const transports: Record<string, OutboxTransport> = {};
+  const sender = createOutboxSender({
+    store,
+    transports,
+    owner,
+    logger,
+    sendTimeoutMs: tuning.delivery?.sendTimeoutMs ?? (config.sendTimeoutSeconds ?? 10) * 1000,
+    ...(tuning.delivery?.outboxPollMs ? { pollMs: tuning.delivery.outboxPollMs } : {}),
+    ...(tuning.delivery?.policy ? { policy: tuning.delivery.policy } : {}),
+  });
+  const inbox = createInbox({
+    store,
+    handlers,
+    sender,
+    owner,
+    logger,
+    ...(tuning.delivery?.leaseMs ? { leaseMs: tuning.delivery.leaseMs } : {}),
+    ...(tuning.delivery?.inboxPollMs ? { pollMs: tuning.delivery.inboxPollMs } : {}),
+  });
+  /** Stores an update in the inbox (throws if it could not be stored); a repeat is logged and dropped. */
+  const accept = (platform: string, updateId: string, update: unknown): "accepted" | "duplicate" => {
+    const stored = inbox.accept(platform, updateId, update);
+    if (stored === "duplicate") {
+      logger.info({ channel: platform, update_id: updateId, outcome: "duplicate" }, "update handled");
+    }
+    return stored;
+  };
+  /** Polled updates go to the inbox first; one that cannot be stored is logged (polling goes on). */
+  const receive = (platform: string, updateId: string | undefined, update: unknown): void => {
+    if (updateId === undefined) return;
+    try {
+      accept(platform, updateId, update);
+    } catch (error) {
+      logger.error({ channel: platform, err: error }, "polled update not stored");
+    }
+  };
+
   let telegram: TelegramChannel | undefined;
   if (config.telegram) {
     const settings = config.telegram;
     telegram = createTelegramBot({
       ...tuning.telegram,
+      durable: { receive: (update) => receive("telegram", String(update.update_id), update) },
       token: settings.token,
       apiRoot: settings.apiRoot,
       core,
@@ -114,6 +176,8 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
         .map((key) => Number(key.slice("telegram:".length))),
     });
     const channel = telegram;
+    handlers.telegram = channel.inbox;
+    transports.telegram = channel.outbox;
     background.push(
       channel.init(shutdown.signal).then(async (ready) => {
         if (!ready) return;
@@ -127,7 +191,7 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
     );
     if (config.mode === "polling") background.push(channel.runPolling(shutdown.signal));
     else if (settings.webhookSecret) {
-      webhooks.telegram = telegramTarget(channel, settings.webhookSecret);
+      webhooks.telegram = telegramTarget(channel, inbox, accept, settings.webhookSecret);
     }
   }
 
@@ -139,10 +203,21 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
       token: settings.token,
       apiRoot: settings.apiRoot,
     });
-    zalo = createZaloChannel({ ...tuning.zalo, client, core, logger });
+    zalo = createZaloChannel({
+      ...tuning.zalo,
+      client,
+      core,
+      logger,
+      durable: { receive: (update) => receive("zalo", zaloUpdateKey(update), update) },
+    });
+    handlers.zalo = zalo.inbox;
+    transports.zalo = zalo.outbox;
     if (config.mode === "polling") background.push(zalo.runPolling(shutdown.signal));
-    else if (settings.webhookSecret) webhooks.zalo = zaloTarget(zalo, settings.webhookSecret);
+    else if (settings.webhookSecret) webhooks.zalo = zaloTarget(zalo, inbox, accept, settings.webhookSecret);
   }
+
+  // Before the server listens: takes back what the last run left, then polls for the backlog.
+  background.push(inbox.run(shutdown.signal), sender.run(shutdown.signal));
 
   const http = createHttpApp({ ...tuning.server, logger, webhooks });
   let server;
@@ -151,6 +226,7 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
   } catch (error) {
     shutdown.abort();
     await Promise.allSettled(background);
+    database.close();
     throw error;
   }
   logger.info(
@@ -176,6 +252,7 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
     port: running.port,
     ...(telegram ? { telegram } : {}),
     ...(zalo ? { zalo } : {}),
+    outboxCounts: () => sender.counts(),
     stop() {
       stopping ??= (async () => {
         logger.info({}, "stopping");
@@ -183,13 +260,16 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
         shutdown.abort();
         const closed = running.close(tuning.drainTimeoutMs ?? 10_000);
         await Promise.allSettled(background);
-        const drained = await Promise.all(
-          [telegram?.dispatcher, zalo?.dispatcher].map(
-            (d) => d?.drain(tuning.drainTimeoutMs ?? 10_000) ?? true,
-          ),
-        );
+        const drainMs = tuning.drainTimeoutMs ?? 10_000;
+        const drained = await Promise.all([
+          inbox.drain(drainMs),
+          ...[telegram?.dispatcher, zalo?.dispatcher].map((d) => d?.drain(drainMs) ?? true),
+        ]);
+        // Replies not sent by then stay in the outbox for the next start.
+        drained.push(await sender.drain(drainMs));
         await closed;
-        logger.info({ drained: drained.every(Boolean) }, "stopped");
+        database.close();
+        logger.info({ drained: drained.every(Boolean), ...sender.counts() }, "stopped");
       })();
       return stopping;
     },
@@ -252,32 +332,44 @@ function scheduleRuleNotices(
   };
 }
 
-function telegramTarget(channel: TelegramChannel, secret: string): WebhookTarget {
+type Accept = (platform: string, updateId: string, update: unknown) => "accepted" | "duplicate";
+
+/** Webhook deliveries are stored in the inbox before they are acknowledged, and handled from there. */
+function telegramTarget(
+  channel: TelegramChannel,
+  inbox: Inbox,
+  accept: Accept,
+  secret: string,
+): WebhookTarget {
   return {
     secretHeader: "X-Telegram-Bot-Api-Secret-Token",
     secret,
     accept(body) {
       const update = parseTelegramUpdate(body);
       return update
-        ? { type: "handle", handle: () => channel.handleWebhookUpdate(update) }
+        ? { type: "store", store: () => accept("telegram", String(update.update_id), update) }
         : { type: "invalid", problem: "not a Telegram update" };
     },
     ready: () => channel.isReady(),
-    inFlight: () => channel.dispatcher.inFlight(),
+    inFlight: () => inbox.inFlight(),
   };
 }
 
-function zaloTarget(channel: ZaloChannel, secret: string): WebhookTarget {
+function zaloTarget(channel: ZaloChannel, inbox: Inbox, accept: Accept, secret: string): WebhookTarget {
   return {
     secretHeader: "X-Bot-Api-Secret-Token",
     secret,
     accept(body) {
       const verdict = parseZaloBody(body);
       if (verdict.type !== "update") return verdict;
-      return { type: "handle", handle: () => channel.handleWebhookUpdate(verdict.update) };
+      const key = zaloUpdateKey(verdict.update);
+      // An update without a message is ignored by the channel anyway: nothing to store.
+      if (key === undefined)
+        return { type: "handle", handle: () => channel.handleWebhookUpdate(verdict.update) };
+      return { type: "store", store: () => accept("zalo", key, verdict.update) };
     },
     ready: () => true,
-    inFlight: () => channel.dispatcher.inFlight(),
+    inFlight: () => inbox.inFlight(),
   };
 }
 

@@ -19,6 +19,7 @@ describe("loadConfig", () => {
         databasePath: "./data/hoichinhsach.db",
         logLevel: "info",
         sessionTtlDays: 30,
+        sendTimeoutSeconds: 10,
       },
     });
   });

@@ -34,6 +34,10 @@ export interface AppConfig {
   databasePath: string;
   logLevel: LogLevel;
   sessionTtlDays: number;
+  /** Longest single send of a reply to Telegram or Zalo, in seconds (default 10); a hung call counts ambiguous. */
+  sendTimeoutSeconds?: number;
+  /** This process's name in the inbox and outbox leases (default host name and port). */
+  instanceId?: string;
   /** User keys of commune staff and legal-aid volunteers (`STAFF_IDS`, e.g. `telegram:123,zalo:abc`); none when absent. */
   staffIds?: string[];
 }
@@ -133,6 +137,24 @@ const ENV = z.object({
       ),
   ),
   STAFF_IDS: staffIdsSchema,
+  SEND_TIMEOUT_SECONDS: optional(
+    z
+      .string()
+      .regex(
+        /^\d{1,2}$/,
+        "phải là số giây nguyên từ 1 đến 60 / must be a whole number of seconds from 1 to 60",
+      )
+      .transform(Number)
+      .refine(
+        (seconds) => seconds >= 1 && seconds <= 60,
+        "phải là số giây nguyên từ 1 đến 60 / must be a whole number of seconds from 1 to 60",
+      ),
+  ),
+  INSTANCE_ID: optional(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9._:-]{1,100}$/, "chỉ gồm chữ, số và . _ : - / only letters, digits and . _ : -"),
+  ),
 });
 
 /** The environment variables read by {@link loadConfig}, in the order `.env.example` documents them. */
@@ -189,6 +211,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Result<AppConfig, string[]> 
     databasePath: vars.DATABASE_PATH ?? DEFAULT_DATABASE_PATH,
     logLevel: vars.LOG_LEVEL ?? "info",
     sessionTtlDays: vars.SESSION_TTL_DAYS ?? 30,
+    sendTimeoutSeconds: vars.SEND_TIMEOUT_SECONDS ?? 10,
+    ...(vars.INSTANCE_ID ? { instanceId: vars.INSTANCE_ID } : {}),
     ...(vars.STAFF_IDS.length > 0 ? { staffIds: vars.STAFF_IDS } : {}),
   });
 }
