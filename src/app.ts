@@ -1,4 +1,5 @@
 import { GrammyError } from "grammy";
+import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { AppConfig } from "./config.ts";
 import type { ConversationCore, Reply } from "./channels/ports.ts";
@@ -122,7 +123,11 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
   // The inbox and outbox live in the application database, on a connection of their own.
   const database = openDatabase(config.databasePath);
   const store = createDeliveryStore(database);
-  const owner = config.instanceId ?? `${hostname()}:${config.port}`;
+  // Stable across restarts, so that a restarted process takes its own claims back at once; with a random
+  // port there is nothing stable to go by, and what it leaves waits for the lease instead.
+  const owner =
+    config.instanceId ??
+    (config.port === 0 ? `${hostname()}:${process.pid}:${randomUUID()}` : `${hostname()}:${config.port}`);
   const handlers: Record<string, InboxHandler> = {};
   const transports: Record<string, OutboxTransport> = {};
   const sender = createOutboxSender({

@@ -17,6 +17,8 @@ export interface ProxiedCall {
   /** The chat the call was for (`chat_id`, as a string), when the body has one. */
   chat: string | undefined;
   fault: ProxyFault;
+  /** When the proxy received it (epoch ms). */
+  at: number;
 }
 
 /** Options of {@link FaultProxy.start}. */
@@ -31,6 +33,8 @@ export interface FaultProxyOptions {
   retryAfterSeconds?: number;
   /** Seed of the fault draw, so that a run can be repeated. */
   seed?: number;
+  /** Delay before a call is forwarded, in ms (a real API is not instant). Default 0. */
+  latencyMs?: number;
 }
 
 /** A small deterministic generator (mulberry32): the same seed gives the same faults. */
@@ -124,7 +128,7 @@ export class FaultProxy {
       }
     }
     const fault = this.draw(method);
-    this.calls.push({ method, chat, fault });
+    this.calls.push({ method, chat, fault, at: Date.now() });
     if (fault === "error_500") {
       json(res, 500, { ok: false, error_code: 500, description: "Internal Server Error" });
       return;
@@ -138,6 +142,7 @@ export class FaultProxy {
       });
       return;
     }
+    if (this.options.latencyMs) await new Promise((resolve) => setTimeout(resolve, this.options.latencyMs));
     let answer: { status: number; headers: IncomingMessage["headers"]; body: Buffer };
     try {
       answer = await this.forward(req, body);
