@@ -273,7 +273,9 @@ function startApp(
   return { child, port: readPort(child, "stderr") };
 }
 
-const app = startApp({ BENCH_THROTTLE: "bypassed" });
+// Every app has a database of its own (the inbox and outbox live there), in a scratch folder.
+const work = mkdtempSync(join(tmpdir(), "hcs-bench-channels-"));
+const app = startApp({ BENCH_THROTTLE: "bypassed", DATABASE_PATH: join(work, "fast.db") });
 const appPort = await app.port;
 const telegramUrl = `http://127.0.0.1:${appPort}/webhooks/telegram`;
 const zaloUrl = `http://127.0.0.1:${appPort}/webhooks/zalo`;
@@ -296,7 +298,7 @@ const baseline = summary(
   await loadMarked(`http://127.0.0.1:${barePort}/`, {}, UPDATES, undefined),
 );
 const fast: Record<string, { run: { rate: number; p99: number }; phase: Phase }> = {};
-const lifted = startApp({ BENCH_THROTTLE: "lifted" });
+const lifted = startApp({ BENCH_THROTTLE: "lifted", DATABASE_PATH: join(work, "lifted.db") });
 const liftedUrl = `http://127.0.0.1:${await lifted.port}/webhooks/telegram`;
 await loadMarked(liftedUrl, telegramHeaders, WARM_UP, telegramUpdate);
 for (const [name, url, headers, make, count, rate, child] of [
@@ -349,7 +351,6 @@ app.child.kill("SIGTERM");
 
 // === Run: the app with the real core
 
-const work = mkdtempSync(join(tmpdir(), "hcs-bench-channels-"));
 if (PROFILE || process.env.BENCH_HEAP_SNAPSHOTS) mkdirSync(PROFILE_DIR, { recursive: true });
 const databasePath = join(work, "bench.db");
 const logPath = join(work, "app.log");
