@@ -20,7 +20,8 @@ import { createOutboxSender, type OutboxCounts, type OutboxTransport } from "./c
 import type { RetryPolicy } from "./channels/send-policy.ts";
 import { zaloUpdateKey } from "./channels/zalo/channel.ts";
 import type { Logger } from "./logging.ts";
-import { openDatabase } from "./storage/database.ts";
+import { openDatabase, type AppDatabase } from "./storage/database.ts";
+import { createDeferredWrites, type DeferredWrites } from "./storage/deferred-writes.ts";
 import { createDeliveryStore } from "./storage/repositories/delivery.ts";
 import { createHttpApp, startHttpServer, type HttpAppOptions, type WebhookTarget } from "./server/http.ts";
 
@@ -33,6 +34,12 @@ export type CoreFactory = (config: AppConfig, deps: { logger: Logger }) => Promi
 /** The core as `serve` runs it: the conversation, and what the service does besides answering messages. */
 export type ServedCore = ConversationCore & {
   close?(): void;
+  /**
+   * The core's database and its deferred writes: the inbox and outbox then use the same connection, and a turn's
+   * session change is committed in the transaction that queues its replies. Without them the app opens its own
+   * connection to DATABASE_PATH.
+   */
+  storage?: { database: AppDatabase; writes: DeferredWrites };
   /**
    * The notices to send to residents whose decision changed under the rules in force today (run daily; each
    * change is told once: `told()` after it was sent, so one not sent comes again next time).
@@ -120,8 +127,11 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
   const background: Promise<void>[] = [];
   const webhooks: HttpAppOptions["webhooks"] = {};
 
-  // The inbox and outbox live in the application database, on a connection of their own.
-  const database = openDatabase(config.databasePath);
+  // The inbox and outbox live in the application database: on the core's connection when it shares it.
+  const database = core.storage?.database ?? openDatabase(config.databasePath);
+  const closeDatabase = (): void => {
+    if (!core.storage) database.close();
+  };
   const store = createDeliveryStore(database);
   // Stable across restarts, so that a restarted process takes its own claims back at once; with a random
   // port there is nothing stable to go by, and what it leaves waits for the lease instead.
@@ -147,6 +157,7 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
     logger,
     ...(tuning.delivery?.leaseMs ? { leaseMs: tuning.delivery.leaseMs } : {}),
     ...(tuning.delivery?.inboxPollMs ? { pollMs: tuning.delivery.inboxPollMs } : {}),
+    ...(core.storage ? { writes: core.storage.writes } : {}),
   });
   /** Stores an update in the inbox (throws if it could not be stored); a repeat is logged and dropped. */
   const accept = (platform: string, updateId: string, update: unknown): "accepted" | "duplicate" => {
@@ -231,7 +242,7 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
   } catch (error) {
     shutdown.abort();
     await Promise.allSettled(background);
-    database.close();
+    closeDatabase();
     throw error;
   }
   logger.info(
@@ -273,7 +284,7 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
         // Replies not sent by then stay in the outbox for the next start.
         drained.push(await sender.drain(drainMs));
         await closed;
-        database.close();
+        closeDatabase();
         logger.info({ drained: drained.every(Boolean), ...sender.counts() }, "stopped");
       })();
       return stopping;
@@ -414,11 +425,13 @@ export function channelCore(conversation: Conversation): ConversationCore {
  * are logged by stage only: never the user's text or answers.
  */
 export const createCore: CoreFactory = async (config, { logger }) => {
-  const { conversation, close, ruleNotices } = await openConversation({
+  const writes = createDeferredWrites();
+  const { conversation, database, close, ruleNotices } = await openConversation({
     databasePath: config.databasePath,
+    deferredWrites: writes,
     ttlDays: config.sessionTtlDays,
     ...(config.staffIds ? { staffIds: config.staffIds } : {}),
     onError: (error, stage) => logger.error({ err: error, stage }, "conversation core failed"),
   });
-  return { ...channelCore(conversation), close, ruleNotices };
+  return { ...channelCore(conversation), close, ruleNotices, storage: { database, writes } };
 };

@@ -1,4 +1,5 @@
 import type { Logger } from "../logging.ts";
+import type { DeferredWrites, WriteBatch } from "../storage/deferred-writes.ts";
 import type { DeliveryStore, InboxItem, OutgoingMessage } from "../storage/repositories/delivery.ts";
 import { sleep } from "./backoff.ts";
 import type { OutboxSender } from "./outbox-sender.ts";
@@ -7,6 +8,13 @@ import type { OutboxSender } from "./outbox-sender.ts";
 export interface TurnOutbox {
   /** Queues channel-rendered messages (one per API call) for a chat, in order. */
   add(target: string, payloads: readonly unknown[]): void;
+  /** The turn of `userKey` starts (in the user's queue): its deferred writes are held for {@link settle}. */
+  begin(userKey: string): void;
+  /**
+   * The update's replies are all given: commits them with the turn's deferred writes, at once. Called in the
+   * user's queue, so the user's next message sees the session this turn left. Done anyway when the handling ends.
+   */
+  settle(): void;
 }
 
 /** How one platform handles a stored update. */
@@ -38,6 +46,11 @@ export interface InboxOptions {
   dedupWindowMs?: number;
   /** Claims after which an update that never completes is set aside (default 5). */
   maxAttempts?: number;
+  /**
+   * The conversation core's deferred writes (on the same database connection as the store): a turn's session
+   * change is then committed in the transaction that queues its replies and marks the update handled.
+   */
+  writes?: DeferredWrites;
   now?: () => number;
 }
 
@@ -83,6 +96,32 @@ export function createInbox(options: InboxOptions): Inbox {
   async function handle(item: InboxItem): Promise<void> {
     const handler = options.handlers[item.platform];
     const messages: OutgoingMessage[] = [];
+    const batches: WriteBatch[] = [];
+    const discard = (): void => {
+      for (const batch of batches) batch.discard();
+    };
+    let settled = false;
+    const settle = (): void => {
+      if (settled) return;
+      settled = true;
+      let completed: boolean;
+      try {
+        completed = store.complete(item.id, owner, messages, now(), () => {
+          for (const batch of batches) batch.apply();
+        });
+      } catch (error) {
+        // Rolled back: taken up again when the lease runs out.
+        discard();
+        logger.error({ channel: item.platform, err: error }, "stored update not completed");
+        return;
+      }
+      if (!completed) {
+        discard();
+        logger.warn({ channel: item.platform }, "stored update was taken over; its replies are dropped");
+        return;
+      }
+      for (const target of new Set(messages.map((m) => m.target))) sender.kick(item.platform, target);
+    };
     if (handler && item.attempts <= maxAttempts) {
       const outbox: TurnOutbox = {
         add(target, payloads) {
@@ -90,23 +129,23 @@ export function createInbox(options: InboxOptions): Inbox {
             messages.push({ platform: item.platform, target, payload: JSON.stringify(payload) });
           }
         },
+        begin(userKey) {
+          if (options.writes && !settled) batches.push(options.writes.hold(userKey));
+        },
+        settle,
       };
       try {
         await handler.process(JSON.parse(item.payload), outbox);
       } catch (error) {
         // Left claimed: taken up again when the lease runs out, and set aside after maxAttempts.
+        if (!settled) discard();
         logger.error({ channel: item.platform, err: error }, "stored update failed");
         return;
       }
     } else {
       logger.error({ channel: item.platform, attempts: item.attempts }, "stored update set aside");
     }
-    if (!store.complete(item.id, owner, messages, now())) {
-      logger.warn({ channel: item.platform }, "stored update was taken over; its replies are dropped");
-      return;
-    }
-    const targets = new Set(messages.map((m) => m.target));
-    for (const target of targets) sender.kick(item.platform, target);
+    settle();
   }
 
   function start(item: InboxItem): void {

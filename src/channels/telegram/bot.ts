@@ -187,6 +187,8 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramChannel 
       async send(reply) {
         turn.add(String(chatId), telegramOutboxItems(reply));
       },
+      begin: (userKey) => turn.begin(userKey),
+      settled: () => turn.settle(),
     };
   }
 

@@ -133,6 +133,8 @@ export function createZaloChannel(options: ZaloChannelOptions): ZaloChannel {
       async send(reply) {
         outbox.add(chatId, zaloOutboxItems(reply));
       },
+      begin: (userKey) => outbox.begin(userKey),
+      settled: () => outbox.settle(),
     };
   }
 

@@ -49,10 +49,17 @@ export interface DeliveryStore {
   /** Claims up to `limit` updates of `platform` that wait (pending, or their lease ran out), oldest first. */
   claimInbox(platform: string, owner: string, now: number, leaseUntil: number, limit: number): InboxItem[];
   /**
-   * In one transaction: marks the update handled (clearing its payload, keeping its key) and queues its
-   * replies. False, and nothing written, when `owner` no longer holds the update's lease.
+   * In one transaction: marks the update handled (clearing its payload, keeping its key), queues its replies and
+   * runs `within` (the turn's own writes, on the same connection). False, and nothing written, when `owner` no
+   * longer holds the update's lease.
    */
-  complete(inboxId: number, owner: string, messages: readonly OutgoingMessage[], now: number): boolean;
+  complete(
+    inboxId: number,
+    owner: string,
+    messages: readonly OutgoingMessage[],
+    now: number,
+    within?: () => void,
+  ): boolean;
   /**
    * Claims the oldest message of a chat if it is due and not held by a live lease. A message found still
    * `sending` under an expired lease has its `ambiguous` count raised: its sender died mid-call.
@@ -125,9 +132,16 @@ export function createDeliveryStore(database: AppDatabase): DeliveryStore {
      values (@platform, @target, @payload, 'pending', 0, 0, @now, @now)`,
   );
   const completeTx = sqlite.transaction(
-    (id: number, owner: string, messages: readonly OutgoingMessage[], now: number): boolean => {
+    (
+      id: number,
+      owner: string,
+      messages: readonly OutgoingMessage[],
+      now: number,
+      within: (() => void) | undefined,
+    ): boolean => {
       if (markHandled.run({ id, owner, now }).changes !== 1) return false;
       for (const message of messages) insertMessage.run({ ...message, now });
+      within?.();
       return true;
     },
   );
@@ -181,7 +195,7 @@ export function createDeliveryStore(database: AppDatabase): DeliveryStore {
     claimInbox(platform, owner, now, leaseUntil, limit) {
       return claimUpdates.all({ platform, owner, now, leaseUntil, limit }).sort((a, b) => a.id - b.id);
     },
-    complete: (inboxId, owner, messages, now) => completeTx(inboxId, owner, messages, now),
+    complete: (inboxId, owner, messages, now, within) => completeTx(inboxId, owner, messages, now, within),
     claimNext: (platform, target, owner, now, leaseUntil) =>
       claimMessage.get({ platform, target, owner, now, leaseUntil }),
     dueChats: (now, limit) => selectDue.all({ now, limit }),
