@@ -93,7 +93,8 @@ export function createInbox(options: InboxOptions): Inbox {
   const now = options.now ?? Date.now;
   const inFlight = new Set<Promise<void>>();
 
-  async function handle(item: InboxItem): Promise<void> {
+  /** `update` is the received object when the item was just accepted (no need to parse it back). */
+  async function handle(item: InboxItem, update?: unknown): Promise<void> {
     const handler = options.handlers[item.platform];
     const messages: OutgoingMessage[] = [];
     const batches: WriteBatch[] = [];
@@ -135,7 +136,7 @@ export function createInbox(options: InboxOptions): Inbox {
         settle,
       };
       try {
-        await handler.process(JSON.parse(item.payload), outbox);
+        await handler.process(update ?? JSON.parse(item.payload), outbox);
       } catch (error) {
         // Left claimed: taken up again when the lease runs out, and set aside after maxAttempts.
         if (!settled) discard();
@@ -148,8 +149,8 @@ export function createInbox(options: InboxOptions): Inbox {
     settle();
   }
 
-  function start(item: InboxItem): void {
-    const task = handle(item).catch((error: unknown) => {
+  function start(item: InboxItem, update?: unknown): void {
+    const task = handle(item, update).catch((error: unknown) => {
       logger.error({ channel: item.platform, err: error }, "stored update not completed");
     });
     inFlight.add(task);
@@ -175,7 +176,7 @@ export function createInbox(options: InboxOptions): Inbox {
         at + leaseMs,
       );
       if (!item) return "duplicate";
-      start(item);
+      start(item, update);
       return "accepted";
     },
 

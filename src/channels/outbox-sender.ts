@@ -190,7 +190,7 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
         }
         await sleep(pollMs, signal);
       }
-      stopped = true;
+      // New messages are still sent until drain(): replies of the updates that finish during the stop.
     },
     async drain(timeoutMs) {
       stopped = true;

@@ -5,6 +5,7 @@ import {
   classifyZaloFailure,
   decideAfterFailure,
   DEFAULT_RETRY_POLICY,
+  NotSentError,
   type RetryPolicy,
 } from "./send-policy.ts";
 import { ZaloApiError, ZaloHttpError } from "./zalo/errors.ts";
@@ -38,6 +39,7 @@ describe("send failures: what they mean", () => {
       retryAfterMs: 7000,
     });
     expect(classifyTelegramFailure(networkError("ECONNREFUSED"), false)).toMatchObject({ kind: "before" });
+    expect(classifyTelegramFailure(new NotSentError("x"), true)).toMatchObject({ kind: "before" });
     expect(classifyZaloFailure(new ZaloApiError("sendMessage", 429, "x"), false)).toMatchObject({
       kind: "before",
     });

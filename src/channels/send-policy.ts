@@ -60,6 +60,14 @@ export function decideAfterFailure(
   return { type: "retry", delayMs, ambiguous };
 }
 
+/**
+ * A send abandoned before its request was written (its time ran out while it waited in an outgoing throttle):
+ * it cannot have arrived.
+ */
+export class NotSentError extends Error {
+  override readonly name = "NotSentError";
+}
+
 /** Network errors raised before anything was written: the request cannot have arrived. */
 const NOT_CONNECTED = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH"]);
 
@@ -83,6 +91,7 @@ function fromErrorCode(code: number | undefined, retryAfterSeconds?: number): Se
 
 /** Classifies a failed Telegram Bot API call; `timedOut` when the sender's own time limit aborted it. */
 export function classifyTelegramFailure(error: unknown, timedOut: boolean): SendFailure {
+  if (error instanceof NotSentError) return { kind: "before", reason: "not_sent" };
   if (timedOut) return { kind: "ambiguous", reason: "timeout" };
   if (error instanceof GrammyError) return fromErrorCode(error.error_code, error.parameters.retry_after);
   const code = connectionCode(error);

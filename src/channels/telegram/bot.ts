@@ -10,7 +10,7 @@ import { createDispatcher, type Delivery, type Dispatcher, type DispatcherLimits
 import type { InboxHandler, TurnOutbox } from "../inbox.ts";
 import type { OutboxTransport } from "../outbox-sender.ts";
 import type { ConversationCore, Reply } from "../ports.ts";
-import { classifyTelegramFailure } from "../send-policy.ts";
+import { classifyTelegramFailure, NotSentError } from "../send-policy.ts";
 import { decodeChoiceData } from "./callback-data.ts";
 import { stripBotMention, TELEGRAM_COMMANDS, TELEGRAM_STAFF_COMMANDS } from "./commands.ts";
 import { telegramErrorBoundary } from "./error-boundary.ts";
@@ -194,6 +194,11 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramChannel 
 
   // Outbox sends skip the retrying transformers: a retry inside a call would escape the outbox's policy.
   const sendApi = new Api(options.token, options.apiRoot ? { apiRoot: options.apiRoot } : undefined);
+  // Closest to the network: a call whose time ran out while it waited in the throttler is not sent at all.
+  sendApi.config.use(async (prev, method, payload, signal) => {
+    if (signal?.aborted) throw new NotSentError(`${method} not sent: its time ran out before it left`);
+    return prev(method, payload, signal);
+  });
   sendApi.config.use(logFailedCalls(logger));
   if (options.throttle !== false) sendApi.config.use(apiThrottler(options.throttle ?? TELEGRAM_THROTTLE));
 
