@@ -38,6 +38,8 @@ describe("loadConfig", () => {
       DATABASE_PATH: "/data/hcs.db",
       LOG_LEVEL: "warn",
       SESSION_TTL_DAYS: "7",
+      SEND_TIMEOUT_SECONDS: "15",
+      INSTANCE_ID: "web-1",
     });
     expect(config.ok && config.value).toMatchObject({
       telegram: { apiRoot: "http://127.0.0.1:8081", webhookSecret: SECRET },
@@ -47,6 +49,8 @@ describe("loadConfig", () => {
       port: 8080,
       logLevel: "warn",
       sessionTtlDays: 7,
+      sendTimeoutSeconds: 15,
+      instanceId: "web-1",
     });
   });
 
@@ -60,15 +64,19 @@ describe("loadConfig", () => {
       PORT: "70000",
       LOG_LEVEL: "loud",
       SESSION_TTL_DAYS: "0",
+      SEND_TIMEOUT_SECONDS: "61",
+      INSTANCE_ID: "two words",
     });
     expect(config.ok).toBe(false);
     const problems = config.ok ? [] : config.error;
     const named = problems.map((p) => p.split(":")[0]);
     expect(named.sort()).toEqual(
       [
+        "INSTANCE_ID",
         "LOG_LEVEL",
         "PORT",
         "PUBLIC_URL",
+        "SEND_TIMEOUT_SECONDS",
         "SESSION_TTL_DAYS",
         "TELEGRAM_BOT_TOKEN",
         "TELEGRAM_WEBHOOK_SECRET",
