@@ -18,7 +18,13 @@ function setup(process: InboxHandler["process"], owner = "a") {
   const sessions = createSessionStore(database);
   const writes = createDeferredWrites();
   const kicked: string[] = [];
-  const sender = { kick: (_platform: string, target: string) => void kicked.push(target) } as OutboxSender;
+  const sender = {
+    kick: (_platform: string, target: string) => void kicked.push(target),
+    handOver: (messages: ReadonlyArray<{ target: string }>) => {
+      for (const m of messages) kicked.push(`claimed ${m.target}`);
+    },
+    leaseMs: 15_000,
+  } as unknown as OutboxSender;
   const inbox = createInbox({
     store,
     handlers: { zalo: { ready: () => true, process } },
@@ -48,7 +54,8 @@ describe("inbox", () => {
     await tick();
     expect(s.sessions.load("zalo:1")?.state).toEqual({ step: 7 });
     expect(s.outbox()).toEqual(["một", "hai"]);
-    expect(s.kicked).toEqual(["1"]);
+    // The first reply is handed over already claimed; the chat's worker takes the second.
+    expect(s.kicked).toEqual(["claimed 1", "1"]);
     expect(s.inbox.accept("zalo", "m1", { n: 7 })).toBe("duplicate");
   });
 
@@ -102,7 +109,11 @@ describe("inbox", () => {
           },
         },
       },
-      sender: { kick: () => undefined } as unknown as OutboxSender,
+      sender: {
+        kick: () => undefined,
+        handOver: () => undefined,
+        leaseMs: 15_000,
+      } as unknown as OutboxSender,
       owner: "a",
       logger,
     });

@@ -1,6 +1,11 @@
 import type { Logger } from "../logging.ts";
 import type { DeferredWrites, WriteBatch } from "../storage/deferred-writes.ts";
-import type { DeliveryStore, InboxItem, OutgoingMessage } from "../storage/repositories/delivery.ts";
+import type {
+  ClaimedMessage,
+  DeliveryStore,
+  InboxItem,
+  OutgoingMessage,
+} from "../storage/repositories/delivery.ts";
 import { sleep } from "./backoff.ts";
 import type { OutboxSender } from "./outbox-sender.ts";
 
@@ -105,9 +110,10 @@ export function createInbox(options: InboxOptions): Inbox {
     const settle = (): void => {
       if (settled) return;
       settled = true;
-      let completed: boolean;
+      let claimed: ClaimedMessage[] | undefined;
       try {
-        completed = store.complete(item.id, owner, messages, now(), () => {
+        const at = now();
+        claimed = store.complete(item.id, owner, messages, at, at + sender.leaseMs, () => {
           for (const batch of batches) batch.apply();
         });
       } catch (error) {
@@ -116,11 +122,12 @@ export function createInbox(options: InboxOptions): Inbox {
         logger.error({ channel: item.platform, err: error }, "stored update not completed");
         return;
       }
-      if (!completed) {
+      if (!claimed) {
         discard();
         logger.warn({ channel: item.platform }, "stored update was taken over; its replies are dropped");
         return;
       }
+      sender.handOver(claimed);
       for (const target of new Set(messages.map((m) => m.target))) sender.kick(item.platform, target);
     };
     if (handler && item.attempts <= maxAttempts) {

@@ -50,6 +50,10 @@ export interface OutboxSenderOptions {
 export interface OutboxSender {
   /** New messages were queued for this chat: send them now. */
   kick(platform: string, target: string): void;
+  /** Messages queued already claimed by this sender (see DeliveryStore.complete): sends them now. */
+  handOver(messages: readonly ClaimedMessage[]): void;
+  /** How long a claim by this sender lasts, in ms. */
+  readonly leaseMs: number;
   /** Polls for due retries until `signal` aborts. */
   run(signal: AbortSignal): Promise<void>;
   /** Waits for the sends in progress (bounded); true when none is left. */
@@ -85,7 +89,11 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
     assumedDelivered: 0,
     undeliverable: 0,
   };
-  const active = new Map<string, Promise<void>>();
+  /** Chats with a worker, and the workers' promises (for drain). */
+  const active = new Set<string>();
+  const tasks = new Set<Promise<void>>();
+  /** Messages claimed when they were queued, waiting for their chat's worker. */
+  const handed = new Map<string, ClaimedMessage[]>();
   const waiting = new Map<string, { platform: string; target: string }>();
   let stopped = false;
 
@@ -109,13 +117,28 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
     }
   }
 
-  async function work(platform: string, target: string): Promise<void> {
+  /** One chat's worker: sends the messages handed over, then claims the chat's next ones, until none is due. */
+  async function work(key: string, platform: string, target: string): Promise<void> {
     const transport = options.transports[platform];
-    if (!transport) return;
-    while (!stopped) {
-      const at = now();
-      const message = store.claimNext(platform, target, owner, at, at + leaseMs);
-      if (!message) return;
+    for (;;) {
+      const queue = handed.get(key);
+      let message = queue?.shift();
+      if (!message && !stopped && transport) {
+        const at = now();
+        message = store.claimNext(platform, target, owner, at, at + leaseMs);
+      }
+      if (!message || !transport) {
+        // Leaves in the same turn as it found nothing, so a message handed over later starts a new worker.
+        active.delete(key);
+        handed.delete(key);
+        startWaiting();
+        return;
+      }
+      if (stopped) {
+        // Claimed and never tried: given back as it was.
+        store.retryLater(message.id, owner, now(), message.ambiguous);
+        continue;
+      }
       if (message.ambiguous > policy.maxAmbiguousRetries) {
         // Its sender died mid-call once too often: it most likely arrived.
         store.finish(message.id, owner);
@@ -144,7 +167,11 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
           },
           "send failed; retrying",
         );
-        return;
+        // The chat's later messages wait for this one: the poll takes the chat up again when it is due.
+        for (const later of handed.get(key)?.splice(0) ?? []) {
+          store.retryLater(later.id, owner, now(), later.ambiguous);
+        }
+        continue;
       }
       store.finish(message.id, owner);
       if (decision.type === "assume_delivered") counts.assumedDelivered++;
@@ -156,6 +183,24 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
     }
   }
 
+  function startWorker(key: string, platform: string, target: string): void {
+    active.add(key);
+    const task = work(key, platform, target).catch((error: unknown) => {
+      active.delete(key);
+      logger.error({ channel: platform, err: error }, "outbox sender failed");
+    });
+    tasks.add(task);
+    void task.finally(() => tasks.delete(task));
+  }
+
+  function startWaiting(): void {
+    while (active.size < maxChats && waiting.size > 0) {
+      const [key, chat] = waiting.entries().next().value as [string, { platform: string; target: string }];
+      waiting.delete(key);
+      if (!active.has(key)) startWorker(key, chat.platform, chat.target);
+    }
+  }
+
   function kick(platform: string, target: string): void {
     const key = `${platform}:${target}`;
     if (stopped || active.has(key)) return;
@@ -163,23 +208,24 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
       waiting.set(key, { platform, target });
       return;
     }
-    const task = work(platform, target)
-      .catch((error: unknown) => {
-        logger.error({ channel: platform, err: error }, "outbox sender failed");
-      })
-      .finally(() => {
-        active.delete(key);
-        const next = waiting.entries().next();
-        if (!next.done) {
-          waiting.delete(next.value[0]);
-          kick(next.value[1].platform, next.value[1].target);
-        }
-      });
-    active.set(key, task);
+    startWorker(key, platform, target);
+  }
+
+  function handOver(messages: readonly ClaimedMessage[]): void {
+    for (const message of messages) {
+      const key = `${message.platform}:${message.target}`;
+      const queue = handed.get(key);
+      if (queue) queue.push(message);
+      else handed.set(key, [message]);
+      // Already claimed under a lease: started at once, whatever the bound on chats.
+      if (!active.has(key)) startWorker(key, message.platform, message.target);
+    }
   }
 
   return {
     kick,
+    handOver,
+    leaseMs,
     async run(signal) {
       while (!signal.aborted) {
         try {
@@ -195,10 +241,11 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
     async drain(timeoutMs) {
       stopped = true;
       const deadline = Date.now() + timeoutMs;
-      while (active.size > 0 && Date.now() < deadline) {
-        await Promise.race([Promise.allSettled([...active.values()]), sleep(deadline - Date.now())]);
+      while (tasks.size > 0 && Date.now() < deadline) {
+        await Promise.race([Promise.allSettled([...tasks]), sleep(deadline - Date.now())]);
       }
-      return active.size === 0;
+      store.flush();
+      return tasks.size === 0;
     },
     counts: () => ({ ...counts }),
   };

@@ -12,7 +12,7 @@ CREATE TABLE `inbox` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `inbox_platform_update_id_uq` ON `inbox` (`platform`,`update_id`);--> statement-breakpoint
-CREATE INDEX `inbox_status_idx` ON `inbox` (`status`,`id`);--> statement-breakpoint
+CREATE INDEX `inbox_waiting_idx` ON `inbox` (`platform`,`id`) WHERE status <> 'done';--> statement-breakpoint
 CREATE TABLE `outbox` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`platform` text NOT NULL,
@@ -27,5 +27,4 @@ CREATE TABLE `outbox` (
 	`lease_until` integer
 );
 --> statement-breakpoint
-CREATE INDEX `outbox_target_idx` ON `outbox` (`platform`,`target`,`id`);--> statement-breakpoint
-CREATE INDEX `outbox_due_idx` ON `outbox` (`next_attempt_at`);
+CREATE INDEX `outbox_target_idx` ON `outbox` (`platform`,`target`,`id`);

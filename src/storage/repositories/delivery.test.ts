@@ -38,14 +38,14 @@ describe("delivery store: inbox", () => {
     expect(first).toMatchObject({ updateId: "1", attempts: 1 });
     expect(store.receive(update("1"), "a", T0, T0 + LEASE)).toBeUndefined();
     expect(store.receive(update("1", "zalo"), "a", T0, T0 + LEASE)).toBeDefined();
-    expect(store.complete(first!.id, "a", [], T0 + 10)).toBe(true);
+    expect(store.complete(first!.id, "a", [], T0 + 10, T0 + 10 + 15_000)).toBeDefined();
     expect(store.receive(update("1"), "a", T0 + 20, T0 + LEASE)).toBeUndefined();
   });
 
   it("clears the payload once handled, keeps the key for the window, then forgets it", () => {
     const { database, store } = open();
     const item = store.receive(update("7"), "a", T0, T0 + LEASE)!;
-    store.complete(item.id, "a", [reply("42", "xin chào")], T0 + 5);
+    store.complete(item.id, "a", [reply("42", "xin chào")], T0 + 5, T0 + 5 + 15_000);
     const row = database.sqlite.prepare("select status, payload from inbox where id = ?").get(item.id);
     expect(row).toEqual({ status: "done", payload: null });
     expect(store.purgeHandled(T0)).toBe(0);
@@ -56,11 +56,13 @@ describe("delivery store: inbox", () => {
   it("queues the replies in the transaction that marks the update handled, and only for the lease holder", () => {
     const { store } = open();
     const item = store.receive(update("3"), "a", T0, T0 + LEASE)!;
-    expect(store.complete(item.id, "b", [reply("42", "một")], T0)).toBe(false);
+    expect(store.complete(item.id, "b", [reply("42", "một")], T0, T0 + 15_000)).toBeUndefined();
     expect(store.backlog()).toEqual({ updates: 1, messages: 0 });
-    expect(store.complete(item.id, "a", [reply("42", "một"), reply("42", "hai")], T0)).toBe(true);
+    expect(
+      store.complete(item.id, "a", [reply("42", "một"), reply("42", "hai")], T0, T0 + 15_000),
+    ).toBeDefined();
     expect(store.backlog()).toEqual({ updates: 0, messages: 2 });
-    expect(store.complete(item.id, "a", [reply("42", "ba")], T0)).toBe(false);
+    expect(store.complete(item.id, "a", [reply("42", "ba")], T0, T0 + 15_000)).toBeUndefined();
   });
 
   it("claims waiting updates, and a live lease only once it has run out", () => {
@@ -70,8 +72,8 @@ describe("delivery store: inbox", () => {
     const taken = store.claimInbox("telegram", "b", T0 + LEASE + 1, T0 + 2 * LEASE, 10);
     expect(taken).toMatchObject([{ id: held.id, attempts: 2 }]);
     // The first holder lost it: its completion is refused.
-    expect(store.complete(held.id, "a", [], T0 + LEASE + 2)).toBe(false);
-    expect(store.complete(held.id, "b", [], T0 + LEASE + 2)).toBe(true);
+    expect(store.complete(held.id, "a", [], T0 + LEASE + 2, T0 + LEASE + 2 + 15_000)).toBeUndefined();
+    expect(store.complete(held.id, "b", [], T0 + LEASE + 2, T0 + LEASE + 2 + 15_000)).toBeDefined();
   });
 
   it("gives back at once what a previous run of the same owner held", () => {
@@ -98,52 +100,54 @@ describe("delivery store: outbox", () => {
   function queued(texts: Array<[string, string]>) {
     const opened = open();
     const item = opened.store.receive(update("1"), "a", T0, T0 + LEASE)!;
-    opened.store.complete(
+    const claimed = opened.store.complete(
       item.id,
       "a",
       texts.map(([target, text]) => reply(target, text)),
       T0,
-    );
-    return opened;
+      T0 + 15_000,
+    )!;
+    return { ...opened, claimed };
   }
+  const text = (message: { payload: string } | undefined): string | undefined =>
+    message && (JSON.parse(message.payload) as { text: string }).text;
 
-  it("hands out a chat's messages one at a time, in order, and other chats alongside", () => {
-    const { store } = queued([
+  it("queues the first reply to an idle chat already claimed, and the chat's others for later, in order", () => {
+    const { store, claimed } = queued([
       ["42", "một"],
       ["42", "hai"],
       ["43", "khác"],
     ]);
-    expect(store.dueChats(T0, 10)).toEqual([
-      { platform: "telegram", target: "42" },
-      { platform: "telegram", target: "43" },
-    ]);
-    const first = store.claimNext("telegram", "42", "s", T0, T0 + 15_000)!;
-    expect(JSON.parse(first.payload)).toEqual({ text: "một" });
-    // The head is being sent: the chat's next message waits for it.
+    expect(claimed.map(text)).toEqual(["một", "khác"]);
+    // The chat's head is being sent: its next message waits, and no chat is due.
     expect(store.claimNext("telegram", "42", "s", T0, T0 + 15_000)).toBeUndefined();
-    expect(store.dueChats(T0, 10)).toEqual([{ platform: "telegram", target: "43" }]);
-    store.finish(first.id, "s");
-    expect(JSON.parse(store.claimNext("telegram", "42", "s", T0, T0 + 15_000)!.payload)).toEqual({
-      text: "hai",
-    });
+    expect(store.dueChats(T0, 10)).toEqual([]);
+    store.finish(claimed[0]!.id, "a");
+    expect(text(store.claimNext("telegram", "42", "s", T0, T0 + 15_000))).toBe("hai");
+    expect(store.backlog()).toEqual({ updates: 0, messages: 2 });
+  });
+
+  it("does not claim a reply for a chat that still has one queued", () => {
+    const { store } = queued([["42", "một"]]);
+    const next = store.receive(update("2"), "a", T0, T0 + LEASE)!;
+    expect(store.complete(next.id, "a", [reply("42", "hai")], T0, T0 + 15_000)).toEqual([]);
   });
 
   it("holds a chat back until its failed message is due again", () => {
-    const { store } = queued([
+    const { store, claimed } = queued([
       ["42", "một"],
       ["42", "hai"],
     ]);
-    const first = store.claimNext("telegram", "42", "s", T0, T0 + 15_000)!;
-    store.retryLater(first.id, "s", T0 + 1000, 1);
+    store.retryLater(claimed[0]!.id, "a", T0 + 1000, 1);
     expect(store.claimNext("telegram", "42", "s", T0 + 999, T0 + 15_000)).toBeUndefined();
     expect(store.dueChats(T0 + 999, 10)).toEqual([]);
+    expect(store.dueChats(T0 + 1000, 10)).toEqual([{ platform: "telegram", target: "42" }]);
     const again = store.claimNext("telegram", "42", "s", T0 + 1000, T0 + 16_000)!;
-    expect(again).toMatchObject({ id: first.id, attempts: 2, ambiguous: 1 });
+    expect(again).toMatchObject({ id: claimed[0]!.id, attempts: 2, ambiguous: 1 });
   });
 
   it("counts a message found mid-send under an expired lease, or left by the same owner, as ambiguous", () => {
     const { store } = queued([["42", "một"]]);
-    store.claimNext("telegram", "42", "dead", T0, T0 + 15_000);
     expect(store.claimNext("telegram", "42", "s", T0 + 15_001, T0 + 30_000)).toMatchObject({
       attempts: 2,
       ambiguous: 1,
@@ -153,5 +157,15 @@ describe("delivery store: outbox", () => {
       attempts: 3,
       ambiguous: 2,
     });
+  });
+
+  it("deletes sent messages with the next write, or at the end of the turn", async () => {
+    const { store, claimed } = queued([
+      ["42", "một"],
+      ["43", "khác"],
+    ]);
+    for (const message of claimed) store.finish(message.id, "a");
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(store.backlog()).toEqual({ updates: 0, messages: 0 });
   });
 });

@@ -50,16 +50,18 @@ export interface DeliveryStore {
   claimInbox(platform: string, owner: string, now: number, leaseUntil: number, limit: number): InboxItem[];
   /**
    * In one transaction: marks the update handled (clearing its payload, keeping its key), queues its replies and
-   * runs `within` (the turn's own writes, on the same connection). False, and nothing written, when `owner` no
-   * longer holds the update's lease.
+   * runs `within` (the turn's own writes, on the same connection). The first reply to a chat with nothing queued
+   * is queued already claimed by `owner` until `leaseUntil`, and returned, to be sent at once. Undefined, and
+   * nothing written, when `owner` no longer holds the update's lease.
    */
   complete(
     inboxId: number,
     owner: string,
     messages: readonly OutgoingMessage[],
     now: number,
+    leaseUntil: number,
     within?: () => void,
-  ): boolean;
+  ): ClaimedMessage[] | undefined;
   /**
    * Claims the oldest message of a chat if it is due and not held by a live lease. A message found still
    * `sending` under an expired lease has its `ambiguous` count raised: its sender died mid-call.
@@ -73,8 +75,13 @@ export interface DeliveryStore {
   ): ClaimedMessage | undefined;
   /** Chats whose oldest message is due and claimable, most overdue first. */
   dueChats(now: number, limit: number): Array<{ platform: string; target: string }>;
-  /** Deletes a message that was sent (or is given up), if `owner` still holds it. */
+  /**
+   * Deletes a message that was sent (or is given up), if `owner` still holds it. The delete is made with the
+   * next write, or at the end of the event loop turn, whichever comes first: one commit for many messages.
+   */
   finish(id: number, owner: string): void;
+  /** Makes the deletes still waiting (before the database is closed). */
+  flush(): void;
   /** Puts a claimed message back, to be tried again at `nextAttemptAt`. */
   retryLater(id: number, owner: string, nextAttemptAt: number, ambiguous: number): void;
   /**
@@ -99,6 +106,27 @@ export interface DeliveryStore {
  */
 export function createDeliveryStore(database: AppDatabase): DeliveryStore {
   const { sqlite } = database;
+  // Deletes of sent messages, made in the next write's transaction (see finish()).
+  let sent: Array<{ id: number; owner: string }> = [];
+  let flushScheduled = false;
+  const deleteMessage = sqlite.prepare<{ id: number; owner: string }>(
+    `delete from outbox where id = @id and lease_owner = @owner`,
+  );
+  const flushSent = (): void => {
+    if (sent.length === 0) return;
+    const batch = sent;
+    sent = [];
+    for (const row of batch) deleteMessage.run(row);
+  };
+  /** `write` in one transaction with the deletes waiting. */
+  const withSent = <A extends unknown[], R>(write: (...args: A) => R): ((...args: A) => R) => {
+    const tx = sqlite.transaction((...args: A) => {
+      flushSent();
+      return write(...args);
+    });
+    return (...args) => tx(...args);
+  };
+
   const insertUpdate = sqlite.prepare<
     { platform: string; updateId: string; payload: string; owner: string; now: number; leaseUntil: number },
     { id: number }
@@ -116,7 +144,7 @@ export function createDeliveryStore(database: AppDatabase): DeliveryStore {
        attempts = attempts + 1
      where id in (
          select id from inbox
-         where platform = @platform
+         where platform = @platform and status <> 'done'
            and (status = 'pending' or (status = 'processing' and lease_until < @now))
          order by id limit @limit)
        and (status = 'pending' or (status = 'processing' and lease_until < @now))
@@ -131,18 +159,40 @@ export function createDeliveryStore(database: AppDatabase): DeliveryStore {
     `insert into outbox (platform, target, payload, status, attempts, ambiguous, next_attempt_at, created_at)
      values (@platform, @target, @payload, 'pending', 0, 0, @now, @now)`,
   );
-  const completeTx = sqlite.transaction(
+  const insertClaimed = sqlite.prepare<
+    OutgoingMessage & { now: number; owner: string; leaseUntil: number },
+    { id: number }
+  >(
+    `insert into outbox (platform, target, payload, status, attempts, ambiguous, next_attempt_at, created_at,
+       lease_owner, lease_until)
+     values (@platform, @target, @payload, 'sending', 1, 0, @now, @now, @owner, @leaseUntil)
+     returning id`,
+  );
+  const chatHasQueued = sqlite.prepare<{ platform: string; target: string }, { one: number }>(
+    `select 1 as one from outbox where platform = @platform and target = @target limit 1`,
+  );
+  const completeTx = withSent(
     (
       id: number,
       owner: string,
       messages: readonly OutgoingMessage[],
       now: number,
+      leaseUntil: number,
       within: (() => void) | undefined,
-    ): boolean => {
-      if (markHandled.run({ id, owner, now }).changes !== 1) return false;
-      for (const message of messages) insertMessage.run({ ...message, now });
+    ): ClaimedMessage[] | undefined => {
+      if (markHandled.run({ id, owner, now }).changes !== 1) return undefined;
+      const claimed: ClaimedMessage[] = [];
+      const seen = new Set<string>();
+      for (const message of messages) {
+        const chat = `${message.platform}:${message.target}`;
+        if (!seen.has(chat) && !chatHasQueued.get(message)) {
+          const row = insertClaimed.get({ ...message, now, owner, leaseUntil });
+          if (row) claimed.push({ ...message, id: row.id, attempts: 1, ambiguous: 0 });
+        } else insertMessage.run({ ...message, now });
+        seen.add(chat);
+      }
       within?.();
-      return true;
+      return claimed;
     },
   );
   const claimMessage = sqlite.prepare<
@@ -162,9 +212,6 @@ export function createDeliveryStore(database: AppDatabase): DeliveryStore {
      where next_attempt_at <= @now and (status = 'pending' or lease_until < @now)
        and id = (select min(id) from outbox h where h.platform = o.platform and h.target = o.target)
      order by next_attempt_at limit @limit`,
-  );
-  const deleteMessage = sqlite.prepare<{ id: number; owner: string }>(
-    `delete from outbox where id = @id and lease_owner = @owner`,
   );
   const putBack = sqlite.prepare<{ id: number; owner: string; at: number; ambiguous: number }>(
     `update outbox set status = 'pending', lease_owner = null, lease_until = null, next_attempt_at = @at,
@@ -187,21 +234,46 @@ export function createDeliveryStore(database: AppDatabase): DeliveryStore {
   );
   const countMessages = sqlite.prepare<[], { n: number }>(`select count(*) as n from outbox`);
 
+  const receiveTx = withSent(
+    (
+      update: { platform: string; updateId: string; payload: string },
+      owner: string,
+      now: number,
+      leaseUntil: number,
+    ) => insertUpdate.get({ ...update, owner, now, leaseUntil }),
+  );
+  const claimNextTx = withSent(
+    (platform: string, target: string, owner: string, now: number, leaseUntil: number) =>
+      claimMessage.get({ platform, target, owner, now, leaseUntil }),
+  );
+  const flush = withSent(() => undefined);
+
   return {
     receive(update, owner, now, leaseUntil) {
-      const row = insertUpdate.get({ ...update, owner, now, leaseUntil });
+      const row = receiveTx(update, owner, now, leaseUntil);
       return row ? { id: row.id, ...update, attempts: 1 } : undefined;
     },
     claimInbox(platform, owner, now, leaseUntil, limit) {
       return claimUpdates.all({ platform, owner, now, leaseUntil, limit }).sort((a, b) => a.id - b.id);
     },
-    complete: (inboxId, owner, messages, now, within) => completeTx(inboxId, owner, messages, now, within),
-    claimNext: (platform, target, owner, now, leaseUntil) =>
-      claimMessage.get({ platform, target, owner, now, leaseUntil }),
-    dueChats: (now, limit) => selectDue.all({ now, limit }),
-    finish(id, owner) {
-      deleteMessage.run({ id, owner });
+    complete: (inboxId, owner, messages, now, leaseUntil, within) =>
+      completeTx(inboxId, owner, messages, now, leaseUntil, within),
+    claimNext: claimNextTx,
+    dueChats(now, limit) {
+      flush();
+      return selectDue.all({ now, limit });
     },
+    finish(id, owner) {
+      sent.push({ id, owner });
+      if (flushScheduled) return;
+      flushScheduled = true;
+      setImmediate(() => {
+        flushScheduled = false;
+        // The database may have been closed meanwhile: then flush() was called before.
+        if (sqlite.open) flush();
+      });
+    },
+    flush,
     retryLater(id, owner, nextAttemptAt, ambiguous) {
       putBack.run({ id, owner, at: nextAttemptAt, ambiguous });
     },
@@ -210,6 +282,9 @@ export function createDeliveryStore(database: AppDatabase): DeliveryStore {
       messages: releaseMessages.run({ owner }).changes,
     }),
     purgeHandled: (before) => purge.run({ before }).changes,
-    backlog: () => ({ updates: countUpdates.get()?.n ?? 0, messages: countMessages.get()?.n ?? 0 }),
+    backlog() {
+      flush();
+      return { updates: countUpdates.get()?.n ?? 0, messages: countMessages.get()?.n ?? 0 };
+    },
   };
 }

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /**
@@ -29,7 +30,10 @@ export const inbox = sqliteTable(
   },
   (table) => [
     uniqueIndex("inbox_platform_update_id_uq").on(table.platform, table.updateId),
-    index("inbox_status_idx").on(table.status, table.id),
+    // Only the updates not yet handled: the kept keys of handled ones stay out of it.
+    index("inbox_waiting_idx")
+      .on(table.platform, table.id)
+      .where(sql`status <> 'done'`),
   ],
 );
 
@@ -56,8 +60,6 @@ export const outbox = sqliteTable(
     leaseOwner: text("lease_owner"),
     leaseUntil: integer("lease_until"),
   },
-  (table) => [
-    index("outbox_target_idx").on(table.platform, table.target, table.id),
-    index("outbox_due_idx").on(table.nextAttemptAt),
-  ],
+  // Rows live only until sent: the table stays small, and one index is enough.
+  (table) => [index("outbox_target_idx").on(table.platform, table.target, table.id)],
 );
