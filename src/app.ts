@@ -20,6 +20,7 @@ import { createOutboxSender, type OutboxCounts, type OutboxTransport } from "./c
 import type { RetryPolicy } from "./channels/send-policy.ts";
 import { zaloUpdateKey } from "./channels/zalo/channel.ts";
 import type { Logger } from "./logging.ts";
+import { startCheckpointer } from "./storage/checkpointer.ts";
 import { openDatabase, type AppDatabase } from "./storage/database.ts";
 import { createDeferredWrites, type DeferredWrites } from "./storage/deferred-writes.ts";
 import { createDeliveryStore } from "./storage/repositories/delivery.ts";
@@ -129,7 +130,11 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
 
   // The inbox and outbox live in the application database: on the core's connection when it shares it.
   const database = core.storage?.database ?? openDatabase(config.databasePath);
-  const closeDatabase = (): void => {
+  // Checkpoints on a thread of their own: the inbox and outbox make several commits per update.
+  const checkpointer =
+    config.databasePath === ":memory:" ? undefined : startCheckpointer(database, config.databasePath);
+  const closeDatabase = async (): Promise<void> => {
+    await checkpointer?.stop();
     if (!core.storage) database.close();
   };
   const store = createDeliveryStore(database);
@@ -242,7 +247,7 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
   } catch (error) {
     shutdown.abort();
     await Promise.allSettled(background);
-    closeDatabase();
+    await closeDatabase();
     throw error;
   }
   logger.info(
@@ -284,7 +289,7 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
         // Replies not sent by then stay in the outbox for the next start.
         drained.push(await sender.drain(drainMs));
         await closed;
-        closeDatabase();
+        await closeDatabase();
         logger.info({ drained: drained.every(Boolean), ...sender.counts() }, "stopped");
       })();
       return stopping;
