@@ -186,7 +186,9 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
   function startWorker(key: string, platform: string, target: string): void {
     active.add(key);
     const task = work(key, platform, target).catch((error: unknown) => {
+      // What it held stays claimed in the table and is taken up again when the lease runs out.
       active.delete(key);
+      handed.delete(key);
       logger.error({ channel: platform, err: error }, "outbox sender failed");
     });
     tasks.add(task);
