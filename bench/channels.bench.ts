@@ -5,6 +5,8 @@
  * autocannon give the most the app carries, evenly spaced requests the latency at a given rate. Each phase also
  * reports the app's CPU time per update and how busy its event loop was.
  *
+ * 0. The inbox and outbox statements alone, in this process before any load (support/delivery-store-cost.ts):
+ *    CPU and wall time per update against a session save alone, with and without SQLite's own checkpoints.
  * 1. Fast stand-in core: what the channels, the HTTP server and the dispatcher cost by themselves (BENCH_UPDATES
  *    per phase, default 20,000). Every reply echoes a marker, so the fake API checks each was sent once.
  * 2. Real core (`createCore`: flows, scorer and knowledge base over a temporary SQLite file in WAL mode):
@@ -32,6 +34,7 @@ import { fileURLToPath } from "node:url";
 import { createDeduplicator, DEFAULT_DEDUP } from "../src/channels/dedup.ts";
 import { encodeChoiceData } from "../src/channels/telegram/callback-data.ts";
 import { summarizeProfile } from "./support/cpu-profile.ts";
+import { deliveryStoreCost } from "./support/delivery-store-cost.ts";
 import { CONNECTIONS, load, summary, type Outgoing, type Phase } from "./support/load.ts";
 import { createTraffic, loadKbQuestions, recordScripts, type Turn } from "./support/real-traffic.ts";
 import { account, type Accounting, type SentUpdate } from "./support/reply-accounting.ts";
@@ -273,7 +276,9 @@ function startApp(
   return { child, port: readPort(child, "stderr") };
 }
 
-const app = startApp({ BENCH_THROTTLE: "bypassed" });
+// Every app has a database of its own (the inbox and outbox live there), in a scratch folder.
+const work = mkdtempSync(join(tmpdir(), "hcs-bench-channels-"));
+const app = startApp({ BENCH_THROTTLE: "bypassed", DATABASE_PATH: join(work, "fast.db") });
 const appPort = await app.port;
 const telegramUrl = `http://127.0.0.1:${appPort}/webhooks/telegram`;
 const zaloUrl = `http://127.0.0.1:${appPort}/webhooks/zalo`;
@@ -286,6 +291,18 @@ console.log(
     `-- fast stand-in core: ${UPDATES} updates per phase, ${USERS} users`,
 );
 
+{
+  // Before any load, so that nothing else runs: the inbox and outbox statements alone.
+  const cost = await deliveryStoreCost(work, 20_000);
+  const us = (c: { cpuMicros: number; wallMicros: number }): string =>
+    `${c.cpuMicros.toFixed(0)} µs CPU, ${c.wallMicros.toFixed(0)} µs wall`;
+  console.log(
+    `inbox/outbox in SQLite, per update (20,000, WAL file): session save alone ${us(cost.sessionOnly)}; ` +
+      `durable path ${us(cost.durable)}; without checkpoints on the thread (as under serve): ` +
+      `${us(cost.sessionOnlyNoCheckpoints)} against ${us(cost.durableNoCheckpoints)}`,
+  );
+}
+
 // Warm-up (JIT, connection pools), not measured.
 await loadMarked(telegramUrl, telegramHeaders, WARM_UP, telegramUpdate);
 await loadMarked(zaloUrl, zaloHeaders, WARM_UP, zaloUpdate);
@@ -296,7 +313,7 @@ const baseline = summary(
   await loadMarked(`http://127.0.0.1:${barePort}/`, {}, UPDATES, undefined),
 );
 const fast: Record<string, { run: { rate: number; p99: number }; phase: Phase }> = {};
-const lifted = startApp({ BENCH_THROTTLE: "lifted" });
+const lifted = startApp({ BENCH_THROTTLE: "lifted", DATABASE_PATH: join(work, "lifted.db") });
 const liftedUrl = `http://127.0.0.1:${await lifted.port}/webhooks/telegram`;
 await loadMarked(liftedUrl, telegramHeaders, WARM_UP, telegramUpdate);
 for (const [name, url, headers, make, count, rate, child] of [
@@ -349,7 +366,6 @@ app.child.kill("SIGTERM");
 
 // === Run: the app with the real core
 
-const work = mkdtempSync(join(tmpdir(), "hcs-bench-channels-"));
 if (PROFILE || process.env.BENCH_HEAP_SNAPSHOTS) mkdirSync(PROFILE_DIR, { recursive: true });
 const databasePath = join(work, "bench.db");
 const logPath = join(work, "app.log");

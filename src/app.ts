@@ -1,4 +1,6 @@
 import { GrammyError } from "grammy";
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
 import type { AppConfig } from "./config.ts";
 import type { ConversationCore, Reply } from "./channels/ports.ts";
 import type { Conversation } from "./flows/conversation.ts";
@@ -13,8 +15,15 @@ import {
 import { createZaloChannel, type ZaloChannel, type ZaloChannelOptions } from "./channels/zalo/channel.ts";
 import { createZaloClient, type ZaloClientOptions } from "./channels/zalo/client.ts";
 import { parseZaloBody } from "./channels/zalo/parse.ts";
+import { createInbox, type Inbox, type InboxHandler } from "./channels/inbox.ts";
+import { createOutboxSender, type OutboxCounts, type OutboxTransport } from "./channels/outbox-sender.ts";
+import type { RetryPolicy } from "./channels/send-policy.ts";
+import { zaloUpdateKey } from "./channels/zalo/channel.ts";
 import type { Logger } from "./logging.ts";
-import type { StorageStatus } from "./storage/database.ts";
+import { startCheckpointer } from "./storage/checkpointer.ts";
+import { openDatabase, type AppDatabase, type StorageStatus } from "./storage/database.ts";
+import { createDeferredWrites, type DeferredWrites } from "./storage/deferred-writes.ts";
+import { createDeliveryStore } from "./storage/repositories/delivery.ts";
 import { createHttpApp, startHttpServer, type HttpAppOptions, type WebhookTarget } from "./server/http.ts";
 
 /**
@@ -26,6 +35,12 @@ export type CoreFactory = (config: AppConfig, deps: { logger: Logger }) => Promi
 /** The core as `serve` runs it: the conversation, and what the service does besides answering messages. */
 export type ServedCore = ConversationCore & {
   close?(): void;
+  /**
+   * The core's database and its deferred writes: the inbox and outbox then use the same connection, and a turn's
+   * session change is committed in the transaction that queues its replies. Without them the app opens its own
+   * connection to DATABASE_PATH.
+   */
+  deliveryStorage?: { database: AppDatabase; writes: DeferredWrites };
   /**
    * The notices to send to residents whose decision changed under the rules in force today (run daily; each
    * change is told once: `told()` after it was sent, so one not sent comes again next time).
@@ -65,6 +80,16 @@ export interface AppTuning {
   ruleCheckDelayMs?: number;
   /** How often storage is checked while serving, in ms (default 30,000). */
   storageCheckMs?: number;
+  /** The durable inbox and outbox. */
+  delivery?: {
+    /** Lease of a claimed update, in ms (default 60,000). */
+    leaseMs?: number;
+    inboxPollMs?: number;
+    outboxPollMs?: number;
+    /** Overrides SEND_TIMEOUT_SECONDS, in ms. */
+    sendTimeoutMs?: number;
+    policy?: RetryPolicy;
+  };
 }
 
 /** Options of {@link startApp}. */
@@ -81,6 +106,8 @@ export interface RunningApp {
   port: number;
   telegram?: TelegramChannel;
   zalo?: ZaloChannel;
+  /** What the outbox sender did so far. */
+  outboxCounts(): OutboxCounts;
   /**
    * Graceful stop: stops polling and accepting webhooks, waits for the updates in flight (bounded), then closes
    * the HTTP server. Safe to call twice.
@@ -106,11 +133,69 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
   const background: Promise<void>[] = [];
   const webhooks: HttpAppOptions["webhooks"] = {};
 
+  // The inbox and outbox live in the application database: on the core's connection when it shares it.
+  const shared = core.deliveryStorage;
+  const database =
+    shared?.database ??
+    openDatabase(config.databasePath, config.userKeySecret ? { userKeySecret: config.userKeySecret } : {});
+  // Checkpoints on a thread of their own: the inbox and outbox make several commits per update.
+  const checkpointer =
+    config.databasePath === ":memory:" ? undefined : startCheckpointer(database, config.databasePath);
+  const closeDatabase = async (): Promise<void> => {
+    await checkpointer?.stop();
+    if (!shared) database.close();
+  };
+  const store = createDeliveryStore(database);
+  // Stable across restarts, so that a restarted process takes its own claims back at once; with a random
+  // port there is nothing stable to go by, and what it leaves waits for the lease instead.
+  const owner =
+    config.instanceId ??
+    (config.port === 0 ? `${hostname()}:${process.pid}:${randomUUID()}` : `${hostname()}:${config.port}`);
+  const handlers: Record<string, InboxHandler> = {};
+  const transports: Record<string, OutboxTransport> = {};
+  const sender = createOutboxSender({
+    store,
+    transports,
+    owner,
+    logger,
+    sendTimeoutMs: tuning.delivery?.sendTimeoutMs ?? (config.sendTimeoutSeconds ?? 10) * 1000,
+    ...(tuning.delivery?.outboxPollMs ? { pollMs: tuning.delivery.outboxPollMs } : {}),
+    ...(tuning.delivery?.policy ? { policy: tuning.delivery.policy } : {}),
+  });
+  const inbox = createInbox({
+    store,
+    handlers,
+    sender,
+    owner,
+    logger,
+    ...(tuning.delivery?.leaseMs ? { leaseMs: tuning.delivery.leaseMs } : {}),
+    ...(tuning.delivery?.inboxPollMs ? { pollMs: tuning.delivery.inboxPollMs } : {}),
+    ...(shared ? { writes: shared.writes } : {}),
+  });
+  /** Stores an update in the inbox (throws if it could not be stored); a repeat is logged and dropped. */
+  const accept = (platform: string, updateId: string, update: unknown): "accepted" | "duplicate" => {
+    const stored = inbox.accept(platform, updateId, update);
+    if (stored === "duplicate") {
+      logger.info({ channel: platform, update_id: updateId, outcome: "duplicate" }, "update handled");
+    }
+    return stored;
+  };
+  /** Polled updates go to the inbox first; one that cannot be stored is logged (polling goes on). */
+  const receive = (platform: string, updateId: string | undefined, update: unknown): void => {
+    if (updateId === undefined) return;
+    try {
+      accept(platform, updateId, update);
+    } catch (error) {
+      logger.error({ channel: platform, err: error }, "polled update not stored");
+    }
+  };
+
   let telegram: TelegramChannel | undefined;
   if (config.telegram) {
     const settings = config.telegram;
     telegram = createTelegramBot({
       ...tuning.telegram,
+      durable: { receive: (update) => receive("telegram", String(update.update_id), update) },
       token: settings.token,
       apiRoot: settings.apiRoot,
       core,
@@ -120,6 +205,8 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
         .map((key) => Number(key.slice("telegram:".length))),
     });
     const channel = telegram;
+    handlers.telegram = channel.inbox;
+    transports.telegram = channel.outbox;
     background.push(
       channel.init(shutdown.signal).then(async (ready) => {
         if (!ready) return;
@@ -133,7 +220,7 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
     );
     if (config.mode === "polling") background.push(channel.runPolling(shutdown.signal));
     else if (settings.webhookSecret) {
-      webhooks.telegram = telegramTarget(channel, settings.webhookSecret);
+      webhooks.telegram = telegramTarget(channel, inbox, accept, settings.webhookSecret);
     }
   }
 
@@ -145,23 +232,32 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
       token: settings.token,
       apiRoot: settings.apiRoot,
     });
-    zalo = createZaloChannel({ ...tuning.zalo, client, core, logger });
+    zalo = createZaloChannel({
+      ...tuning.zalo,
+      client,
+      core,
+      logger,
+      durable: { receive: (update) => receive("zalo", zaloUpdateKey(update), update) },
+    });
+    handlers.zalo = zalo.inbox;
+    transports.zalo = zalo.outbox;
     if (config.mode === "polling") background.push(zalo.runPolling(shutdown.signal));
-    else if (settings.webhookSecret) webhooks.zalo = zaloTarget(zalo, settings.webhookSecret);
+    else if (settings.webhookSecret) webhooks.zalo = zaloTarget(zalo, inbox, accept, settings.webhookSecret);
   }
 
-  const http = createHttpApp({
-    ...tuning.server,
-    logger,
-    webhooks,
-    ...(core.storage ? { readiness: core.storage } : {}),
-  });
+  // Before the server listens: takes back what the last run left, then polls for the backlog.
+  background.push(inbox.run(shutdown.signal), sender.run(shutdown.signal));
+
+  // Readiness is the core's storage, or else the database the inbox writes to before a webhook is answered.
+  const storageStatus = core.storage ?? ((): StorageStatus => database.probe());
+  const http = createHttpApp({ ...tuning.server, logger, webhooks, readiness: storageStatus });
   let server;
   try {
     server = await startHttpServer(http, { port: config.port, host: config.host });
   } catch (error) {
     shutdown.abort();
     await Promise.allSettled(background);
+    await closeDatabase();
     throw error;
   }
   logger.info(
@@ -181,9 +277,7 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
     ? scheduleRuleNotices(core.ruleNotices, { telegram, zalo }, logger, tuning.ruleCheckDelayMs ?? 60_000)
     : undefined;
 
-  const storageWatch = core.storage
-    ? watchStorage(core.storage, logger, tuning.storageCheckMs ?? 30_000)
-    : undefined;
+  const storageWatch = watchStorage(storageStatus, logger, tuning.storageCheckMs ?? 30_000);
 
   const running = server;
   let stopping: Promise<void> | undefined;
@@ -191,21 +285,25 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
     port: running.port,
     ...(telegram ? { telegram } : {}),
     ...(zalo ? { zalo } : {}),
+    outboxCounts: () => sender.counts(),
     stop() {
       stopping ??= (async () => {
         logger.info({}, "stopping");
         noticeTimer?.stop();
-        storageWatch?.stop();
+        storageWatch.stop();
         shutdown.abort();
         const closed = running.close(tuning.drainTimeoutMs ?? 10_000);
         await Promise.allSettled(background);
-        const drained = await Promise.all(
-          [telegram?.dispatcher, zalo?.dispatcher].map(
-            (d) => d?.drain(tuning.drainTimeoutMs ?? 10_000) ?? true,
-          ),
-        );
+        const drainMs = tuning.drainTimeoutMs ?? 10_000;
+        const drained = await Promise.all([
+          inbox.drain(drainMs),
+          ...[telegram?.dispatcher, zalo?.dispatcher].map((d) => d?.drain(drainMs) ?? true),
+        ]);
+        // Replies not sent by then stay in the outbox for the next start.
+        drained.push(await sender.drain(drainMs));
         await closed;
-        logger.info({ drained: drained.every(Boolean) }, "stopped");
+        await closeDatabase();
+        logger.info({ drained: drained.every(Boolean), ...sender.counts() }, "stopped");
       })();
       return stopping;
     },
@@ -292,32 +390,44 @@ function scheduleRuleNotices(
   };
 }
 
-function telegramTarget(channel: TelegramChannel, secret: string): WebhookTarget {
+type Accept = (platform: string, updateId: string, update: unknown) => "accepted" | "duplicate";
+
+/** Webhook deliveries are stored in the inbox before they are acknowledged, and handled from there. */
+function telegramTarget(
+  channel: TelegramChannel,
+  inbox: Inbox,
+  accept: Accept,
+  secret: string,
+): WebhookTarget {
   return {
     secretHeader: "X-Telegram-Bot-Api-Secret-Token",
     secret,
     accept(body) {
       const update = parseTelegramUpdate(body);
       return update
-        ? { type: "handle", handle: () => channel.handleWebhookUpdate(update) }
+        ? { type: "store", store: () => accept("telegram", String(update.update_id), update) }
         : { type: "invalid", problem: "not a Telegram update" };
     },
     ready: () => channel.isReady(),
-    inFlight: () => channel.dispatcher.inFlight(),
+    inFlight: () => inbox.inFlight(),
   };
 }
 
-function zaloTarget(channel: ZaloChannel, secret: string): WebhookTarget {
+function zaloTarget(channel: ZaloChannel, inbox: Inbox, accept: Accept, secret: string): WebhookTarget {
   return {
     secretHeader: "X-Bot-Api-Secret-Token",
     secret,
     accept(body) {
       const verdict = parseZaloBody(body);
       if (verdict.type !== "update") return verdict;
-      return { type: "handle", handle: () => channel.handleWebhookUpdate(verdict.update) };
+      const key = zaloUpdateKey(verdict.update);
+      // An update without a message is ignored by the channel anyway: nothing to store.
+      if (key === undefined)
+        return { type: "handle", handle: () => channel.handleWebhookUpdate(verdict.update) };
+      return { type: "store", store: () => accept("zalo", key, verdict.update) };
     },
     ready: () => true,
-    inFlight: () => channel.dispatcher.inFlight(),
+    inFlight: () => inbox.inFlight(),
   };
 }
 
@@ -358,8 +468,10 @@ export function channelCore(conversation: Conversation): ConversationCore {
  * are logged by stage only: never the user's text or answers.
  */
 export const createCore: CoreFactory = async (config, { logger }) => {
-  const { conversation, close, ruleNotices, probe, droppedSessions } = await openConversation({
+  const writes = createDeferredWrites();
+  const { conversation, database, close, ruleNotices, probe, droppedSessions } = await openConversation({
     databasePath: config.databasePath,
+    deferredWrites: writes,
     ttlDays: config.sessionTtlDays,
     ...(config.questionRetentionDays ? { questionRetentionDays: config.questionRetentionDays } : {}),
     ...(config.userKeySecret ? { userKeySecret: config.userKeySecret } : {}),
@@ -371,5 +483,11 @@ export const createCore: CoreFactory = async (config, { logger }) => {
       { sessions: droppedSessions },
       "conversations started afresh: stored user keys are now keyed digests (USER_KEY_SECRET)",
     );
-  return { ...channelCore(conversation), close, ruleNotices, storage: probe };
+  return {
+    ...channelCore(conversation),
+    close,
+    ruleNotices,
+    storage: probe,
+    deliveryStorage: { database, writes },
+  };
 };

@@ -20,6 +20,7 @@ describe("loadConfig", () => {
         logLevel: "info",
         sessionTtlDays: 30,
         questionRetentionDays: 90,
+        sendTimeoutSeconds: 10,
       },
     });
   });
@@ -38,6 +39,8 @@ describe("loadConfig", () => {
       DATABASE_PATH: "/data/hcs.db",
       LOG_LEVEL: "warn",
       SESSION_TTL_DAYS: "7",
+      SEND_TIMEOUT_SECONDS: "15",
+      INSTANCE_ID: "web-1",
     });
     expect(config.ok && config.value).toMatchObject({
       telegram: { apiRoot: "http://127.0.0.1:8081", webhookSecret: SECRET },
@@ -47,6 +50,8 @@ describe("loadConfig", () => {
       port: 8080,
       logLevel: "warn",
       sessionTtlDays: 7,
+      sendTimeoutSeconds: 15,
+      instanceId: "web-1",
     });
   });
 
@@ -62,16 +67,20 @@ describe("loadConfig", () => {
       SESSION_TTL_DAYS: "0",
       QUESTION_RETENTION_DAYS: "99999999",
       USER_KEY_SECRET: "too short SECRETVALUE",
+      SEND_TIMEOUT_SECONDS: "61",
+      INSTANCE_ID: "two words",
     });
     expect(config.ok).toBe(false);
     const problems = config.ok ? [] : config.error;
     const named = problems.map((p) => p.split(":")[0]);
     expect(named.sort()).toEqual(
       [
+        "INSTANCE_ID",
         "LOG_LEVEL",
         "PORT",
         "PUBLIC_URL",
         "QUESTION_RETENTION_DAYS",
+        "SEND_TIMEOUT_SECONDS",
         "SESSION_TTL_DAYS",
         "TELEGRAM_BOT_TOKEN",
         "TELEGRAM_WEBHOOK_SECRET",

@@ -41,6 +41,10 @@ export interface AppConfig {
   questionRetentionDays?: number;
   /** The secret user keys are digested with (USER_KEY_SECRET); `serve` requires it. */
   userKeySecret?: string;
+  /** Longest single send of a reply to Telegram or Zalo, in seconds (default 10); a hung call counts ambiguous. */
+  sendTimeoutSeconds?: number;
+  /** This process's name in the inbox and outbox leases (default host name and port). */
+  instanceId?: string;
   /** User keys of commune staff and legal-aid volunteers (`STAFF_IDS`, e.g. `telegram:123,zalo:abc`); none when absent. */
   staffIds?: string[];
 }
@@ -146,6 +150,24 @@ const ENV = z.object({
       ),
   ),
   STAFF_IDS: staffIdsSchema,
+  SEND_TIMEOUT_SECONDS: optional(
+    z
+      .string()
+      .regex(
+        /^\d{1,2}$/,
+        "phải là số giây nguyên từ 1 đến 60 / must be a whole number of seconds from 1 to 60",
+      )
+      .transform(Number)
+      .refine(
+        (seconds) => seconds >= 1 && seconds <= 60,
+        "phải là số giây nguyên từ 1 đến 60 / must be a whole number of seconds from 1 to 60",
+      ),
+  ),
+  INSTANCE_ID: optional(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9._:-]{1,100}$/, "chỉ gồm chữ, số và . _ : - / only letters, digits and . _ : -"),
+  ),
 });
 
 /** The environment variables read by {@link loadConfig}, in the order `.env.example` documents them. */
@@ -204,6 +226,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Result<AppConfig, string[]> 
     sessionTtlDays: vars.SESSION_TTL_DAYS ?? DEFAULT_SESSION_TTL_DAYS,
     questionRetentionDays: vars.QUESTION_RETENTION_DAYS ?? DEFAULT_QUESTION_RETENTION_DAYS,
     ...(vars.USER_KEY_SECRET ? { userKeySecret: vars.USER_KEY_SECRET } : {}),
+    sendTimeoutSeconds: vars.SEND_TIMEOUT_SECONDS ?? 10,
+    ...(vars.INSTANCE_ID ? { instanceId: vars.INSTANCE_ID } : {}),
     ...(vars.STAFF_IDS.length > 0 ? { staffIds: vars.STAFF_IDS } : {}),
   });
 }

@@ -146,6 +146,7 @@ describe("hoichinhsach serve / webhooks: the real CLI, as separate processes", (
       PORT: "0",
       HOST: "127.0.0.1",
       LOG_LEVEL: "debug",
+      DATABASE_PATH: join(dir, "polling.db"),
       FAKE_CORE_STATE: join(dir, "core.json"),
     };
     const first = spawnNode(["--import", "tsx", "test/support/serve-with-fake-core.ts"], env);
@@ -190,7 +191,13 @@ describe("hoichinhsach serve / webhooks: the real CLI, as separate processes", (
   });
 
   it("serves webhooks in a separate process on the port it reports", async () => {
-    const env = { ...channelEnv(), PORT: "0", HOST: "127.0.0.1", PUBLIC_URL: "https://bot.example.vn" };
+    const env = {
+      ...channelEnv(),
+      PORT: "0",
+      HOST: "127.0.0.1",
+      PUBLIC_URL: "https://bot.example.vn",
+      DATABASE_PATH: join(dir, "webhooks.db"),
+    };
     const polls = zalo.attempts.filter((m) => m === "getUpdates").length;
     const server = spawnNode(["--import", "tsx", "test/support/serve-with-fake-core.ts"], env);
     const out = await server.waitForOutput('"msg":"server started"');

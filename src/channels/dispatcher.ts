@@ -12,6 +12,13 @@ export interface Delivery {
   typing(): Promise<void>;
   /** Sends one reply, split at the channel's limit and with its choices rendered the channel's way. */
   send(reply: Reply): Promise<void>;
+  /** The user's turn starts: called in the user's queue, before the core is asked. */
+  begin?(userKey: string): void;
+  /**
+   * Every reply of the update was given: called in the user's queue, before the user's next message is handled
+   * (the durable outbox commits the turn here). Must not throw.
+   */
+  settled?(): void;
 }
 
 /** One user message, as a channel adapter hands it over. */
@@ -134,6 +141,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     delivery: Delivery,
     started: number,
   ): Promise<DispatchOutcome> {
+    delivery.begin?.(message.userKey);
     const typing = startTyping(delivery, message);
     let replies: Reply[];
     let outcome: DispatchOutcome = "replied";
@@ -165,6 +173,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       logger.warn({ channel, update_id: message.updateId, err: error }, "delivery failed");
       outcome = "delivery_failed";
     }
+    delivery.settled?.();
     logOutcome(message, message.input.type, outcome, started, sent, cause);
     return outcome;
   }
@@ -204,6 +213,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     return track(
       queue.run(message.userKey, async () => {
         const sent = await sendNotice(message, channelMessage("rate_limited"), delivery);
+        delivery.settled?.();
         logOutcome(message, kind, sent ? "rate_limited" : "delivery_failed", started, sent ? 1 : 0);
         return "rate_limited" as const;
       }),
@@ -223,6 +233,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
               channelMessage("too_long", { max: maxInboundChars }),
               delivery,
             );
+            delivery.settled?.();
             logOutcome(message, "text", sent ? "too_long" : "delivery_failed", started, sent ? 1 : 0);
             return "too_long" as const;
           }),
@@ -238,6 +249,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       return track(
         queue.run(message.userKey, async () => {
           const sent = await sendNotice(message, channelMessage(code), delivery);
+          delivery.settled?.();
           logOutcome(message, code, sent ? "notice" : "delivery_failed", started, sent ? 1 : 0);
           return "notice" as const;
         }),

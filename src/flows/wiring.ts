@@ -12,6 +12,7 @@ import { openKnowledgeBase, todayInVietnam } from "../knowledge/open.ts";
 import { loadPolicyKnowledge } from "../knowledge/policy-load.ts";
 import type { SearchOutcome } from "../knowledge/types.ts";
 import { DEFAULT_DATABASE_PATH, openDatabase, type AppDatabase } from "../storage/database.ts";
+import type { DeferredWrites } from "../storage/deferred-writes.ts";
 import { createSessionStore, DEFAULT_SESSION_TTL_DAYS } from "../storage/repositories/sessions.ts";
 import { err, ok, type Result } from "../shared/result.ts";
 import {
@@ -37,6 +38,7 @@ import type {
   HouseholdDraft,
   KnowledgePort,
   SearchOutcomeLike,
+  SessionStorePort,
 } from "./ports.ts";
 
 // === Typed adapters (use these with static imports after the merge)
@@ -198,6 +200,23 @@ export interface OpenConversationOptions {
   userKeySecret?: string;
   maxMessageLength?: number;
   onError?: ConversationDeps["onError"];
+  /** Session writes for a user with an open batch here are held for its commit (see `startApp`'s inbox). */
+  deferredWrites?: DeferredWrites;
+}
+
+/** The session store with a user's writes held while that user has an open batch in `writes`. */
+function deferringSessions(store: SessionStorePort, writes: DeferredWrites): SessionStorePort {
+  return {
+    ttlDays: store.ttlDays,
+    load: (userKey) => store.load(userKey),
+    save(userKey, state, flow) {
+      if (!writes.defer(userKey, () => store.save(userKey, state, flow))) store.save(userKey, state, flow);
+    },
+    delete(userKey) {
+      if (!writes.defer(userKey, () => store.delete(userKey))) store.delete(userKey);
+    },
+    purgeExpired: () => store.purgeExpired(),
+  };
 }
 
 /**
@@ -206,6 +225,8 @@ export interface OpenConversationOptions {
  */
 export async function openConversation(options: OpenConversationOptions = {}): Promise<{
   conversation: Conversation;
+  /** The open database, for stores that must share its transactions. */
+  database: AppDatabase;
   close(): void;
   ruleNotices(): PendingNotice[];
   probe: AppDatabase["probe"];
@@ -219,7 +240,8 @@ export async function openConversation(options: OpenConversationOptions = {}): P
     options.userKeySecret ? { userKeySecret: options.userKeySecret } : {},
   );
   try {
-    const sessions = createSessionStore(database, { ttlDays: options.ttlDays ?? DEFAULT_SESSION_TTL_DAYS });
+    const stored = createSessionStore(database, { ttlDays: options.ttlDays ?? DEFAULT_SESSION_TTL_DAYS });
+    const sessions = options.deferredWrites ? deferringSessions(stored, options.deferredWrites) : stored;
     const { ruleNotices, ...ports } = createAssistantPorts(database, {
       ...(options.staffIds ? { staffIds: options.staffIds } : {}),
       ...(options.questionRetentionDays ? { questionRetentionDays: options.questionRetentionDays } : {}),
@@ -233,6 +255,7 @@ export async function openConversation(options: OpenConversationOptions = {}): P
     });
     return {
       conversation,
+      database,
       close: () => database.close(),
       ruleNotices,
       probe: () => database.probe(),

@@ -21,8 +21,12 @@ export interface WebhookTarget {
   inFlight(): number;
 }
 
-/** See {@link WebhookTarget.accept}. `handle` resolves within the channel's acknowledgement bound. */
+/**
+ * See {@link WebhookTarget.accept}. `handle` resolves within the channel's acknowledgement bound. `store` records
+ * the update durably, at once; when it throws, the delivery is answered 500 so that the platform sends it again.
+ */
 export type WebhookVerdict =
+  | { type: "store"; store: () => "accepted" | "duplicate" }
   | { type: "handle"; handle: () => Promise<void> }
   | { type: "ignore"; reason: string }
   | { type: "invalid"; problem: string };
@@ -116,6 +120,21 @@ export function createHttpApp(options: HttpAppOptions): Hono {
         }
         if (!target.ready()) return reject(c, channel, 503, "not_ready");
         if (target.inFlight() >= maxInFlight) return reject(c, channel, 503, "overloaded");
+        if (verdict.type === "store") {
+          let stored;
+          try {
+            stored = verdict.store();
+          } catch (error) {
+            logger.error({ channel, err: error }, "webhook delivery not stored");
+            c.header("Connection", "close");
+            return c.json({ ok: false, error: "not_stored" }, 500);
+          }
+          logger.debug(
+            { channel, stored, duration_ms: Math.round(performance.now() - started) },
+            "webhook delivery acknowledged",
+          );
+          return c.json({ ok: true });
+        }
         await boundedBy(verdict.handle(), ackTimeoutMs);
         logger.debug(
           { channel, duration_ms: Math.round(performance.now() - started) },

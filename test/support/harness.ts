@@ -50,6 +50,13 @@ export function testTuning(overrides: AppTuning = {}): AppTuning {
   return {
     drainTimeoutMs: 3000,
     ...overrides,
+    delivery: {
+      inboxPollMs: 100,
+      outboxPollMs: 50,
+      sendTimeoutMs: 2000,
+      policy: { backoff: { initialMs: 100, maxMs: 400 }, maxAmbiguousRetries: 1 },
+      ...overrides.delivery,
+    },
     telegram: { pollTimeoutSeconds: 1, ...overrides.telegram, limits },
     zalo: {
       pollTimeoutSeconds: 1,

@@ -7,11 +7,14 @@ import type { Logger } from "../../logging.ts";
 import { backoffDelay, DEFAULT_BACKOFF, sleep } from "../backoff.ts";
 import { createDeduplicator, DEFAULT_DEDUP, type DeduplicatorOptions } from "../dedup.ts";
 import { createDispatcher, type Delivery, type Dispatcher, type DispatcherLimits } from "../dispatcher.ts";
-import type { ConversationCore } from "../ports.ts";
+import type { InboxHandler, TurnOutbox } from "../inbox.ts";
+import type { OutboxTransport } from "../outbox-sender.ts";
+import type { ConversationCore, Reply } from "../ports.ts";
+import { classifyTelegramFailure, NotSentError } from "../send-policy.ts";
 import { decodeChoiceData } from "./callback-data.ts";
 import { stripBotMention, TELEGRAM_COMMANDS, TELEGRAM_STAFF_COMMANDS } from "./commands.ts";
 import { telegramErrorBoundary } from "./error-boundary.ts";
-import { renderTelegramReply } from "./render.ts";
+import { renderTelegramReply, type TelegramMessage } from "./render.ts";
 import { logFailedCalls, retryNetworkErrors } from "./transformers.ts";
 
 /** The update types the bot handles; everything else is not even fetched. */
@@ -57,7 +60,17 @@ export interface TelegramBotOptions {
   maxRetryAttempts?: number;
   /** Private chats of staff and volunteers (their user ids), which get the staff command menu. */
   staffChatIds?: readonly number[];
+  /**
+   * Durable delivery: every update received by polling is handed to `receive` (the inbox) instead of being
+   * handled at once; the inbox hands it back through {@link TelegramChannel.inbox}, and replies go to its outbox.
+   */
+  durable?: { receive(update: Update): void };
 }
+
+/** One stored outgoing Telegram call: a text message or the case-summary document. */
+export type TelegramOutboxItem =
+  | { text: string; replyMarkup?: TelegramMessage["replyMarkup"] }
+  | { document: { filename: string; content: string } };
 
 /** A running Telegram channel: polling or webhook, see {@link createTelegramBot}. */
 export interface TelegramChannel {
@@ -82,6 +95,10 @@ export interface TelegramChannel {
   setCommands(): Promise<void>;
   /** Sends a plain message to a user outside a conversation turn (a rule-change notice). */
   sendText(chatId: number, text: string): Promise<void>;
+  /** Handles stored updates for the durable inbox. */
+  readonly inbox: InboxHandler;
+  /** Sends stored replies for the durable outbox (no retries of its own: the outbox retries). */
+  readonly outbox: OutboxTransport;
 }
 
 /**
@@ -106,7 +123,11 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramChannel 
   const dispatcher = createDispatcher({ channel: "telegram", core, logger, ...options.limits });
   const dedup = createDeduplicator(options.dedup ?? DEFAULT_DEDUP);
 
+  // Stored updates being handled (by object: a repeat of the same id received meanwhile is not one of them).
+  const turns = new WeakMap<Update, TurnOutbox>();
   bot.use((ctx, next) => {
+    if (turns.has(ctx.update)) return next();
+    if (options.durable) return options.durable.receive(ctx.update);
     if (dedup.firstSeen(String(ctx.update.update_id))) return next();
     logger.info(
       { channel: "telegram", update_id: ctx.update.update_id, outcome: "duplicate" },
@@ -118,7 +139,7 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramChannel 
   guarded.on("message:text", (ctx) => {
     const userKey = `telegram:${ctx.from?.id ?? ctx.chat.id}`;
     const base = { updateId: ctx.update.update_id, userKey };
-    const delivery = deliveryTo(ctx.api, ctx.chat.id);
+    const delivery = deliveryFor(ctx, ctx.chat.id);
     const text = stripBotMention(ctx.message.text);
     if (ctx.chat.type !== "private") {
       // In a group the assistant only points to a private chat, and only when addressed with a command.
@@ -138,7 +159,7 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramChannel 
         userKey: `telegram:${ctx.from.id}`,
         input: { type: "choice", ...choice },
       },
-      deliveryTo(ctx.api, chatId),
+      deliveryFor(ctx, chatId),
     );
     await answered;
   });
@@ -146,7 +167,7 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramChannel 
   guarded.on("message", (ctx) => {
     if (ctx.chat.type !== "private") return;
     const base = { updateId: ctx.update.update_id, userKey: `telegram:${ctx.from?.id ?? ctx.chat.id}` };
-    return dispatcher.notify(base, "not_text", deliveryTo(ctx.api, ctx.chat.id));
+    return dispatcher.notify(base, "not_text", deliveryFor(ctx, ctx.chat.id));
   });
 
   // Last resort for anything outside the boundary (the de-duplication step) while polling.
@@ -156,6 +177,30 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramChannel 
       "update failed",
     );
   });
+
+  /** Where a handler's replies go: the outbox when handling a stored update, else straight to the chat. */
+  function deliveryFor(ctx: Context, chatId: number): Delivery {
+    const turn = turns.get(ctx.update);
+    if (!turn) return deliveryTo(ctx.api, chatId);
+    return {
+      typing: () => ctx.api.sendChatAction(chatId, "typing").then(() => undefined),
+      async send(reply) {
+        turn.add(String(chatId), telegramOutboxItems(reply));
+      },
+      begin: (userKey) => turn.begin(userKey),
+      settled: () => turn.settle(),
+    };
+  }
+
+  // Outbox sends skip the retrying transformers: a retry inside a call would escape the outbox's policy.
+  const sendApi = new Api(options.token, options.apiRoot ? { apiRoot: options.apiRoot } : undefined);
+  // Closest to the network: a call whose time ran out while it waited in the throttler is not sent at all.
+  sendApi.config.use(async (prev, method, payload, signal) => {
+    if (signal?.aborted) throw new NotSentError(`${method} not sent: its time ran out before it left`);
+    return prev(method, payload, signal);
+  });
+  sendApi.config.use(logFailedCalls(logger));
+  if (options.throttle !== false) sendApi.config.use(apiThrottler(options.throttle ?? TELEGRAM_THROTTLE));
 
   const pollTimeoutSeconds = options.pollTimeoutSeconds ?? 30;
   const ackTimeoutMs = options.ackTimeoutMs ?? 1000;
@@ -248,7 +293,56 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramChannel 
     async sendText(chatId, text) {
       await deliveryTo(bot.api, chatId).send({ text });
     },
+
+    inbox: {
+      ready: () => bot.isInited(),
+      async process(update, outbox) {
+        const stored = update as Update;
+        turns.set(stored, outbox);
+        try {
+          await bot.handleUpdate(stored);
+        } finally {
+          turns.delete(stored);
+        }
+      },
+    },
+
+    outbox: {
+      classify: classifyTelegramFailure,
+      async send(target, payload, signal) {
+        const item = payload as TelegramOutboxItem;
+        const chatId = Number(target);
+        // grammY types its signal with a polyfill's class; Node's is what it gets at run time.
+        const abort = signal as Parameters<Api["getMe"]>[0];
+        if ("document" in item) {
+          const file = new InputFile(Buffer.from(item.document.content, "utf8"), item.document.filename);
+          await sendApi.sendDocument(chatId, file, undefined, abort);
+          return;
+        }
+        await sendApi.sendMessage(
+          chatId,
+          item.text,
+          {
+            link_preview_options: { is_disabled: true },
+            ...(item.replyMarkup ? { reply_markup: item.replyMarkup } : {}),
+          },
+          abort,
+        );
+      },
+    },
   };
+}
+
+/** A reply as the Telegram calls that send it, to be stored in the outbox. */
+export function telegramOutboxItems(reply: Reply): TelegramOutboxItem[] {
+  const items: TelegramOutboxItem[] = renderTelegramReply(reply).map((message) => ({
+    text: message.text,
+    ...(message.replyMarkup ? { replyMarkup: message.replyMarkup } : {}),
+  }));
+  if (reply.attachment) {
+    items.push({ document: { filename: reply.attachment.filename, content: reply.attachment.content } });
+  }
+  return items;
 }
 
 function installTransformers(api: Api<RawApi>, options: TelegramBotOptions): void {

@@ -3,8 +3,11 @@ import { backoffDelay, sleep, type BackoffOptions } from "../backoff.ts";
 import { numberedChoices } from "../choices.ts";
 import { createDeduplicator, DEFAULT_DEDUP, type DeduplicatorOptions } from "../dedup.ts";
 import { createDispatcher, type Delivery, type Dispatcher, type DispatcherLimits } from "../dispatcher.ts";
+import type { InboxHandler, TurnOutbox } from "../inbox.ts";
 import { channelMessage } from "../messages.ts";
+import type { OutboxTransport } from "../outbox-sender.ts";
 import type { ConversationCore, Reply } from "../ports.ts";
+import { classifyZaloFailure } from "../send-policy.ts";
 import { splitMessage, ZALO_MESSAGE_LIMIT } from "../../shared/split-message.ts";
 import type { ZaloClient } from "./client.ts";
 import { ZaloApiError, ZaloHttpError } from "./errors.ts";
@@ -31,6 +34,16 @@ export interface ZaloChannelOptions {
   ackTimeoutMs?: number;
   /** Polling pauses while this many updates are in flight (default 256). */
   maxInFlight?: number;
+  /**
+   * Durable delivery: every polled update is handed to `receive` (the inbox) instead of being handled at once;
+   * the inbox hands it back through {@link ZaloChannel.inbox}, and replies go to its outbox.
+   */
+  durable?: { receive(update: ZaloUpdate): void };
+}
+
+/** One stored outgoing Zalo message. */
+export interface ZaloOutboxItem {
+  text: string;
 }
 
 /** The Zalo channel: see {@link createZaloChannel}. */
@@ -48,6 +61,15 @@ export interface ZaloChannel {
   runPolling(signal: AbortSignal): Promise<void>;
   /** Sends a plain message to a user outside a conversation turn (a rule-change notice). */
   sendText(chatId: string, text: string): Promise<void>;
+  /** Handles stored updates for the durable inbox. */
+  readonly inbox: InboxHandler;
+  /** Sends stored replies for the durable outbox (no retries of its own: the outbox retries). */
+  readonly outbox: OutboxTransport;
+}
+
+/** The key of an update in the inbox, or undefined for one that is ignored anyway (no message). */
+export function zaloUpdateKey(update: ZaloUpdate): string | undefined {
+  return update.message ? `${update.event_name}:${update.message.message_id}` : undefined;
 }
 
 /**
@@ -103,20 +125,34 @@ export function createZaloChannel(options: ZaloChannelOptions): ZaloChannel {
     };
   }
 
+  /** Where a handler's replies go: the outbox when handling a stored update, else straight to the chat. */
+  function deliveryFor(chatId: string, outbox: TurnOutbox | undefined): Delivery {
+    if (!outbox) return deliveryTo(chatId);
+    return {
+      typing: () => client.sendChatAction({ chat_id: chatId, action: "typing" }),
+      async send(reply) {
+        outbox.add(chatId, zaloOutboxItems(reply));
+      },
+      begin: (userKey) => outbox.begin(userKey),
+      settled: () => outbox.settle(),
+    };
+  }
+
   function ignore(update: ZaloUpdate, reason: string): void {
     logger.debug({ channel: "zalo", event: update.event_name, reason }, "update ignored");
   }
 
-  async function handleUpdate(update: ZaloUpdate): Promise<void> {
+  async function handleUpdate(update: ZaloUpdate, outbox?: TurnOutbox): Promise<void> {
     const message = update.message;
     if (!message) return ignore(update, "no_message");
     if (message.from.is_bot) return ignore(update, "from_bot");
-    if (!dedup.firstSeen(`${update.event_name}:${message.message_id}`)) {
+    // A stored update was de-duplicated by the inbox.
+    if (!outbox && !dedup.firstSeen(`${update.event_name}:${message.message_id}`)) {
       logger.info({ channel: "zalo", update_id: message.message_id, outcome: "duplicate" }, "update handled");
       return;
     }
     const base = { updateId: message.message_id, userKey: `zalo:${message.from.id}` };
-    const delivery = deliveryTo(message.chat.id);
+    const delivery = deliveryFor(message.chat.id, outbox);
     const group = message.chat.chat_type !== undefined && message.chat.chat_type !== "PRIVATE";
     const text = message.text ?? "";
     switch (update.event_name) {
@@ -146,7 +182,19 @@ export function createZaloChannel(options: ZaloChannelOptions): ZaloChannel {
 
   return {
     dispatcher,
-    handleUpdate,
+    handleUpdate: (update) => handleUpdate(update),
+
+    inbox: {
+      ready: () => true,
+      process: (update, outbox) => handleUpdate(update as ZaloUpdate, outbox),
+    },
+
+    outbox: {
+      classify: classifyZaloFailure,
+      async send(target, payload, signal) {
+        await client.sendMessage({ chat_id: target, text: (payload as ZaloOutboxItem).text }, signal);
+      },
+    },
 
     // A private chat's id is the user's id on Zalo, which is what the user key holds.
     sendText: (chatId, text) => deliveryTo(chatId).send({ text }),
@@ -203,7 +251,9 @@ export function createZaloChannel(options: ZaloChannelOptions): ZaloChannel {
       }
       for (const body of bodies) {
         const verdict = parseZaloBody(body);
-        if (verdict.type === "update") {
+        if (verdict.type === "update" && options.durable && zaloUpdateKey(verdict.update)) {
+          options.durable.receive(verdict.update);
+        } else if (verdict.type === "update") {
           handleUpdate(verdict.update).catch((error: unknown) =>
             logger.error({ channel: "zalo", err: error }, "update failed"),
           );
@@ -214,6 +264,11 @@ export function createZaloChannel(options: ZaloChannelOptions): ZaloChannel {
       if (bodies.length === 0 && elapsed < 1000) await sleep(1000 - elapsed, signal);
     }
   }
+}
+
+/** A reply as the Zalo messages that send it (split at 2,000 characters), to be stored in the outbox. */
+export function zaloOutboxItems(reply: Reply): ZaloOutboxItem[] {
+  return splitMessage(renderZaloText(reply), ZALO_MESSAGE_LIMIT).map((text) => ({ text }));
 }
 
 /** The text sent for a reply: with its choices as numbered lines and how to answer them. */

@@ -1,0 +1,128 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { createLogger } from "../logging.ts";
+import { openDatabase, type AppDatabase } from "../storage/database.ts";
+import { createDeferredWrites } from "../storage/deferred-writes.ts";
+import { createDeliveryStore } from "../storage/repositories/delivery.ts";
+import { createSessionStore } from "../storage/repositories/sessions.ts";
+import { createInbox, type InboxHandler } from "./inbox.ts";
+import type { OutboxSender } from "./outbox-sender.ts";
+
+let database: AppDatabase | undefined;
+afterEach(() => database?.close());
+
+const logger = createLogger({ level: "silent" });
+
+function setup(process: InboxHandler["process"], owner = "a") {
+  database = openDatabase(":memory:");
+  const store = createDeliveryStore(database);
+  const sessions = createSessionStore(database);
+  const writes = createDeferredWrites();
+  const kicked: string[] = [];
+  const sender = {
+    kick: (_platform: string, target: string) => void kicked.push(target),
+    handOver: (messages: ReadonlyArray<{ target: string }>) => {
+      for (const m of messages) kicked.push(`claimed ${m.target}`);
+    },
+    leaseMs: 15_000,
+  } as unknown as OutboxSender;
+  const inbox = createInbox({
+    store,
+    handlers: { zalo: { ready: () => true, process } },
+    sender,
+    owner,
+    logger,
+    writes,
+  });
+  const outbox = (): string[] =>
+    (
+      database?.sqlite.prepare("select payload from outbox order by id").all() as Array<{ payload: string }>
+    ).map((row) => (JSON.parse(row.payload) as { text: string }).text);
+  return { store, sessions, writes, inbox, kicked, outbox, database };
+}
+
+const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 10));
+
+describe("inbox", () => {
+  it("commits a turn's session change with its replies, and recognises the update when it comes again", async () => {
+    const s = setup(async (update, outbox) => {
+      outbox.begin("zalo:1");
+      s.writes.defer("zalo:1", () => s.sessions.save("zalo:1", { step: (update as { n: number }).n }, null));
+      outbox.add("1", [{ text: "một" }, { text: "hai" }]);
+      outbox.settle();
+    });
+    expect(s.inbox.accept("zalo", "m1", { n: 7 })).toBe("accepted");
+    await tick();
+    expect(s.sessions.load("zalo:1")?.state).toEqual({ step: 7 });
+    expect(s.outbox()).toEqual(["một", "hai"]);
+    // The first reply is handed over already claimed; the chat's worker takes the second.
+    expect(s.kicked).toEqual(["claimed 1", "1"]);
+    expect(s.inbox.accept("zalo", "m1", { n: 7 })).toBe("duplicate");
+  });
+
+  it("writes neither the session nor a reply when the turn fails, and keeps the update to handle again", async () => {
+    const s = setup(async (_update, outbox) => {
+      outbox.begin("zalo:1");
+      s.writes.defer("zalo:1", () => s.sessions.save("zalo:1", { step: 1 }, null));
+      outbox.add("1", [{ text: "một" }]);
+      throw new Error("the handler broke");
+    });
+    s.inbox.accept("zalo", "m1", {});
+    await tick();
+    expect(s.sessions.load("zalo:1")).toBeUndefined();
+    expect(s.outbox()).toEqual([]);
+    expect(s.store.backlog()).toEqual({ updates: 1, messages: 0 });
+    // After the turn, a write for the user is no longer held.
+    expect(s.writes.defer("zalo:1", () => undefined)).toBe(false);
+  });
+
+  it("drops the turn when another process took the update over meanwhile", async () => {
+    let release: () => void = () => undefined;
+    const s = setup(async (_update, outbox) => {
+      outbox.begin("zalo:1");
+      s.writes.defer("zalo:1", () => s.sessions.save("zalo:1", { step: 1 }, null));
+      outbox.add("1", [{ text: "một" }]);
+      await new Promise<void>((resolve) => (release = resolve));
+    });
+    s.inbox.accept("zalo", "m1", {});
+    await tick();
+    const later = Date.now() + 120_000;
+    expect(s.store.claimInbox("zalo", "b", later, later + 60_000, 10)).toHaveLength(1);
+    release();
+    await tick();
+    expect(s.sessions.load("zalo:1")).toBeUndefined();
+    expect(s.outbox()).toEqual([]);
+  });
+
+  it("handles after a restart what the same owner had accepted and not finished", async () => {
+    const first = setup(() => new Promise<void>(() => undefined));
+    first.inbox.accept("zalo", "m1", { n: 1 });
+    await tick();
+    const handled: unknown[] = [];
+    const second = createInbox({
+      store: first.store,
+      handlers: {
+        zalo: {
+          ready: () => true,
+          async process(update, outbox) {
+            handled.push(update);
+            outbox.add("1", [{ text: "trả lời" }]);
+          },
+        },
+      },
+      sender: {
+        kick: () => undefined,
+        handOver: () => undefined,
+        leaseMs: 15_000,
+      } as unknown as OutboxSender,
+      owner: "a",
+      logger,
+    });
+    const stop = new AbortController();
+    const running = second.run(stop.signal);
+    await tick();
+    stop.abort();
+    await running;
+    expect(handled).toEqual([{ n: 1 }]);
+    expect(first.outbox()).toEqual(["trả lời"]);
+  });
+});

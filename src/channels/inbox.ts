@@ -1,0 +1,223 @@
+import type { Logger } from "../logging.ts";
+import type { DeferredWrites, WriteBatch } from "../storage/deferred-writes.ts";
+import type {
+  ClaimedMessage,
+  DeliveryStore,
+  InboxItem,
+  OutgoingMessage,
+} from "../storage/repositories/delivery.ts";
+import { sleep } from "./backoff.ts";
+import type { OutboxSender } from "./outbox-sender.ts";
+
+/** Collects the messages a stored update's handling sends; they are queued when the update is marked handled. */
+export interface TurnOutbox {
+  /** Queues channel-rendered messages (one per API call) for a chat, in order. */
+  add(target: string, payloads: readonly unknown[]): void;
+  /** The turn of `userKey` starts (in the user's queue): its deferred writes are held for {@link settle}. */
+  begin(userKey: string): void;
+  /**
+   * The update's replies are all given: commits them with the turn's deferred writes, at once. Called in the
+   * user's queue, so the user's next message sees the session this turn left. Done anyway when the handling ends.
+   */
+  settle(): void;
+}
+
+/** How one platform handles a stored update. */
+export interface InboxHandler {
+  /** Handles the update (as received, parsed); everything it sends goes to `outbox`. */
+  process(update: unknown, outbox: TurnOutbox): Promise<void>;
+  /** False while updates cannot be handled yet (Telegram before getMe). */
+  ready(): boolean;
+}
+
+/** Options of {@link createInbox}. */
+export interface InboxOptions {
+  store: DeliveryStore;
+  handlers: Partial<Record<string, InboxHandler>>;
+  sender: OutboxSender;
+  /** This process's name in leases. */
+  owner: string;
+  logger: Logger;
+  /**
+   * How long a claimed update is reserved for its handler, in ms (default 60,000: well above the core's time
+   * limit). An update whose handler died is taken up again after it.
+   */
+  leaseMs?: number;
+  /** How often waiting updates are looked for, in ms (default 1,000). */
+  pollMs?: number;
+  /** Updates handled at the same time from the backlog (default 256). */
+  maxInFlight?: number;
+  /** How long the key of a handled update is kept to recognise a repeat, in ms (default 24 hours). */
+  dedupWindowMs?: number;
+  /** Claims after which an update that never completes is set aside (default 5). */
+  maxAttempts?: number;
+  /**
+   * The conversation core's deferred writes (on the same database connection as the store): a turn's session
+   * change is then committed in the transaction that queues its replies and marks the update handled.
+   */
+  writes?: DeferredWrites;
+  now?: () => number;
+}
+
+/** The durable inbox; see {@link createInbox}. */
+export interface Inbox {
+  /**
+   * Records a received update and starts handling it. Returns "duplicate" when the update is already known.
+   * Throws when it could not be recorded: the delivery must then not be acknowledged.
+   */
+  accept(platform: string, updateId: string, update: unknown): "accepted" | "duplicate";
+  /** Takes up waiting updates (left by a previous run, or whose handler died) until `signal` aborts. */
+  run(signal: AbortSignal): Promise<void>;
+  /** Updates being handled now. */
+  inFlight(): number;
+  /** Waits for the updates being handled (bounded); true when none is left. */
+  drain(timeoutMs: number): Promise<boolean>;
+}
+
+const HOUR_MS = 60 * 60 * 1000;
+
+/**
+ * Creates the inbox: an update is written before it is acknowledged, handled from the stored copy, and marked
+ * handled in the same transaction that queues its replies for the {@link OutboxSender}. Whatever was stored and
+ * not handled when the process died is handled after the restart (the same owner takes its own claims back at
+ * once; another process waits for the lease).
+ *
+ * ```ts
+ * const inbox = createInbox({ store, handlers: { zalo }, sender, owner, logger });
+ * void inbox.run(shutdown.signal);
+ * inbox.accept("zalo", "message.text.received:m1", update);
+ * ```
+ */
+export function createInbox(options: InboxOptions): Inbox {
+  const { store, owner, logger, sender } = options;
+  const leaseMs = options.leaseMs ?? 60_000;
+  const pollMs = options.pollMs ?? 1000;
+  const maxInFlight = options.maxInFlight ?? 256;
+  const dedupWindowMs = options.dedupWindowMs ?? 24 * HOUR_MS;
+  const maxAttempts = options.maxAttempts ?? 5;
+  const now = options.now ?? Date.now;
+  const inFlight = new Set<Promise<void>>();
+
+  /** `update` is the received object when the item was just accepted (no need to parse it back). */
+  async function handle(item: InboxItem, update?: unknown): Promise<void> {
+    const handler = options.handlers[item.platform];
+    const messages: OutgoingMessage[] = [];
+    const batches: WriteBatch[] = [];
+    const discard = (): void => {
+      for (const batch of batches) batch.discard();
+    };
+    let settled = false;
+    const settle = (): void => {
+      if (settled) return;
+      settled = true;
+      let claimed: ClaimedMessage[] | undefined;
+      try {
+        const at = now();
+        claimed = store.complete(item.id, owner, messages, at, at + sender.leaseMs, () => {
+          for (const batch of batches) batch.apply();
+        });
+      } catch (error) {
+        // Rolled back: taken up again when the lease runs out.
+        discard();
+        logger.error({ channel: item.platform, err: error }, "stored update not completed");
+        return;
+      }
+      if (!claimed) {
+        discard();
+        logger.warn({ channel: item.platform }, "stored update was taken over; its replies are dropped");
+        return;
+      }
+      sender.handOver(claimed);
+      for (const target of new Set(messages.map((m) => m.target))) sender.kick(item.platform, target);
+    };
+    if (handler && item.attempts <= maxAttempts) {
+      const outbox: TurnOutbox = {
+        add(target, payloads) {
+          for (const payload of payloads) {
+            messages.push({ platform: item.platform, target, payload: JSON.stringify(payload) });
+          }
+        },
+        begin(userKey) {
+          if (options.writes && !settled) batches.push(options.writes.hold(userKey));
+        },
+        settle,
+      };
+      try {
+        await handler.process(update ?? JSON.parse(item.payload), outbox);
+      } catch (error) {
+        // Left claimed: taken up again when the lease runs out, and set aside after maxAttempts.
+        if (!settled) discard();
+        logger.error({ channel: item.platform, err: error }, "stored update failed");
+        return;
+      }
+    } else {
+      logger.error({ channel: item.platform, attempts: item.attempts }, "stored update set aside");
+    }
+    settle();
+  }
+
+  function start(item: InboxItem, update?: unknown): void {
+    const task = handle(item, update).catch((error: unknown) => {
+      logger.error({ channel: item.platform, err: error }, "stored update not completed");
+    });
+    inFlight.add(task);
+    void task.finally(() => inFlight.delete(task));
+  }
+
+  function takeUp(): void {
+    for (const [platform, handler] of Object.entries(options.handlers)) {
+      const room = maxInFlight - inFlight.size;
+      if (room <= 0 || !handler?.ready()) continue;
+      const at = now();
+      for (const item of store.claimInbox(platform, owner, at, at + leaseMs, room)) start(item);
+    }
+  }
+
+  return {
+    accept(platform, updateId, update) {
+      const at = now();
+      const item = store.receive(
+        { platform, updateId, payload: JSON.stringify(update) },
+        owner,
+        at,
+        at + leaseMs,
+      );
+      if (!item) return "duplicate";
+      start(item, update);
+      return "accepted";
+    },
+
+    async run(signal) {
+      const released = store.releaseOwn(owner);
+      if (released.updates > 0 || released.messages > 0) {
+        logger.info(
+          { updates: released.updates, messages: released.messages },
+          "taking up where the last run stopped",
+        );
+      }
+      let lastPurge = 0;
+      while (!signal.aborted) {
+        try {
+          takeUp();
+          if (now() - lastPurge > HOUR_MS) {
+            lastPurge = now();
+            store.purgeHandled(lastPurge - dedupWindowMs);
+          }
+        } catch (error) {
+          logger.error({ err: error }, "inbox poll failed");
+        }
+        await sleep(pollMs, signal);
+      }
+    },
+
+    inFlight: () => inFlight.size,
+
+    async drain(timeoutMs) {
+      const deadline = Date.now() + timeoutMs;
+      while (inFlight.size > 0 && Date.now() < deadline) {
+        await Promise.race([Promise.allSettled([...inFlight]), sleep(deadline - Date.now())]);
+      }
+      return inFlight.size === 0;
+    },
+  };
+}

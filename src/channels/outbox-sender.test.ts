@@ -1,0 +1,92 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { createLogger } from "../logging.ts";
+import { openDatabase, type AppDatabase } from "../storage/database.ts";
+import { createDeliveryStore } from "../storage/repositories/delivery.ts";
+import { createOutboxSender, type OutboxTransport } from "./outbox-sender.ts";
+import type { SendFailure } from "./send-policy.ts";
+
+let database: AppDatabase | undefined;
+afterEach(() => database?.close());
+
+/** A transport that fails the attempts listed (by text, in order) with the given failure, and records the rest. */
+function scripted(failures: Array<[text: string, failure: SendFailure]>) {
+  const sent: string[] = [];
+  const transport: OutboxTransport = {
+    async send(_target, payload) {
+      const text = (payload as { text: string }).text;
+      const next = failures[0];
+      if (next && next[0] === text) {
+        failures.shift();
+        throw next[1];
+      }
+      sent.push(text);
+    },
+    classify: (error) => error as SendFailure,
+  };
+  return { sent, transport };
+}
+
+async function sendAll(texts: string[], transport: OutboxTransport) {
+  database = openDatabase(":memory:");
+  const store = createDeliveryStore(database);
+  const sender = createOutboxSender({
+    store,
+    transports: { zalo: transport },
+    owner: "a",
+    logger: createLogger({ level: "silent" }),
+    pollMs: 5,
+    policy: { backoff: { initialMs: 10, maxMs: 20 }, maxAmbiguousRetries: 1 },
+  });
+  const stop = new AbortController();
+  const running = sender.run(stop.signal);
+  const item = store.receive(
+    { platform: "zalo", updateId: "m1", payload: "{}" },
+    "a",
+    Date.now(),
+    Date.now() + 60_000,
+  );
+  const messages = texts.map((text) => ({
+    platform: "zalo",
+    target: "1",
+    payload: JSON.stringify({ text }),
+  }));
+  const claimed = store.complete(item!.id, "a", messages, Date.now(), Date.now() + sender.leaseMs)!;
+  sender.handOver(claimed);
+  const deadline = Date.now() + 3000;
+  while (store.backlog().messages > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+  stop.abort();
+  await running;
+  await sender.drain(1000);
+  return { counts: sender.counts(), left: store.backlog().messages };
+}
+
+describe("outbox sender", () => {
+  it("keeps a chat's messages in order when one has to wait for its retry", async () => {
+    const { sent, transport } = scripted([
+      ["hai", { kind: "before", reason: "api_429", retryAfterMs: 30 }],
+      ["hai", { kind: "before", reason: "api_500" }],
+    ]);
+    const { counts, left } = await sendAll(["một", "hai", "ba"], transport);
+    expect(sent).toEqual(["một", "hai", "ba"]);
+    expect(counts).toMatchObject({ sent: 3, retriedBefore: 2, retriedAmbiguous: 0 });
+    expect(left).toBe(0);
+  });
+
+  it("sends once more after an ambiguous failure, then takes the message as delivered and goes on", async () => {
+    const { sent, transport } = scripted([
+      ["một", { kind: "ambiguous", reason: "timeout" }],
+      ["một", { kind: "ambiguous", reason: "reset" }],
+    ]);
+    const { counts, left } = await sendAll(["một", "hai"], transport);
+    expect(sent).toEqual(["hai"]);
+    expect(counts).toMatchObject({ sent: 1, retriedAmbiguous: 1, assumedDelivered: 1 });
+    expect(left).toBe(0);
+  });
+
+  it("drops a message the platform refuses for good, and sends the next", async () => {
+    const { sent, transport } = scripted([["một", { kind: "permanent", reason: "api_403" }]]);
+    const { counts } = await sendAll(["một", "hai"], transport);
+    expect(sent).toEqual(["hai"]);
+    expect(counts).toMatchObject({ sent: 1, undeliverable: 1 });
+  });
+});

@@ -1,0 +1,290 @@
+import type { AppDatabase } from "../database.ts";
+
+/** A stored update claimed for handling. */
+export interface InboxItem {
+  id: number;
+  platform: string;
+  updateId: string;
+  /** The update as received, JSON. */
+  payload: string;
+  /** Times it was claimed, this one included. */
+  attempts: number;
+}
+
+/** A message to send, channel-rendered. */
+export interface OutgoingMessage {
+  platform: string;
+  target: string;
+  /** JSON. */
+  payload: string;
+}
+
+/** An outbox row claimed for sending. */
+export interface ClaimedMessage extends OutgoingMessage {
+  id: number;
+  /** Attempts, this one included. */
+  attempts: number;
+  /** Failures after which the message may have arrived (a crash during a send counts as one). */
+  ambiguous: number;
+}
+
+/**
+ * The durable inbox and outbox of the channels. Every method is one statement or one transaction; the claims
+ * are guarded updates (`... where status = 'pending' or the lease ran out`) so that several processes can share
+ * the tables, and nothing here depends on SQLite beyond its SQL dialect (`insert ... on conflict do nothing
+ * returning`, `update ... returning`, both also PostgreSQL). Times are epoch milliseconds passed in by the
+ * caller.
+ */
+export interface DeliveryStore {
+  /**
+   * Records a received update, already claimed by `owner` until `leaseUntil` (the receiving process handles it
+   * at once). Undefined when `(platform, updateId)` is already known: a repeated delivery.
+   */
+  receive(
+    update: { platform: string; updateId: string; payload: string },
+    owner: string,
+    now: number,
+    leaseUntil: number,
+  ): InboxItem | undefined;
+  /** Claims up to `limit` updates of `platform` that wait (pending, or their lease ran out), oldest first. */
+  claimInbox(platform: string, owner: string, now: number, leaseUntil: number, limit: number): InboxItem[];
+  /**
+   * In one transaction: marks the update handled (clearing its payload, keeping its key), queues its replies and
+   * runs `within` (the turn's own writes, on the same connection). The first reply to a chat with nothing queued
+   * is queued already claimed by `owner` until `leaseUntil`, and returned, to be sent at once. Undefined, and
+   * nothing written, when `owner` no longer holds the update's lease.
+   */
+  complete(
+    inboxId: number,
+    owner: string,
+    messages: readonly OutgoingMessage[],
+    now: number,
+    leaseUntil: number,
+    within?: () => void,
+  ): ClaimedMessage[] | undefined;
+  /**
+   * Claims the oldest message of a chat if it is due and not held by a live lease. A message found still
+   * `sending` under an expired lease has its `ambiguous` count raised: its sender died mid-call.
+   */
+  claimNext(
+    platform: string,
+    target: string,
+    owner: string,
+    now: number,
+    leaseUntil: number,
+  ): ClaimedMessage | undefined;
+  /** Chats whose oldest message is due and claimable, most overdue first. */
+  dueChats(now: number, limit: number): Array<{ platform: string; target: string }>;
+  /**
+   * Deletes a message that was sent (or is given up), if `owner` still holds it. The delete is made with the
+   * next write, or at the end of the event loop turn, whichever comes first: one commit for many messages.
+   */
+  finish(id: number, owner: string): void;
+  /** Makes the deletes still waiting (before the database is closed). */
+  flush(): void;
+  /** Puts a claimed message back, to be tried again at `nextAttemptAt`. */
+  retryLater(id: number, owner: string, nextAttemptAt: number, ambiguous: number): void;
+  /**
+   * At start-up: gives back what a previous run of the same `owner` had claimed when it stopped (its messages
+   * still being sent count one ambiguous failure). Returns the rows released.
+   */
+  releaseOwn(owner: string): { updates: number; messages: number };
+  /** Forgets the keys of updates handled before `before`; returns how many. */
+  purgeHandled(before: number): number;
+  /** Updates not yet handled and messages not yet sent. */
+  backlog(): { updates: number; messages: number };
+}
+
+/**
+ * The {@link DeliveryStore} over the application database (tables `inbox` and `outbox`). Statements are
+ * prepared once on the raw handle: they run for every update.
+ *
+ * ```ts
+ * const store = createDeliveryStore(openDatabase(":memory:"));
+ * const item = store.receive({ platform: "zalo", updateId: "m1", payload }, "host:3000", now, now + 60_000);
+ * ```
+ */
+export function createDeliveryStore(database: AppDatabase): DeliveryStore {
+  const { sqlite } = database;
+  // Deletes of sent messages, made in the next write's transaction (see finish()).
+  let sent: Array<{ id: number; owner: string }> = [];
+  let flushScheduled = false;
+  const deleteMessage = sqlite.prepare<{ id: number; owner: string }>(
+    `delete from outbox where id = @id and lease_owner = @owner`,
+  );
+  const flushSent = (): void => {
+    if (sent.length === 0) return;
+    const batch = sent;
+    sent = [];
+    for (const row of batch) deleteMessage.run(row);
+  };
+  /** `write` in one transaction with the deletes waiting. */
+  const withSent = <A extends unknown[], R>(write: (...args: A) => R): ((...args: A) => R) => {
+    const tx = sqlite.transaction((...args: A) => {
+      flushSent();
+      return write(...args);
+    });
+    return (...args) => tx(...args);
+  };
+
+  const insertUpdate = sqlite.prepare<
+    { platform: string; updateId: string; payload: string; owner: string; now: number; leaseUntil: number },
+    { id: number }
+  >(
+    `insert into inbox (platform, update_id, status, payload, attempts, received_at, lease_owner, lease_until)
+     values (@platform, @updateId, 'processing', @payload, 1, @now, @owner, @leaseUntil)
+     on conflict (platform, update_id) do nothing
+     returning id`,
+  );
+  const claimUpdates = sqlite.prepare<
+    { platform: string; owner: string; now: number; leaseUntil: number; limit: number },
+    InboxItem
+  >(
+    `update inbox set status = 'processing', lease_owner = @owner, lease_until = @leaseUntil,
+       attempts = attempts + 1
+     where id in (
+         select id from inbox
+         where platform = @platform and status <> 'done'
+           and (status = 'pending' or (status = 'processing' and lease_until < @now))
+         order by id limit @limit)
+       and (status = 'pending' or (status = 'processing' and lease_until < @now))
+     returning id, platform, update_id as updateId, payload, attempts`,
+  );
+  const markHandled = sqlite.prepare<{ id: number; owner: string; now: number }>(
+    `update inbox set status = 'done', payload = null, lease_owner = null, lease_until = null,
+       handled_at = @now
+     where id = @id and status = 'processing' and lease_owner = @owner`,
+  );
+  const insertMessage = sqlite.prepare<OutgoingMessage & { now: number }>(
+    `insert into outbox (platform, target, payload, status, attempts, ambiguous, next_attempt_at, created_at)
+     values (@platform, @target, @payload, 'pending', 0, 0, @now, @now)`,
+  );
+  const insertClaimed = sqlite.prepare<
+    OutgoingMessage & { now: number; owner: string; leaseUntil: number },
+    { id: number }
+  >(
+    `insert into outbox (platform, target, payload, status, attempts, ambiguous, next_attempt_at, created_at,
+       lease_owner, lease_until)
+     values (@platform, @target, @payload, 'sending', 1, 0, @now, @now, @owner, @leaseUntil)
+     returning id`,
+  );
+  const chatHasQueued = sqlite.prepare<{ platform: string; target: string }, { one: number }>(
+    `select 1 as one from outbox where platform = @platform and target = @target limit 1`,
+  );
+  const completeTx = withSent(
+    (
+      id: number,
+      owner: string,
+      messages: readonly OutgoingMessage[],
+      now: number,
+      leaseUntil: number,
+      within: (() => void) | undefined,
+    ): ClaimedMessage[] | undefined => {
+      if (markHandled.run({ id, owner, now }).changes !== 1) return undefined;
+      const claimed: ClaimedMessage[] = [];
+      const seen = new Set<string>();
+      for (const message of messages) {
+        const chat = `${message.platform}:${message.target}`;
+        if (!seen.has(chat) && !chatHasQueued.get(message)) {
+          const row = insertClaimed.get({ ...message, now, owner, leaseUntil });
+          if (row) claimed.push({ ...message, id: row.id, attempts: 1, ambiguous: 0 });
+        } else insertMessage.run({ ...message, now });
+        seen.add(chat);
+      }
+      within?.();
+      return claimed;
+    },
+  );
+  const claimMessage = sqlite.prepare<
+    { platform: string; target: string; owner: string; now: number; leaseUntil: number },
+    ClaimedMessage
+  >(
+    `update outbox set status = 'sending', lease_owner = @owner, lease_until = @leaseUntil,
+       attempts = attempts + 1,
+       ambiguous = ambiguous + case when status = 'sending' then 1 else 0 end
+     where id = (select min(id) from outbox where platform = @platform and target = @target)
+       and next_attempt_at <= @now
+       and (status = 'pending' or lease_until < @now)
+     returning id, platform, target, payload, attempts, ambiguous`,
+  );
+  const selectDue = sqlite.prepare<{ now: number; limit: number }, { platform: string; target: string }>(
+    `select platform, target from outbox o
+     where next_attempt_at <= @now and (status = 'pending' or lease_until < @now)
+       and id = (select min(id) from outbox h where h.platform = o.platform and h.target = o.target)
+     order by next_attempt_at limit @limit`,
+  );
+  const putBack = sqlite.prepare<{ id: number; owner: string; at: number; ambiguous: number }>(
+    `update outbox set status = 'pending', lease_owner = null, lease_until = null, next_attempt_at = @at,
+       ambiguous = @ambiguous
+     where id = @id and lease_owner = @owner`,
+  );
+  const releaseUpdates = sqlite.prepare<{ owner: string }>(
+    `update inbox set status = 'pending', lease_owner = null, lease_until = null
+     where status = 'processing' and lease_owner = @owner`,
+  );
+  const releaseMessages = sqlite.prepare<{ owner: string }>(
+    `update outbox set status = 'pending', ambiguous = ambiguous + 1, lease_owner = null, lease_until = null
+     where status = 'sending' and lease_owner = @owner`,
+  );
+  const purge = sqlite.prepare<{ before: number }>(
+    `delete from inbox where status = 'done' and handled_at < @before`,
+  );
+  const countUpdates = sqlite.prepare<[], { n: number }>(
+    `select count(*) as n from inbox where status <> 'done'`,
+  );
+  const countMessages = sqlite.prepare<[], { n: number }>(`select count(*) as n from outbox`);
+
+  const receiveTx = withSent(
+    (
+      update: { platform: string; updateId: string; payload: string },
+      owner: string,
+      now: number,
+      leaseUntil: number,
+    ) => insertUpdate.get({ ...update, owner, now, leaseUntil }),
+  );
+  const claimNextTx = withSent(
+    (platform: string, target: string, owner: string, now: number, leaseUntil: number) =>
+      claimMessage.get({ platform, target, owner, now, leaseUntil }),
+  );
+  const flush = withSent(() => undefined);
+
+  return {
+    receive(update, owner, now, leaseUntil) {
+      const row = receiveTx(update, owner, now, leaseUntil);
+      return row ? { id: row.id, ...update, attempts: 1 } : undefined;
+    },
+    claimInbox(platform, owner, now, leaseUntil, limit) {
+      return claimUpdates.all({ platform, owner, now, leaseUntil, limit }).sort((a, b) => a.id - b.id);
+    },
+    complete: (inboxId, owner, messages, now, leaseUntil, within) =>
+      completeTx(inboxId, owner, messages, now, leaseUntil, within),
+    claimNext: claimNextTx,
+    dueChats(now, limit) {
+      flush();
+      return selectDue.all({ now, limit });
+    },
+    finish(id, owner) {
+      sent.push({ id, owner });
+      if (flushScheduled) return;
+      flushScheduled = true;
+      setImmediate(() => {
+        flushScheduled = false;
+        // The database may have been closed meanwhile: then flush() was called before.
+        if (sqlite.open) flush();
+      });
+    },
+    flush,
+    retryLater(id, owner, nextAttemptAt, ambiguous) {
+      putBack.run({ id, owner, at: nextAttemptAt, ambiguous });
+    },
+    releaseOwn: (owner) => ({
+      updates: releaseUpdates.run({ owner }).changes,
+      messages: releaseMessages.run({ owner }).changes,
+    }),
+    purgeHandled: (before) => purge.run({ before }).changes,
+    backlog() {
+      flush();
+      return { updates: countUpdates.get()?.n ?? 0, messages: countMessages.get()?.n ?? 0 };
+    },
+  };
+}
