@@ -28,6 +28,11 @@ export interface InboxHandler {
   process(update: unknown, outbox: TurnOutbox): Promise<void>;
   /** False while updates cannot be handled yet (Telegram before getMe). */
   ready(): boolean;
+  /**
+   * The user key of the update's sender ("telegram:42"), as the handler will pass it to the core; undefined when
+   * the update has none. The store keeps only its keyed digest, so that /xoa reaches the update and its replies.
+   */
+  userKey?(update: unknown): string | undefined;
 }
 
 /** Options of {@link createInbox}. */
@@ -176,8 +181,14 @@ export function createInbox(options: InboxOptions): Inbox {
   return {
     accept(platform, updateId, update) {
       const at = now();
+      const userKey = options.handlers[platform]?.userKey?.(update);
       const item = store.receive(
-        { platform, updateId, payload: JSON.stringify(update) },
+        {
+          platform,
+          updateId,
+          payload: JSON.stringify(update),
+          ...(userKey === undefined ? {} : { userKey }),
+        },
         owner,
         at,
         at + leaseMs,

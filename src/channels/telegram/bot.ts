@@ -296,6 +296,7 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramChannel 
 
     inbox: {
       ready: () => bot.isInited(),
+      userKey: (update) => telegramUserKey(update as Update),
       async process(update, outbox) {
         const stored = update as Update;
         turns.set(stored, outbox);
@@ -331,6 +332,19 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramChannel 
       },
     },
   };
+}
+
+/**
+ * The user key the handlers give the core for an update ("telegram:<from.id>", the chat's id for a message
+ * without a sender); undefined for an update of no one.
+ */
+export function telegramUserKey(update: Update): string | undefined {
+  if (update.callback_query) return `telegram:${update.callback_query.from.id}`;
+  for (const kind of MESSAGE_KINDS) {
+    const message = update[kind];
+    if (message) return `telegram:${message.from?.id ?? message.chat.id}`;
+  }
+  return undefined;
 }
 
 /** A reply as the Telegram calls that send it, to be stored in the outbox. */

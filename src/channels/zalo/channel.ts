@@ -67,6 +67,11 @@ export interface ZaloChannel {
   readonly outbox: OutboxTransport;
 }
 
+/** The user key the channel gives the core for an update ("zalo:<from.id>"); undefined without a message. */
+export function zaloUserKey(update: ZaloUpdate): string | undefined {
+  return update.message ? `zalo:${update.message.from.id}` : undefined;
+}
+
 /** The key of an update in the inbox, or undefined for one that is ignored anyway (no message). */
 export function zaloUpdateKey(update: ZaloUpdate): string | undefined {
   return update.message ? `${update.event_name}:${update.message.message_id}` : undefined;
@@ -186,6 +191,7 @@ export function createZaloChannel(options: ZaloChannelOptions): ZaloChannel {
 
     inbox: {
       ready: () => true,
+      userKey: (update) => zaloUserKey(update as ZaloUpdate),
       process: (update, outbox) => handleUpdate(update as ZaloUpdate, outbox),
     },
 

@@ -53,6 +53,25 @@ describe("delivery store: inbox", () => {
     expect(store.receive(update("7"), "a", T0 + 7, T0 + LEASE)).toBeDefined();
   });
 
+  it("ties a waiting update and its replies to the sender's keyed digest only, cleared once handled", () => {
+    const { database, store } = open();
+    const digest = database.userKeys.digest("telegram:4242");
+    const item = store.receive({ ...update("9"), userKey: "telegram:4242" }, "a", T0, T0 + LEASE)!;
+    expect(item).not.toHaveProperty("userKey");
+    const stored = () => database.sqlite.prepare("select user_key as userKey from inbox").pluck().get();
+    expect(stored()).toBe(digest);
+    expect(JSON.stringify(database.sqlite.prepare("select * from inbox").all())).not.toContain("4242");
+    store.complete(item.id, "a", [reply("42", "một"), reply("42", "hai")], T0 + 5, T0 + 5 + 15_000);
+    expect(stored()).toBeNull();
+    expect(database.sqlite.prepare("select user_key from outbox").pluck().all()).toEqual([digest, digest]);
+    // An update of no one (no sender) queues replies of no one.
+    const anonymous = store.receive(update("10"), "a", T0, T0 + LEASE)!;
+    store.complete(anonymous.id, "a", [reply("43", "ba")], T0 + 6, T0 + 6 + 15_000);
+    expect(
+      database.sqlite.prepare("select user_key from outbox where target = '43'").pluck().get(),
+    ).toBeNull();
+  });
+
   it("queues the replies in the transaction that marks the update handled, and only for the lease holder", () => {
     const { store } = open();
     const item = store.receive(update("3"), "a", T0, T0 + LEASE)!;

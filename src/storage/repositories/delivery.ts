@@ -11,6 +11,16 @@ export interface InboxItem {
   attempts: number;
 }
 
+/** An update as received, to store in the inbox. */
+export interface ReceivedUpdate {
+  platform: string;
+  updateId: string;
+  /** The update as received, JSON. */
+  payload: string;
+  /** The sender's user key, plain ("zalo:abc"); stored as its keyed digest only. Absent for an update of no one. */
+  userKey?: string;
+}
+
 /** A message to send, channel-rendered. */
 export interface OutgoingMessage {
   platform: string;
@@ -38,18 +48,16 @@ export interface ClaimedMessage extends OutgoingMessage {
 export interface DeliveryStore {
   /**
    * Records a received update, already claimed by `owner` until `leaseUntil` (the receiving process handles it
-   * at once). Undefined when `(platform, updateId)` is already known: a repeated delivery.
+   * at once). Undefined when `(platform, updateId)` is already known: a repeated delivery. `userKey` is the
+   * sender's user key ("telegram:42"): only its keyed digest is stored, so that /xoa can find the update while it
+   * waits, and the replies queued for it.
    */
-  receive(
-    update: { platform: string; updateId: string; payload: string },
-    owner: string,
-    now: number,
-    leaseUntil: number,
-  ): InboxItem | undefined;
+  receive(update: ReceivedUpdate, owner: string, now: number, leaseUntil: number): InboxItem | undefined;
   /** Claims up to `limit` updates of `platform` that wait (pending, or their lease ran out), oldest first. */
   claimInbox(platform: string, owner: string, now: number, leaseUntil: number, limit: number): InboxItem[];
   /**
-   * In one transaction: marks the update handled (clearing its payload, keeping its key), queues its replies and
+   * In one transaction: marks the update handled (clearing its payload and user digest, keeping its key for
+   * de-duplication), queues its replies (under the update's user digest) and
    * runs `within` (the turn's own writes, on the same connection). The first reply to a chat with nothing queued
    * is queued already claimed by `owner` until `leaseUntil`, and returned, to be sent at once. Undefined, and
    * nothing written, when `owner` no longer holds the update's lease.
@@ -128,11 +136,20 @@ export function createDeliveryStore(database: AppDatabase): DeliveryStore {
   };
 
   const insertUpdate = sqlite.prepare<
-    { platform: string; updateId: string; payload: string; owner: string; now: number; leaseUntil: number },
+    {
+      platform: string;
+      updateId: string;
+      payload: string;
+      userKey: string | null;
+      owner: string;
+      now: number;
+      leaseUntil: number;
+    },
     { id: number }
   >(
-    `insert into inbox (platform, update_id, status, payload, attempts, received_at, lease_owner, lease_until)
-     values (@platform, @updateId, 'processing', @payload, 1, @now, @owner, @leaseUntil)
+    `insert into inbox (platform, update_id, status, payload, user_key, attempts, received_at, lease_owner,
+       lease_until)
+     values (@platform, @updateId, 'processing', @payload, @userKey, 1, @now, @owner, @leaseUntil)
      on conflict (platform, update_id) do nothing
      returning id`,
   );
@@ -150,22 +167,27 @@ export function createDeliveryStore(database: AppDatabase): DeliveryStore {
        and (status = 'pending' or (status = 'processing' and lease_until < @now))
      returning id, platform, update_id as updateId, payload, attempts`,
   );
+  // The digest of the update's sender, read before markHandled clears it: the replies are queued under it.
+  const heldUserKey = sqlite.prepare<{ id: number; owner: string }, { userKey: string | null }>(
+    `select user_key as userKey from inbox where id = @id and status = 'processing' and lease_owner = @owner`,
+  );
   const markHandled = sqlite.prepare<{ id: number; owner: string; now: number }>(
-    `update inbox set status = 'done', payload = null, lease_owner = null, lease_until = null,
+    `update inbox set status = 'done', payload = null, user_key = null, lease_owner = null, lease_until = null,
        handled_at = @now
      where id = @id and status = 'processing' and lease_owner = @owner`,
   );
-  const insertMessage = sqlite.prepare<OutgoingMessage & { now: number }>(
-    `insert into outbox (platform, target, payload, status, attempts, ambiguous, next_attempt_at, created_at)
-     values (@platform, @target, @payload, 'pending', 0, 0, @now, @now)`,
+  const insertMessage = sqlite.prepare<OutgoingMessage & { userKey: string | null; now: number }>(
+    `insert into outbox (platform, target, payload, user_key, status, attempts, ambiguous, next_attempt_at,
+       created_at)
+     values (@platform, @target, @payload, @userKey, 'pending', 0, 0, @now, @now)`,
   );
   const insertClaimed = sqlite.prepare<
-    OutgoingMessage & { now: number; owner: string; leaseUntil: number },
+    OutgoingMessage & { userKey: string | null; now: number; owner: string; leaseUntil: number },
     { id: number }
   >(
-    `insert into outbox (platform, target, payload, status, attempts, ambiguous, next_attempt_at, created_at,
-       lease_owner, lease_until)
-     values (@platform, @target, @payload, 'sending', 1, 0, @now, @now, @owner, @leaseUntil)
+    `insert into outbox (platform, target, payload, user_key, status, attempts, ambiguous, next_attempt_at,
+       created_at, lease_owner, lease_until)
+     values (@platform, @target, @payload, @userKey, 'sending', 1, 0, @now, @now, @owner, @leaseUntil)
      returning id`,
   );
   const chatHasQueued = sqlite.prepare<{ platform: string; target: string }, { one: number }>(
@@ -180,15 +202,17 @@ export function createDeliveryStore(database: AppDatabase): DeliveryStore {
       leaseUntil: number,
       within: (() => void) | undefined,
     ): ClaimedMessage[] | undefined => {
-      if (markHandled.run({ id, owner, now }).changes !== 1) return undefined;
+      const held = heldUserKey.get({ id, owner });
+      if (!held || markHandled.run({ id, owner, now }).changes !== 1) return undefined;
+      const { userKey } = held;
       const claimed: ClaimedMessage[] = [];
       const seen = new Set<string>();
       for (const message of messages) {
         const chat = `${message.platform}:${message.target}`;
         if (!seen.has(chat) && !chatHasQueued.get(message)) {
-          const row = insertClaimed.get({ ...message, now, owner, leaseUntil });
+          const row = insertClaimed.get({ ...message, userKey, now, owner, leaseUntil });
           if (row) claimed.push({ ...message, id: row.id, attempts: 1, ambiguous: 0 });
-        } else insertMessage.run({ ...message, now });
+        } else insertMessage.run({ ...message, userKey, now });
         seen.add(chat);
       }
       within?.();
@@ -234,13 +258,17 @@ export function createDeliveryStore(database: AppDatabase): DeliveryStore {
   );
   const countMessages = sqlite.prepare<[], { n: number }>(`select count(*) as n from outbox`);
 
-  const receiveTx = withSent(
-    (
-      update: { platform: string; updateId: string; payload: string },
-      owner: string,
-      now: number,
-      leaseUntil: number,
-    ) => insertUpdate.get({ ...update, owner, now, leaseUntil }),
+  const receiveTx = withSent((update: ReceivedUpdate, owner: string, now: number, leaseUntil: number) =>
+    insertUpdate.get({
+      platform: update.platform,
+      updateId: update.updateId,
+      payload: update.payload,
+      // Never the account id itself: the keyed digest every store uses (see user-keys.ts).
+      userKey: update.userKey === undefined ? null : database.userKeys.digest(update.userKey),
+      owner,
+      now,
+      leaseUntil,
+    }),
   );
   const claimNextTx = withSent(
     (platform: string, target: string, owner: string, now: number, leaseUntil: number) =>
@@ -251,7 +279,15 @@ export function createDeliveryStore(database: AppDatabase): DeliveryStore {
   return {
     receive(update, owner, now, leaseUntil) {
       const row = receiveTx(update, owner, now, leaseUntil);
-      return row ? { id: row.id, ...update, attempts: 1 } : undefined;
+      return row
+        ? {
+            id: row.id,
+            platform: update.platform,
+            updateId: update.updateId,
+            payload: update.payload,
+            attempts: 1,
+          }
+        : undefined;
     },
     claimInbox(platform, owner, now, leaseUntil, limit) {
       return claimUpdates.all({ platform, owner, now, leaseUntil, limit }).sort((a, b) => a.id - b.id);

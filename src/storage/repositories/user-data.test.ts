@@ -3,6 +3,7 @@ import { decide } from "../../domain/eligibility.ts";
 import type { HouseholdInput } from "../../domain/household.ts";
 import { loadPolicyKnowledge } from "../../knowledge/policy-load.ts";
 import { openDatabase, type AppDatabase } from "../database.ts";
+import { createDeliveryStore } from "./delivery.ts";
 import { createFeedbackStore, createUsageStats, decisionFeedback } from "./feedback.ts";
 import { createRuleWatchStore } from "./rule-watches.ts";
 import { createSessionStore } from "./sessions.ts";
@@ -60,6 +61,57 @@ describe("erasing a user's data (/xoa)", () => {
     const watches = createRuleWatchStore(database);
     expect(watches.has("zalo:2")).toBe(true);
     expect(watches.has("telegram:1")).toBe(false);
+  });
+});
+
+describe("erasing a user's messages still in delivery (/xoa)", () => {
+  it("deletes the user's unsent replies and stored updates no one handles; the turn being handled stays", () => {
+    database = openDatabase(":memory:");
+    const now = Date.parse("2026-12-06T10:00:00Z");
+    const store = createDeliveryStore(database);
+    const receive = (updateId: string, userKey: string, owner: string, leaseUntil: number) =>
+      store.receive(
+        { platform: "telegram", updateId, payload: `{"text":"${updateId}"}`, userKey },
+        owner,
+        now - 1000,
+        leaseUntil,
+      )!;
+    const answer = (updateId: string, userKey: string, target: string) => {
+      const item = receive(updateId, userKey, "a", now + 60_000);
+      store.complete(
+        item.id,
+        "a",
+        [{ platform: "telegram", target, payload: '{"text":"trả lời"}' }],
+        now,
+        now - 1,
+      );
+    };
+    answer("1", "telegram:1", "1"); // a reply to telegram:1 not sent yet
+    answer("2", "telegram:2", "2"); // someone else's
+    const erasing = receive("3", "telegram:1", "a", now + 60_000); // the /xoa itself, being handled
+    receive("4", "telegram:1", "dead", now - 1);
+    store.releaseOwn("dead"); // left by a stopped run: pending
+    receive("5", "telegram:1", "dead", now - 1); // its handler died: the lease ran out
+    receive("6", "telegram:2", "dead", now - 1);
+    const left = () =>
+      database.sqlite.prepare("select update_id from inbox where status <> 'done' order by id").pluck().all();
+    const targets = () => database.sqlite.prepare("select target from outbox order by id").pluck().all();
+    expect(left()).toEqual(["3", "4", "5", "6"]);
+    expect(targets()).toEqual(["1", "2"]);
+
+    createUserData(database, { now: () => now }).erase("telegram:1");
+    expect(left()).toEqual(["3", "6"]);
+    expect(targets()).toEqual(["2"]);
+    // The /xoa's own reply is still queued and sent.
+    expect(
+      store.complete(
+        erasing.id,
+        "a",
+        [{ platform: "telegram", target: "1", payload: "{}" }],
+        now,
+        now + 15_000,
+      ),
+    ).toHaveLength(1);
   });
 });
 

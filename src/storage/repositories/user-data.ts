@@ -10,20 +10,34 @@ import type { AppDatabase } from "../database.ts";
  * userData.erase("telegram:42");
  * ```
  */
-export function createUserData(database: AppDatabase) {
+export function createUserData(database: AppDatabase, clock: { now?: () => number } = {}) {
   const { sqlite } = database;
+  const now = clock.now ?? Date.now;
   const statements = [
     sqlite.prepare("delete from sessions where user_key = ?"),
     sqlite.prepare("delete from rule_watches where user_key = ?"),
     sqlite.prepare("delete from feedback where user_key = ?"),
     // The question goes; the count of an unanswered question stays anonymous.
     sqlite.prepare("update usage_events set question = null, user_key = null where user_key = ?"),
+    // Replies not sent yet (they hold answers and the chat id). One being sent now may still arrive.
+    sqlite.prepare("delete from outbox where user_key = ?"),
   ];
+  // Messages stored and waiting with no one handling them (left by a stopped run, or whose handler died). The
+  // ones being handled now are left to their turn: the /xoa itself, and what the user sent after it, which
+  // comes after it in the user's queue; handling clears their text.
+  const waitingUpdates = sqlite.prepare<{ key: string; now: number }>(
+    `delete from inbox where status <> 'done' and user_key = @key
+       and (status = 'pending' or lease_until < @now)`,
+  );
   const eraseAll = sqlite.transaction((key: string) => {
     for (const statement of statements) statement.run(key);
+    waitingUpdates.run({ key, now: now() });
   });
   return {
-    /** Deletes the user's session, rule-change watch, feedback and kept questions, then checkpoints. */
+    /**
+     * Deletes the user's session, rule-change watch, feedback, kept questions, replies not sent yet and stored
+     * messages waiting to be handled, then checkpoints.
+     */
     erase(userKey: string): void {
       eraseAll(database.userKeys.digest(userKey));
       database.checkpoint();
