@@ -6,11 +6,16 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { createCore, startApp } from "../src/app.ts";
+import type { AppConfig } from "../src/config.ts";
 import { createConversation } from "../src/flows/conversation.ts";
 import { loadFlows } from "../src/flows/load.ts";
 import { createAssistantPorts, openConversation } from "../src/flows/wiring.ts";
 import { openDatabase } from "../src/storage/database.ts";
 import { createSessionStore } from "../src/storage/repositories/sessions.ts";
+import { createLogger } from "../src/logging.ts";
+import { FakeTelegramApi } from "./support/fake-telegram-api.ts";
+import { testTuning } from "./support/harness.ts";
 
 const scratch = mkdtempSync(join(tmpdir(), "hcs-erase-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -80,6 +85,65 @@ describe("/xoa erases what the resident typed from the database file and its WAL
       expect(after.includes(QUESTION_WORD)).toBe(false);
     } finally {
       database.close();
+    }
+  });
+
+  it("served through the inbox and outbox, leaves no readable copy of the messages either", async () => {
+    const databasePath = join(scratch, "served.db");
+    const api = await FakeTelegramApi.start();
+    const config: AppConfig = {
+      mode: "polling",
+      port: 0,
+      host: "127.0.0.1",
+      databasePath,
+      logLevel: "silent",
+      sessionTtlDays: 30,
+      userKeySecret: "e".repeat(40),
+      telegram: { token: api.token, apiRoot: api.apiRoot },
+    };
+    const logger = createLogger({ level: "silent", destination: { write: () => undefined } });
+    const core = await createCore(config, { logger });
+    const app = await startApp({
+      config,
+      core,
+      logger,
+      tuning: testTuning({ telegram: { limits: { coreTimeoutMs: 10_000 } } }),
+    });
+    const user = 5550002;
+    const say = async (text: string): Promise<string> => {
+      const seen = api.sentTo(user).length;
+      api.enqueue(api.userSends(user, text));
+      await api.waitFor(() => api.sentTo(user).length > seen, 15_000, `a reply to "${text}"`);
+      await new Promise((resolve) => setTimeout(resolve, 200)); // the rest of the replies, and their deletes
+      return api
+        .sentTo(user)
+        .slice(seen)
+        .map((m) => m.text)
+        .join("\n");
+    };
+    try {
+      expect(await say(`xqzvw ${QUESTION_WORD} kwyjibo`)).toContain("Chưa tìm thấy đoạn nào");
+      // The check can fail: the stored update (its text cleared since) and the kept question are in the file.
+      expect(fileBytes(databasePath).includes(QUESTION_WORD)).toBe(true);
+
+      expect(await say("/xoa")).toMatch(/xóa|xoá/i);
+      expect(fileBytes(databasePath).includes(QUESTION_WORD)).toBe(false);
+      const database = openDatabase(databasePath, { userKeySecret: "e".repeat(40) });
+      try {
+        // Handled updates keep their key for de-duplication, no longer their text nor whose they were.
+        const left = database.sqlite
+          .prepare("select count(*) from inbox where payload is not null or user_key is not null")
+          .pluck()
+          .get();
+        expect(left).toBe(0);
+        expect(database.sqlite.prepare("select count(*) from outbox").pluck().get()).toBe(0);
+      } finally {
+        database.close();
+      }
+    } finally {
+      await app.stop();
+      core.close?.();
+      await api.close();
     }
   });
 });

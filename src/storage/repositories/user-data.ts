@@ -40,16 +40,35 @@ export function createUserData(database: AppDatabase, clock: { now?: () => numbe
      */
     erase(userKey: string): void {
       eraseAll(database.userKeys.digest(userKey));
-      database.checkpoint();
+      checkpointPersistently(database);
     },
     /**
      * Empties the write-ahead log, so rows deleted since (expired, or erased while another connection kept
      * the log busy) leave no copy there; run with the hourly purge. False when it could not complete.
      */
     flush(): boolean {
-      return database.checkpoint();
+      return checkpointPersistently(database);
     },
   };
+}
+
+/** Longest {@link checkpointPersistently} waits for another connection's checkpoint to end, in ms. */
+const CHECKPOINT_PATIENCE_MS = 200;
+
+/**
+ * The truncating checkpoint, tried again for a moment while it is kept from completing. `serve` checkpoints on
+ * a thread of its own (checkpointer.ts): while that thread's checkpoint runs, SQLite refuses a second one at
+ * once instead of waiting, and the erased rows would stay in the log until the next hourly flush. Blocks for a
+ * few milliseconds at most in practice; erasures are rare.
+ */
+function checkpointPersistently(database: AppDatabase): boolean {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  const deadline = Date.now() + CHECKPOINT_PATIENCE_MS;
+  for (;;) {
+    if (database.checkpoint()) return true;
+    if (Date.now() >= deadline) return false;
+    Atomics.wait(pause, 0, 0, 2);
+  }
 }
 
 /** The erasure's interface. */
