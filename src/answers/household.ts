@@ -16,6 +16,9 @@ import { foldDiacritics, normalizeVietnamese } from "../text/vietnamese.ts";
 import type { DirectAnswer } from "./compose.ts";
 import type { AskedDate } from "./dates.ts";
 
+/** The id of the answer that decides a household's own figures. */
+export const HOUSEHOLD_ANSWER_ID = "household";
+
 /** What answering a household's own question needs. */
 export interface HouseholdQuestionContext {
   policy: PolicyKnowledge;
@@ -145,7 +148,7 @@ export function answerHouseholdQuestion(
   );
   lines.push("Gõ /kiemtra để kiểm tra đầy đủ: vay vốn, bảo hiểm y tế, học phí.");
   return {
-    id: "household",
+    id: HOUSEHOLD_ANSWER_ID,
     text: lines.join("\n"),
     asOf: asked.date,
     confidence: c.confirmed ? "high" : "medium",

@@ -2,6 +2,7 @@
  * Plain-text Vietnamese rendering of search outcomes for the terminal and chat channels: the passage, where
  * it comes from, the cautions, then two or three further passages. Pure.
  */
+import { HOUSEHOLD_ANSWER_ID } from "../answers/household.ts";
 import { stripMarkup } from "./structure.ts";
 import type { SearchOutcome, SearchResult } from "./types.ts";
 
@@ -51,6 +52,8 @@ export function formatSearchOutcome(outcome: SearchOutcome, options: FormatOptio
   if (outcome.type === "no_match") return answer ? answer.text : outcome.message;
   const [first, ...rest] = outcome.results;
   if (!first) return answer ? answer.text : "Chưa tìm thấy đoạn nào phù hợp.";
+  // A household's own figures, decided: plan passages matched on its numbers would only be noise.
+  if (answer?.id === HOUSEHOLD_ANSWER_ID) return answer.text;
   if (answer) {
     // The rule in force comes first; the plans are local context, each with its period.
     return [
