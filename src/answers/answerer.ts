@@ -1,8 +1,10 @@
 /**
  * Direct answers to questions of fact: a question is read into concepts, the answerable fact whose
  * concepts it names best is chosen, and that fact is stated for the date asked from the same dated data the
- * scorer uses. Only a confident match answers: every concept group of the fact must be named, and none of
- * its `unless` concepts. Pure.
+ * scorer uses. A fact answers when every one of its concept groups is named and none of its `unless`
+ * concepts; failing that, the fact sharing most of the question's rarer words, when it leads clearly. A
+ * household's own figures go to the scorer; an instrument's dates, the loan a typed rate belongs to and the
+ * interest on a loan amount typed are worked out from the data. Pure.
  */
 import { addDays, formatDateVi } from "../domain/dates.ts";
 import { citeReference, sayFigure, sayFigureFully } from "../domain/figures.ts";
@@ -145,7 +147,7 @@ export function createAnswerer(
   };
 }
 
-/** The concepts of "signed or issued on which day" and "since when" (knowledge/answers/concepts.yaml). */
+/** Concepts the code itself reads (knowledge/answers/concepts.yaml must define them; the loader checks). */
 const ISSUED = "issued";
 const WHEN = "when";
 const INCOME = "income";
@@ -161,6 +163,7 @@ const OTHER_AMOUNTS = [
   "housing",
   "clean_water",
 ];
+export const CONCEPTS_READ_BY_CODE = [ISSUED, WHEN, INCOME, ...OTHER_AMOUNTS];
 
 /**
  * An instrument as a question names it: "QĐ 2553", "nghị định 81 năm 2021", "238/2025" (a number after an

@@ -10,7 +10,7 @@ import {
   listYamlFiles,
   readYamlFile,
 } from "../knowledge/policy-load.ts";
-import type { AnswerKnowledge } from "./answerer.ts";
+import { CONCEPTS_READ_BY_CODE, type AnswerKnowledge } from "./answerer.ts";
 import { answerFileSchema, conceptFileSchema, type AnswerData } from "./schema.ts";
 
 const FOLDER = "answers";
@@ -88,6 +88,9 @@ export function loadAnswerKnowledge(
     } else knowledge.answers.push(...Object.entries(parsed.data.answers));
   }
   const concepts = new Set(Object.keys(knowledge.concepts));
+  for (const concept of CONCEPTS_READ_BY_CODE)
+    if (!concepts.has(concept))
+      problems.push(`${CONCEPTS}: concept "${concept}" is read by the answerer; define it`);
   const seen = new Set<string>();
   for (const [id, answer] of knowledge.answers) {
     if (seen.has(id)) problems.push(`answers.${id}: defined twice`);
