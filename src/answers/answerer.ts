@@ -136,7 +136,8 @@ export function createAnswerer(
       if (own) return own;
       const byRate = rateAnswer(question, policy, asked.date);
       if (byRate) return byRate;
-      if (read.concepts.has(ISSUED) || read.concepts.has(WHEN)) {
+      // "nghị định mới thay NĐ 81 có hiệu lực ngày nào" asks about the new one, not the one named.
+      if ((read.concepts.has(ISSUED) || read.concepts.has(WHEN)) && !read.concepts.has(REPLACEMENT)) {
         const dated = instrumentAnswer(question, instruments, applied, asked.date);
         if (dated) return dated;
       }
@@ -151,6 +152,7 @@ export function createAnswerer(
 const ISSUED = "issued";
 const WHEN = "when";
 const INCOME = "income";
+const REPLACEMENT = "replacement";
 /** Concepts whose amounts are loans, support or fees, not a household's income. */
 const OTHER_AMOUNTS = [
   "credit",
@@ -163,7 +165,7 @@ const OTHER_AMOUNTS = [
   "housing",
   "clean_water",
 ];
-export const CONCEPTS_READ_BY_CODE = [ISSUED, WHEN, INCOME, ...OTHER_AMOUNTS];
+export const CONCEPTS_READ_BY_CODE = [ISSUED, WHEN, INCOME, REPLACEMENT, ...OTHER_AMOUNTS];
 
 /**
  * An instrument as a question names it: "QĐ 2553", "nghị định 81 năm 2021", "238/2025" (a number after an

@@ -103,7 +103,7 @@ function withoutParticles(question: string): string {
       .replace(/(^|\s)vay(?=\s+(?:co dung|có đúng|thi sao|thì sao|ha|hả|ta|nhi|nhỉ)(?:$|[^\p{L}]))/giu, "$1")
       // ", vay đủ điều kiện chưa", ", vay xếp loại gì": after a comma, "vay" opening a question is "vậy".
       .replace(
-        /(,\s*)vay(?=\s+(?:du|đủ|xep|xếp|la|là|thi|thì|thuoc|thuộc|chua|chưa|tre|trễ|hong|hông|co phai|có phải|co tre|có trễ)\b)/giu,
+        /(,\s*)vay(?=\s+(?:du|đủ|xep|xếp|la|là|thi|thì|thuoc|thuộc|chua|chưa|tre|trễ|hong|hông|toi|tới|den|đến|co phai|có phải|co tre|có trễ)\b)/giu,
         "$1",
       )
       .replace(/(^|\s)vay(?:\s+(?:a|ạ|ta|nhi|nhỉ|nha|nhe|nhé))?\s*(?=[?.!]*\s*$)/giu, "$1")

@@ -83,7 +83,7 @@ export function askedDate(question: string, today: string): AskedDate {
   const beforeYear = BEFORE_YEAR.exec(text);
   if (beforeYear) return { date: `${Number(beforeYear[1]) - 1}-07-01`, label: `trước năm ${beforeYear[1]}` };
   // "vay từ 2024, giờ có được giảm không": a year with "now" asks about now.
-  if (/\b(?:bay gio|gio day|gio|hien nay|hien gio|hien tai)\b|(?:^|,\s*)nay\b/.test(text))
+  if (/\b(?:bay gio|gio day|gio|hien nay|hien gio|hien tai|thang nay|hom nay)\b|(?:^|,\s*)nay\b/.test(text))
     return { date: today, label: null };
   const year = YEAR_ONLY.exec(text);
   if (year) {
