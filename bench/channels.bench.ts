@@ -22,7 +22,7 @@
  * where the time goes (profiles kept in /tmp/hcs-prof; they slow the app a little). BENCH_HEAP_SNAPSHOTS=1 writes
  * heap snapshots of the real-core app where its heap is measured, to /tmp/hcs-prof too.
  *
- * Goal (issue 5): at least 1,000 updates/s with p99 under 100 ms on the 2-core machine, no lost or duplicated
+ * Goal: at least 1,000 updates/s with p99 under 100 ms on the 2-core machine, no lost or duplicated
  * reply, a flat heap.
  */
 import Database from "better-sqlite3";

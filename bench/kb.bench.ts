@@ -4,7 +4,7 @@
  * by recombining and perturbing the real sections; fuse.js over the same sections as the naive baseline, in
  * the same run, as a ratio. Temporary databases only; the real one is never touched.
  *
- * Goals (issue 2): p95 < 5 ms bundled, < 25 ms at 1,000 documents, build of 1,000 documents < 30 s.
+ * Goals: p95 < 5 ms bundled, < 25 ms at 1,000 documents, build of 1,000 documents < 30 s.
  * Bounded to a few minutes: fuse.js at 1,000 documents runs on a small sample of questions.
  */
 import Fuse from "fuse.js";

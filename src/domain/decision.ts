@@ -1,7 +1,6 @@
 /**
- * The shape of a decision: what the scorer returns for one household. Field names follow issue 3 and
- * contracts.md; the per-kind details of a programme are spread on the programme object (`maxAmount`,
- * `supportPercent`, ...).
+ * The shape of a decision: what the scorer returns for one household. The per-kind details of a programme
+ * are spread on the programme object (`maxAmount`, `supportPercent`, ...).
  */
 import type { Category, ProgramKind, ProgramStatus, Reference } from "./policy.ts";
 import type { EducationLevel } from "./household.ts";

@@ -97,7 +97,7 @@ describe("decide", () => {
     expect(household).toEqual(copy);
   });
 
-  it("lists every programme with the ids of issue 3, each with a reference and a next step or reason", () => {
+  it("lists every programme with its stable id, each with a reference and a next step or reason", () => {
     const decision = decide({ area: "urban", members: 3 }, policy, { today: "2026-03-01" });
     expect(decision.programs.map((program) => program.id)).toEqual(
       expect.arrayContaining([

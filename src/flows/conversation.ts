@@ -1,6 +1,6 @@
 /**
- * The channel-agnostic conversation core: `handle(userKey, text)` → replies. The terminal uses it now,
- * Telegram and Zalo next (issue 5). It loads the user's session, runs the engine and its effects, stores
+ * The channel-agnostic conversation core: `handle(userKey, text)` → replies, shared by the terminal,
+ * Telegram and Zalo. It loads the user's session, runs the engine and its effects, stores
  * the new state, and splits long replies to the channel's limit. It never throws: any failure becomes a
  * polite Vietnamese reply, and messages of one user are handled one after another (so two quick answers
  * cannot race) while different users proceed independently.

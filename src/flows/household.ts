@@ -1,5 +1,5 @@
 /**
- * Turning interview answers into the scorer's household input (`HouseholdInput`, issue 3): each answered
+ * Turning interview answers into the scorer's household input (`HouseholdInput`): each answered
  * step writes its value to its `set` field (by default its `fact`). Pure.
  */
 

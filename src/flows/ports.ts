@@ -1,14 +1,13 @@
 /**
  * The ports of the conversation core: the small structural types it needs from the knowledge base
- * (branch kb) and the eligibility scorer (branch scorer), written against /work/contracts.md. They are
- * deliberately narrower than the real types, so that the real `SearchOutcome`, `Decision` and
+ * (src/knowledge) and the eligibility scorer (src/domain). They are deliberately narrower than the real types, so that the real `SearchOutcome`, `Decision` and
  * `HouseholdInput` are assignable to them without casts; the adapters that plug the real modules in are
  * in `wiring.ts`. Nothing here does I/O.
  */
 
 import type { Result } from "../shared/result.ts";
 
-// === Household facts (the scorer's HouseholdInput field names, issue 3)
+// === Household facts (the scorer's HouseholdInput field names)
 
 /**
  * Household facts a flow step may collect, by their `HouseholdInput` field name. A flow file naming a fact
@@ -61,7 +60,7 @@ export type PersonFact = (typeof PERSON_FACTS)[number];
  */
 export type HouseholdDraft = Record<string, unknown>;
 
-// === Eligibility scorer (src/domain, branch scorer)
+// === Eligibility scorer (src/domain)
 
 /** A fact the scorer still needs (contract: `MissingFact`). */
 export interface MissingFactLike {
@@ -143,7 +142,7 @@ export interface EligibilityPort {
   decide(household: HouseholdDraft): Result<DecisionLike, string[]> | Promise<Result<DecisionLike, string[]>>;
 }
 
-// === Knowledge base (src/knowledge, branch kb)
+// === Knowledge base (src/knowledge)
 
 /** One search hit (contract: `SearchResult`), as far as the conversation reads it. */
 export interface SearchResultLike {

@@ -1,5 +1,5 @@
 /**
- * The staff desk as a conversation extension: it puts the chat commands of issue 6 (/toi, /tim, /vanban,
+ * The staff desk as a conversation extension: it puts the staff chat commands (/toi, /tim, /vanban,
  * /doc, /nhanh, /tomtat, /thaymat, /thongke), the "Đúng / Sai / Chưa rõ" feedback, the opt-in to rule-change
  * notices and the anonymous statistics around the flows, for every channel alike. What it remembers lives in
  * the user's session (it expires with it, /xoa deletes it); the desk itself decides who may see what.

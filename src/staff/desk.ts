@@ -1,5 +1,5 @@
 /**
- * The staff desk: the chat commands of issue 6 (/toi, /tim and "xem thêm", /vanban, /doc, /nhanh, /tomtat,
+ * The staff desk: the staff and volunteers' chat commands (/toi, /tim and "xem thêm", /vanban, /doc, /nhanh, /tomtat,
  * /thaymat, /thongke, the "Đúng / Sai / Chưa rõ" feedback and the right answer staff add to it), ready for the
  * conversation core to call before its own handling. It touches nothing outside its ports (knowledge base,
  * scorer data, stores), keeps what it must remember between messages in a small {@link DeskState} that the

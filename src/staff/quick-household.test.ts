@@ -45,7 +45,7 @@ const CASES: [string, Expect][] = [
       assumed: [/cả hộ/],
     },
   ],
-  // The issue's own example, with and without diacritics.
+  // The example of the expert-mode help, with and without diacritics.
   [
     "nông thôn, 4 người, thu nhập 5tr6/tháng, thiếu: bhyt, nhà tiêu, nhà ở; chưa có trong danh sách; con học ĐH",
     {

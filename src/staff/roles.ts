@@ -104,7 +104,7 @@ export function loadStaffDirectory(
 
 // === What each role may use
 
-/** Commands of issue 6 and who may use them. */
+/** The staff chat commands and who may use them. */
 export const STAFF_COMMANDS = {
   toi: { staffOnly: false, summary: "cho biết bạn đang dùng với vai trò nào" },
   tim: { staffOnly: false, summary: "tra cứu có lọc theo tỉnh, văn bản, năm" },

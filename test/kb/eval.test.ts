@@ -1,5 +1,5 @@
 /**
- * The retrieval quality bar of issue 2, as a test: hit@3 per way of asking must stay at or above the goals.
+ * The retrieval quality bar, as a test: hit@3 per way of asking must stay at or above the goals.
  * `npm run eval` prints the same figures in full.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

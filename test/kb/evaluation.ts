@@ -16,7 +16,7 @@ export const FORMS = ["q", "plain", "typo"] as const;
 export type Form = (typeof FORMS)[number];
 export const FORM_NAMES: Record<Form, string> = { q: "diacritics", plain: "no diacritics", typo: "typo" };
 
-/** Goals of issue 2: hit@3 at least this, per form. */
+/** Retrieval goals: hit@3 at least this, per form. */
 export const HIT3_GOALS: Record<Form, number> = { q: 0.95, plain: 0.9, typo: 0.8 };
 
 const questionSchema = z
