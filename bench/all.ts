@@ -19,7 +19,7 @@ const files = readdirSync(here)
 const reference = () => `${machineReferenceMs().toFixed(0)} ms`;
 console.log(
   `machine reference at start: ${reference()} for a fixed JavaScript workload (bench/support/machine.ts; ` +
-    `compare with the reference printed with the README's figures)`,
+    `compare with the reference printed with the figures in bench/README.md)`,
 );
 let failed = 0;
 for (const file of files) {

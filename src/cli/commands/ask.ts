@@ -35,7 +35,7 @@ interface JsonExtras {
   notes?: readonly string[];
 }
 
-/** The stable JSON form of an outcome (documented in README.md). */
+/** The stable JSON form of an outcome (documented in docs/knowledge-base.md). */
 export function outcomeJson(outcome: SearchOutcome, extras: JsonExtras = {}): Record<string, unknown> {
   const notes = extras.notes && extras.notes.length > 0 ? { notes: extras.notes } : {};
   if (outcome.type === "invalid") {
