@@ -256,16 +256,19 @@ describe("hoichinhsach feedback export / stats / referrals", () => {
     expect(json).toMatchObject({ screenings: 1, unanswered: 1 });
   });
 
+  /** A household whose category changes with the 2027 standard: rural, 4 people, 7 million a month. */
+  const WATCHED_HOUSEHOLD = {
+    area: "rural" as const,
+    members: 4,
+    monthlyIncome: 7_000_000,
+    deprivationCount: 1,
+    assessedOn: "2026-12-30",
+  };
+
   it("checks the rule-change watches and prints the notices for the sender", () => {
     const policy = loadPolicyKnowledge();
     const database = openDatabase(join(dir, "app.db"));
-    const household = {
-      area: "rural" as const,
-      members: 4,
-      monthlyIncome: 7_000_000,
-      deprivationCount: 1,
-      assessedOn: "2026-12-30",
-    };
+    const household = WATCHED_HOUSEHOLD;
     createRuleWatchStore(database, { now: () => Date.parse("2026-12-30T03:00:00Z") }).watch(
       "zalo:abc",
       household,
@@ -292,13 +295,7 @@ describe("hoichinhsach feedback export / stats / referrals", () => {
     const path = join(dir, "served.db");
     const secret = "served-secret-0123456789-abcdefghij";
     const database = openDatabase(path, { userKeySecret: secret });
-    const household = {
-      area: "rural" as const,
-      members: 4,
-      monthlyIncome: 7_000_000,
-      deprivationCount: 1,
-      assessedOn: "2026-12-30",
-    };
+    const household = WATCHED_HOUSEHOLD;
     createRuleWatchStore(database, { now: () => Date.parse("2026-12-30T03:00:00Z") }).watch(
       "telegram:31337",
       household,
