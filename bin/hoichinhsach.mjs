@@ -1,8 +1,7 @@
 #!/usr/bin/env node
-// Entry point of the `hoichinhsach` command. The sources are TypeScript, run through tsx's loader so that a
-// checkout works with `npm install` alone, with no separate build step.
-import { register } from "tsx/esm/api";
+// Entry point of the `hoichinhsach` command. It runs the compiled JavaScript in dist/, compiling src/ first
+// when dist/ is missing or older than the sources (see build.mjs), so a checkout works with `npm install` alone.
+import { compiledEntry } from "./build.mjs";
 
-register();
-const { main } = await import("../src/cli/main.ts");
+const { main } = await import(compiledEntry());
 process.exitCode = await main(process.argv.slice(2));
