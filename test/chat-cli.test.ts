@@ -1,9 +1,7 @@
 /**
  * The `chat` command: in-process with the real scorer and a fake knowledge base (script mode, piped input, a
- * restart over the same database file), and end to end through the real binary (real knowledge base and
- * scorer).
+ * restart over the same database file). The real binary: chat-cli.e2e.test.ts.
  */
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -21,7 +19,6 @@ import { createFakeKnowledge, createTestScorer } from "./support/fake-deps.ts";
 const scratch = mkdtempSync(join(tmpdir(), "hcs-chat-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 const flows = loadFlows();
-const BIN = join(import.meta.dirname, "..", "bin", "hoichinhsach.mjs");
 
 const openWithFakes: OpenChat = async ({ databasePath, ttlDays }) => {
   const database = openDatabase(databasePath ?? ":memory:");
@@ -106,25 +103,5 @@ describe("hoichinhsach chat (in process, fakes)", () => {
     const flag = io("");
     expect(await main(["chat", "--nope"], flag.io)).toBe(2);
     expect(flag.err()).toContain("Tuỳ chọn không hợp lệ");
-  });
-});
-
-describe("hoichinhsach chat (the real binary)", () => {
-  it("answers piped input and exits 0 at the end of it", () => {
-    const result = spawnSync(
-      process.execPath,
-      [BIN, "chat", "--db", join(scratch, "bin.db"), "--user", "e2e"],
-      {
-        input: "/trogiup\n/kiemtra\nphuong\n",
-        encoding: "utf8",
-        timeout: 60_000,
-      },
-    );
-    expect(result.stderr).toBe("");
-    expect(result.status).toBe(0);
-    expect(result.stdout).toContain("> /trogiup");
-    expect(result.stdout).toContain("/quaylai");
-    expect(result.stdout).toContain("sống ở xã");
-    expect(result.stdout).toContain("bao nhiêu người");
   });
 });

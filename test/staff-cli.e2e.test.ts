@@ -2,7 +2,7 @@
  * End-to-end: the staff commands of the real `hoichinhsach` CLI in a child process, on a temporary database.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -189,8 +189,6 @@ describe("hoichinhsach check --quick", () => {
     const run = cli(["check", "--quick", "nt, hn, tn 3tr"]);
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/Chưa có số người trong hộ/);
-    expect(cli(["check", "--html", join(dir, "x.html")]).status).toBe(2);
-    expect(existsSync(join(dir, "x.html"))).toBe(false);
   });
 });
 
@@ -309,21 +307,6 @@ describe("hoichinhsach feedback export / stats / referrals", () => {
     expect(run.stdout).toContain('"userKey":"telegram:31337"');
     // Another secret cannot open the account: no notice rather than one to the wrong place.
     expect(cli(args, "", { USER_KEY_SECRET: "another-secret-0123456789-abcdefghij" }).stdout).toBe("");
-  });
-
-  it("refuses a day that does not exist or a range out of order, with a clear message (exit 2)", () => {
-    const month = cli(["stats", "--from", "2026-13-01"]);
-    expect(month.status).toBe(2);
-    expect(month.stderr).toMatch(/^--from phải là một ngày có thật, dạng YYYY-MM-DD/);
-    const order = cli(["stats", "--from", "2026-12-05", "--to", "2026-12-01"]);
-    expect(order.status).toBe(2);
-    expect(order.stderr).toMatch(
-      /^--from \(05\/12\/2026\) phải trước hoặc cùng ngày với --to \(01\/12\/2026\)/,
-    );
-    expect(cli(["feedback", "export", "--to", "2026-02-29", "--out", join(dir, "none")]).status).toBe(2);
-    const date = cli(["watches", "check", "--date", "2027-02-30"]);
-    expect(date.status).toBe(2);
-    expect(date.stderr).not.toMatch(/at |Error/);
   });
 
   it("lists the places to contact for a province as it is now", () => {
