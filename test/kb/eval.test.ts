@@ -1,6 +1,7 @@
 /**
- * The retrieval quality bar, as a test: hit@3 per way of asking must stay at or above the goals.
- * `npm run eval` prints the same figures in full.
+ * The retrieval quality bar, as a test: hit@3 per way of asking, on the held-out questions (never looked at
+ * while tuning synonyms or weights), must stay at or above the goals; the tuning questions would flatter it.
+ * `npm run eval` prints the same figures in full, for both sets.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openKnowledgeBase } from "../../src/knowledge/open.ts";
@@ -27,11 +28,17 @@ describe("knowledge-base retrieval evaluation", () => {
     }
   });
 
-  it.each(FORMS)("meets the hit@3 goal for questions asked %s", (form) => {
-    const figures = evaluation.overall[form];
-    expect(figures.hit3, `${FORM_NAMES[form]}: hit@3 ${figures.hit3.toFixed(3)}`).toBeGreaterThanOrEqual(
-      HIT3_GOALS[form],
-    );
+  it("holds out at least a third of the questions", () => {
+    const heldOut = questions.filter((q) => q.split === "heldout").length;
+    expect(heldOut * 3).toBeGreaterThanOrEqual(questions.length);
+  });
+
+  it.each(FORMS)("meets the hit@3 goal on the held-out questions asked %s", (form) => {
+    const figures = evaluation.bySplit.heldout[form];
+    expect(
+      figures.hit3,
+      `${FORM_NAMES[form]}, held out: hit@3 ${figures.hit3.toFixed(3)}`,
+    ).toBeGreaterThanOrEqual(HIT3_GOALS[form]);
   });
 
   it("does not call an evaluation question unanswerable", () => {

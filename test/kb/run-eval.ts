@@ -13,7 +13,7 @@ try {
   console.log(`Knowledge-base retrieval, ${questions.length} questions × 3 forms\n`);
   console.log(formatEvaluation(evaluation));
   console.log(
-    `\nGoals (hit@3): ${Object.entries(HIT3_GOALS)
+    `\nGoals (hit@3 on the held-out questions, gated by test/kb/eval.test.ts): ${Object.entries(HIT3_GOALS)
       .map(([form, goal]) => `${FORM_NAMES[form as keyof typeof FORM_NAMES]} ≥ ${goal}`)
       .join(", ")}`,
   );
