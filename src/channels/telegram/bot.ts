@@ -1,4 +1,3 @@
-import { autoRetry } from "@grammyjs/auto-retry";
 import { run } from "@grammyjs/runner";
 import { apiThrottler, type APIThrottlerOptions } from "@grammyjs/transformer-throttler";
 import { Api, Bot, GrammyError, InputFile, webhookCallback, type Context, type RawApi } from "grammy";
@@ -15,7 +14,7 @@ import { decodeChoiceData } from "./callback-data.ts";
 import { stripBotMention, TELEGRAM_COMMANDS, TELEGRAM_STAFF_COMMANDS } from "./commands.ts";
 import { telegramErrorBoundary } from "./error-boundary.ts";
 import { renderTelegramReply, type TelegramMessage } from "./render.ts";
-import { logFailedCalls, retryNetworkErrors } from "./transformers.ts";
+import { logFailedCalls, retryFailedCalls } from "./transformers.ts";
 
 /** The update types the bot handles; everything else is not even fetched. */
 export const TELEGRAM_ALLOWED_UPDATES = ["message", "callback_query"] as const;
@@ -23,7 +22,7 @@ export const TELEGRAM_ALLOWED_UPDATES = ["message", "callback_query"] as const;
 /**
  * Outgoing limits following Telegram's published guidance: about 30 messages a second overall and, per chat,
  * short bursts but roughly one message a second (here: one at a time, at least 250 ms apart, so that a reply
- * split in three arrives in well under a second). A 429 that still happens is waited out by auto-retry.
+ * split in three arrives in well under a second). A 429 that still happens is waited out (see retryFailedCalls).
  */
 export const TELEGRAM_THROTTLE: APIThrottlerOptions = {
   global: { reservoir: 30, reservoirRefreshAmount: 30, reservoirRefreshInterval: 1000 },
@@ -56,7 +55,7 @@ export interface TelegramBotOptions {
   ackTimeoutMs?: number;
   /** Remembering update ids, so that a re-delivered update is handled once. */
   dedup?: DeduplicatorOptions;
-  /** Retries of a rate-limited (429) or failed (5xx) call, by @grammyjs/auto-retry. Default 3. */
+  /** Retries of a call that failed on the network, with 429 or with 5xx (see retryFailedCalls). Default 3. */
   maxRetryAttempts?: number;
   /** Private chats of staff and volunteers (their user ids), which get the staff command menu. */
   staffChatIds?: readonly number[];
@@ -104,8 +103,8 @@ export interface TelegramChannel {
 /**
  * Creates the Telegram channel with grammY. Replies are plain text (no parse mode, so nothing a user or a
  * document says can be mistaken for markup), link previews off, choices as inline buttons whose data carries
- * the step and the value. Outgoing calls go through: failed-call logging, a small network retry, the throttler,
- * and auto-retry for 429 / 5xx.
+ * the step and the value. Outgoing calls go through: failed-call logging, the throttler, and one retry of
+ * network failures, 429 and 5xx (retryFailedCalls).
  *
  * ```ts
  * const telegram = createTelegramBot({ token, apiRoot, core, logger });
@@ -362,13 +361,13 @@ export function telegramOutboxItems(reply: Reply): TelegramOutboxItem[] {
 function installTransformers(api: Api<RawApi>, options: TelegramBotOptions): void {
   // Order matters: the first installed runs closest to the network, so every attempt is logged and retried.
   api.config.use(logFailedCalls(options.logger));
-  api.config.use(retryNetworkErrors(3, { initialMs: 500, maxMs: 4000 }));
   if (options.throttle !== false) api.config.use(apiThrottler(options.throttle ?? TELEGRAM_THROTTLE));
+  // Outside the throttler: a retry waits its turn again, like any call.
   api.config.use(
-    autoRetry({
-      maxRetryAttempts: options.maxRetryAttempts ?? 3,
-      maxDelaySeconds: 60,
-      rethrowHttpErrors: true,
+    retryFailedCalls({
+      retries: options.maxRetryAttempts ?? 3,
+      backoff: { initialMs: 500, maxMs: 4000 },
+      maxRetryAfterMs: 60_000,
     }),
   );
 }

@@ -37,20 +37,44 @@ export function logFailedCalls(logger: Logger): Transformer {
   };
 }
 
+/** How {@link retryFailedCalls} retries. */
+export interface RetryOptions {
+  /** Retries after the first attempt (so `retries + 1` attempts at most). */
+  retries: number;
+  /** Waits between attempts after a network failure or a 5xx (jittered, growing). */
+  backoff: BackoffOptions;
+  /** A 429 asking for a longer wait than this is not waited out: the error goes back to the caller. */
+  maxRetryAfterMs: number;
+}
+
 /**
- * An API transformer that retries a call a few times when the network failed (no answer at all), with a bounded
- * jittered backoff. Rate limits (429) and server errors (5xx) are left to @grammyjs/auto-retry, and getUpdates to
- * the runner, which has its own retry.
+ * The one retry of Bot API calls (the outbox's sends, which follow their own policy, do not go through it):
+ * a call is tried again, at most `retries` times, when the network failed (no answer), when Telegram answered
+ * 5xx (after a jittered backoff), or 429 (after the `retry_after` it asked for, if not longer than
+ * `maxRetryAfterMs`). Other errors are returned at once. getUpdates is left to the runner, which has its own
+ * retry; an aborted call is never retried.
  */
-export function retryNetworkErrors(attempts: number, backoff: BackoffOptions): Transformer {
+export function retryFailedCalls(options: RetryOptions): Transformer {
   return async (prev, method, payload, signal) => {
     for (let attempt = 1; ; attempt++) {
+      const last = attempt > options.retries || method === "getUpdates";
+      let result: Awaited<ReturnType<typeof prev>>;
       try {
-        return await prev(method, payload, signal);
+        result = await prev(method, payload, signal);
       } catch (error) {
-        const retryable = error instanceof HttpError && method !== "getUpdates" && !signal?.aborted;
-        if (!retryable || attempt >= attempts) throw error;
-        await sleep(backoffDelay(attempt, backoff), signal as AbortSignal | undefined);
+        if (last || !(error instanceof HttpError) || signal?.aborted) throw error;
+        await sleep(backoffDelay(attempt, options.backoff), signal as AbortSignal | undefined);
+        continue;
+      }
+      if (result.ok || last) return result;
+      const retryAfter = result.parameters?.retry_after;
+      if (typeof retryAfter === "number") {
+        if (retryAfter * 1000 > options.maxRetryAfterMs) return result;
+        await sleep(retryAfter * 1000, signal as AbortSignal | undefined);
+      } else if (result.error_code >= 500) {
+        await sleep(backoffDelay(attempt, options.backoff), signal as AbortSignal | undefined);
+      } else {
+        return result;
       }
     }
   };
