@@ -14,7 +14,11 @@ const repo = join(dirname(fileURLToPath(import.meta.url)), "..");
 const bin = process.env.BENCH_START_BIN ?? join(repo, "bin", "hoichinhsach.mjs");
 const runs = Number(process.env.BENCH_START_RUNS ?? 15);
 const data = mkdtempSync(join(tmpdir(), "hcs-start-"));
-const env = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", DATABASE_PATH: join(data, "db.sqlite") };
+const env = {
+  PATH: process.env.PATH ?? "",
+  HOME: process.env.HOME ?? "",
+  DATABASE_PATH: join(data, "db.sqlite"),
+};
 
 function time(args: string[]): number {
   const started = process.hrtime.bigint();
@@ -36,7 +40,9 @@ try {
     ['ask "lai suat vay ho ngheo"', ["ask", "lai suat vay ho ngheo"]],
   ];
   for (const [, args] of cases) time(args); // warm the file cache (and the search index's cache)
-  console.log(`entry: ${bin}; ${runs} runs each, alternating; machine reference ${machineReferenceMs().toFixed(0)} ms`);
+  console.log(
+    `entry: ${bin}; ${runs} runs each, alternating; machine reference ${machineReferenceMs().toFixed(0)} ms`,
+  );
   const samples = cases.map(() => [] as number[]);
   for (let i = 0; i < runs; i++) cases.forEach(([, args], c) => samples[c]!.push(time(args)));
   cases.forEach(([name], c) => {

@@ -38,10 +38,13 @@ describe("the command", () => {
     expect((await run([])).code).toBe(2);
   });
 
-  it("names an unknown command (exit 2)", async () => {
-    const result = await run(["hoi"]);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain('Không có lệnh "hoi"');
+  it("names an unknown command (exit 2), suggesting the command a typo was meant to be", async () => {
+    const unknown = await run(["hoi"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^Không có lệnh "hoi"\.\n/);
+    const typo = await run(["chek", "--json"]);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/^Không có lệnh "chek"\. Có phải bạn muốn gõ "check"\?\n/);
   });
 });
 

@@ -1,3 +1,4 @@
+import { suggest } from "../shared/did-you-mean.ts";
 import { DataFileError, StorageError, UserInputError } from "../shared/errors.ts";
 import { STORAGE_CAUSE_TEXT, type StorageCause } from "../storage/health.ts";
 import { EXIT, processIO, type CliIO, type Command } from "./io.ts";
@@ -61,7 +62,9 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   }
   const entry = COMMANDS[name];
   if (!entry) {
-    io.stderr.write(`Không có lệnh "${name}".\n\n${usage()}`);
+    const close = suggest(name, Object.keys(COMMANDS));
+    const hint = close ? ` Có phải bạn muốn gõ "${close}"?` : "";
+    io.stderr.write(`Không có lệnh "${name}".${hint}\n\n${usage()}`);
     return EXIT.badInput;
   }
   try {
