@@ -19,8 +19,8 @@
  *    then half of the lower closed-loop rate (10 s each), and both channels together for the rest.
  *
  * BENCH_PROFILE=1 also records a CPU profile of the real core during the Telegram and Zalo phases and prints
- * where the time goes (profiles kept in /tmp/hcs-prof; they slow the app a little). BENCH_HEAP_SNAPSHOTS=1 writes
- * heap snapshots of the real-core app where its heap is measured, to /tmp/hcs-prof too.
+ * where the time goes (profiles kept in hcs-prof in the system's temporary folder; they slow the app a little).
+ * BENCH_HEAP_SNAPSHOTS=1 writes heap snapshots of the real-core app where its heap is measured, there too.
  *
  * Goal: at least 1,000 updates/s with p99 under 100 ms on the 2-core machine, no lost or duplicated
  * reply, a flat heap.
@@ -44,7 +44,7 @@ const UPDATES = Number(process.env.BENCH_UPDATES ?? 20_000);
 const REAL_UPDATES = Number(process.env.BENCH_REAL_UPDATES ?? 10_000);
 const MEMORY_UPDATES = Number(process.env.BENCH_MEMORY_UPDATES ?? 100_000);
 const PROFILE = Boolean(process.env.BENCH_PROFILE);
-const PROFILE_DIR = "/tmp/hcs-prof";
+const PROFILE_DIR = join(tmpdir(), "hcs-prof");
 const USERS = 10_000;
 /** Bound on the long real-core phase: 100,000 updates at about 300/s on a slow day take some 330 s. */
 const MEMORY_MAX_SECONDS = 600;

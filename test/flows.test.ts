@@ -75,7 +75,7 @@ describe("flow files agree with the scorer's data", () => {
 });
 
 describe("golden transcripts (flows/tests)", () => {
-  it("include the scenarios the issue asks for", () => {
+  it("include the required scenarios", () => {
     for (const name of [
       "poor-listed",
       "near-poor-listed",

@@ -9,7 +9,7 @@ describe("channel messages", () => {
     }
   });
 
-  it("says 'slow down' in the words the issue asks for", () => {
+  it("says 'slow down' in the agreed words", () => {
     expect(CHANNEL_MESSAGES.rate_limited).toContain("Bạn gửi nhanh quá, vui lòng chậm lại");
   });
 

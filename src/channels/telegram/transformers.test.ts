@@ -74,7 +74,9 @@ describe("retryFailedCalls", () => {
     const abort = new AbortController();
     setTimeout(() => abort.abort(), 100);
     const started = Date.now();
-    await expect(api().sendMessage(7, "x", undefined, abort.signal)).rejects.toThrow();
+    await expect(
+      api().sendMessage(7, "x", undefined, abort.signal as Parameters<Api["sendMessage"]>[3]),
+    ).rejects.toThrow();
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(sends()).toBe(1);
   });
