@@ -61,7 +61,7 @@ export function isFresh() {
   const stamp = readStamp();
   if (!stamp || !existsSync(ENTRY)) return false;
   const state = sourceState();
-  // A file removed or renamed changes the count; its old output is then cleared by a full build.
+  // A file removed or renamed changes the count.
   return state.files === stamp.files && state.newest < stamp.started;
 }
 
@@ -77,7 +77,10 @@ function hasTypeScript() {
 function compile() {
   const started = Date.now();
   const { files } = sourceState();
-  if (readStamp()?.files !== files) rmSync(DIST, { recursive: true, force: true });
+  const stamp = readStamp();
+  // A file removed or renamed, or changed compiler options, leave output behind that only a full build clears.
+  const configChanged = CONFIGS.some((config) => statSync(config).mtimeMs >= (stamp?.started ?? 0));
+  if (stamp?.files !== files || configChanged) rmSync(DIST, { recursive: true, force: true });
   let tsc;
   try {
     tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
