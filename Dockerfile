@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # Hỏi Chính Sách: `hoichinhsach serve` (Telegram and Zalo bots, webhooks, /healthz) in a container.
-# Build: docker build -t hoichinhsach .     Run: see README ("Telegram and Zalo" > Docker).
+# Build: docker build -t hoichinhsach .     Run: see docs/channels-and-deployment.md (Docker).
 
 ARG NODE_IMAGE=node:24-bookworm-slim
 
