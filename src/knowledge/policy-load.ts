@@ -4,7 +4,7 @@
  * naming the file, the path inside it (with its line) and the fix, so bad data never reaches a user.
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
-import { basename, join, relative, sep } from "node:path";
+import { basename, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { LineCounter, parseDocument, type Document } from "yaml";
 import {
@@ -14,6 +14,7 @@ import {
   type PolicySource,
 } from "../domain/policy.ts";
 import { DataFileError } from "../shared/errors.ts";
+import { cacheSlot, readCached, writeCached, YAML_CACHE_DIR } from "./yaml-cache.ts";
 
 export type { PolicyKnowledge } from "../domain/policy.ts";
 
@@ -66,13 +67,24 @@ function lineOf(file: ParsedYaml, path: readonly (string | number)[]): number | 
   return undefined;
 }
 
-/** Reads and parses one YAML file (path relative to `root`); syntax errors become problems with their line. */
-export function readYamlFile(root: string, path: string): { file: ParsedYaml } | { problems: FileProblem[] } {
-  const lines = new LineCounter();
-  const document = parseDocument(readFileSync(join(root, path), "utf8"), {
-    lineCounter: lines,
-    prettyErrors: false,
-  });
+/**
+ * Reads and parses one YAML file (path relative to `root`); syntax errors become problems with their line. The
+ * data of a file read before with the same text comes from `cacheDir` (yaml-cache.ts; by default used for this
+ * checkout's knowledge/ only, not for the copies tests make); its document, needed only to point at a line when
+ * the data has a problem, is then parsed if asked for.
+ */
+export function readYamlFile(
+  root: string,
+  path: string,
+  cacheDir: string | undefined = resolve(root) === resolve(DEFAULT_KNOWLEDGE_DIR)
+    ? YAML_CACHE_DIR
+    : undefined,
+): { file: ParsedYaml } | { problems: FileProblem[] } {
+  const text = readFileSync(join(root, path), "utf8");
+  const slot = cacheDir === undefined ? undefined : cacheSlot(join(root, path), text, cacheDir);
+  const cached = slot && readCached(slot);
+  if (cached) return { file: lazilyParsed({ path, data: cached.data }, text) };
+  const { document, lines } = parseYaml(text);
   if (document.errors.length > 0) {
     return {
       problems: document.errors.map((error) => ({
@@ -82,7 +94,29 @@ export function readYamlFile(root: string, path: string): { file: ParsedYaml } |
       })),
     };
   }
-  return { file: { source: { path, data: document.toJS() }, document, lines } };
+  const data: unknown = document.toJS();
+  if (slot) writeCached(slot, data);
+  return { file: { source: { path, data }, document, lines } };
+}
+
+function parseYaml(text: string): { document: Document; lines: LineCounter } {
+  const lines = new LineCounter();
+  return { document: parseDocument(text, { lineCounter: lines, prettyErrors: false }), lines };
+}
+
+/** A file whose data came from the cache: its document is parsed the first time it is asked for. */
+function lazilyParsed(source: PolicySource, text: string): ParsedYaml {
+  let parsed: ReturnType<typeof parseYaml> | undefined;
+  const get = () => (parsed ??= parseYaml(text));
+  return {
+    source,
+    get document() {
+      return get().document;
+    },
+    get lines() {
+      return get().lines;
+    },
+  };
 }
 
 /** Shows a file path as the user would type it: relative to the working directory when inside it. */
