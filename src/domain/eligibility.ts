@@ -17,7 +17,6 @@ import {
 import { formatDateVi, vietnamDate, within } from "./dates.ts";
 import type {
   Decision,
-  LearningCostSupport,
   MissingFact,
   PersonOutcomeBase,
   ProgramDecision,
@@ -25,7 +24,7 @@ import type {
   StandardSummary,
 } from "./decision.ts";
 import { factLabel, factRank, HOUSEHOLD_FLAGS } from "./facts.ts";
-import { formatNumberVi, formatPercent, formatVnd } from "./format.ts";
+import { decisionDetails, figureRank, figureSentences, takesHighest } from "./kinds.ts";
 import type { HouseholdInput } from "./household.ts";
 import { lowerConfidence, resolveValue, type ResolvedValue } from "./parameters.ts";
 import {
@@ -72,9 +71,6 @@ const STATUS_RANK: Record<ProgramStatus, number> = {
   needs_info: 1,
   not_eligible: 0,
 };
-const EXEMPTION_RANK: Record<string, number> = { none: 0, "50": 1, "70": 2, full: 3 };
-/** Fields combined by the best value (the highest share of the premium, the widest exemption); others take the first case. */
-const BEST_VALUE_FIELDS = new Set(["supportPercent", "exemption"]);
 
 // === Units: the household, or one person of it, under one programme
 
@@ -128,14 +124,16 @@ function resolveField(
   return resolveValue(source, context.date, context.input.area, rule.confidence);
 }
 
-function numeric(value: ResolvedValue | string | undefined): number {
-  if (value === undefined) return -1;
-  if (typeof value === "string") return EXEMPTION_RANK[value] ?? -1;
-  return value.value ?? value.estimate ?? -1;
-}
-
-/** Picks, per field, the value from the granting cases (eligible before possible). */
-function pickFields(grants: Hit[], context: EvaluationContext): { fields: Fields; used: Hit[] } {
+/**
+ * Picks, per figure, the value from the granting cases (eligible before possible): the highest where the
+ * kind says so (the highest share of the premium, the widest exemption), else the first case's.
+ */
+function pickFields(
+  program: Program,
+  grants: Hit[],
+  context: EvaluationContext,
+): { fields: Fields; used: Hit[] } {
+  const kind = program.support;
   const fields: Fields = {};
   const used: Hit[] = [];
   for (const grant of grants) {
@@ -146,10 +144,10 @@ function pickFields(grants: Hit[], context: EvaluationContext): { fields: Fields
       if (eligible.length > 0) pool = eligible;
       let best = pool[0]!;
       let bestValue = resolveField(best.rule.then[name]!, best.rule, context);
-      if (BEST_VALUE_FIELDS.has(name)) {
+      if (takesHighest(kind, name)) {
         for (let i = 1; i < pool.length; i++) {
           const value = resolveField(pool[i]!.rule.then[name]!, pool[i]!.rule, context);
-          if (numeric(value) > numeric(bestValue)) {
+          if (figureRank(kind, name, value) > figureRank(kind, name, bestValue)) {
             best = pool[i]!;
             bestValue = value;
           }
@@ -166,6 +164,7 @@ function pickFields(grants: Hit[], context: EvaluationContext): { fields: Fields
 
 /** True when a pending case could give the unit more than what it got. */
 function couldImprove(
+  program: Program,
   pending: RuleCase,
   pendingIndex: number,
   grants: Hit[],
@@ -174,10 +173,15 @@ function couldImprove(
   context: EvaluationContext,
 ): boolean {
   if (grants.every((grant) => grant.truth.grade === "possible")) return true;
+  const kind = program.support;
   for (const name in pending.then) {
     const current = fields[name];
-    if (BEST_VALUE_FIELDS.has(name)) {
-      if (numeric(resolveField(pending.then[name]!, pending, context)) > numeric(current)) return true;
+    if (takesHighest(kind, name)) {
+      if (
+        figureRank(kind, name, resolveField(pending.then[name]!, pending, context)) >
+        figureRank(kind, name, current)
+      )
+        return true;
     } else if (current === undefined || used.every((grant) => pendingIndex < grant.index)) {
       return true;
     }
@@ -190,6 +194,7 @@ function couldImprove(
  * this household, so a person's evaluation does not redo them.
  */
 function assess(
+  program: Program,
   cases: RuleCase[],
   context: EvaluationContext,
   person: PersonRef | undefined,
@@ -217,10 +222,10 @@ function assess(
   const needs: string[] = [];
   const upgrades: string[] = [];
   if (grants.length > 0) {
-    const { fields, used } = pickFields(grants, context);
+    const { fields, used } = pickFields(program, grants, context);
     for (const grant of used) addAll(upgrades, grant.truth.upgrade);
     for (const open of pending) {
-      if (couldImprove(open.rule, open.index, grants, fields, used, context))
+      if (couldImprove(program, open.rule, open.index, grants, fields, used, context))
         addAll(upgrades, open.truth.missing);
     }
     const status = grants.some((grant) => grant.truth.grade === "eligible") ? "eligible" : "possible";
@@ -240,80 +245,6 @@ function unconfirmedSentence(value: ResolvedValue): string | null {
   const label = value.label ?? "Mức này";
   const ask = value.ask ? `, hãy hỏi ${value.ask}` : "";
   return sentence(`${label}: mức này chưa được xác nhận${ask}${value.note ? `. Lý do: ${value.note}` : ""}`);
-}
-
-const AMOUNT_UNIT_TEXT: Record<string, string> = {
-  per_household: " mỗi hộ",
-  per_student_per_month: " mỗi tháng cho mỗi học sinh, sinh viên",
-  per_facility: " cho mỗi loại công trình (nước sạch; nhà tiêu hợp vệ sinh)",
-  per_worker: " mỗi người lao động",
-};
-
-function figure(value: ResolvedValue | string | undefined, format: (n: number) => string): string | null {
-  if (value === undefined || typeof value === "string") return null;
-  if (value.value !== null) return format(value.value);
-  if (value.estimate !== null)
-    return `chưa được xác nhận (ước tính ${format(value.estimate)}, chưa xác nhận)`;
-  return "chưa được xác nhận";
-}
-
-function resolvedNumber(value: ResolvedValue | string | undefined): number | null {
-  return value === undefined || typeof value === "string" ? null : (value.value ?? value.estimate);
-}
-
-/** The sentences stating what a unit gets, by programme kind. */
-function figureSentences(program: Program, fields: Fields): string[] {
-  switch (program.kind) {
-    case "credit": {
-      const unit = AMOUNT_UNIT_TEXT[program.amountUnit ?? ""] ?? "";
-      const parts = [
-        fields.maxAmount !== undefined
-          ? `Mức vay tối đa: ${figure(fields.maxAmount, (n) => `${formatVnd(n)}${unit}`)}`
-          : null,
-        fields.interestRatePerYear !== undefined
-          ? `lãi suất: ${figure(fields.interestRatePerYear, (n) => `${formatPercent(n)}/năm`)}`
-          : null,
-        fields.termMonths !== undefined
-          ? `thời hạn vay tối đa: ${figure(fields.termMonths, (n) => `${formatNumberVi(n)} tháng`)}`
-          : null,
-      ].filter(Boolean);
-      return parts.length > 0 ? [sentence(parts.join("; "))] : [];
-    }
-    case "health_insurance":
-      return fields.supportPercent !== undefined
-        ? [
-            sentence(
-              `Nhà nước đóng hoặc hỗ trợ tối thiểu: ${figure(fields.supportPercent, formatPercent)} mức đóng bảo hiểm y tế`,
-            ),
-          ]
-        : [];
-    case "tuition": {
-      const out: string[] = [];
-      const exemption = fields.exemption;
-      if (exemption === "full") out.push("Được miễn học phí.");
-      else if (exemption === "70" || exemption === "50") out.push(`Được giảm ${exemption}% học phí.`);
-      if (fields.learningCostPerMonth !== undefined) {
-        const months = resolvedNumber(fields.learningCostMonthsPerYear);
-        const monthText = months !== null ? `, tối đa ${months} tháng mỗi năm học` : "";
-        out.push(
-          sentence(
-            `Hỗ trợ chi phí học tập: ${figure(fields.learningCostPerMonth, (n) => `${formatVnd(n)}/tháng`)}${monthText}`,
-          ),
-        );
-      }
-      return out;
-    }
-    case "cash_support": {
-      const kwh = resolvedNumber(fields.kwhPerMonth);
-      const kwhText =
-        kwh !== null ? ` (bằng tiền ${kwh} kWh điện mỗi tháng theo giá bán lẻ điện sinh hoạt bậc 1)` : "";
-      return fields.amountPerMonth !== undefined
-        ? [sentence(`Mức hỗ trợ: ${figure(fields.amountPerMonth, (n) => `${formatVnd(n)}/tháng`)}${kwhText}`)]
-        : [];
-    }
-    case "service":
-      return [];
-  }
 }
 
 /** Writes the reasons of an assessed unit. */
@@ -345,7 +276,7 @@ function explain(program: Program, unit: Assessment, context: EvaluationContext)
         addAll(summary, [warning]);
       }
     }
-    const figures = figureSentences(program, unit.fields);
+    const figures = figureSentences(program.support, unit.fields, program.amountUnit);
     addAll(reasons, figures);
     addAll(summary, figures);
     for (const key in unit.fields) {
@@ -402,55 +333,9 @@ function explain(program: Program, unit: Assessment, context: EvaluationContext)
 
 // === Programme decisions
 
-function plain(value: ResolvedValue | string | undefined): number | null {
-  return value === undefined || typeof value === "string" ? null : value.value;
-}
-function estimated(value: ResolvedValue | string | undefined): number | null {
-  return value === undefined || typeof value === "string" ? null : value.estimate;
-}
-
-/** The kind-specific details of a unit, as they appear in the decision. */
+/** The figures of a unit, as the decision carries them (by the programme's kind). */
 function details(program: Program, unit: Assessment): Record<string, unknown> {
-  const f = unit.fields;
-  switch (program.kind) {
-    case "credit":
-      return {
-        maxAmount: plain(f.maxAmount),
-        amountUnit: program.amountUnit,
-        interestRatePerYear: plain(f.interestRatePerYear),
-        estimatedInterestRatePerYear: estimated(f.interestRatePerYear),
-        termMonths: plain(f.termMonths),
-      };
-    case "health_insurance":
-      return {
-        supportPercent: unit.status === "not_eligible" ? 0 : plain(f.supportPercent),
-        estimatedSupportPercent: estimated(f.supportPercent),
-      };
-    case "tuition": {
-      const amount = f.learningCostPerMonth;
-      let learning: LearningCostSupport | null = null;
-      if (amount !== undefined && typeof amount !== "string") {
-        learning = {
-          amountPerMonth: amount.value,
-          estimatedAmountPerMonth: amount.estimate,
-          monthsPerYear: resolvedNumber(f.learningCostMonthsPerYear),
-          confirmed: amount.confidence === "high" && amount.value !== null,
-        };
-      }
-      return {
-        exemption: typeof f.exemption === "string" ? f.exemption : "none",
-        learningCostSupport: learning,
-      };
-    }
-    case "cash_support":
-      return {
-        amountPerMonth: plain(f.amountPerMonth),
-        estimatedAmountPerMonth: estimated(f.amountPerMonth),
-        kwhPerMonth: plain(f.kwhPerMonth),
-      };
-    case "service":
-      return {};
-  }
+  return decisionDetails(program.support, unit.fields, program.amountUnit, unit.status);
 }
 
 function sameRules(a: Hit[], b: Hit[]): boolean {
@@ -665,6 +550,7 @@ function evaluateProgram(
   const shared = new Map<RuleCase, Truth>();
 
   const household = assess(
+    program,
     persons ? active.filter((rule) => !rule.usesPerson) : active,
     context,
     undefined,
@@ -673,7 +559,7 @@ function evaluateProgram(
   );
   const personUnits = (persons ?? []).map((person, index) => ({
     ref: { index, person },
-    unit: assess(active, context, { index, person }, covered, shared),
+    unit: assess(program, active, context, { index, person }, covered, shared),
   }));
   const shown = personUnits.filter((entry) => !sameOutcome(entry.unit, household));
 
@@ -711,13 +597,9 @@ function evaluateProgram(
       reasons: text.reasons,
       confirmed: text.confidence === "high",
     };
-    const extra =
-      program.kind === "tuition"
-        ? {
-            education: entry.ref.person.education ?? null,
-            publicSchool: entry.ref.person.publicSchool ?? null,
-          }
-        : {};
+    const extra: Record<string, unknown> = {};
+    for (const fact of program.support.personFacts)
+      extra[fact] = (entry.ref.person as Record<string, unknown>)[fact] ?? null;
     // Built in place (spreading three objects per person is a measurable cost for a whole commune's list).
     return Object.assign(base, extra, details(program, entry.unit));
   });
@@ -761,7 +643,7 @@ function evaluateProgram(
     nextSteps: nextStepsOf(program, status),
     missingFacts,
   };
-  if (program.kind !== "tuition") Object.assign(decision, details(program, figuresOf));
+  if (!program.support.perPerson) Object.assign(decision, details(program, figuresOf));
   decision.persons = personEntries;
   return { decision: decision as unknown as ProgramDecision, needs, upgrades };
 }
