@@ -17,7 +17,7 @@ import type { CliIO } from "../src/cli/io.ts";
 import type { PolicyKnowledge } from "../src/domain/policy.ts";
 import { decide } from "../src/domain/eligibility.ts";
 import { EDUCATION_LEVELS, parseHousehold } from "../src/domain/household.ts";
-import { DEFAULT_KNOWLEDGE_DIR, loadPolicyKnowledge } from "../src/knowledge/policy-load.ts";
+import { DEFAULT_KNOWLEDGE_DIR, loadPolicyKnowledge, POLICY_FOLDERS } from "../src/knowledge/policy-load.ts";
 
 const BIN = fileURLToPath(new URL("../bin/hoichinhsach.mjs", import.meta.url));
 const STACK_TRACE = /\n\s+at |Error:/;
@@ -242,7 +242,7 @@ describe("hoichinhsach check (real CLI)", () => {
   it("a broken knowledge file stops the command (exit 1) naming the file and the path", () => {
     const dir = mkdtempSync(join(tmpdir(), "hcs-cli-"));
     temporary.push(dir);
-    for (const folder of ["parameters", "rules"])
+    for (const folder of POLICY_FOLDERS)
       cpSync(join(DEFAULT_KNOWLEDGE_DIR, folder), join(dir, folder), { recursive: true });
     writeFileSync(join(dir, "rules", "guidance.yaml"), "description: x\nnext_steps: {}\nnotes: []\n");
     const run = cli(["--json", "--knowledge", dir], JSON.stringify(household));

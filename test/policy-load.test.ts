@@ -6,7 +6,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { DEFAULT_KNOWLEDGE_DIR, loadPolicyKnowledge } from "../src/knowledge/policy-load.ts";
+import { DEFAULT_KNOWLEDGE_DIR, loadPolicyKnowledge, POLICY_FOLDERS } from "../src/knowledge/policy-load.ts";
 import { DataFileError } from "../src/shared/errors.ts";
 
 const copies: string[] = [];
@@ -15,7 +15,7 @@ const copies: string[] = [];
 function brokenCopy(file: string, edit: (text: string) => string): string {
   const dir = mkdtempSync(join(tmpdir(), "hcs-knowledge-"));
   copies.push(dir);
-  for (const folder of ["parameters", "rules"])
+  for (const folder of POLICY_FOLDERS)
     cpSync(join(DEFAULT_KNOWLEDGE_DIR, folder), join(dir, folder), { recursive: true });
   const path = join(dir, file);
   const before = readFileSync(path, "utf8");

@@ -7,7 +7,8 @@
 import { formatNumberVi } from "./format.ts";
 import { sayFigure } from "./figures.ts";
 import type { ResolvedValue } from "./parameters.ts";
-import type { ProgramStatus, Unit } from "./policy.ts";
+import type { ProgramDecision } from "./decision.ts";
+import type { PolicyKnowledge, ProgramStatus, Unit } from "./policy.ts";
 import { sentence } from "./wording.ts";
 
 /** One level of a level figure (a tuition exemption: none, 50, 70, full). */
@@ -352,4 +353,41 @@ export function noticeFigures(
       label: figure.label,
       say: (value: number) => sayFigure(value, figure.noticeAs ?? figure.sayAs ?? "count"),
     }));
+}
+
+/** How the chat shows a programme of a decision (see the conversation's `ProgrammeDisplay`). */
+export interface ProgrammeDisplay {
+  title: string;
+  confirmWith: string | null;
+  benefit: string | undefined;
+  figurePrefixes: readonly string[];
+}
+
+const prefixesByPolicy = new WeakMap<PolicyKnowledge, readonly string[]>();
+
+/**
+ * The programmes of a decision with how the chat shows each (short title, whom to ask, the one-line
+ * summary of its figures), from the policy data. A programme the policy does not know is left as it is.
+ */
+export function withDisplay<D extends { programs: readonly ProgramDecision[] }>(
+  decision: D,
+  policy: PolicyKnowledge,
+): D & { programs: (ProgramDecision & { display?: ProgrammeDisplay })[] } {
+  let figurePrefixes = prefixesByPolicy.get(policy);
+  if (!figurePrefixes) {
+    figurePrefixes = Object.freeze(figureSentencePrefixes(policy.kinds.values()));
+    prefixesByPolicy.set(policy, figurePrefixes);
+  }
+  const programs = decision.programs.map((outcome) => {
+    const program = policy.programs.find((candidate) => candidate.id === outcome.id);
+    if (!program) return outcome;
+    const display: ProgrammeDisplay = {
+      title: program.shortTitle,
+      confirmWith: program.confirmWith,
+      benefit: benefitLine(program.support, outcome, program.amountUnit),
+      figurePrefixes: figurePrefixes!,
+    };
+    return { ...outcome, display };
+  });
+  return { ...decision, programs };
 }

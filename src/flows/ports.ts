@@ -78,7 +78,19 @@ export interface ReferenceLike {
   url?: string;
 }
 
-/** Per-programme outcome (contract: `ProgramDecision`), with the detail fields the result message shows. */
+/**
+ * How the result message shows a programme, from the policy data (the scorer's adapter adds it): its short
+ * title, whom to ask when something is not confirmed, what it gives in one line, and the opening words of
+ * the reasons that state the same figures (left out when the line is shown).
+ */
+export interface ProgrammeDisplay {
+  title: string;
+  confirmWith: string | null;
+  benefit: string | undefined;
+  figurePrefixes: readonly string[];
+}
+
+/** Per-programme outcome (contract: `ProgramDecision`), as far as the result message reads it. */
 export interface ProgramDecisionLike {
   id: string;
   title?: string;
@@ -87,37 +99,7 @@ export interface ProgramDecisionLike {
   references: readonly ReferenceLike[];
   confirmed: boolean;
   nextSteps?: readonly string[];
-  /** Credit details; the amount is per household, per worker, per facility or per student and month. */
-  maxAmount?: number | null;
-  amountUnit?: string;
-  interestRatePerYear?: number | null;
-  /** An unconfirmed rate, to be shown as such. */
-  estimatedInterestRatePerYear?: number | null;
-  termMonths?: number | null;
-  /** Health-insurance detail: the minimum share of the premium the state pays. */
-  supportPercent?: number | null;
-  /** Cash support (electricity): a confirmed amount, or an unconfirmed estimate, and the kWh it stands for. */
-  amountPerMonth?: number | null;
-  estimatedAmountPerMonth?: number | null;
-  kwhPerMonth?: number | null;
-  /** Members whose outcome differs from the household's (tuition: every learner). */
-  persons?: readonly PersonOutcomeLike[];
-}
-
-/**
- * One member's outcome inside a per-person programme: tuition (`exemption`, `learningCostSupport`, contract
- * `{personIndex, exemption, learningCostSupport}`) or health insurance (`supportPercent`).
- */
-export interface PersonOutcomeLike {
-  personIndex: number;
-  supportPercent?: number | null;
-  exemption?: "full" | "70" | "50" | "none" | string;
-  /** Learning-cost support: a confirmed amount, or an unconfirmed estimate to be shown as such. */
-  learningCostSupport?: {
-    amountPerMonth: number | null;
-    estimatedAmountPerMonth?: number | null;
-    confirmed: boolean;
-  } | null;
+  display?: ProgrammeDisplay;
 }
 
 /** The scorer's decision (contract: `Decision`), as far as the conversation reads it. */

@@ -5,6 +5,7 @@
  */
 
 import { decide } from "../domain/eligibility.ts";
+import { withDisplay } from "../domain/kinds.ts";
 import { parseHousehold, type HouseholdInput } from "../domain/household.ts";
 import type { PolicyKnowledge } from "../domain/policy.ts";
 import { formatSearchOutcome } from "../knowledge/format.ts";
@@ -118,7 +119,7 @@ function policyPorts(database: AppDatabase, options: PolicyPortsOptions) {
   const eligibility = adaptScorer({
     parseHousehold: (raw: unknown) => parseHousehold(raw),
     decide: (input: HouseholdInput, loaded: PolicyKnowledge) =>
-      decide(input, loaded, today ? { today: today() } : {}),
+      withDisplay(decide(input, loaded, today ? { today: today() } : {}), loaded),
     policy,
   });
   return { ports: { knowledge, eligibility }, policy, knowledgeBase: openOnce };

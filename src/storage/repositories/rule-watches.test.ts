@@ -97,6 +97,7 @@ describe("rule-change watches", () => {
     const changes = decisionChanges(
       before,
       decide({ ...household, assessedOn: "2025-12-01", listedStatus: "poor" }, policy),
+      policy.kinds,
     );
     expect(changes).toContain(
       "Vay vốn ưu đãi hộ nghèo (Ngân hàng Chính sách xã hội): lãi suất từ 6,6%/năm thành 6,24%/năm.",
@@ -105,6 +106,7 @@ describe("rule-change watches", () => {
       decisionChanges(
         before,
         decide({ ...household, assessedOn: "2025-11-30", listedStatus: "poor" }, policy),
+        policy.kinds,
       ),
     ).toEqual([]);
   });

@@ -130,7 +130,7 @@ export function createRuleWatchStore(database: AppDatabase, options: { now?: () 
           .where(eq(ruleWatches.userKey, row.userKey))
           .run();
       };
-      const changes = decisionChanges(row.lastSummary as WatchSummary, decision);
+      const changes = decisionChanges(row.lastSummary as WatchSummary, decision, policy.kinds);
       if (changes.length > 0)
         notices.push({
           userKey: address,
