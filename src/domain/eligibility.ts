@@ -5,11 +5,11 @@
  * It never says a household "is" poor: only the commune's review recognises that. Pure: data in, data out.
  */
 import { classify, standardOn, type ClassificationResult } from "./classify.ts";
+import { PERSONS, sharingKeyReads, type FactRead } from "./condition-types.ts";
 import {
   categoryKey,
   evaluateAll,
   MEMBERS_UNKNOWN,
-  householdFlag,
   type EvaluationContext,
   type PersonRef,
   type Truth,
@@ -23,7 +23,7 @@ import type {
   ProvinceSummary,
   StandardSummary,
 } from "./decision.ts";
-import { factLabel, factRank, HOUSEHOLD_FLAGS } from "./facts.ts";
+import { factLabel, factRank } from "./facts.ts";
 import { decisionDetails, figureRank, figureSentences, takesHighest } from "./kinds.ts";
 import type { HouseholdInput } from "./household.ts";
 import { lowerConfidence, resolveValue, type ResolvedValue } from "./parameters.ts";
@@ -33,7 +33,6 @@ import {
   type PolicyKnowledge,
   type PovertyStandard,
   type Program,
-  type Condition,
   type ProgramStatus,
   type ProvinceOverride,
   type Reference,
@@ -63,6 +62,11 @@ export interface DecideOptions {
    * in Vietnam; when both are absent the clock is read (the one impure step, kept for convenience).
    */
   today?: string;
+  /**
+   * False: decide afresh, sharing no outcome with earlier households (the decision is the same; tests
+   * compare the two). Default true: a list of households is decided much faster.
+   */
+  share?: boolean;
 }
 
 const STATUS_RANK: Record<ProgramStatus, number> = {
@@ -414,47 +418,50 @@ function nextStepsOf(program: Program, status: ProgramStatus): string[] {
 
 // === Memo of programme outcomes
 //
-// A programme's outcome is a pure function of a few facts: the date, the area, what decides the household's
-// category, its province, the household flags and the date it left the list that the programme's cases read,
-// and (per-person programmes) its members. Screening a commune's list meets the same situations again and
-// again, so outcomes that do not depend on the members are kept, frozen, and shared (which also lets the
-// serialiser reuse their JSON). Keying each programme on the facts it reads, not on every fact, keeps the
-// number of situations to decide small.
+// A programme's outcome is a pure function of what its cases read: the date, the area, what decides the
+// household's category and its province (the situation, read by every programme), and the facts its
+// condition types declare (condition-types.ts: household flags, the date it left the list, a deprivation,
+// the members). Screening a commune's list meets the same situations again and again, so outcomes are kept,
+// frozen, and shared (which also lets the serialiser reuse their JSON). Keying each programme on the facts
+// it reads, not on every fact, keeps the number of situations to decide small; an outcome that depends on
+// the members described one by one is not shared.
 
 /** Situations (date, area, category, province) kept; past this, the memo starts afresh. */
 const MAX_MEMO_KEYS = 10_000;
-/** Outcomes kept per programme and situation (one per combination of the flags it reads). */
+/** Outcomes kept per programme and situation (one per combination of the facts it reads). */
 const MAX_OUTCOMES_PER_KEY = 1_000;
 
 /** Per policy: situation → by programme index: the programme's own key → its outcome. */
 const outcomeMemo = new WeakMap<PolicyKnowledge, Map<string, Map<number | string, ProgramOutcome>[]>>();
 
-/** The household facts a programme's cases read, besides the date, area, category and province. */
-interface ProgramInputs {
-  /** Indexes in {@link HOUSEHOLD_FLAGS}. */
-  flags: number[];
-  leftListOn: boolean;
+const programReads = new WeakMap<Program, FactRead[]>();
+
+/** The facts `program` reads besides the situation (national cases and every province's), found once. */
+function readsOfProgram(program: Program, policy: PolicyKnowledge): FactRead[] {
+  let reads = programReads.get(program);
+  if (!reads) {
+    const local = policy.provinces.flatMap((province) => province.cases.get(program.id) ?? []);
+    const conditions = [...program.cases, ...local].flatMap((rule) => rule.when);
+    reads = sharingKeyReads(conditions);
+    // A per-person programme's outcome depends on the members whenever they are described.
+    if (program.scope === "person" && !reads.includes(PERSONS)) reads.push(PERSONS);
+    programReads.set(program, reads);
+  }
+  return reads;
 }
 
-const programInputs = new WeakMap<Program, ProgramInputs>();
-
-/** What `program` reads of a household (national cases and every province's), found once per programme. */
-function inputsOf(program: Program, policy: PolicyKnowledge): ProgramInputs {
-  let inputs = programInputs.get(program);
-  if (!inputs) {
-    const flags = new Set<number>();
-    let leftListOn = false;
-    const visit = (condition: Condition): void => {
-      if (condition.type === "household_flag") flags.add(HOUSEHOLD_FLAGS.indexOf(condition.fact));
-      else if (condition.type === "left_list_within") leftListOn = true;
-      else if (condition.type === "any" || condition.type === "all") condition.conditions.forEach(visit);
-    };
-    const local = policy.provinces.flatMap((province) => province.cases.get(program.id) ?? []);
-    for (const rule of [...program.cases, ...local]) rule.when.forEach(visit);
-    inputs = { flags: [...flags].sort((x, y) => x - y), leftListOn };
-    programInputs.set(program, inputs);
+/** The key of a household's outcome for a programme, or null when it must not be shared. */
+function outcomeKey(reads: FactRead[], codes: Map<FactRead, number | string | null>, input: HouseholdInput) {
+  let code = 0;
+  let text = "";
+  for (const read of reads) {
+    let value = codes.get(read);
+    if (value === undefined) codes.set(read, (value = read.code!(input)));
+    if (value === null) return null;
+    if (typeof value === "number") code = code * (read.states ?? 1) + value;
+    else text += `|${value}`;
   }
-  return inputs;
+  return text ? `${code}${text}` : code;
 }
 
 function deepFreeze<T>(value: T): T {
@@ -465,13 +472,14 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/** Every programme's outcome: from the memo, or decided (and kept when it does not depend on the members). */
+/** Every programme's outcome: from the memo, or decided (and kept when it can be shared). */
 function programOutcomes(
   policy: PolicyKnowledge,
   province: ProvinceOverride | undefined,
   context: EvaluationContext,
 ): ProgramOutcome[] {
   const { input } = context;
+  if (context.unshared) return policy.programs.map((program) => evaluateProgram(program, province, context));
   let memo = outcomeMemo.get(policy);
   if (!memo) outcomeMemo.set(policy, (memo = new Map()));
   const situation = `${context.date}|${input.area}|${categoryKey(context)}|${province?.info.id ?? ""}`;
@@ -481,26 +489,15 @@ function programOutcomes(
     byProgram = [];
     memo.set(situation, byProgram);
   }
-  const flagCodes = HOUSEHOLD_FLAGS.map((flag) => {
-    const value = householdFlag(input, flag);
-    return value === undefined ? 2 : value ? 1 : 0;
-  });
-  // A household that describes its members (even as "none to describe": an empty list) is not shared.
-  const withPersons = input.persons !== undefined;
+  const codes = new Map<FactRead, number | string | null>();
   const outcomes: ProgramOutcome[] = [];
   for (let i = 0; i < policy.programs.length; i++) {
     const program = policy.programs[i]!;
-    // A per-person programme's outcome depends on the members: decided for each household.
-    if (withPersons && program.scope === "person") {
+    const key = outcomeKey(readsOfProgram(program, policy), codes, input);
+    if (key === null) {
       outcomes.push(evaluateProgram(program, province, context));
       continue;
     }
-    const inputs = inputsOf(program, policy);
-    let code = 0;
-    for (const flag of inputs.flags) code = code * 3 + flagCodes[flag]!;
-    const key = inputs.leftListOn
-      ? `${code}|${input.leftListOn === null ? "-" : (input.leftListOn ?? "")}`
-      : code;
     let known = byProgram[i];
     if (!known) byProgram[i] = known = new Map();
     let outcome = known.get(key);
@@ -778,6 +775,7 @@ export function decide(
   const listed = input.listedStatus ?? (input.leftListOn ? "none" : undefined);
   const classification = classify(input, policy, date, listed);
   const context: EvaluationContext = { input, date, listed, classification };
+  if (options.share === false) context.unshared = true;
   const { override, summary: province } = matchProvince(input.province, policy, date);
 
   const outcomes = programOutcomes(policy, override, context);

@@ -175,6 +175,7 @@ export type ConditionData =
   | { type: "household_flag"; fact: (typeof HOUSEHOLD_FLAGS)[number]; equals: boolean }
   | { type: "area"; in: ("rural" | "urban")[] }
   | { type: "left_list_within"; years: z.infer<typeof valueSourceSchema> }
+  | { type: "deprivation"; indicator: string }
   | { type: "person_age"; operator: "<" | "<=" | ">" | ">="; value: z.infer<typeof valueSourceSchema> }
   | { type: "person_education"; in: (typeof EDUCATION_LEVELS)[number][] }
   | { type: "person_flag"; fact: (typeof PERSON_FLAGS)[number]; equals: boolean }
@@ -200,6 +201,7 @@ export const conditionSchema: z.ZodType<ConditionData> = z.lazy(() =>
       }),
       z.strictObject({ type: z.literal("area"), in: z.array(z.enum(["rural", "urban"])).min(1) }),
       z.strictObject({ type: z.literal("left_list_within"), years: valueSourceSchema }),
+      z.strictObject({ type: z.literal("deprivation"), indicator: snakeId }),
       z.strictObject({
         type: z.literal("person_age"),
         operator: z.enum(["<", "<=", ">", ">="]),
@@ -211,7 +213,7 @@ export const conditionSchema: z.ZodType<ConditionData> = z.lazy(() =>
     ],
     {
       error:
-        "unknown condition `type`; use one of category, listed_status, household_flag, area, left_list_within, person_age, person_education, person_flag, any, all",
+        "unknown condition `type`; use one of category, listed_status, household_flag, area, left_list_within, deprivation, person_age, person_education, person_flag, any, all",
     },
   ),
 ) as z.ZodType<ConditionData>;

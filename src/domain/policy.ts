@@ -10,6 +10,7 @@ import type { EducationLevel, ListedStatus, Area } from "./household.ts";
 import type { HouseholdFlag, PersonFlag } from "./facts.ts";
 import { closestName } from "../shared/did-you-mean.ts";
 import { foldDiacritics } from "../text/vietnamese.ts";
+import { readsPerson } from "./condition-types.ts";
 import type { DecisionField, FieldSource, KindFigure, SupportKind } from "./kinds.ts";
 import {
   caseSchema,
@@ -102,6 +103,8 @@ export type Condition =
   | { type: "household_flag"; fact: HouseholdFlag; equals: boolean }
   | { type: "area"; in: Area[] }
   | { type: "left_list_within"; years: ValueSource }
+  /** The household lacks a deprivation indicator (`label`: how the latest standard listing it names it). */
+  | { type: "deprivation"; indicator: string; label: string }
   | { type: "person_age"; operator: "<" | "<=" | ">" | ">="; value: ValueSource }
   | { type: "person_education"; in: EducationLevel[] }
   | { type: "person_flag"; fact: PersonFlag; equals: boolean }
@@ -282,6 +285,8 @@ class Compiler {
   /** One object per distinct reference, so decisions share them (and their serialisation). */
   private readonly interned = new Map<string, Reference>();
   readonly parameters = new Map<string, Parameter>();
+  /** Deprivation indicators by id, with the label of the latest standard that lists them. */
+  readonly indicatorLabels = new Map<string, string>();
 
   problem(file: string, path: (string | number)[], message: string): void {
     this.problems.push({ file, path, message });
@@ -439,6 +444,19 @@ class Compiler {
       }
       case "person_education":
         return { type: data.type, in: data.in as EducationLevel[] };
+      case "deprivation": {
+        const label = this.indicatorLabels.get(data.indicator);
+        if (label === undefined) {
+          const guess = closestName(data.indicator, this.indicatorLabels.keys());
+          this.problem(
+            file,
+            [...path, "indicator"],
+            `unknown deprivation indicator "${data.indicator}"${guess ? `; did you mean "${guess}"?` : ""} (indicators are listed in rules/poverty_standard.yaml)`,
+          );
+          return undefined;
+        }
+        return { type: data.type, indicator: data.indicator, label };
+      }
       default:
         return data as Condition;
     }
@@ -508,15 +526,6 @@ class Compiler {
       usesPerson: conditions.some(readsPerson),
     };
   }
-}
-
-function readsPerson(condition: Condition): boolean {
-  if (condition.type === "any" || condition.type === "all") return condition.conditions.some(readsPerson);
-  return (
-    condition.type === "person_age" ||
-    condition.type === "person_education" ||
-    condition.type === "person_flag"
-  );
 }
 
 function statusRecord<T>(
@@ -828,6 +837,8 @@ export function compilePolicy(
         categories,
         noneReason: standard.none_reason,
       });
+      for (const indicator of standard.indicators.list)
+        compiler.indicatorLabels.set(indicator.id, indicator.label);
     });
   }
 
