@@ -446,3 +446,42 @@ export function parseHousehold(
   const problems = crossCheck(household, options);
   return problems.length > 0 ? err(problems) : ok(household);
 }
+
+// === Households kept between messages or for a rule-change watch
+
+/** Format of a stored household; one of another format is read as a plain household (written before). */
+export const STORED_HOUSEHOLD_FORMAT = 1;
+
+/** A household as stored (a watch, the last check of a session): its format, then the household. */
+export interface StoredHousehold {
+  format: typeof STORED_HOUSEHOLD_FORMAT;
+  household: Partial<HouseholdInput>;
+}
+
+const storedHouseholdSchema = z.object({
+  format: z.literal(STORED_HOUSEHOLD_FORMAT),
+  household: z.unknown(),
+});
+
+/** A household in its stored form. */
+export function storeHousehold(household: Partial<HouseholdInput>): StoredHousehold {
+  return { format: STORED_HOUSEHOLD_FORMAT, household };
+}
+
+/**
+ * A stored household read back: validated like any input (it may come from an older release or a manual
+ * edit), or undefined when it is not a household any more. A household stored without its date
+ * (`assessedOn`) is read as of `assessedOn` when given. Rows written before the format was stored (a plain
+ * household) are read too.
+ */
+export function readStoredHousehold(
+  raw: unknown,
+  options: ParseHouseholdOptions & { assessedOn?: string } = {},
+): HouseholdInput | undefined {
+  const stored = storedHouseholdSchema.safeParse(raw);
+  const household = stored.success ? stored.data.household : raw;
+  if (household === null || typeof household !== "object" || Array.isArray(household)) return undefined;
+  const { assessedOn, ...parse } = options;
+  const parsed = parseHousehold(assessedOn ? { ...household, assessedOn } : household, parse);
+  return parsed.ok ? parsed.value : undefined;
+}
