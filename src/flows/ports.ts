@@ -5,54 +5,34 @@
  * in `wiring.ts`. Nothing here does I/O.
  */
 
+import {
+  HOUSEHOLD_FIELDS,
+  HOUSEHOLD_FLAGS,
+  PERSON_FIELDS,
+  type HouseholdField,
+  type PersonField,
+} from "../domain/facts.ts";
 import type { Result } from "../shared/result.ts";
 
 // === Household facts (the scorer's HouseholdInput field names)
 
 /**
- * Household facts a flow step may collect, by their `HouseholdInput` field name. A flow file naming a fact
- * outside this list fails at start-up with a "did you mean" suggestion.
+ * Household facts a flow step may collect, by their `HouseholdInput` field name (the scorer's own list). A
+ * flow file naming a fact outside this list fails at start-up with a "did you mean" suggestion.
  */
-export const HOUSEHOLD_FACTS = [
-  "assessedOn",
-  "area",
-  "members",
-  "monthlyIncome",
-  "incomePerPerson",
-  "deprivations",
-  "deprivationCount",
-  "listedStatus",
-  "leftListOn",
-  "agricultural",
-  "inPoorCommune",
-  "inEthnicMinorityArea",
-  "inDifficultArea",
-  "inExtremelyDifficultArea",
-  "needsWaterSupply",
-  "needsSanitation",
-  "province",
-  "persons",
-] as const;
-
-/** The household facts that are yes/no flags (a multi-choice with `set: each_option` writes them). */
-export const HOUSEHOLD_FLAG_FACTS = [
-  "agricultural",
-  "inPoorCommune",
-  "inEthnicMinorityArea",
-  "inDifficultArea",
-  "inExtremelyDifficultArea",
-  "needsWaterSupply",
-  "needsSanitation",
-] as const satisfies readonly HouseholdFact[];
+export const HOUSEHOLD_FACTS = HOUSEHOLD_FIELDS;
 
 /** One of {@link HOUSEHOLD_FACTS}. */
-export type HouseholdFact = (typeof HOUSEHOLD_FACTS)[number];
+export type HouseholdFact = HouseholdField;
+
+/** The household facts that are yes/no flags (a multi-choice with `set: each_option` writes them). */
+export const HOUSEHOLD_FLAG_FACTS = HOUSEHOLD_FLAGS;
 
 /** Fields of one person in `HouseholdInput.persons` that a flow step may set. */
-export const PERSON_FACTS = ["age", "ethnicMinority", "education", "publicSchool"] as const;
+export const PERSON_FACTS = PERSON_FIELDS;
 
 /** One of {@link PERSON_FACTS}. */
-export type PersonFact = (typeof PERSON_FACTS)[number];
+export type PersonFact = PersonField;
 
 /**
  * What the interview has gathered, in the scorer's input shape (a plain object, validated by the scorer's
@@ -122,6 +102,8 @@ export interface DecisionLike {
  */
 export interface EligibilityPort {
   decide(household: HouseholdDraft): Result<DecisionLike, string[]> | Promise<Result<DecisionLike, string[]>>;
+  /** A figure of the policy data in force on a date, in words ("3 năm"), for prompts; undefined when unknown. */
+  figure?(id: string, date: string): string | undefined;
 }
 
 // === Knowledge base (src/knowledge)

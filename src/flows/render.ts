@@ -5,7 +5,8 @@
  */
 
 import { citeReference } from "../domain/figures.ts";
-import { formatMoney, type Answer } from "./answers.ts";
+import { formatMoney } from "../domain/format.ts";
+import type { Answer } from "./answers.ts";
 import { MESSAGES } from "./messages.ts";
 import type { DecisionLike, ProgramDecisionLike, ReferenceLike, SearchOutcomeLike } from "./ports.ts";
 import { createReply, type Reply, type ReplyChoice } from "./reply.ts";
@@ -18,8 +19,22 @@ export function questionRef(flow: FlowDefinition, key: string): string {
   return `${flow.id}@${flow.version}:${key}`;
 }
 
-function fill(template: string, index: number): string {
-  return template.replaceAll("{n}", String(index));
+/**
+ * A prompt with its placeholders filled: `{n}` the index of a repeated question, `{figure:<parameter
+ * id>|<words>}` a figure of the policy data in force ("3 năm"), or the words after "|" when the figure is
+ * not known (no scorer behind the conversation, or no value on that day).
+ */
+export function fillPrompt(
+  template: string,
+  index: number,
+  figure: (id: string) => string | undefined = () => undefined,
+): string {
+  return template
+    .replaceAll("{n}", String(index))
+    .replace(
+      /\{figure:([a-z0-9_.]+)\|([^}]*)\}/g,
+      (_all, id: string, otherwise: string) => figure(id) ?? otherwise,
+    );
 }
 
 /** A choice of a question: what is shown, the number that selects it, and the answer text it stands for. */
@@ -80,8 +95,9 @@ export function renderQuestion(
   step: StepDefinition,
   index: number,
   brief = false,
+  figure?: (id: string) => string | undefined,
 ): Reply {
-  const prompt = fill(brief ? (step.short ?? step.prompt) : step.prompt, index);
+  const prompt = fillPrompt(brief ? (step.short ?? step.prompt) : step.prompt, index, figure);
   return createReply(prompt, {
     choices: choicesOf(step),
     multiple: step.answer.type === "multi_choice",
