@@ -8,7 +8,7 @@ import { formatNumberVi } from "./format.ts";
 import { sayFigure } from "./figures.ts";
 import type { ResolvedValue } from "./parameters.ts";
 import type { ProgramDecision } from "./decision.ts";
-import type { PolicyKnowledge, ProgramStatus, Unit } from "./policy.ts";
+import type { PolicyKnowledge, Program, ProgramStatus, Unit } from "./policy.ts";
 import { sentence } from "./wording.ts";
 
 /** One level of a level figure (a tuition exemption: none, 50, 70, full). */
@@ -363,29 +363,39 @@ export interface ProgrammeDisplay {
   figurePrefixes: readonly string[];
 }
 
-const prefixesByPolicy = new WeakMap<PolicyKnowledge, readonly string[]>();
+/** Per policy: the programmes by id, and the opening words of the sentences stating figures. */
+const chatData = new WeakMap<
+  PolicyKnowledge,
+  { programs: ReadonlyMap<string, Program>; figurePrefixes: readonly string[] }
+>();
 
 /**
- * The programmes of a decision with how the chat shows each (short title, whom to ask, the one-line
- * summary of its figures), from the policy data. A programme the policy does not know is left as it is.
+ * The programmes of a decision with how the chat shows each (short title, whom to ask, and, for those the
+ * household may get, the one-line summary of its figures), from the policy data. A programme the policy does
+ * not know is left as it is.
  */
 export function withDisplay<D extends { programs: readonly ProgramDecision[] }>(
   decision: D,
   policy: PolicyKnowledge,
 ): D & { programs: (ProgramDecision & { display?: ProgrammeDisplay })[] } {
-  let figurePrefixes = prefixesByPolicy.get(policy);
-  if (!figurePrefixes) {
-    figurePrefixes = Object.freeze(figureSentencePrefixes(policy.kinds.values()));
-    prefixesByPolicy.set(policy, figurePrefixes);
+  let data = chatData.get(policy);
+  if (!data) {
+    data = {
+      programs: new Map(policy.programs.map((program) => [program.id, program])),
+      figurePrefixes: Object.freeze(figureSentencePrefixes(policy.kinds.values())),
+    };
+    chatData.set(policy, data);
   }
+  const { programs: byId, figurePrefixes } = data;
   const programs = decision.programs.map((outcome) => {
-    const program = policy.programs.find((candidate) => candidate.id === outcome.id);
+    const program = byId.get(outcome.id);
     if (!program) return outcome;
+    const granted = outcome.status === "eligible" || outcome.status === "possible";
     const display: ProgrammeDisplay = {
       title: program.shortTitle,
       confirmWith: program.confirmWith,
-      benefit: benefitLine(program.support, outcome, program.amountUnit),
-      figurePrefixes: figurePrefixes!,
+      benefit: granted ? benefitLine(program.support, outcome, program.amountUnit) : undefined,
+      figurePrefixes,
     };
     return { ...outcome, display };
   });

@@ -60,8 +60,9 @@ export interface ReferenceLike {
 
 /**
  * How the result message shows a programme, from the policy data (the scorer's adapter adds it): its short
- * title, whom to ask when something is not confirmed, what it gives in one line, and the opening words of
- * the reasons that state the same figures (left out when the line is shown).
+ * title, whom to ask when something is not confirmed, what it gives in one line (for a programme the
+ * household may get), and the opening words of the reasons that state the same figures (left out when the
+ * line is shown).
  */
 export interface ProgrammeDisplay {
   title: string;
