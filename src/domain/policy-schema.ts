@@ -10,7 +10,7 @@
 import { z } from "zod";
 import { isIsoDate } from "./dates.ts";
 import { EDUCATION_LEVELS } from "./household.ts";
-import { HOUSEHOLD_FLAGS, PERSON_FLAGS } from "./facts.ts";
+import { HOUSEHOLD_FLAGS, PERSON_FIELDS, PERSON_FLAGS } from "./facts.ts";
 
 // === Shared pieces
 
@@ -386,7 +386,7 @@ export const kindSchema = z.strictObject({
   /** Figures are decided for each person only (the programme's own decision carries none). */
   per_person: z.boolean().optional(),
   /** Person facts repeated in each person's entry of a decision. */
-  person_facts: z.array(camelId).optional(),
+  person_facts: z.array(z.enum(PERSON_FIELDS)).optional(),
   /** Units a programme's amount may be given per (`amount_unit`), with how a reason and the chat say them. */
   amount_units: z.record(snakeId, z.strictObject({ says: z.string(), chat: z.string() })).optional(),
   figures: z.record(camelId, kindFigureSchema),
