@@ -65,6 +65,32 @@ export type DecisionField =
   | { name: string; type: "value"; source: FieldSource; notEligible: number | null }
   | { name: string; type: "group"; when: string; fields: { name: string; source: FieldSource }[] };
 
+/** A piece of a reason's clause: words, a figure said (`bare`: the number alone), or an optional part. */
+export type ClausePart =
+  | { text: string }
+  | { figure: string; bare: boolean }
+  | { optional: readonly ({ text: string } | { figure: string; bare: boolean })[] };
+
+/** Splits a clause template ("Mức hỗ trợ: {amountPerMonth}[ (… {kwhPerMonth.number} kWh …)]") into parts. */
+export function clauseParts(template: string): ClausePart[] {
+  const simple = (text: string) =>
+    text
+      .split(/(\{[a-z][A-Za-z0-9]*(?:\.number)?\})/)
+      .filter(Boolean)
+      .map((piece) => {
+        const match = /^\{([a-z][A-Za-z0-9]*)(\.number)?\}$/.exec(piece);
+        return match ? { figure: match[1]!, bare: match[2] !== undefined } : { text: piece };
+      });
+  return template
+    .split(/(\[[^\]]*\])/)
+    .filter(Boolean)
+    .flatMap((piece): ClausePart[] =>
+      piece.startsWith("[") && piece.endsWith("]")
+        ? [{ optional: simple(piece.slice(1, -1)) }]
+        : simple(piece),
+    );
+}
+
 /** A kind of support, compiled. Plain data (it is copied to worker threads). */
 export interface SupportKind {
   id: string;
@@ -76,8 +102,10 @@ export interface SupportKind {
   /** Amount units a programme of this kind names, with how a reason and the chat say them. */
   amountUnits: Readonly<Record<string, { says: string; chat: string }>> | null;
   figures: readonly KindFigure[];
-  /** The reasons stating what is granted: sentences of clauses. */
-  reasons: readonly (readonly string[])[];
+  /** Figures by name. */
+  figureByName: Readonly<Record<string, KindFigure>>;
+  /** The reasons stating what is granted: sentences of clauses, each clause in parts. */
+  reasons: readonly (readonly (readonly ClausePart[])[])[];
   decision: readonly DecisionField[];
 }
 
@@ -85,7 +113,7 @@ export interface SupportKind {
 export type GrantedFields = Record<string, ResolvedValue | string>;
 
 function figureOf(kind: SupportKind, name: string): KindFigure | undefined {
-  return kind.figures.find((figure) => figure.name === name);
+  return kind.figureByName[name];
 }
 
 /** A figure's rank for "the highest wins": a level's position, or the number (estimate if unconfirmed). */
@@ -122,46 +150,50 @@ function figureText(figure: KindFigure, value: ResolvedValue, amountUnit: string
   return "chưa được xác nhận";
 }
 
-const PLACEHOLDER = /\{([a-z][A-Za-z0-9]*)(\.number)?\}/g;
-const OPTIONAL = /\[([^\]]*)\]/g;
-
 /** One clause of a reason, or null when a figure it states is not granted. */
 function clauseText(
   kind: SupportKind,
-  template: string,
+  parts: readonly ClausePart[],
   fields: GrantedFields,
   amountUnit: string | null,
 ): string | null {
-  // Optional parts need every figure they name as a number.
-  const withOptional = template.replace(OPTIONAL, (_all, inner: string) => {
-    let complete = true;
-    const text = inner.replace(PLACEHOLDER, (_match, name: string) => {
-      const value = numberOf(fields[name]);
-      if (value === null) complete = false;
-      return value === null ? "" : formatNumberVi(value);
-    });
-    return complete ? text : "";
-  });
-  let complete = true;
-  const text = withOptional.replace(PLACEHOLDER, (_match, name: string, bare?: string) => {
-    const value = fields[name];
-    const figure = figureOf(kind, name);
-    if (value === undefined || !figure) {
-      complete = false;
-      return "";
+  let text = "";
+  for (const part of parts) {
+    if ("text" in part) {
+      text += part.text;
+    } else if ("optional" in part) {
+      // An optional part needs every figure it names as a number.
+      let optional = "";
+      for (const inner of part.optional) {
+        if ("text" in inner) {
+          optional += inner.text;
+          continue;
+        }
+        const value = numberOf(fields[inner.figure]);
+        if (value === null) {
+          optional = "";
+          break;
+        }
+        optional += formatNumberVi(value);
+      }
+      text += optional;
+    } else {
+      const value = fields[part.figure];
+      const figure = figureOf(kind, part.figure);
+      if (value === undefined || !figure) return null;
+      if (typeof value === "string") {
+        const says = figure.levels?.find((level) => level.id === value)?.says ?? null;
+        if (says === null) return null;
+        text += says;
+      } else if (part.bare) {
+        const number = numberOf(value);
+        text += number === null ? "" : formatNumberVi(number);
+      } else {
+        text += figureText(figure, value, amountUnit, kind);
+      }
     }
-    if (typeof value === "string") {
-      const says = figure.levels?.find((level) => level.id === value)?.says ?? null;
-      if (says === null) complete = false;
-      return says ?? "";
-    }
-    if (bare) {
-      const number = numberOf(value);
-      return number === null ? "" : formatNumberVi(number);
-    }
-    return figureText(figure, value, amountUnit, kind);
-  });
-  return complete ? text : null;
+  }
+  return text;
 }
 
 /** The sentences stating what a unit gets: "Mức vay tối đa: 100.000.000 đ mỗi hộ; lãi suất: 6,6%/năm; …". */
@@ -172,10 +204,12 @@ export function figureSentences(
 ): string[] {
   const out: string[] = [];
   for (const clauses of kind.reasons) {
-    const parts = clauses
-      .map((clause) => clauseText(kind, clause, fields, amountUnit))
-      .filter((part): part is string => part !== null);
-    if (parts.length > 0) out.push(sentence(parts.join("; ")));
+    let joined = "";
+    for (const clause of clauses) {
+      const text = clauseText(kind, clause, fields, amountUnit);
+      if (text !== null) joined = joined ? `${joined}; ${text}` : text;
+    }
+    if (joined) out.push(sentence(joined));
   }
   return out;
 }
@@ -185,13 +219,12 @@ export function figureSentencePrefixes(kinds: Iterable<SupportKind>): string[] {
   const prefixes = new Set<string>();
   for (const kind of kinds) {
     for (const clauses of kind.reasons) {
-      const first = clauses[0]!;
-      const opening = first.slice(0, first.search(/[{[]|$/)).trim();
-      if (opening) {
-        prefixes.add(opening);
+      const first = clauses[0]![0];
+      if (first && "text" in first && first.text.trim()) {
+        prefixes.add(first.text.trim());
         continue;
       }
-      const name = /^\{([a-z][A-Za-z0-9]*)\}/.exec(first)?.[1];
+      const name = first && "figure" in first ? first.figure : undefined;
       for (const level of (name ? figureOf(kind, name)?.levels : undefined) ?? [])
         if (level.says) prefixes.add(sentence(level.says));
     }

@@ -11,7 +11,13 @@ import type { HouseholdFlag, PersonFlag } from "./facts.ts";
 import { closestName } from "../shared/did-you-mean.ts";
 import { foldDiacritics } from "../text/vietnamese.ts";
 import { readsPerson } from "./condition-types.ts";
-import type { DecisionField, FieldSource, KindFigure, SupportKind } from "./kinds.ts";
+import {
+  clauseParts,
+  type DecisionField,
+  type FieldSource,
+  type KindFigure,
+  type SupportKind,
+} from "./kinds.ts";
 import {
   caseSchema,
   kindSchema,
@@ -636,7 +642,8 @@ function compileKind(compiler: Compiler, id: string, data: KindData, file: strin
     personFacts: data.person_facts ?? [],
     amountUnits: data.amount_units ?? null,
     figures,
-    reasons: data.reasons ?? [],
+    figureByName: Object.fromEntries(figures.map((figure) => [figure.name, figure])),
+    reasons: (data.reasons ?? []).map((clauses) => clauses.map(clauseParts)),
     decision,
   };
 }
