@@ -434,29 +434,49 @@ const MAX_OUTCOMES_PER_KEY = 1_000;
 /** Per policy: situation → by programme index: the programme's own key → its outcome. */
 const outcomeMemo = new WeakMap<PolicyKnowledge, Map<string, Map<number | string, ProgramOutcome>[]>>();
 
-const programReads = new WeakMap<Program, FactRead[]>();
+/** Per policy: the facts each programme reads, and all of them (each read's index in that list). */
+interface PolicyReads {
+  all: FactRead[];
+  /** By programme index: indexes in `all`. */
+  byProgram: number[][];
+}
 
-/** The facts `program` reads besides the situation (national cases and every province's), found once. */
-function readsOfProgram(program: Program, policy: PolicyKnowledge): FactRead[] {
-  let reads = programReads.get(program);
+const policyReads = new WeakMap<PolicyKnowledge, PolicyReads>();
+
+/** The facts each programme reads besides the situation (national cases and every province's), found once. */
+function readsOfPolicy(policy: PolicyKnowledge): PolicyReads {
+  let reads = policyReads.get(policy);
   if (!reads) {
-    const local = policy.provinces.flatMap((province) => province.cases.get(program.id) ?? []);
-    const conditions = [...program.cases, ...local].flatMap((rule) => rule.when);
-    reads = sharingKeyReads(conditions);
-    // A per-person programme's outcome depends on the members whenever they are described.
-    if (program.scope === "person" && !reads.includes(PERSONS)) reads.push(PERSONS);
-    programReads.set(program, reads);
+    const all: FactRead[] = [];
+    const byProgram = policy.programs.map((program) => {
+      const local = policy.provinces.flatMap((province) => province.cases.get(program.id) ?? []);
+      const own = sharingKeyReads([...program.cases, ...local].flatMap((rule) => rule.when));
+      // A per-person programme's outcome depends on the members whenever they are described.
+      if (program.scope === "person" && !own.includes(PERSONS)) own.push(PERSONS);
+      return own.map((read) => {
+        if (!all.includes(read)) all.push(read);
+        return all.indexOf(read);
+      });
+    });
+    reads = { all, byProgram };
+    policyReads.set(policy, reads);
   }
   return reads;
 }
 
 /** The key of a household's outcome for a programme, or null when it must not be shared. */
-function outcomeKey(reads: FactRead[], codes: Map<FactRead, number | string | null>, input: HouseholdInput) {
+function outcomeKey(
+  reads: PolicyReads,
+  program: number,
+  codes: (number | string | null | undefined)[],
+  input: HouseholdInput,
+) {
   let code = 0;
   let text = "";
-  for (const read of reads) {
-    let value = codes.get(read);
-    if (value === undefined) codes.set(read, (value = read.code!(input)));
+  for (const index of reads.byProgram[program]!) {
+    const read = reads.all[index]!;
+    let value = codes[index];
+    if (value === undefined) codes[index] = value = read.code!(input);
     if (value === null) return null;
     if (typeof value === "number") code = code * (read.states ?? 1) + value;
     else text += `|${value}`;
@@ -489,11 +509,12 @@ function programOutcomes(
     byProgram = [];
     memo.set(situation, byProgram);
   }
-  const codes = new Map<FactRead, number | string | null>();
+  const reads = readsOfPolicy(policy);
+  const codes: (number | string | null | undefined)[] = new Array(reads.all.length);
   const outcomes: ProgramOutcome[] = [];
   for (let i = 0; i < policy.programs.length; i++) {
     const program = policy.programs[i]!;
-    const key = outcomeKey(readsOfProgram(program, policy), codes, input);
+    const key = outcomeKey(reads, i, codes, input);
     if (key === null) {
       outcomes.push(evaluateProgram(program, province, context));
       continue;
