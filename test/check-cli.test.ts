@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { BatchDecider } from "../src/cli/commands/check-batch.ts";
 import { DecisionPool } from "../src/cli/commands/check-pool.ts";
 import type { PolicyKnowledge } from "../src/domain/policy.ts";
-import { DEFAULT_KNOWLEDGE_DIR, loadPolicyKnowledge } from "../src/knowledge/policy-load.ts";
+import { DEFAULT_KNOWLEDGE_DIR, loadPolicyKnowledge, POLICY_FOLDERS } from "../src/knowledge/policy-load.ts";
 import { runInProcess } from "./support/cli-in-process.ts";
 import { generateHouseholds, household } from "./support/households.ts";
 
@@ -91,7 +91,7 @@ describe("hoichinhsach check (bad input, in-process)", () => {
   it("a broken knowledge file stops the command (exit 1) naming the file and the path", async () => {
     const dir = mkdtempSync(join(tmpdir(), "hcs-cli-"));
     temporary.push(dir);
-    for (const folder of ["parameters", "rules"])
+    for (const folder of POLICY_FOLDERS)
       cpSync(join(DEFAULT_KNOWLEDGE_DIR, folder), join(dir, folder), { recursive: true });
     writeFileSync(join(dir, "rules", "guidance.yaml"), "description: x\nnext_steps: {}\nnotes: []\n");
     const run = await inProcess(["--json", "--knowledge", dir], JSON.stringify(household));

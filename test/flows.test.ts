@@ -12,6 +12,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { DEFAULT_FLOWS_DIR, loadFlows } from "../src/flows/load.ts";
 import { loadTranscript, replayTranscript } from "../src/flows/transcript.ts";
 import { longestPath } from "../src/flows/validate.ts";
+import { fillPrompt } from "../src/flows/render.ts";
+import { sayParameterOn } from "../src/domain/figures.ts";
 import { createAssistantPorts } from "../src/flows/wiring.ts";
 import { standardOn } from "../src/domain/classify.ts";
 import { decide } from "../src/domain/eligibility.ts";
@@ -64,13 +66,27 @@ describe("flow files agree with the scorer's data", () => {
     const reason = decision.programs.find((p) => p.id === "credit.newly_escaped")!.reasons.join(" ");
     const years = /trong (\d+) năm gần đây/.exec(reason)?.[1];
     expect(years).toBeDefined();
-    expect(flow.steps.ask_left_list!.prompt).toContain(`Trong ${years} năm gần đây`);
+    // The prompt takes the figure from the parameter the scorer reads.
+    const figure = (id: string) => sayParameterOn(policy.parameters.get(id), "2026-11-22");
+    expect(fillPrompt(flow.steps.ask_left_list!.prompt, 1, figure)).toContain(`Trong ${years} năm gần đây`);
+    expect(fillPrompt(flow.steps.ask_left_list!.short!, 1, figure)).toContain(`trong ${years} năm gần đây`);
+    // Without a scorer behind the conversation, the prompt still reads.
+    expect(fillPrompt(flow.steps.ask_left_list!.prompt, 1)).toContain("Trong những năm gần đây");
+  });
+
+  it("name only figures the policy data has in their prompts", () => {
+    for (const flow of Object.values(flows.flows))
+      for (const [key, step] of Object.entries(flow.steps))
+        for (const text of [step.prompt, step.short ?? ""])
+          for (const [, id] of text.matchAll(/\{figure:([^|}]+)\|/g))
+            expect(policy.parameters.has(id!), `${flow.id}.${key}: ${id}`).toBe(true);
   });
 
   it("give every programme of the scorer a title and whom to ask", () => {
-    const decision = decide({ area: "rural", members: 2 }, policy, { today: "2026-11-22" });
-    for (const program of decision.programs)
-      expect(flows.assistant.programmes[program.id], program.id).toBeDefined();
+    for (const program of policy.programs) {
+      expect(program.shortTitle, program.id).not.toBe("");
+      expect(program.confirmWith, program.id).not.toBeNull();
+    }
   });
 });
 

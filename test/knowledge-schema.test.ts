@@ -1,5 +1,5 @@
 /**
- * Every YAML file under knowledge/parameters, knowledge/rules and knowledge/tests is valid against its schema
+ * Every YAML file under knowledge/parameters, knowledge/kinds, knowledge/rules and knowledge/tests is valid against its schema
  * (one test per file), and the policy as a whole compiles (references, parameter ids, steps all resolve).
  */
 import { readFileSync } from "node:fs";
@@ -10,6 +10,7 @@ import type { z } from "zod";
 import { policyFileKind } from "../src/domain/policy.ts";
 import {
   guidanceSchema,
+  kindSchema,
   parameterNodeSchema,
   parameterSchema,
   programSchema,
@@ -27,6 +28,8 @@ function schemaFor(path: string, data: unknown): z.ZodType {
       return typeof data === "object" && data !== null && "values" in data
         ? parameterSchema
         : parameterNodeSchema;
+    case "kind":
+      return kindSchema;
     case "references":
       return referenceCatalogSchema;
     case "guidance":
@@ -42,13 +45,13 @@ function schemaFor(path: string, data: unknown): z.ZodType {
   }
 }
 
-const files = ["parameters", "rules", "tests"].flatMap((folder) =>
+const files = ["parameters", "kinds", "rules", "tests"].flatMap((folder) =>
   listYamlFiles(DEFAULT_KNOWLEDGE_DIR, folder),
 );
 
 describe("knowledge data files", () => {
   it("exist in every folder", () => {
-    for (const folder of ["parameters/", "rules/", "tests/"])
+    for (const folder of ["parameters/", "kinds/", "rules/", "tests/"])
       expect(files.some((file) => file.startsWith(folder))).toBe(true);
   });
 

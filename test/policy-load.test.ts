@@ -6,7 +6,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { DEFAULT_KNOWLEDGE_DIR, loadPolicyKnowledge } from "../src/knowledge/policy-load.ts";
+import { DEFAULT_KNOWLEDGE_DIR, loadPolicyKnowledge, POLICY_FOLDERS } from "../src/knowledge/policy-load.ts";
 import { DataFileError } from "../src/shared/errors.ts";
 
 const copies: string[] = [];
@@ -15,7 +15,7 @@ const copies: string[] = [];
 function brokenCopy(file: string, edit: (text: string) => string): string {
   const dir = mkdtempSync(join(tmpdir(), "hcs-knowledge-"));
   copies.push(dir);
-  for (const folder of ["parameters", "rules"])
+  for (const folder of POLICY_FOLDERS)
     cpSync(join(DEFAULT_KNOWLEDGE_DIR, folder), join(dir, folder), { recursive: true });
   const path = join(dir, file);
   const before = readFileSync(path, "utf8");
@@ -144,6 +144,50 @@ describe("loadPolicyKnowledge", () => {
     );
     expect(loadError(dir).problems[0]).toContain(
       'id "credit.students" must match the file path: use "credit.student"',
+    );
+  });
+
+  it("names an unknown kind of support, with the closest one", () => {
+    const dir = brokenCopy("rules/credit/student.yaml", (text) =>
+      text.replace("kind: credit", "kind: credt"),
+    );
+    const error = loadError(dir);
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]).toMatch(/^kind \(line \d+\): unknown kind "credt"; did you mean "credit"\?/);
+  });
+
+  it("checks a case's grants against its kind's figures and units", () => {
+    const typo = brokenCopy("rules/credit/poor_household.yaml", (text) =>
+      text.replace("      termMonths: {", "      termMonth: {"),
+    );
+    expect(loadError(typo).problems[0]).toMatch(
+      /^cases\[0\]\.then \(line \d+\): unknown key\(s\) "termMonth"/,
+    );
+    const unit = brokenCopy("rules/credit/poor_household.yaml", (text) =>
+      text.replace(
+        "termMonths: { param: credit.poor_household.max_term_months }",
+        "termMonths: { param: credit.poor_household.interest_rate }",
+      ),
+    );
+    expect(loadError(unit).problems[0]).toContain(
+      'parameter "credit.poor_household.interest_rate" is in percent_per_year, but this place needs months',
+    );
+  });
+
+  it("checks a kind's reasons and decision fields name its figures", () => {
+    const dir = brokenCopy("kinds/credit.yaml", (text) =>
+      text
+        .replace("thời hạn vay tối đa: {termMonths}", "thời hạn vay tối đa: {termMonth}")
+        .replace("termMonths: termMonths.value", "termMonths: termMonth.value"),
+    );
+    const problems = loadError(dir).problems;
+    expect(problems).toContainEqual(
+      expect.stringMatching(/^reasons\[0\]\[2\] \(line \d+\): "\{termMonth\}" names no figure/),
+    );
+    expect(problems).toContainEqual(
+      expect.stringMatching(
+        /^decision\.termMonths \(line \d+\): unknown figure "termMonth"; did you mean "termMonths"\?/,
+      ),
     );
   });
 });

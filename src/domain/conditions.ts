@@ -41,6 +41,8 @@ export interface EvaluationContext {
   /** The list status as used (absent → undefined). */
   listed: HouseholdInput["listedStatus"];
   classification: ClassificationResult;
+  /** True: decide afresh, sharing no outcome with other households (to check that sharing changes nothing). */
+  unshared?: boolean;
 }
 
 /** A member a per-person rule is evaluated for. */
@@ -104,7 +106,8 @@ function unknown(text: string, missing: readonly string[]): Truth {
 
 const memo = new WeakMap<Condition, Map<number, Truth>>();
 
-function remember(condition: Condition, key: number, build: () => Truth): Truth {
+function remember(context: EvaluationContext, condition: Condition, key: number, build: () => Truth): Truth {
+  if (context.unshared) return build();
   let byKey = memo.get(condition);
   if (!byKey) memo.set(condition, (byKey = new Map()));
   let truth = byKey.get(key);
@@ -197,7 +200,13 @@ export function householdFlag(input: HouseholdInput, fact: HouseholdFlag): boole
   return undefined;
 }
 
-function threeCode(value: boolean | undefined): number {
+/** Whether the household lacks a deprivation indicator; undefined when it did not list its deprivations. */
+export function lacksIndicator(input: HouseholdInput, indicator: string): boolean | undefined {
+  return input.deprivations ? input.deprivations.includes(indicator) : undefined;
+}
+
+/** 0 for no, 1 for yes, 2 for not known. */
+export function threeCode(value: boolean | undefined): number {
   return value === undefined ? 2 : value ? 1 : 0;
 }
 
@@ -250,10 +259,10 @@ export function evaluateCondition(
     case "category":
       // A gap in the data (a line not found) is explained with its dated note: not shared across dates.
       if (context.classification.gaps.length > 0) return categoryTruth(condition, context);
-      return remember(condition, categoryKey(context), () => categoryTruth(condition, context));
+      return remember(context, condition, categoryKey(context), () => categoryTruth(condition, context));
     case "listed_status": {
       const listed = context.listed;
-      return remember(condition, LISTED_CODE[String(listed) as keyof typeof LISTED_CODE], () => {
+      return remember(context, condition, LISTED_CODE[String(listed) as keyof typeof LISTED_CODE], () => {
         if (listed === undefined)
           return unknown("Chưa biết hộ có tên trong danh sách hộ nghèo, hộ cận nghèo của xã không.", [
             "listedStatus",
@@ -269,7 +278,7 @@ export function evaluateCondition(
     }
     case "household_flag": {
       const value = householdFlag(input, condition.fact);
-      return remember(condition, threeCode(value), () => {
+      return remember(context, condition, threeCode(value), () => {
         const wording = HOUSEHOLD_FLAG_WORDING[condition.fact];
         if (value === undefined) return unknown(wording.unknown, [condition.fact]);
         const text = value ? wording.yes : wording.no;
@@ -277,7 +286,7 @@ export function evaluateCondition(
       });
     }
     case "area":
-      return remember(condition, input.area === "rural" ? 0 : 1, () =>
+      return remember(context, condition, input.area === "rural" ? 0 : 1, () =>
         condition.in.includes(input.area)
           ? yes(`Hộ ở ${AREA_TEXT[input.area]}.`)
           : no(
@@ -312,11 +321,22 @@ export function evaluateCondition(
             years.confidence,
           );
     }
+    case "deprivation": {
+      const lacks = lacksIndicator(input, condition.indicator);
+      return remember(context, condition, threeCode(lacks), () => {
+        if (lacks === undefined)
+          return unknown(`Chưa biết hộ có thiếu hụt về ${condition.label} không.`, ["deprivations"]);
+        const text = lacks
+          ? `Hộ thiếu hụt về ${condition.label}.`
+          : `Hộ không thiếu hụt về ${condition.label}.`;
+        return lacks ? yes(text) : no(text);
+      });
+    }
     case "person_age": {
-      if (!person) return remember(condition, -1, () => unknown(NO_MEMBERS, ["persons"]));
+      if (!person) return remember(context, condition, -1, () => unknown(NO_MEMBERS, ["persons"]));
       const limit = resolveValue(condition.value, context.date, input.area, "high");
       // The limit is part of the key: a dated parameter may change it.
-      return remember(condition, personKey(person, 0) * 256 + (limit.value ?? 255), () => {
+      return remember(context, condition, personKey(person, 0) * 256 + (limit.value ?? 255), () => {
         if (limit.value === null)
           return unknown(`${limit.label ?? "Độ tuổi"}: ${limit.note ?? "chưa có số liệu"}.`, NONE);
         const phrase = OPERATOR_TEXT[condition.operator](limit.value);
@@ -333,22 +353,27 @@ export function evaluateCondition(
       });
     }
     case "person_education": {
-      if (!person) return remember(condition, -1, () => unknown(NO_MEMBERS, ["persons"]));
+      if (!person) return remember(context, condition, -1, () => unknown(NO_MEMBERS, ["persons"]));
       const level = person.person.education;
-      return remember(condition, personKey(person, level ? EDUCATION_LEVELS.indexOf(level) + 1 : 0), () => {
-        const name = personName(person.index, person.person);
-        if (!level) return no(`${name} không đang đi học.`);
-        return condition.in.includes(level)
-          ? yes(`${name} đang học ${EDUCATION_LABEL[level]}.`)
-          : no(
-              `${name} đang học ${EDUCATION_LABEL[level]}, không thuộc bậc ${condition.in.map((l) => EDUCATION_LABEL[l]).join(", ")}.`,
-            );
-      });
+      return remember(
+        context,
+        condition,
+        personKey(person, level ? EDUCATION_LEVELS.indexOf(level) + 1 : 0),
+        () => {
+          const name = personName(person.index, person.person);
+          if (!level) return no(`${name} không đang đi học.`);
+          return condition.in.includes(level)
+            ? yes(`${name} đang học ${EDUCATION_LABEL[level]}.`)
+            : no(
+                `${name} đang học ${EDUCATION_LABEL[level]}, không thuộc bậc ${condition.in.map((l) => EDUCATION_LABEL[l]).join(", ")}.`,
+              );
+        },
+      );
     }
     case "person_flag": {
-      if (!person) return remember(condition, -1, () => unknown(NO_MEMBERS, ["persons"]));
+      if (!person) return remember(context, condition, -1, () => unknown(NO_MEMBERS, ["persons"]));
       const value = person.person[condition.fact];
-      return remember(condition, personKey(person, threeCode(value)), () => {
+      return remember(context, condition, personKey(person, threeCode(value)), () => {
         const wording = PERSON_FLAG_WORDING[condition.fact];
         const name = personName(person.index, person.person);
         if (value === undefined)

@@ -1,9 +1,8 @@
 /**
- * The shape of a decision: what the scorer returns for one household. The per-kind details of a programme
- * are spread on the programme object (`maxAmount`, `supportPercent`, ...).
+ * The shape of a decision: what the scorer returns for one household. The details of a programme, by its
+ * kind of support, are spread on the programme object (`maxAmount`, `supportPercent`, ...).
  */
 import type { Category, ProgramKind, ProgramStatus, Reference } from "./policy.ts";
-import type { EducationLevel } from "./household.ts";
 
 export type { Category, ProgramKind, ProgramStatus, Reference };
 
@@ -50,16 +49,6 @@ export interface MissingFact {
   programs: string[];
 }
 
-/** Learning-cost support for one pupil (hỗ trợ chi phí học tập). */
-export interface LearningCostSupport {
-  /** Confirmed amount per month, or null when not confirmed (see `estimatedAmountPerMonth`). */
-  amountPerMonth: number | null;
-  /** An unconfirmed amount, labelled "chưa xác nhận" in the reasons. */
-  estimatedAmountPerMonth: number | null;
-  monthsPerYear: number | null;
-  confirmed: boolean;
-}
-
 /** Fields common to every programme decision. */
 export interface ProgramDecisionBase {
   id: string;
@@ -85,69 +74,23 @@ export interface PersonOutcomeBase {
   confirmed: boolean;
 }
 
-/** Credit details. */
-export interface CreditDetails {
-  /** Maximum loan (VND), per `amountUnit`; null when not confirmed or not applicable. */
-  maxAmount: number | null;
-  amountUnit: "per_household" | "per_student_per_month" | "per_facility" | "per_worker";
-  /** Percent per year; null when not confirmed (see `estimatedInterestRatePerYear`). */
-  interestRatePerYear: number | null;
-  /** An unconfirmed (derived) rate, labelled "chưa xác nhận"; null when none. */
-  estimatedInterestRatePerYear: number | null;
-  termMonths: number | null;
-}
-/** A credit programme decision (NHCSXH loans). */
-export interface CreditDecision extends ProgramDecisionBase, CreditDetails {
-  kind: "credit";
-  persons: (PersonOutcomeBase & CreditDetails)[];
+/**
+ * One programme's decision: the common fields, then the details its kind of support declares
+ * (`knowledge/kinds/<kind>.yaml`, `decision`), in that order: credit `maxAmount`, `amountUnit`,
+ * `interestRatePerYear`, `estimatedInterestRatePerYear`, `termMonths`; health insurance `supportPercent`,
+ * `estimatedSupportPercent`; cash support `amountPerMonth`, `estimatedAmountPerMonth`, `kwhPerMonth`. A
+ * per-person kind (tuition) carries its details in `persons` only (`exemption`, `learningCostSupport`).
+ */
+export interface ProgramDecision extends ProgramDecisionBase {
+  /** Members whose outcome differs from the household's (a per-person kind: every member it applies to). */
+  persons: PersonOutcome[];
+  readonly [detail: string]: unknown;
 }
 
-/** Health-insurance details: the minimum share of the premium the state pays. */
-export interface HealthInsuranceDetails {
-  /** Percent for members without a personal rule (null when undecided). */
-  supportPercent: number | null;
-  estimatedSupportPercent: number | null;
+/** One member's outcome, with the details of the programme's kind (and the person facts it repeats). */
+export interface PersonOutcome extends PersonOutcomeBase {
+  readonly [detail: string]: unknown;
 }
-/** The BHYT premium-support decision. */
-export interface HealthInsuranceDecision extends ProgramDecisionBase, HealthInsuranceDetails {
-  kind: "health_insurance";
-  /** Members whose support differs from the household's (e.g. children under 6, pupils and students). */
-  persons: (PersonOutcomeBase & HealthInsuranceDetails)[];
-}
-
-/** Tuition details for one learner. */
-export interface TuitionDetails {
-  exemption: "full" | "70" | "50" | "none";
-  learningCostSupport: LearningCostSupport | null;
-}
-/** The tuition decision: per learner. */
-export interface TuitionDecision extends ProgramDecisionBase {
-  kind: "tuition";
-  persons: (PersonOutcomeBase &
-    TuitionDetails & { education: EducationLevel | null; publicSchool: boolean | null })[];
-}
-
-/** Cash support details (electricity bill support). */
-export interface CashSupportDetails {
-  amountPerMonth: number | null;
-  estimatedAmountPerMonth: number | null;
-  kwhPerMonth: number | null;
-}
-/** A cash-support decision. */
-export interface CashSupportDecision extends ProgramDecisionBase, CashSupportDetails {
-  kind: "cash_support";
-  persons: (PersonOutcomeBase & CashSupportDetails)[];
-}
-
-/** A service decision (free legal aid): no figures. */
-export interface ServiceDecision extends ProgramDecisionBase {
-  kind: "service";
-  persons: PersonOutcomeBase[];
-}
-
-/** One programme's decision; `kind` tells which details it carries. */
-export type ProgramDecision =
-  CreditDecision | HealthInsuranceDecision | TuitionDecision | CashSupportDecision | ServiceDecision;
 
 /** The province named in the input and what the data knows about it. */
 export interface ProvinceSummary {

@@ -5,11 +5,11 @@
  * It never says a household "is" poor: only the commune's review recognises that. Pure: data in, data out.
  */
 import { classify, standardOn, type ClassificationResult } from "./classify.ts";
+import { PERSONS, sharingKeyReads, type FactRead } from "./condition-types.ts";
 import {
   categoryKey,
   evaluateAll,
   MEMBERS_UNKNOWN,
-  householdFlag,
   type EvaluationContext,
   type PersonRef,
   type Truth,
@@ -17,15 +17,14 @@ import {
 import { formatDateVi, vietnamDate, within } from "./dates.ts";
 import type {
   Decision,
-  LearningCostSupport,
   MissingFact,
   PersonOutcomeBase,
   ProgramDecision,
   ProvinceSummary,
   StandardSummary,
 } from "./decision.ts";
-import { factLabel, factRank, HOUSEHOLD_FLAGS } from "./facts.ts";
-import { formatNumberVi, formatPercent, formatVnd } from "./format.ts";
+import { factLabel, factRank } from "./facts.ts";
+import { decisionDetails, figureRank, figureSentences, takesHighest } from "./kinds.ts";
 import type { HouseholdInput } from "./household.ts";
 import { lowerConfidence, resolveValue, type ResolvedValue } from "./parameters.ts";
 import {
@@ -34,7 +33,6 @@ import {
   type PolicyKnowledge,
   type PovertyStandard,
   type Program,
-  type Condition,
   type ProgramStatus,
   type ProvinceOverride,
   type Reference,
@@ -64,6 +62,11 @@ export interface DecideOptions {
    * in Vietnam; when both are absent the clock is read (the one impure step, kept for convenience).
    */
   today?: string;
+  /**
+   * False: decide afresh, sharing no outcome with earlier households (the decision is the same; tests
+   * compare the two). Default true: a list of households is decided much faster.
+   */
+  share?: boolean;
 }
 
 const STATUS_RANK: Record<ProgramStatus, number> = {
@@ -72,9 +75,6 @@ const STATUS_RANK: Record<ProgramStatus, number> = {
   needs_info: 1,
   not_eligible: 0,
 };
-const EXEMPTION_RANK: Record<string, number> = { none: 0, "50": 1, "70": 2, full: 3 };
-/** Fields combined by the best value (the highest share of the premium, the widest exemption); others take the first case. */
-const BEST_VALUE_FIELDS = new Set(["supportPercent", "exemption"]);
 
 // === Units: the household, or one person of it, under one programme
 
@@ -128,14 +128,16 @@ function resolveField(
   return resolveValue(source, context.date, context.input.area, rule.confidence);
 }
 
-function numeric(value: ResolvedValue | string | undefined): number {
-  if (value === undefined) return -1;
-  if (typeof value === "string") return EXEMPTION_RANK[value] ?? -1;
-  return value.value ?? value.estimate ?? -1;
-}
-
-/** Picks, per field, the value from the granting cases (eligible before possible). */
-function pickFields(grants: Hit[], context: EvaluationContext): { fields: Fields; used: Hit[] } {
+/**
+ * Picks, per figure, the value from the granting cases (eligible before possible): the highest where the
+ * kind says so (the highest share of the premium, the widest exemption), else the first case's.
+ */
+function pickFields(
+  program: Program,
+  grants: Hit[],
+  context: EvaluationContext,
+): { fields: Fields; used: Hit[] } {
+  const kind = program.support;
   const fields: Fields = {};
   const used: Hit[] = [];
   for (const grant of grants) {
@@ -146,10 +148,10 @@ function pickFields(grants: Hit[], context: EvaluationContext): { fields: Fields
       if (eligible.length > 0) pool = eligible;
       let best = pool[0]!;
       let bestValue = resolveField(best.rule.then[name]!, best.rule, context);
-      if (BEST_VALUE_FIELDS.has(name)) {
+      if (takesHighest(kind, name)) {
         for (let i = 1; i < pool.length; i++) {
           const value = resolveField(pool[i]!.rule.then[name]!, pool[i]!.rule, context);
-          if (numeric(value) > numeric(bestValue)) {
+          if (figureRank(kind, name, value) > figureRank(kind, name, bestValue)) {
             best = pool[i]!;
             bestValue = value;
           }
@@ -166,6 +168,7 @@ function pickFields(grants: Hit[], context: EvaluationContext): { fields: Fields
 
 /** True when a pending case could give the unit more than what it got. */
 function couldImprove(
+  program: Program,
   pending: RuleCase,
   pendingIndex: number,
   grants: Hit[],
@@ -174,10 +177,15 @@ function couldImprove(
   context: EvaluationContext,
 ): boolean {
   if (grants.every((grant) => grant.truth.grade === "possible")) return true;
+  const kind = program.support;
   for (const name in pending.then) {
     const current = fields[name];
-    if (BEST_VALUE_FIELDS.has(name)) {
-      if (numeric(resolveField(pending.then[name]!, pending, context)) > numeric(current)) return true;
+    if (takesHighest(kind, name)) {
+      if (
+        figureRank(kind, name, resolveField(pending.then[name]!, pending, context)) >
+        figureRank(kind, name, current)
+      )
+        return true;
     } else if (current === undefined || used.every((grant) => pendingIndex < grant.index)) {
       return true;
     }
@@ -190,6 +198,7 @@ function couldImprove(
  * this household, so a person's evaluation does not redo them.
  */
 function assess(
+  program: Program,
   cases: RuleCase[],
   context: EvaluationContext,
   person: PersonRef | undefined,
@@ -217,10 +226,10 @@ function assess(
   const needs: string[] = [];
   const upgrades: string[] = [];
   if (grants.length > 0) {
-    const { fields, used } = pickFields(grants, context);
+    const { fields, used } = pickFields(program, grants, context);
     for (const grant of used) addAll(upgrades, grant.truth.upgrade);
     for (const open of pending) {
-      if (couldImprove(open.rule, open.index, grants, fields, used, context))
+      if (couldImprove(program, open.rule, open.index, grants, fields, used, context))
         addAll(upgrades, open.truth.missing);
     }
     const status = grants.some((grant) => grant.truth.grade === "eligible") ? "eligible" : "possible";
@@ -240,80 +249,6 @@ function unconfirmedSentence(value: ResolvedValue): string | null {
   const label = value.label ?? "Mức này";
   const ask = value.ask ? `, hãy hỏi ${value.ask}` : "";
   return sentence(`${label}: mức này chưa được xác nhận${ask}${value.note ? `. Lý do: ${value.note}` : ""}`);
-}
-
-const AMOUNT_UNIT_TEXT: Record<string, string> = {
-  per_household: " mỗi hộ",
-  per_student_per_month: " mỗi tháng cho mỗi học sinh, sinh viên",
-  per_facility: " cho mỗi loại công trình (nước sạch; nhà tiêu hợp vệ sinh)",
-  per_worker: " mỗi người lao động",
-};
-
-function figure(value: ResolvedValue | string | undefined, format: (n: number) => string): string | null {
-  if (value === undefined || typeof value === "string") return null;
-  if (value.value !== null) return format(value.value);
-  if (value.estimate !== null)
-    return `chưa được xác nhận (ước tính ${format(value.estimate)}, chưa xác nhận)`;
-  return "chưa được xác nhận";
-}
-
-function resolvedNumber(value: ResolvedValue | string | undefined): number | null {
-  return value === undefined || typeof value === "string" ? null : (value.value ?? value.estimate);
-}
-
-/** The sentences stating what a unit gets, by programme kind. */
-function figureSentences(program: Program, fields: Fields): string[] {
-  switch (program.kind) {
-    case "credit": {
-      const unit = AMOUNT_UNIT_TEXT[program.amountUnit ?? ""] ?? "";
-      const parts = [
-        fields.maxAmount !== undefined
-          ? `Mức vay tối đa: ${figure(fields.maxAmount, (n) => `${formatVnd(n)}${unit}`)}`
-          : null,
-        fields.interestRatePerYear !== undefined
-          ? `lãi suất: ${figure(fields.interestRatePerYear, (n) => `${formatPercent(n)}/năm`)}`
-          : null,
-        fields.termMonths !== undefined
-          ? `thời hạn vay tối đa: ${figure(fields.termMonths, (n) => `${formatNumberVi(n)} tháng`)}`
-          : null,
-      ].filter(Boolean);
-      return parts.length > 0 ? [sentence(parts.join("; "))] : [];
-    }
-    case "health_insurance":
-      return fields.supportPercent !== undefined
-        ? [
-            sentence(
-              `Nhà nước đóng hoặc hỗ trợ tối thiểu: ${figure(fields.supportPercent, formatPercent)} mức đóng bảo hiểm y tế`,
-            ),
-          ]
-        : [];
-    case "tuition": {
-      const out: string[] = [];
-      const exemption = fields.exemption;
-      if (exemption === "full") out.push("Được miễn học phí.");
-      else if (exemption === "70" || exemption === "50") out.push(`Được giảm ${exemption}% học phí.`);
-      if (fields.learningCostPerMonth !== undefined) {
-        const months = resolvedNumber(fields.learningCostMonthsPerYear);
-        const monthText = months !== null ? `, tối đa ${months} tháng mỗi năm học` : "";
-        out.push(
-          sentence(
-            `Hỗ trợ chi phí học tập: ${figure(fields.learningCostPerMonth, (n) => `${formatVnd(n)}/tháng`)}${monthText}`,
-          ),
-        );
-      }
-      return out;
-    }
-    case "cash_support": {
-      const kwh = resolvedNumber(fields.kwhPerMonth);
-      const kwhText =
-        kwh !== null ? ` (bằng tiền ${kwh} kWh điện mỗi tháng theo giá bán lẻ điện sinh hoạt bậc 1)` : "";
-      return fields.amountPerMonth !== undefined
-        ? [sentence(`Mức hỗ trợ: ${figure(fields.amountPerMonth, (n) => `${formatVnd(n)}/tháng`)}${kwhText}`)]
-        : [];
-    }
-    case "service":
-      return [];
-  }
 }
 
 /** Writes the reasons of an assessed unit. */
@@ -345,7 +280,7 @@ function explain(program: Program, unit: Assessment, context: EvaluationContext)
         addAll(summary, [warning]);
       }
     }
-    const figures = figureSentences(program, unit.fields);
+    const figures = figureSentences(program.support, unit.fields, program.amountUnit);
     addAll(reasons, figures);
     addAll(summary, figures);
     for (const key in unit.fields) {
@@ -402,55 +337,9 @@ function explain(program: Program, unit: Assessment, context: EvaluationContext)
 
 // === Programme decisions
 
-function plain(value: ResolvedValue | string | undefined): number | null {
-  return value === undefined || typeof value === "string" ? null : value.value;
-}
-function estimated(value: ResolvedValue | string | undefined): number | null {
-  return value === undefined || typeof value === "string" ? null : value.estimate;
-}
-
-/** The kind-specific details of a unit, as they appear in the decision. */
+/** The figures of a unit, as the decision carries them (by the programme's kind). */
 function details(program: Program, unit: Assessment): Record<string, unknown> {
-  const f = unit.fields;
-  switch (program.kind) {
-    case "credit":
-      return {
-        maxAmount: plain(f.maxAmount),
-        amountUnit: program.amountUnit,
-        interestRatePerYear: plain(f.interestRatePerYear),
-        estimatedInterestRatePerYear: estimated(f.interestRatePerYear),
-        termMonths: plain(f.termMonths),
-      };
-    case "health_insurance":
-      return {
-        supportPercent: unit.status === "not_eligible" ? 0 : plain(f.supportPercent),
-        estimatedSupportPercent: estimated(f.supportPercent),
-      };
-    case "tuition": {
-      const amount = f.learningCostPerMonth;
-      let learning: LearningCostSupport | null = null;
-      if (amount !== undefined && typeof amount !== "string") {
-        learning = {
-          amountPerMonth: amount.value,
-          estimatedAmountPerMonth: amount.estimate,
-          monthsPerYear: resolvedNumber(f.learningCostMonthsPerYear),
-          confirmed: amount.confidence === "high" && amount.value !== null,
-        };
-      }
-      return {
-        exemption: typeof f.exemption === "string" ? f.exemption : "none",
-        learningCostSupport: learning,
-      };
-    }
-    case "cash_support":
-      return {
-        amountPerMonth: plain(f.amountPerMonth),
-        estimatedAmountPerMonth: estimated(f.amountPerMonth),
-        kwhPerMonth: plain(f.kwhPerMonth),
-      };
-    case "service":
-      return {};
-  }
+  return decisionDetails(program.support, unit.fields, program.amountUnit, unit.status);
 }
 
 function sameRules(a: Hit[], b: Hit[]): boolean {
@@ -529,47 +418,70 @@ function nextStepsOf(program: Program, status: ProgramStatus): string[] {
 
 // === Memo of programme outcomes
 //
-// A programme's outcome is a pure function of a few facts: the date, the area, what decides the household's
-// category, its province, the household flags and the date it left the list that the programme's cases read,
-// and (per-person programmes) its members. Screening a commune's list meets the same situations again and
-// again, so outcomes that do not depend on the members are kept, frozen, and shared (which also lets the
-// serialiser reuse their JSON). Keying each programme on the facts it reads, not on every fact, keeps the
-// number of situations to decide small.
+// A programme's outcome is a pure function of what its cases read: the date, the area, what decides the
+// household's category and its province (the situation, read by every programme), and the facts its
+// condition types declare (condition-types.ts: household flags, the date it left the list, a deprivation,
+// the members). Screening a commune's list meets the same situations again and again, so outcomes are kept,
+// frozen, and shared (which also lets the serialiser reuse their JSON). Keying each programme on the facts
+// it reads, not on every fact, keeps the number of situations to decide small; an outcome that depends on
+// the members described one by one is not shared.
 
 /** Situations (date, area, category, province) kept; past this, the memo starts afresh. */
 const MAX_MEMO_KEYS = 10_000;
-/** Outcomes kept per programme and situation (one per combination of the flags it reads). */
+/** Outcomes kept per programme and situation (one per combination of the facts it reads). */
 const MAX_OUTCOMES_PER_KEY = 1_000;
 
 /** Per policy: situation → by programme index: the programme's own key → its outcome. */
 const outcomeMemo = new WeakMap<PolicyKnowledge, Map<string, Map<number | string, ProgramOutcome>[]>>();
 
-/** The household facts a programme's cases read, besides the date, area, category and province. */
-interface ProgramInputs {
-  /** Indexes in {@link HOUSEHOLD_FLAGS}. */
-  flags: number[];
-  leftListOn: boolean;
+/** Per policy: the facts each programme reads, and all of them (each read's index in that list). */
+interface PolicyReads {
+  all: FactRead[];
+  /** By programme index: indexes in `all`. */
+  byProgram: number[][];
 }
 
-const programInputs = new WeakMap<Program, ProgramInputs>();
+const policyReads = new WeakMap<PolicyKnowledge, PolicyReads>();
 
-/** What `program` reads of a household (national cases and every province's), found once per programme. */
-function inputsOf(program: Program, policy: PolicyKnowledge): ProgramInputs {
-  let inputs = programInputs.get(program);
-  if (!inputs) {
-    const flags = new Set<number>();
-    let leftListOn = false;
-    const visit = (condition: Condition): void => {
-      if (condition.type === "household_flag") flags.add(HOUSEHOLD_FLAGS.indexOf(condition.fact));
-      else if (condition.type === "left_list_within") leftListOn = true;
-      else if (condition.type === "any" || condition.type === "all") condition.conditions.forEach(visit);
-    };
-    const local = policy.provinces.flatMap((province) => province.cases.get(program.id) ?? []);
-    for (const rule of [...program.cases, ...local]) rule.when.forEach(visit);
-    inputs = { flags: [...flags].sort((x, y) => x - y), leftListOn };
-    programInputs.set(program, inputs);
+/** The facts each programme reads besides the situation (national cases and every province's), found once. */
+function readsOfPolicy(policy: PolicyKnowledge): PolicyReads {
+  let reads = policyReads.get(policy);
+  if (!reads) {
+    const all: FactRead[] = [];
+    const byProgram = policy.programs.map((program) => {
+      const local = policy.provinces.flatMap((province) => province.cases.get(program.id) ?? []);
+      const own = sharingKeyReads([...program.cases, ...local].flatMap((rule) => rule.when));
+      // A per-person programme's outcome depends on the members whenever they are described.
+      if (program.scope === "person" && !own.includes(PERSONS)) own.push(PERSONS);
+      return own.map((read) => {
+        if (!all.includes(read)) all.push(read);
+        return all.indexOf(read);
+      });
+    });
+    reads = { all, byProgram };
+    policyReads.set(policy, reads);
   }
-  return inputs;
+  return reads;
+}
+
+/** The key of a household's outcome for a programme, or null when it must not be shared. */
+function outcomeKey(
+  reads: PolicyReads,
+  program: number,
+  codes: (number | string | null | undefined)[],
+  input: HouseholdInput,
+) {
+  let code = 0;
+  let text = "";
+  for (const index of reads.byProgram[program]!) {
+    const read = reads.all[index]!;
+    let value = codes[index];
+    if (value === undefined) codes[index] = value = read.code!(input);
+    if (value === null) return null;
+    if (typeof value === "number") code = code * (read.states ?? 1) + value;
+    else text += `|${value}`;
+  }
+  return text ? `${code}${text}` : code;
 }
 
 function deepFreeze<T>(value: T): T {
@@ -580,13 +492,14 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/** Every programme's outcome: from the memo, or decided (and kept when it does not depend on the members). */
+/** Every programme's outcome: from the memo, or decided (and kept when it can be shared). */
 function programOutcomes(
   policy: PolicyKnowledge,
   province: ProvinceOverride | undefined,
   context: EvaluationContext,
 ): ProgramOutcome[] {
   const { input } = context;
+  if (context.unshared) return policy.programs.map((program) => evaluateProgram(program, province, context));
   let memo = outcomeMemo.get(policy);
   if (!memo) outcomeMemo.set(policy, (memo = new Map()));
   const situation = `${context.date}|${input.area}|${categoryKey(context)}|${province?.info.id ?? ""}`;
@@ -596,26 +509,16 @@ function programOutcomes(
     byProgram = [];
     memo.set(situation, byProgram);
   }
-  const flagCodes = HOUSEHOLD_FLAGS.map((flag) => {
-    const value = householdFlag(input, flag);
-    return value === undefined ? 2 : value ? 1 : 0;
-  });
-  // A household that describes its members (even as "none to describe": an empty list) is not shared.
-  const withPersons = input.persons !== undefined;
+  const reads = readsOfPolicy(policy);
+  const codes: (number | string | null | undefined)[] = new Array(reads.all.length);
   const outcomes: ProgramOutcome[] = [];
   for (let i = 0; i < policy.programs.length; i++) {
     const program = policy.programs[i]!;
-    // A per-person programme's outcome depends on the members: decided for each household.
-    if (withPersons && program.scope === "person") {
+    const key = outcomeKey(reads, i, codes, input);
+    if (key === null) {
       outcomes.push(evaluateProgram(program, province, context));
       continue;
     }
-    const inputs = inputsOf(program, policy);
-    let code = 0;
-    for (const flag of inputs.flags) code = code * 3 + flagCodes[flag]!;
-    const key = inputs.leftListOn
-      ? `${code}|${input.leftListOn === null ? "-" : (input.leftListOn ?? "")}`
-      : code;
     let known = byProgram[i];
     if (!known) byProgram[i] = known = new Map();
     let outcome = known.get(key);
@@ -665,6 +568,7 @@ function evaluateProgram(
   const shared = new Map<RuleCase, Truth>();
 
   const household = assess(
+    program,
     persons ? active.filter((rule) => !rule.usesPerson) : active,
     context,
     undefined,
@@ -673,7 +577,7 @@ function evaluateProgram(
   );
   const personUnits = (persons ?? []).map((person, index) => ({
     ref: { index, person },
-    unit: assess(active, context, { index, person }, covered, shared),
+    unit: assess(program, active, context, { index, person }, covered, shared),
   }));
   const shown = personUnits.filter((entry) => !sameOutcome(entry.unit, household));
 
@@ -711,13 +615,9 @@ function evaluateProgram(
       reasons: text.reasons,
       confirmed: text.confidence === "high",
     };
-    const extra =
-      program.kind === "tuition"
-        ? {
-            education: entry.ref.person.education ?? null,
-            publicSchool: entry.ref.person.publicSchool ?? null,
-          }
-        : {};
+    const extra: Record<string, unknown> = {};
+    for (const fact of program.support.personFacts)
+      extra[fact] = (entry.ref.person as Record<string, unknown>)[fact] ?? null;
     // Built in place (spreading three objects per person is a measurable cost for a whole commune's list).
     return Object.assign(base, extra, details(program, entry.unit));
   });
@@ -761,7 +661,7 @@ function evaluateProgram(
     nextSteps: nextStepsOf(program, status),
     missingFacts,
   };
-  if (program.kind !== "tuition") Object.assign(decision, details(program, figuresOf));
+  if (!program.support.perPerson) Object.assign(decision, details(program, figuresOf));
   decision.persons = personEntries;
   return { decision: decision as unknown as ProgramDecision, needs, upgrades };
 }
@@ -896,6 +796,7 @@ export function decide(
   const listed = input.listedStatus ?? (input.leftListOn ? "none" : undefined);
   const classification = classify(input, policy, date, listed);
   const context: EvaluationContext = { input, date, listed, classification };
+  if (options.share === false) context.unshared = true;
   const { override, summary: province } = matchProvince(input.province, policy, date);
 
   const outcomes = programOutcomes(policy, override, context);

@@ -23,6 +23,29 @@ export const PERSON_FLAGS = ["ethnicMinority", "publicSchool", "disability"] as 
 /** One of {@link PERSON_FLAGS}. */
 export type PersonFlag = (typeof PERSON_FLAGS)[number];
 
+/** The fields of a household's input (`HouseholdInput`): the one list of the facts a household states. */
+export const HOUSEHOLD_FIELDS = [
+  "assessedOn",
+  "area",
+  "members",
+  "monthlyIncome",
+  "incomePerPerson",
+  "deprivations",
+  "deprivationCount",
+  "listedStatus",
+  "leftListOn",
+  ...HOUSEHOLD_FLAGS,
+  "province",
+  "persons",
+] as const;
+/** One of {@link HOUSEHOLD_FIELDS}. */
+export type HouseholdField = (typeof HOUSEHOLD_FIELDS)[number];
+
+/** The fields of one person (`Person`). */
+export const PERSON_FIELDS = ["age", "education", ...PERSON_FLAGS] as const;
+/** One of {@link PERSON_FIELDS}. */
+export type PersonField = (typeof PERSON_FIELDS)[number];
+
 /** How a yes/no fact reads in a reason: when true, when false, and the question when unknown. */
 export interface FlagWording {
   label: string;

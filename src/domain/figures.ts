@@ -4,7 +4,8 @@
  */
 import { formatDateVi } from "./dates.ts";
 import { formatNumberVi, formatPercent, formatVnd } from "./format.ts";
-import type { Unit } from "./policy.ts";
+import { valueOn } from "./parameters.ts";
+import type { Parameter, Unit } from "./policy.ts";
 
 /** Per unit: the figure in words, and a short gloss that helps a slow reader (or nothing). */
 const UNIT_WORDS: Record<Unit, { say: (value: number) => string; gloss?: (value: number) => string }> = {
@@ -43,6 +44,15 @@ export function sayFigure(value: number, unit: Unit): string {
 export function sayFigureFully(value: number, unit: Unit): string {
   const gloss = UNIT_WORDS[unit].gloss?.(value);
   return gloss ? `${sayFigure(value, unit)} (${gloss})` : sayFigure(value, unit);
+}
+
+/**
+ * A parameter's figure in force on a date, in words ("3 năm"); undefined when it has no confirmed value
+ * then, or one that differs by area.
+ */
+export function sayParameterOn(parameter: Parameter | undefined, date: string): string | undefined {
+  const value = parameter ? valueOn(parameter, date)?.value : undefined;
+  return typeof value === "number" ? sayFigure(value, parameter!.unit) : undefined;
 }
 
 /** What a legal reference is cited by (a decision's reference, a rule's, a parameter's). */

@@ -26,6 +26,11 @@ export function formatVnd(value: number): string {
   return `${formatNumberVi(value)} đ`;
 }
 
+/** An amount of money in whole đồng, as the chat and staff notes say it: 1499999.6 → "1.500.000 đ". */
+export function formatMoney(value: number): string {
+  return formatVnd(Math.round(value));
+}
+
 /** A percentage: 6.24 → "6,24%". */
 export function formatPercent(value: number): string {
   return `${formatNumberVi(value)}%`;

@@ -6,7 +6,13 @@ import { z } from "zod";
 import { err, ok, type Result } from "../shared/result.ts";
 import { closestName } from "../shared/did-you-mean.ts";
 import { isIsoDate } from "./dates.ts";
-import { HOUSEHOLD_FLAGS, HOUSEHOLD_FLAG_WORDING, type HouseholdFlag } from "./facts.ts";
+import {
+  HOUSEHOLD_FLAGS,
+  HOUSEHOLD_FLAG_WORDING,
+  type HouseholdField,
+  type HouseholdFlag,
+  type PersonField,
+} from "./facts.ts";
 
 /** Where the household lives: "rural" (nông thôn) or "urban" (thành thị; "đô thị" from 2027). */
 export type Area = "rural" | "urban";
@@ -127,7 +133,7 @@ const MAX_INCOME_PER_PERSON = 1_000_000_000;
 const MAX_DEPRIVATIONS = 20;
 
 /** Vietnamese names of the fields, for messages. */
-const FIELD_LABELS: Record<string, string> = {
+const FIELD_LABELS: Record<HouseholdField | PersonField, string> = {
   assessedOn: "ngày đánh giá",
   area: "khu vực sống",
   members: "số người trong hộ",
@@ -144,7 +150,10 @@ const FIELD_LABELS: Record<string, string> = {
   education: "bậc học đang theo học",
   publicSchool: "học trường công lập",
   disability: "là người khuyết tật",
-  ...Object.fromEntries(HOUSEHOLD_FLAGS.map((flag) => [flag, HOUSEHOLD_FLAG_WORDING[flag].label])),
+  ...(Object.fromEntries(HOUSEHOLD_FLAGS.map((flag) => [flag, HOUSEHOLD_FLAG_WORDING[flag].label])) as Record<
+    HouseholdFlag,
+    string
+  >),
 };
 
 function shown(input: unknown): string {
@@ -309,6 +318,12 @@ const householdSchema = strictObject({
     .optional(),
 });
 
+/** True when two unions of field names are the same. */
+type SameFields<A, B> = [Exclude<A, B> | Exclude<B, A>] extends [never] ? true : never;
+// The schemas read exactly the fields of the one list in facts.ts (a field added to one but not the other fails to compile).
+const _householdFields: SameFields<keyof z.infer<typeof householdSchema>, HouseholdField> = true;
+const _personFields: SameFields<keyof z.infer<typeof personSchema>, PersonField> = true;
+
 const HOUSEHOLD_KEYS = Object.keys(householdSchema.shape);
 const PERSON_KEYS = Object.keys(personSchema.shape);
 
@@ -325,7 +340,7 @@ function problem(path: readonly PropertyKey[], detail: string): FieldProblem {
   const field = fieldPath(path);
   if (!field) return { field: "", message: `Dữ liệu hộ gia đình ${detail}.` };
   const last = [...path].reverse().find((key) => typeof key === "string");
-  const label = typeof last === "string" ? FIELD_LABELS[last] : undefined;
+  const label = typeof last === "string" ? (FIELD_LABELS as Record<string, string>)[last] : undefined;
   return { field, message: `Trường "${field}"${label ? ` (${label})` : ""} ${detail}.` };
 }
 
@@ -445,4 +460,43 @@ export function parseHousehold(
   const household = parsed.data as HouseholdInput;
   const problems = crossCheck(household, options);
   return problems.length > 0 ? err(problems) : ok(household);
+}
+
+// === Households kept between messages or for a rule-change watch
+
+/** Format of a stored household; one of another format is read as a plain household (written before). */
+export const STORED_HOUSEHOLD_FORMAT = 1;
+
+/** A household as stored (a watch, the last check of a session): its format, then the household. */
+export interface StoredHousehold {
+  format: typeof STORED_HOUSEHOLD_FORMAT;
+  household: Partial<HouseholdInput>;
+}
+
+const storedHouseholdSchema = z.object({
+  format: z.literal(STORED_HOUSEHOLD_FORMAT),
+  household: z.unknown(),
+});
+
+/** A household in its stored form. */
+export function storeHousehold(household: Partial<HouseholdInput>): StoredHousehold {
+  return { format: STORED_HOUSEHOLD_FORMAT, household };
+}
+
+/**
+ * A stored household read back: validated like any input (it may come from an older release or a manual
+ * edit), or undefined when it is not a household any more. A household stored without its date
+ * (`assessedOn`) is read as of `assessedOn` when given. Rows written before the format was stored (a plain
+ * household) are read too.
+ */
+export function readStoredHousehold(
+  raw: unknown,
+  options: ParseHouseholdOptions & { assessedOn?: string } = {},
+): HouseholdInput | undefined {
+  const stored = storedHouseholdSchema.safeParse(raw);
+  const household = stored.success ? stored.data.household : raw;
+  if (household === null || typeof household !== "object" || Array.isArray(household)) return undefined;
+  const { assessedOn, ...parse } = options;
+  const parsed = parseHousehold(assessedOn ? { ...household, assessedOn } : household, parse);
+  return parsed.ok ? parsed.value : undefined;
 }

@@ -10,7 +10,7 @@
 import { z } from "zod";
 import { isIsoDate } from "./dates.ts";
 import { EDUCATION_LEVELS } from "./household.ts";
-import { HOUSEHOLD_FLAGS, PERSON_FLAGS } from "./facts.ts";
+import { HOUSEHOLD_FLAGS, PERSON_FIELDS, PERSON_FLAGS } from "./facts.ts";
 
 // === Shared pieces
 
@@ -18,8 +18,6 @@ import { HOUSEHOLD_FLAGS, PERSON_FLAGS } from "./facts.ts";
 export const CONFIDENCES = ["high", "medium", "low"] as const;
 /** Household categories of the multidimensional poverty standard. */
 export const CATEGORIES = ["poor", "near_poor", "average_living", "none"] as const;
-/** Programme kinds; each fixes which details a decision carries. */
-export const PROGRAM_KINDS = ["credit", "health_insurance", "tuition", "cash_support", "service"] as const;
 /** Decision statuses of a programme. */
 export const STATUSES = ["eligible", "possible", "needs_info", "not_eligible"] as const;
 /** Units a parameter may be expressed in. */
@@ -177,6 +175,7 @@ export type ConditionData =
   | { type: "household_flag"; fact: (typeof HOUSEHOLD_FLAGS)[number]; equals: boolean }
   | { type: "area"; in: ("rural" | "urban")[] }
   | { type: "left_list_within"; years: z.infer<typeof valueSourceSchema> }
+  | { type: "deprivation"; indicator: string }
   | { type: "person_age"; operator: "<" | "<=" | ">" | ">="; value: z.infer<typeof valueSourceSchema> }
   | { type: "person_education"; in: (typeof EDUCATION_LEVELS)[number][] }
   | { type: "person_flag"; fact: (typeof PERSON_FLAGS)[number]; equals: boolean }
@@ -202,6 +201,7 @@ export const conditionSchema: z.ZodType<ConditionData> = z.lazy(() =>
       }),
       z.strictObject({ type: z.literal("area"), in: z.array(z.enum(["rural", "urban"])).min(1) }),
       z.strictObject({ type: z.literal("left_list_within"), years: valueSourceSchema }),
+      z.strictObject({ type: z.literal("deprivation"), indicator: snakeId }),
       z.strictObject({
         type: z.literal("person_age"),
         operator: z.enum(["<", "<=", ">", ">="]),
@@ -213,7 +213,7 @@ export const conditionSchema: z.ZodType<ConditionData> = z.lazy(() =>
     ],
     {
       error:
-        "unknown condition `type`; use one of category, listed_status, household_flag, area, left_list_within, person_age, person_education, person_flag, any, all",
+        "unknown condition `type`; use one of category, listed_status, household_flag, area, left_list_within, deprivation, person_age, person_education, person_flag, any, all",
     },
   ),
 ) as z.ZodType<ConditionData>;
@@ -252,28 +252,23 @@ const statusMap = <T extends z.ZodType>(item: T) =>
     not_eligible: z.array(item).optional(),
   });
 
-/** What a rule case grants, by programme kind. */
-export const THEN_SCHEMAS = {
-  credit: z.strictObject({
-    maxAmount: valueSourceSchema.optional(),
-    interestRatePerYear: valueSourceSchema.optional(),
-    termMonths: valueSourceSchema.optional(),
-  }),
-  health_insurance: z.strictObject({ supportPercent: valueSourceSchema }),
-  tuition: z.strictObject({
-    exemption: z.enum(["full", "70", "50", "none"]).optional(),
-    learningCostPerMonth: valueSourceSchema.optional(),
-    learningCostMonthsPerYear: valueSourceSchema.optional(),
-  }),
-  cash_support: z.strictObject({
-    amountPerMonth: valueSourceSchema.optional(),
-    kwhPerMonth: valueSourceSchema.optional(),
-  }),
-  service: z.strictObject({}),
-} as const;
+/** What a case may grant, for one kind of support: its figures (numbers or parameters) and levels. */
+export function thenSchema(figures: readonly { name: string; levels: readonly { id: string }[] | null }[]) {
+  return z.strictObject(
+    Object.fromEntries(
+      figures.map((figure) => [
+        figure.name,
+        (figure.levels
+          ? z.enum(figure.levels.map((level) => level.id) as [string, ...string[]])
+          : valueSourceSchema
+        ).optional(),
+      ]),
+    ),
+  );
+}
 
 /** One case of a programme rule: when all conditions hold, the case grants `then` (or, with `denies`, explains a no). */
-export function caseSchema(kind: (typeof PROGRAM_KINDS)[number]) {
+export function caseSchema(then: ReturnType<typeof thenSchema>) {
   return z
     .strictObject({
       id: snakeId,
@@ -281,7 +276,7 @@ export function caseSchema(kind: (typeof PROGRAM_KINDS)[number]) {
       from: isoDate.optional(),
       to: isoDate.optional(),
       when: z.array(conditionSchema),
-      then: THEN_SCHEMAS[kind].optional(),
+      then: then.optional(),
       denies: z.boolean().optional(),
       reason: text,
       confidence,
@@ -320,52 +315,107 @@ export function caseSchema(kind: (typeof PROGRAM_KINDS)[number]) {
     });
 }
 
-const programBase = {
+/** Parsed case data. */
+export type CaseData = z.infer<ReturnType<typeof caseSchema>>;
+
+// === Kinds of support
+
+const camelId = z
+  .string()
+  .regex(/^[a-z][A-Za-z0-9]*$/, "must be a camelCase name (a-z, A-Z, 0-9; starts with a small letter)");
+
+/** A figure a kind of support grants: a number (`units`) or one of ordered `levels`. */
+export const kindFigureSchema = z
+  .strictObject({
+    /** How the figure is named in a rule-change notice ("mức vay tối đa"). */
+    label: text,
+    /** The units a parameter granting it may be in. */
+    units: z.array(z.enum(UNITS)).min(1).optional(),
+    /** How the value is said (default: the first of `units`). */
+    say_as: z.enum(UNITS).optional(),
+    /** How a rule-change notice says it (default: `say_as`). */
+    notice_as: z.enum(UNITS).optional(),
+    /** False: a change of this figure alone is not told. */
+    notice: z.boolean().optional(),
+    /** Said with the programme's `amount_unit` ("… mỗi hộ"). */
+    per_amount_unit: z.boolean().optional(),
+    /** Levels from lowest to highest, each with how a reason says it (`says`) and the chat (`chat`). */
+    levels: z
+      .array(z.strictObject({ id: z.string().min(1), says: text.optional(), chat: text.optional() }))
+      .min(1)
+      .optional(),
+    /** Several cases granting it: the first case's (default), or the highest. */
+    combine: z.enum(["first", "highest"]).optional(),
+    /** The chat's one-line summary; `{}` is the figure said, `{number}` the bare number. */
+    chat: z
+      .strictObject({
+        says: text.optional(),
+        estimate: text.optional(),
+        unconfirmed: text.optional(),
+        full: text.optional(),
+        person: text.optional(),
+        person_estimate: text.optional(),
+        person_unconfirmed: text.optional(),
+        person_full: text.optional(),
+      })
+      .optional(),
+  })
+  .superRefine((figure, ctx) => {
+    if ((figure.units === undefined) === (figure.levels === undefined))
+      ctx.addIssue({ code: "custom", message: "a figure needs either `units` (a number) or `levels`" });
+  });
+
+/** Where a decision field's value comes from: `<figure>.value|estimate|number|confirmed|level` or `amount_unit`. */
+const fieldSource = z
+  .string()
+  .regex(
+    /^(amount_unit|[a-z][A-Za-z0-9]*\.(value|estimate|number|confirmed|level))$/,
+    "must be `<figure>.value`, `.estimate`, `.number`, `.confirmed`, `.level`, or `amount_unit`",
+  );
+
+/** A field of a programme decision. */
+export const decisionFieldSchema = z.union([
+  fieldSource,
+  z.strictObject({ value: fieldSource, not_eligible: z.number() }),
+  z.strictObject({ when: camelId, fields: z.record(camelId, fieldSource) }),
+]);
+
+/** knowledge/kinds/<kind>.yaml: a kind of support, its figures and how they are said. */
+export const kindSchema = z.strictObject({
+  description: text,
+  /** Figures are decided for each person only (the programme's own decision carries none). */
+  per_person: z.boolean().optional(),
+  /** Person facts repeated in each person's entry of a decision. */
+  person_facts: z.array(z.enum(PERSON_FIELDS)).optional(),
+  /** Units a programme's amount may be given per (`amount_unit`), with how a reason and the chat say them. */
+  amount_units: z.record(snakeId, z.strictObject({ says: z.string(), chat: z.string() })).optional(),
+  figures: z.record(camelId, kindFigureSchema),
+  /** The reasons stating what is granted: each a list of clauses joined by "; ", `{figure}` said, `[...]` optional. */
+  reasons: z.array(z.array(text).min(1)).optional(),
+  /** The fields a decision carries, in order (default: each figure's value, then its estimate). */
+  decision: z.record(camelId, decisionFieldSchema).optional(),
+});
+
+/** A programme rule file under knowledge/rules/ (its id is its path; its cases are checked against its kind). */
+export const programSchema = z.strictObject({
   id: dottedId,
+  kind: snakeId,
   title: text,
+  /** How the chat names it, shorter (default: `title`). */
+  short_title: text.optional(),
+  /** Who to ask when a figure or rule is not confirmed (the chat's "hãy hỏi …"). */
+  confirm_with: text.optional(),
   description: text,
   order: z.number().int(),
   scope: z.enum(["household", "person"]),
   covered_from: isoDate,
   covered_to: isoDate.optional(),
+  amount_unit: snakeId.optional(),
   references: referencesSchema,
   next_steps: statusMap(snakeId),
   notes: statusMap(text).optional(),
-};
-
-/** A programme rule file under knowledge/rules/ (its id is its path). */
-export const programSchema = z.discriminatedUnion(
-  "kind",
-  [
-    z.strictObject({
-      ...programBase,
-      kind: z.literal("credit"),
-      amount_unit: z.enum(["per_household", "per_student_per_month", "per_facility", "per_worker"]),
-      cases: z.array(caseSchema("credit")).min(1),
-    }),
-    z.strictObject({
-      ...programBase,
-      kind: z.literal("health_insurance"),
-      cases: z.array(caseSchema("health_insurance")).min(1),
-    }),
-    z.strictObject({
-      ...programBase,
-      kind: z.literal("tuition"),
-      cases: z.array(caseSchema("tuition")).min(1),
-    }),
-    z.strictObject({
-      ...programBase,
-      kind: z.literal("cash_support"),
-      cases: z.array(caseSchema("cash_support")).min(1),
-    }),
-    z.strictObject({
-      ...programBase,
-      kind: z.literal("service"),
-      cases: z.array(caseSchema("service")).min(1),
-    }),
-  ],
-  { error: `\`kind\` must be one of ${PROGRAM_KINDS.join(", ")}` },
-);
+  cases: z.array(z.unknown()).min(1),
+});
 
 // === Poverty standards
 
@@ -497,6 +547,7 @@ export const testFileSchema = z.strictObject({
 /** Parsed shapes, for the compiler. */
 export type ParameterData = z.infer<typeof parameterSchema>;
 export type ProgramData = z.infer<typeof programSchema>;
+export type KindData = z.infer<typeof kindSchema>;
 export type StandardsData = z.infer<typeof standardsSchema>;
 export type GuidanceData = z.infer<typeof guidanceSchema>;
 export type ReferenceCatalogData = z.infer<typeof referenceCatalogSchema>;

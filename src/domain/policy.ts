@@ -10,8 +10,18 @@ import type { EducationLevel, ListedStatus, Area } from "./household.ts";
 import type { HouseholdFlag, PersonFlag } from "./facts.ts";
 import { closestName } from "../shared/did-you-mean.ts";
 import { foldDiacritics } from "../text/vietnamese.ts";
+import { readsPerson } from "./condition-types.ts";
+import {
+  clauseParts,
+  type DecisionField,
+  type FieldSource,
+  type KindFigure,
+  type SupportKind,
+} from "./kinds.ts";
 import {
   caseSchema,
+  kindSchema,
+  thenSchema,
   guidanceSchema,
   parameterNodeSchema,
   parameterSchema,
@@ -19,12 +29,13 @@ import {
   provinceSchema,
   referenceCatalogSchema,
   standardsSchema,
+  type CaseData,
   type ClassConditionData,
   type ConditionData,
+  type KindData,
   type ParameterData,
   type ReferenceData,
   type CATEGORIES,
-  type PROGRAM_KINDS,
   type STATUSES,
   type UNITS,
 } from "./policy-schema.ts";
@@ -35,8 +46,8 @@ import {
 export type Confidence = "high" | "medium" | "low";
 /** A household category under a poverty standard. */
 export type Category = (typeof CATEGORIES)[number];
-/** A programme kind (fixes the details of its decisions). */
-export type ProgramKind = (typeof PROGRAM_KINDS)[number];
+/** A kind of support's id (knowledge/kinds/<id>.yaml; fixes the details of its decisions). */
+export type ProgramKind = string;
 /** A programme decision status. */
 export type ProgramStatus = (typeof STATUSES)[number];
 /** A parameter unit. */
@@ -98,6 +109,8 @@ export type Condition =
   | { type: "household_flag"; fact: HouseholdFlag; equals: boolean }
   | { type: "area"; in: Area[] }
   | { type: "left_list_within"; years: ValueSource }
+  /** The household lacks a deprivation indicator (`label`: how the latest standard listing it names it). */
+  | { type: "deprivation"; indicator: string; label: string }
   | { type: "person_age"; operator: "<" | "<=" | ">" | ">="; value: ValueSource }
   | { type: "person_education"; in: EducationLevel[] }
   | { type: "person_flag"; fact: PersonFlag; equals: boolean }
@@ -154,7 +167,7 @@ export interface RuleCase {
   from: string | null;
   to: string | null;
   when: Condition[];
-  /** Granted details (numbers via {@link ValueSource}; tuition `exemption` as its level). */
+  /** Granted figures (numbers via {@link ValueSource}; a level figure as its level's id). */
   then: Record<string, ValueSource | string>;
   denies: boolean;
   reason: string;
@@ -179,7 +192,13 @@ export interface Step {
 export interface Program {
   id: string;
   kind: ProgramKind;
+  /** The kind of support: its figures and how they are said. */
+  support: SupportKind;
   title: string;
+  /** How the chat names it (the title when the data gives no shorter one). */
+  shortTitle: string;
+  /** Who to ask when a figure or rule of it is not confirmed. */
+  confirmWith: string | null;
   description: string;
   order: number;
   scope: "household" | "person";
@@ -212,6 +231,8 @@ export interface Note {
 /** Everything the scorer needs, compiled and cross-checked. */
 export interface PolicyKnowledge {
   parameters: ReadonlyMap<string, Parameter>;
+  /** The kinds of support (knowledge/kinds/), by id. */
+  kinds: ReadonlyMap<string, SupportKind>;
   standards: PovertyStandard[];
   programs: Program[];
   provinces: ProvinceOverride[];
@@ -256,16 +277,8 @@ export function provinceKey(name: string): string {
     .trim();
 }
 
-/** Units a detail or condition accepts from a parameter. */
+/** Units a condition accepts from a parameter (a granted figure's are its kind's `units`). */
 const EXPECTED_UNITS: Record<string, Unit[]> = {
-  maxAmount: ["VND", "VND_per_month"],
-  interestRatePerYear: ["percent_per_year"],
-  termMonths: ["months"],
-  supportPercent: ["percent"],
-  learningCostPerMonth: ["VND_per_month"],
-  learningCostMonthsPerYear: ["months"],
-  amountPerMonth: ["VND_per_month"],
-  kwhPerMonth: ["kwh_per_month"],
   years: ["years"],
   age: ["age"],
   income: ["VND_per_month"],
@@ -278,6 +291,8 @@ class Compiler {
   /** One object per distinct reference, so decisions share them (and their serialisation). */
   private readonly interned = new Map<string, Reference>();
   readonly parameters = new Map<string, Parameter>();
+  /** Deprivation indicators by id, with the label of the latest standard that lists them. */
+  readonly indicatorLabels = new Map<string, string>();
 
   problem(file: string, path: (string | number)[], message: string): void {
     this.problems.push({ file, path, message });
@@ -375,10 +390,10 @@ class Compiler {
     source: number | { param: string },
     file: string,
     path: (string | number)[],
-    field: string,
+    expected: Unit[] | undefined,
   ): ValueSource | undefined {
     if (typeof source === "number") return { kind: "literal", value: source };
-    const parameter = this.param(source.param, file, [...path, "param"], EXPECTED_UNITS[field]);
+    const parameter = this.param(source.param, file, [...path, "param"], expected);
     return parameter ? { kind: "param", param: parameter } : undefined;
   }
 
@@ -426,15 +441,28 @@ class Compiler {
           : undefined;
       }
       case "left_list_within": {
-        const years = this.valueSource(data.years, file, [...path, "years"], "years");
+        const years = this.valueSource(data.years, file, [...path, "years"], EXPECTED_UNITS.years);
         return years ? { type: data.type, years } : undefined;
       }
       case "person_age": {
-        const value = this.valueSource(data.value, file, [...path, "value"], "age");
+        const value = this.valueSource(data.value, file, [...path, "value"], EXPECTED_UNITS.age);
         return value ? { type: data.type, operator: data.operator, value } : undefined;
       }
       case "person_education":
         return { type: data.type, in: data.in as EducationLevel[] };
+      case "deprivation": {
+        const label = this.indicatorLabels.get(data.indicator);
+        if (label === undefined) {
+          const guess = closestName(data.indicator, this.indicatorLabels.keys());
+          this.problem(
+            file,
+            [...path, "indicator"],
+            `unknown deprivation indicator "${data.indicator}"${guess ? `; did you mean "${guess}"?` : ""} (indicators are listed in rules/poverty_standard.yaml)`,
+          );
+          return undefined;
+        }
+        return { type: data.type, indicator: data.indicator, label };
+      }
       default:
         return data as Condition;
     }
@@ -461,7 +489,8 @@ class Compiler {
   }
 
   ruleCase(
-    data: z.infer<ReturnType<typeof caseSchema>>,
+    data: CaseData,
+    kind: SupportKind,
     file: string,
     path: (string | number)[],
     province: ProvinceInfo | null,
@@ -475,11 +504,12 @@ class Compiler {
         then[field] = source;
         continue;
       }
+      const units = kind.figures.find((figure) => figure.name === field)?.units ?? undefined;
       const value = this.valueSource(
         source as number | { param: string },
         file,
         [...path, "then", field],
-        field,
+        units ? [...units] : undefined,
       );
       if (value) then[field] = value;
       else complete = false;
@@ -504,15 +534,6 @@ class Compiler {
   }
 }
 
-function readsPerson(condition: Condition): boolean {
-  if (condition.type === "any" || condition.type === "all") return condition.conditions.some(readsPerson);
-  return (
-    condition.type === "person_age" ||
-    condition.type === "person_education" ||
-    condition.type === "person_flag"
-  );
-}
-
 function statusRecord<T>(
   map: Partial<Record<ProgramStatus, T[]>> | undefined,
   convert: (item: T, status: ProgramStatus, index: number) => unknown,
@@ -526,11 +547,113 @@ function statusRecord<T>(
   );
 }
 
+/** Compiles a kind of support; problems are reported under its file. */
+function compileKind(compiler: Compiler, id: string, data: KindData, file: string): SupportKind {
+  const figures: KindFigure[] = Object.entries(data.figures).map(([name, figure]) => ({
+    name,
+    label: figure.label,
+    units: figure.units ?? null,
+    sayAs: figure.levels ? null : (figure.say_as ?? figure.units![0]!),
+    noticeAs: figure.levels ? null : (figure.notice_as ?? figure.say_as ?? figure.units![0]!),
+    notice: figure.notice ?? true,
+    perAmountUnit: figure.per_amount_unit ?? false,
+    levels:
+      figure.levels?.map((level) => ({ id: level.id, says: level.says ?? null, chat: level.chat ?? null })) ??
+      null,
+    highest: figure.combine === "highest",
+    chat: figure.chat ?? {},
+  }));
+  const names = new Set(figures.map((figure) => figure.name));
+  const source = (text: string, path: (string | number)[]): FieldSource => {
+    if (text === "amount_unit") {
+      if (!data.amount_units) compiler.problem(file, path, "`amount_unit` needs the kind's `amount_units`");
+      return { figure: null, part: "amount_unit" };
+    }
+    const [figure, part] = text.split(".") as [string, Exclude<FieldSource["part"], "amount_unit">];
+    if (!names.has(figure)) {
+      const guess = closestName(figure, names);
+      compiler.problem(file, path, `unknown figure "${figure}"${guess ? `; did you mean "${guess}"?` : ""}`);
+    }
+    return { figure, part };
+  };
+  for (const [i, clauses] of (data.reasons ?? []).entries()) {
+    for (const [j, clause] of clauses.entries()) {
+      for (const match of clause.matchAll(/\{([^}]*)\}/g)) {
+        const name = match[1]!.replace(/\.number$/, "");
+        if (!names.has(name))
+          compiler.problem(file, ["reasons", i, j], `"{${match[1]}}" names no figure of this kind`);
+      }
+    }
+  }
+  const decision: DecisionField[] = data.decision
+    ? Object.entries(data.decision).map(([name, field]): DecisionField => {
+        const path = ["decision", name];
+        if (typeof field === "string")
+          return { name, type: "value", source: source(field, path), notEligible: null };
+        if ("when" in field) {
+          if (!names.has(field.when))
+            compiler.problem(file, [...path, "when"], `unknown figure "${field.when}"`);
+          return {
+            name,
+            type: "group",
+            when: field.when,
+            fields: Object.entries(field.fields).map(([part, text]) => ({
+              name: part,
+              source: source(text, [...path, "fields", part]),
+            })),
+          };
+        }
+        return {
+          name,
+          type: "value",
+          source: source(field.value, [...path, "value"]),
+          notEligible: field.not_eligible,
+        };
+      })
+    : figures.flatMap((figure): DecisionField[] =>
+        figure.levels
+          ? [
+              {
+                name: figure.name,
+                type: "value",
+                source: { figure: figure.name, part: "level" },
+                notEligible: null,
+              },
+            ]
+          : [
+              {
+                name: figure.name,
+                type: "value",
+                source: { figure: figure.name, part: "value" },
+                notEligible: null,
+              },
+              {
+                name: `estimated${figure.name[0]!.toUpperCase()}${figure.name.slice(1)}`,
+                type: "value",
+                source: { figure: figure.name, part: "estimate" },
+                notEligible: null,
+              },
+            ],
+      );
+  return {
+    id,
+    description: data.description,
+    perPerson: data.per_person ?? false,
+    personFacts: data.person_facts ?? [],
+    amountUnits: data.amount_units ?? null,
+    figures,
+    figureByName: Object.fromEntries(figures.map((figure) => [figure.name, figure])),
+    reasons: (data.reasons ?? []).map((clauses) => clauses.map(clauseParts)),
+    decision,
+  };
+}
+
 /** Which kind of file a path under knowledge/ is. */
 export function policyFileKind(
   path: string,
-): "parameter" | "references" | "guidance" | "standards" | "province" | "program" | "ignored" {
+): "parameter" | "kind" | "references" | "guidance" | "standards" | "province" | "program" | "ignored" {
   if (path.startsWith("parameters/")) return "parameter";
+  if (path.startsWith("kinds/")) return "kind";
   if (path === "rules/references.yaml") return "references";
   if (path === "rules/guidance.yaml") return "guidance";
   if (path === "rules/poverty_standard.yaml") return "standards";
@@ -588,6 +711,21 @@ export function compilePolicy(
         compiler.addParameter(`${baseId}.${key}`, parameter, source.path, ["parameters", key]);
       }
     }
+  }
+
+  const kinds = new Map<string, SupportKind>();
+  /** Each kind's case schema (zod; kept out of the compiled policy, which is plain data). */
+  const caseSchemas = new Map<string, ReturnType<typeof caseSchema>>();
+  for (const source of byKind("kind")) {
+    const id = idFromPath(source.path, "kinds");
+    const data = compiler.parse(kindSchema, source.data, source.path);
+    if (!data) {
+      compiler.broken.add(`kind:${id}`);
+      continue;
+    }
+    const kind = compileKind(compiler, id, data, source.path);
+    kinds.set(id, kind);
+    caseSchemas.set(id, caseSchema(thenSchema(kind.figures)));
   }
 
   const steps = new Map<string, Step>();
@@ -706,6 +844,8 @@ export function compilePolicy(
         categories,
         noneReason: standard.none_reason,
       });
+      for (const indicator of standard.indicators.list)
+        compiler.indicatorLabels.set(indicator.id, indicator.label);
     });
   }
 
@@ -723,8 +863,35 @@ export function compilePolicy(
         ["id"],
         `id "${data.id}" must match the file path: use "${expectedId}" or move the file`,
       );
+    const kind = kinds.get(data.kind);
+    if (!kind) {
+      if (!compiler.isBroken(`kind:${data.kind}`)) {
+        const guess = closestName(data.kind, kinds.keys());
+        compiler.problem(
+          source.path,
+          ["kind"],
+          `unknown kind "${data.kind}"${guess ? `; did you mean "${guess}"?` : ""} (kinds are defined in kinds/<kind>.yaml)`,
+        );
+      }
+      compiler.broken.add(data.id);
+      continue;
+    }
+    if (kind.amountUnits && (data.amount_unit === undefined || !(data.amount_unit in kind.amountUnits)))
+      compiler.problem(
+        source.path,
+        ["amount_unit"],
+        `a ${kind.id} programme needs \`amount_unit\`: one of ${Object.keys(kind.amountUnits).join(", ")}`,
+      );
+    if (!kind.amountUnits && data.amount_unit !== undefined)
+      compiler.problem(
+        source.path,
+        ["amount_unit"],
+        `kind ${kind.id} has no amount units: remove \`amount_unit\``,
+      );
     const caseIds = new Set<string>();
-    const cases = (data.cases as z.infer<ReturnType<typeof caseSchema>>[]).map((rule, i) => {
+    const cases = data.cases.map((raw, i) => {
+      const rule = compiler.parse(caseSchemas.get(kind.id)!, raw, source.path, ["cases", i]);
+      if (!rule) return undefined;
       if (caseIds.has(rule.id))
         compiler.problem(
           source.path,
@@ -732,7 +899,7 @@ export function compilePolicy(
           `case id "${rule.id}" is used twice in this programme`,
         );
       caseIds.add(rule.id);
-      return compiler.ruleCase(rule, source.path, ["cases", i], null);
+      return compiler.ruleCase(rule, kind, source.path, ["cases", i], null);
     });
     const nextSteps = statusRecord(data.next_steps, (id, status, i) => {
       const step = steps.get(id);
@@ -749,13 +916,16 @@ export function compilePolicy(
     programs.push({
       id: data.id,
       kind: data.kind,
+      support: kind,
       title: data.title,
+      shortTitle: data.short_title ?? data.title,
+      confirmWith: data.confirm_with ?? null,
       description: data.description,
       order: data.order,
       scope: data.scope,
       coveredFrom: data.covered_from,
       coveredTo: data.covered_to ?? null,
-      amountUnit: data.kind === "credit" ? data.amount_unit : null,
+      amountUnit: data.amount_unit ?? null,
       references: compiler.references(data.references, source.path, ["references"]),
       cases: cases.filter(Boolean) as RuleCase[],
       nextSteps,
@@ -809,8 +979,10 @@ export function compilePolicy(
       }
       const list = entry.cases.flatMap((raw, j) => {
         const path = ["programs", i, "cases", j];
-        const parsed = compiler.parse(caseSchema(program.kind), raw, source.path, path);
-        const compiled = parsed ? compiler.ruleCase(parsed, source.path, path, info) : undefined;
+        const parsed = compiler.parse(caseSchemas.get(program.kind)!, raw, source.path, path);
+        const compiled = parsed
+          ? compiler.ruleCase(parsed, program.support, source.path, path, info)
+          : undefined;
         if (compiled && program.scope === "household" && compiled.usesPerson) {
           compiler.problem(
             source.path,
@@ -837,6 +1009,7 @@ export function compilePolicy(
     ok: true,
     value: {
       parameters: compiler.parameters,
+      kinds,
       standards,
       programs,
       provinces,

@@ -24,6 +24,17 @@ export const EDUCATION_LABEL: Record<EducationLevel, string> = {
   university: "đại học",
 };
 
+/** Education levels as a form or a list writes them, short ("THCS", "THPT"). */
+export const EDUCATION_SHORT_LABEL: Record<EducationLevel, string> = {
+  preschool: "mẫu giáo",
+  primary: "tiểu học",
+  lower_secondary: "THCS",
+  upper_secondary: "THPT",
+  vocational: "trung cấp, học nghề",
+  college: "cao đẳng",
+  university: "đại học",
+};
+
 /** "hộ nghèo hoặc hộ cận nghèo". */
 export function categoriesText(categories: readonly Category[]): string {
   return categories.map((category) => CATEGORY_LABEL[category]).join(" hoặc ");

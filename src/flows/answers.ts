@@ -10,11 +10,13 @@ import { editDistance } from "../shared/did-you-mean.ts";
 import { foldDiacritics, normalizeVietnamese } from "../text/vietnamese.ts";
 import {
   classifyNumberTokens,
+  FOLDED_NUMBER_WORDS,
   numberWords,
   readNumber,
   type NumberToken,
 } from "../text/vietnamese-numbers.ts";
 import type { AnswerSpec, ChoiceOption, Scalar } from "./schema.ts";
+import { formatMoney } from "../domain/format.ts";
 
 // === Values
 
@@ -102,14 +104,6 @@ export function isUnknownAnswer(text: string): boolean {
   return (
     UNKNOWN_PATTERN.test(folded) || /^(?:kb|k bt|ko bt|chiu|chiu thoi|khong ro lam|ai biet)$/.test(folded)
   );
-}
-
-/** Vietnamese number format: dots between thousands, comma before decimals. */
-export const VIETNAMESE_NUMBER = new Intl.NumberFormat("vi-VN", { maximumFractionDigits: 2 });
-
-/** Formats a number of đồng the Vietnamese way: "3.500.000 đ". */
-export function formatMoney(amount: number): string {
-  return `${VIETNAMESE_NUMBER.format(Math.round(amount))} đ`;
 }
 
 // === Yes / no
@@ -416,24 +410,19 @@ function pad(n: number): string {
   return String(n).padStart(2, "0");
 }
 
+/** Months named in words: "tháng giêng", "tháng chạp", "tháng mười một", or a number word. */
 const MONTH_WORDS: Record<string, number> = {
   gieng: 1,
-  gieng1: 1,
-  mot: 1,
-  hai: 2,
-  ba: 3,
-  bon: 4,
-  tu: 4,
-  nam: 5,
-  sau: 6,
-  bay: 7,
-  tam: 8,
-  chin: 9,
-  muoi: 10,
+  ...FOLDED_NUMBER_WORDS,
   "muoi mot": 11,
   "muoi hai": 12,
   chap: 12,
 };
+/** {@link MONTH_WORDS} as a regular expression group, the longest words first. */
+const MONTH_WORD = `(${Object.keys(MONTH_WORDS)
+  .sort((a, b) => b.length - a.length)
+  .join("|")})`;
+const MONTH_IN_WORDS = new RegExp(`\\bthang ${MONTH_WORD} (?:nam )?(\\d{4}|\\d{2})\\b`);
 
 interface DateParts {
   year: number;
@@ -462,10 +451,7 @@ function findDate(text: string, today: string): DateParts | undefined {
   if (m) return { month: Number(m[1]), year: fullYear(m[2]!, today) };
   m = /\b(?:thang|t) ?(\d{1,2}) (?:nam )?(\d{4}|\d{2})\b/.exec(compact);
   if (m) return { month: Number(m[1]), year: fullYear(m[2]!, today) };
-  m =
-    /\bthang ((?:muoi (?:mot|hai))|gieng|chap|mot|hai|ba|bon|tu|nam|sau|bay|tam|chin|muoi) (?:nam )?(\d{4}|\d{2})\b/.exec(
-      compact,
-    );
+  m = MONTH_IN_WORDS.exec(compact);
   if (m) return { month: MONTH_WORDS[m[1]!], year: fullYear(m[2]!, today) };
   if (/\b(?:thang truoc)\b/.test(folded)) {
     return thisMonth === 1 ? { year: thisYear - 1, month: 12 } : { year: thisYear, month: thisMonth - 1 };

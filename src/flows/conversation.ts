@@ -185,7 +185,12 @@ export function createConversation(deps: ConversationDeps): Conversation {
   const now = deps.now ?? (() => new Date());
   const timeZone = deps.timeZone ?? "Asia/Ho_Chi_Minh";
   const defaultLimit = deps.maxMessageLength ?? TELEGRAM_MESSAGE_LIMIT;
-  const context: EngineContext = { flows: deps.flows, ttlDays: deps.sessions.ttlDays };
+  const figure = deps.eligibility.figure?.bind(deps.eligibility);
+  const context: EngineContext = {
+    flows: deps.flows,
+    ttlDays: deps.sessions.ttlDays,
+    ...(figure ? { figure } : {}),
+  };
   const report = (error: unknown, stage: string): void => {
     try {
       deps.onError?.(error, stage);

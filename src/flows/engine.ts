@@ -85,6 +85,8 @@ export interface EngineContext {
   flows: FlowSet;
   /** How long sessions are kept, in days (said in the privacy notice). */
   ttlDays: number;
+  /** A figure of the policy data in words on a date ("3 năm"), for `{figure:…}` in prompts. */
+  figure?: (id: string, date: string) => string | undefined;
 }
 
 /** The longest message read; longer ones get a polite request to shorten (nothing is searched or parsed). */
@@ -128,6 +130,11 @@ class Transition {
     this.today = today;
     this.snapshot = structuredClone(snapshot);
   }
+  /** The policy's figures in words, on the message's day. */
+  private figures(): (id: string) => string | undefined {
+    const figure = this.context.figure;
+    return (id) => figure?.(id, this.today);
+  }
 
   reply(reply: Reply | string): void {
     this.effects.push({ type: "reply", reply: typeof reply === "string" ? createReply(reply) : reply });
@@ -158,7 +165,14 @@ class Transition {
     if (!interview?.pending || !flow) return undefined;
     const step = stepOfKey(flow, interview.pending);
     if (!step) return undefined;
-    return renderQuestion(flow, interview.pending, step, indexOfKey(interview.pending), brief);
+    return renderQuestion(
+      flow,
+      interview.pending,
+      step,
+      indexOfKey(interview.pending),
+      brief,
+      this.figures(),
+    );
   }
 
   /** Re-asks what the user is in the middle of: the pending question, or the menu. */
@@ -237,7 +251,7 @@ class Transition {
         this.reply(flow.privacy_notice.replaceAll("{days}", String(this.context.ttlDays)));
         this.snapshot.noticeShown = true;
       }
-      this.reply(renderQuestion(flow, outcome.key, step, outcome.index));
+      this.reply(renderQuestion(flow, outcome.key, step, outcome.index, false, this.figures()));
       return;
     }
     interview.pending = null;

@@ -4,7 +4,8 @@
  * message. Pure.
  */
 
-import { VIETNAMESE_NUMBER, type AnswerProblem } from "./answers.ts";
+import { formatNumberVi } from "../domain/format.ts";
+import type { AnswerProblem } from "./answers.ts";
 import type { AnswerType } from "./schema.ts";
 
 /** Fixed sentences and small templates. */
@@ -74,9 +75,9 @@ export function problemMessage(problem: AnswerProblem): string {
     case "money_for_count":
       return "Câu này hỏi số lượng (đếm), không phải số tiền.";
     case "too_small":
-      return `Số này phải từ ${VIETNAMESE_NUMBER.format(problem.min)} trở lên.`;
+      return `Số này phải từ ${formatNumberVi(problem.min)} trở lên.`;
     case "too_large":
-      return `Số này không được quá ${VIETNAMESE_NUMBER.format(problem.max)}.`;
+      return `Số này không được quá ${formatNumberVi(problem.max)}.`;
     case "future_date":
       return "Thời gian này chưa tới. Bạn xem lại giúp mình.";
     case "too_early":

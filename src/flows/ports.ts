@@ -5,54 +5,34 @@
  * in `wiring.ts`. Nothing here does I/O.
  */
 
+import {
+  HOUSEHOLD_FIELDS,
+  HOUSEHOLD_FLAGS,
+  PERSON_FIELDS,
+  type HouseholdField,
+  type PersonField,
+} from "../domain/facts.ts";
 import type { Result } from "../shared/result.ts";
 
 // === Household facts (the scorer's HouseholdInput field names)
 
 /**
- * Household facts a flow step may collect, by their `HouseholdInput` field name. A flow file naming a fact
- * outside this list fails at start-up with a "did you mean" suggestion.
+ * Household facts a flow step may collect, by their `HouseholdInput` field name (the scorer's own list). A
+ * flow file naming a fact outside this list fails at start-up with a "did you mean" suggestion.
  */
-export const HOUSEHOLD_FACTS = [
-  "assessedOn",
-  "area",
-  "members",
-  "monthlyIncome",
-  "incomePerPerson",
-  "deprivations",
-  "deprivationCount",
-  "listedStatus",
-  "leftListOn",
-  "agricultural",
-  "inPoorCommune",
-  "inEthnicMinorityArea",
-  "inDifficultArea",
-  "inExtremelyDifficultArea",
-  "needsWaterSupply",
-  "needsSanitation",
-  "province",
-  "persons",
-] as const;
-
-/** The household facts that are yes/no flags (a multi-choice with `set: each_option` writes them). */
-export const HOUSEHOLD_FLAG_FACTS = [
-  "agricultural",
-  "inPoorCommune",
-  "inEthnicMinorityArea",
-  "inDifficultArea",
-  "inExtremelyDifficultArea",
-  "needsWaterSupply",
-  "needsSanitation",
-] as const satisfies readonly HouseholdFact[];
+export const HOUSEHOLD_FACTS = HOUSEHOLD_FIELDS;
 
 /** One of {@link HOUSEHOLD_FACTS}. */
-export type HouseholdFact = (typeof HOUSEHOLD_FACTS)[number];
+export type HouseholdFact = HouseholdField;
+
+/** The household facts that are yes/no flags (a multi-choice with `set: each_option` writes them). */
+export const HOUSEHOLD_FLAG_FACTS = HOUSEHOLD_FLAGS;
 
 /** Fields of one person in `HouseholdInput.persons` that a flow step may set. */
-export const PERSON_FACTS = ["age", "ethnicMinority", "education", "publicSchool"] as const;
+export const PERSON_FACTS = PERSON_FIELDS;
 
 /** One of {@link PERSON_FACTS}. */
-export type PersonFact = (typeof PERSON_FACTS)[number];
+export type PersonFact = PersonField;
 
 /**
  * What the interview has gathered, in the scorer's input shape (a plain object, validated by the scorer's
@@ -78,7 +58,20 @@ export interface ReferenceLike {
   url?: string;
 }
 
-/** Per-programme outcome (contract: `ProgramDecision`), with the detail fields the result message shows. */
+/**
+ * How the result message shows a programme, from the policy data (the scorer's adapter adds it): its short
+ * title, whom to ask when something is not confirmed, what it gives in one line (for a programme the
+ * household may get), and the opening words of the reasons that state the same figures (left out when the
+ * line is shown).
+ */
+export interface ProgrammeDisplay {
+  title: string;
+  confirmWith: string | null;
+  benefit: string | undefined;
+  figurePrefixes: readonly string[];
+}
+
+/** Per-programme outcome (contract: `ProgramDecision`), as far as the result message reads it. */
 export interface ProgramDecisionLike {
   id: string;
   title?: string;
@@ -87,37 +80,7 @@ export interface ProgramDecisionLike {
   references: readonly ReferenceLike[];
   confirmed: boolean;
   nextSteps?: readonly string[];
-  /** Credit details; the amount is per household, per worker, per facility or per student and month. */
-  maxAmount?: number | null;
-  amountUnit?: string;
-  interestRatePerYear?: number | null;
-  /** An unconfirmed rate, to be shown as such. */
-  estimatedInterestRatePerYear?: number | null;
-  termMonths?: number | null;
-  /** Health-insurance detail: the minimum share of the premium the state pays. */
-  supportPercent?: number | null;
-  /** Cash support (electricity): a confirmed amount, or an unconfirmed estimate, and the kWh it stands for. */
-  amountPerMonth?: number | null;
-  estimatedAmountPerMonth?: number | null;
-  kwhPerMonth?: number | null;
-  /** Members whose outcome differs from the household's (tuition: every learner). */
-  persons?: readonly PersonOutcomeLike[];
-}
-
-/**
- * One member's outcome inside a per-person programme: tuition (`exemption`, `learningCostSupport`, contract
- * `{personIndex, exemption, learningCostSupport}`) or health insurance (`supportPercent`).
- */
-export interface PersonOutcomeLike {
-  personIndex: number;
-  supportPercent?: number | null;
-  exemption?: "full" | "70" | "50" | "none" | string;
-  /** Learning-cost support: a confirmed amount, or an unconfirmed estimate to be shown as such. */
-  learningCostSupport?: {
-    amountPerMonth: number | null;
-    estimatedAmountPerMonth?: number | null;
-    confirmed: boolean;
-  } | null;
+  display?: ProgrammeDisplay;
 }
 
 /** The scorer's decision (contract: `Decision`), as far as the conversation reads it. */
@@ -140,6 +103,8 @@ export interface DecisionLike {
  */
 export interface EligibilityPort {
   decide(household: HouseholdDraft): Result<DecisionLike, string[]> | Promise<Result<DecisionLike, string[]>>;
+  /** A figure of the policy data in force on a date, in words ("3 năm"), for prompts; undefined when unknown. */
+  figure?(id: string, date: string): string | undefined;
 }
 
 // === Knowledge base (src/knowledge)

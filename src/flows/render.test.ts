@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
+import type { ProgramDecision } from "../domain/decision.ts";
+import { withDisplay } from "../domain/kinds.ts";
+import { loadPolicyKnowledge } from "../knowledge/policy-load.ts";
 import { loadFlows } from "./load.ts";
 import type { DecisionLike, ProgramDecisionLike } from "./ports.ts";
 import {
-  benefitLine,
   choicesOf,
   citation,
   describeAnswer,
@@ -15,10 +17,13 @@ const flows = loadFlows();
 const eligibility = flows.flows.eligibility!;
 const step = (id: string) => eligibility.steps[id]!;
 
+const policy = loadPolicyKnowledge();
+
+/** A programme's outcome as the scorer gives it (its details by kind among `extra`). */
 const program = (
   id: string,
   status: ProgramDecisionLike["status"],
-  extra: Partial<ProgramDecisionLike> = {},
+  extra: Record<string, unknown> = {},
 ): ProgramDecisionLike => ({
   id,
   status,
@@ -29,7 +34,14 @@ const program = (
   ...extra,
 });
 
-const decision = (overrides: Partial<DecisionLike> = {}): DecisionLike => ({
+/** A decision as the conversation gets it: each programme with how the chat shows it, from the data. */
+const decision = (overrides: Partial<DecisionLike> = {}): DecisionLike =>
+  withDisplay(
+    rawDecision(overrides) as unknown as { programs: ProgramDecision[] },
+    policy,
+  ) as unknown as DecisionLike;
+
+const rawDecision = (overrides: Partial<DecisionLike> = {}): DecisionLike => ({
   standard: { id: "vn_2022_2025", from: "2022-01-01", to: "2026-12-31" },
   classification: {
     category: "poor",
@@ -86,7 +98,9 @@ describe("renderResult", () => {
     ].map((s) => text.indexOf(s));
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
-    expect(text).toContain("Mức: vay tối đa 100.000.000 đ · lãi suất 6,24%/năm · thời hạn tối đa 120 tháng");
+    expect(text).toContain(
+      "Mức: vay tối đa 100.000.000 đ mỗi hộ · lãi suất 6,24%/năm · thời hạn tối đa 120 tháng",
+    );
     expect(text).toContain("Vì: Lý do của credit.poor_household.");
     expect(text).toContain("Căn cứ: NĐ 78/2002/NĐ-CP, Điều 2 (04/10/2002)");
     expect(text).toContain("Làm gì: Việc cần làm cho credit.poor_household.");
@@ -195,6 +209,9 @@ describe("renderResult", () => {
 });
 
 describe("benefit lines and citations", () => {
+  const benefitLine = (outcome: ProgramDecisionLike) =>
+    decision({ programs: [outcome] }).programs[0]!.display?.benefit;
+
   it("renders tuition per person and the premium share", () => {
     expect(
       benefitLine(

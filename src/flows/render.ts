@@ -5,15 +5,10 @@
  */
 
 import { citeReference } from "../domain/figures.ts";
-import { formatMoney, VIETNAMESE_NUMBER, type Answer } from "./answers.ts";
+import { formatMoney } from "../domain/format.ts";
+import type { Answer } from "./answers.ts";
 import { MESSAGES } from "./messages.ts";
-import type {
-  DecisionLike,
-  ProgramDecisionLike,
-  ReferenceLike,
-  SearchOutcomeLike,
-  PersonOutcomeLike,
-} from "./ports.ts";
+import type { DecisionLike, ProgramDecisionLike, ReferenceLike, SearchOutcomeLike } from "./ports.ts";
 import { createReply, type Reply, type ReplyChoice } from "./reply.ts";
 import type { AssistantDefinition, FlowDefinition, StepDefinition } from "./schema.ts";
 
@@ -24,8 +19,22 @@ export function questionRef(flow: FlowDefinition, key: string): string {
   return `${flow.id}@${flow.version}:${key}`;
 }
 
-function fill(template: string, index: number): string {
-  return template.replaceAll("{n}", String(index));
+/**
+ * A prompt with its placeholders filled: `{n}` the index of a repeated question, `{figure:<parameter
+ * id>|<words>}` a figure of the policy data in force ("3 năm"), or the words after "|" when the figure is
+ * not known (no scorer behind the conversation, or no value on that day).
+ */
+export function fillPrompt(
+  template: string,
+  index: number,
+  figure: (id: string) => string | undefined = () => undefined,
+): string {
+  return template
+    .replaceAll("{n}", String(index))
+    .replace(
+      /\{figure:([a-z0-9_.]+)\|([^}]*)\}/g,
+      (_all, id: string, otherwise: string) => figure(id) ?? otherwise,
+    );
 }
 
 /** A choice of a question: what is shown, the number that selects it, and the answer text it stands for. */
@@ -86,8 +95,9 @@ export function renderQuestion(
   step: StepDefinition,
   index: number,
   brief = false,
+  figure?: (id: string) => string | undefined,
 ): Reply {
-  const prompt = fill(brief ? (step.short ?? step.prompt) : step.prompt, index);
+  const prompt = fillPrompt(brief ? (step.short ?? step.prompt) : step.prompt, index, figure);
   return createReply(prompt, {
     choices: choicesOf(step),
     multiple: step.answer.type === "multi_choice",
@@ -153,10 +163,6 @@ export function formatDate(iso: string): string {
   return match ? `${match[3]}/${match[2]}/${match[1]}` : iso;
 }
 
-function formatPercent(value: number): string {
-  return `${VIETNAMESE_NUMBER.format(value)}%`;
-}
-
 function classificationLines(decision: DecisionLike): string[] {
   const { classification: c, standard } = decision;
   const lines: string[] = [];
@@ -187,79 +193,6 @@ function classificationLines(decision: DecisionLike): string[] {
   return lines;
 }
 
-const AMOUNT_UNIT: Record<string, string> = {
-  per_household: " mỗi hộ",
-  per_worker: " mỗi người lao động",
-  per_facility: " mỗi công trình",
-  per_student_per_month: " mỗi tháng cho mỗi người đi học",
-};
-
-/**
- * What the programme gives, in one line: loan ceiling, rate and term; premium share; cash per month;
- * tuition per learner. An unconfirmed figure is shown as an estimate marked "chưa xác nhận", or as
- * "chưa xác nhận" alone.
- */
-export function benefitLine(program: ProgramDecisionLike): string | undefined {
-  const parts: string[] = [];
-  if (typeof program.maxAmount === "number")
-    parts.push(`vay tối đa ${formatMoney(program.maxAmount)}${AMOUNT_UNIT[program.amountUnit ?? ""] ?? ""}`);
-  if (typeof program.interestRatePerYear === "number")
-    parts.push(`lãi suất ${formatPercent(program.interestRatePerYear)}/năm`);
-  else if (typeof program.estimatedInterestRatePerYear === "number")
-    parts.push(`lãi suất khoảng ${formatPercent(program.estimatedInterestRatePerYear)}/năm (chưa xác nhận)`);
-  else if (program.interestRatePerYear === null) parts.push("lãi suất: chưa xác nhận");
-  if (typeof program.termMonths === "number") parts.push(`thời hạn tối đa ${program.termMonths} tháng`);
-  if (typeof program.supportPercent === "number" && program.supportPercent > 0)
-    parts.push(premiumShare(program.supportPercent));
-  if (typeof program.amountPerMonth === "number") parts.push(`${formatMoney(program.amountPerMonth)}/tháng`);
-  else if (typeof program.estimatedAmountPerMonth === "number")
-    parts.push(`khoảng ${formatMoney(program.estimatedAmountPerMonth)}/tháng (chưa xác nhận)`);
-  else if (program.amountPerMonth === null) parts.push("số tiền mỗi tháng: chưa xác nhận");
-  if (typeof program.kwhPerMonth === "number") parts.push(`tiền ${program.kwhPerMonth} kWh điện mỗi tháng`);
-  // Learners with the same outcome share one phrase: "người đi học thứ 1, 2: ít nhất 50%".
-  const byPhrase = new Map<string, number[]>();
-  for (const person of program.persons ?? []) {
-    const phrase = personPhrase(person);
-    if (phrase) byPhrase.set(phrase, [...(byPhrase.get(phrase) ?? []), person.personIndex + 1]);
-  }
-  for (const [phrase, numbers] of byPhrase) parts.push(`người đi học thứ ${numbers.join(", ")}: ${phrase}`);
-  return parts.length ? parts.join(" · ") : undefined;
-}
-
-/** What one learner gets: the tuition exemption and learning-cost support, or their own premium share. */
-function personPhrase(person: PersonOutcomeLike): string | undefined {
-  if (person.exemption !== undefined) {
-    const exemption =
-      person.exemption === "full"
-        ? "miễn học phí"
-        : person.exemption === "none" || !person.exemption
-          ? "không miễn, giảm học phí"
-          : `giảm ${person.exemption}% học phí`;
-    return `${exemption}${learningCostLine(person.learningCostSupport)}`;
-  }
-  if (typeof person.supportPercent === "number" && person.supportPercent > 0)
-    return person.supportPercent >= 100
-      ? "được đóng toàn bộ"
-      : `ít nhất ${formatPercent(person.supportPercent)}`;
-  return undefined;
-}
-
-function premiumShare(percent: number): string {
-  return percent >= 100
-    ? "Nhà nước đóng toàn bộ tiền mua thẻ BHYT"
-    : `Nhà nước hỗ trợ ít nhất ${formatPercent(percent)} tiền mua thẻ BHYT`;
-}
-
-/** ", hỗ trợ chi phí học tập …" for a tuition line; an unconfirmed amount is said to be so. */
-function learningCostLine(support: PersonOutcomeLike["learningCostSupport"]): string {
-  if (!support) return "";
-  if (typeof support.amountPerMonth === "number" && support.amountPerMonth > 0)
-    return `, hỗ trợ chi phí học tập ${formatMoney(support.amountPerMonth)}/tháng`;
-  if (typeof support.estimatedAmountPerMonth === "number" && support.estimatedAmountPerMonth > 0)
-    return `, hỗ trợ chi phí học tập khoảng ${formatMoney(support.estimatedAmountPerMonth)}/tháng (chưa xác nhận)`;
-  return ", có thể được hỗ trợ chi phí học tập (mức chưa xác nhận)";
-}
-
 /** One legal reference in a line: "NĐ 78/2002/NĐ-CP, Điều 2 (04/10/2002)". */
 export function citation(reference: ReferenceLike): string {
   return citeReference(reference);
@@ -274,12 +207,6 @@ export function shortCitation(reference: ReferenceLike): string {
 
 /** "Người thứ 1 (học trung học cơ sở): …": the scorer's prefix for a member's own outcome. */
 const PERSON_PREFIX = /^(Người thứ \d+(?: \([^)]*\))?): /u;
-/**
- * Sentences that restate the figures of the benefit line (the scorer's figure sentences). They are left out
- * when the benefit line is shown, which says the same in fewer words.
- */
-const FIGURE_SENTENCE =
-  /^(Mức vay tối đa:|Nhà nước đóng hoặc hỗ trợ tối thiểu:|Được miễn học phí\.|Được giảm \d+% học phí\.|Hỗ trợ chi phí học tập:|Mức hỗ trợ:)/u;
 /** "Lãi suất cho vay …: mức này chưa được xác nhận, hãy hỏi …": a figure the scorer is not sure of. */
 const UNCONFIRMED_FIGURE = /^(.+?): mức này chưa được xác nhận/u;
 /** "Quy định này chưa được xác nhận, hãy hỏi …": a rule the scorer is not sure of. */
@@ -301,12 +228,12 @@ function lowerFirst(text: string): string {
 }
 
 /**
- * Splits the scorer's reasons into sentences and sorts them: figure sentences are dropped when the benefit
- * line says the same, unconfirmed figures and rules become names for one "chưa xác nhận" line (their
+ * Splits the scorer's reasons into sentences and sorts them: sentences stating figures (`figurePrefixes`) are
+ * dropped, the benefit line saying the same, unconfirmed figures and rules become names for one "chưa xác nhận" line (their
  * explanations, "Lý do: …", are for commune staff and are left out), and a sentence the result's opening
  * already says (`known`, e.g. the commune's list) is not repeated.
  */
-function readReasons(reasons: readonly string[], hasBenefit: boolean, known = ""): ReadReasons {
+function readReasons(reasons: readonly string[], figurePrefixes: readonly string[], known = ""): ReadReasons {
   const sentences: ReadReasons["sentences"] = [];
   const unconfirmed: string[] = [];
   const opening = known.toLowerCase();
@@ -321,7 +248,7 @@ function readReasons(reasons: readonly string[], hasBenefit: boolean, known = ""
         if (!unconfirmed.includes(name)) unconfirmed.push(name);
         continue;
       }
-      if (hasBenefit && FIGURE_SENTENCE.test(text)) continue;
+      if (figurePrefixes.some((prefix) => text.startsWith(prefix))) continue;
       if (!prefix && opening.includes(text.toLowerCase())) continue;
       const same = sentences.find((s) => s.text === text);
       if (!same) sentences.push({ text, who: prefix ? [prefix[1]!] : [] });
@@ -344,18 +271,14 @@ function reasonsText(sentences: ReadReasons["sentences"]): string {
 }
 
 /** The detailed block of a programme the household may get (✅, or ❔ when it rests on its own figures). */
-function programBlock(
-  assistant: AssistantDefinition,
-  program: ProgramDecisionLike,
-  opening: string,
-  said: Set<string>,
-): string[] {
-  const known = assistant.programmes[program.id];
-  const title = known?.title ?? program.title ?? program.id;
+function programBlock(program: ProgramDecisionLike, opening: string, said: Set<string>): string[] {
+  const display = program.display;
+  const title = display?.title ?? program.title ?? program.id;
   const lines = [`${STATUS_ICON[program.status]} ${title}`];
-  const benefit = benefitLine(program);
+  const benefit = display?.benefit;
   if (benefit) lines.push(`Mức: ${benefit}`);
-  const { sentences, unconfirmed } = readReasons(program.reasons, benefit !== undefined, opening);
+  const prefixes = benefit ? (display?.figurePrefixes ?? []) : [];
+  const { sentences, unconfirmed } = readReasons(program.reasons, prefixes, opening);
   if (sentences.length) lines.push(`Vì: ${reasonsText(sentences)}`);
   const references = program.references.map(citation).filter(Boolean);
   if (references.length) lines.push(`Căn cứ: ${references.join("; ")}`);
@@ -365,17 +288,17 @@ function programBlock(
     for (const step of fresh) said.add(`step|${step}`);
     lines.push(`Làm gì: ${fresh.length ? fresh.join(" ") : MESSAGES.sameSteps}`);
   }
-  const who = known?.confirm_with ?? "cán bộ xã";
+  const who = display?.confirmWith ?? "cán bộ xã";
   if (unconfirmed.length) lines.push(MESSAGES.unconfirmedWhat(unconfirmed, who));
   else if (!program.confirmed) lines.push(MESSAGES.unconfirmed(who));
   return lines;
 }
 
 /** One line for a programme the household is not (or not yet known to be) eligible for: why, and the basis. */
-function programLine(assistant: AssistantDefinition, program: ProgramDecisionLike, opening: string): string {
-  const title = assistant.programmes[program.id]?.title ?? program.title ?? program.id;
+function programLine(program: ProgramDecisionLike, opening: string): string {
+  const title = program.display?.title ?? program.title ?? program.id;
   // The deciding condition comes first in the scorer's reasons; one sentence is enough on this line.
-  const first = readReasons(program.reasons, false, opening).sentences[0];
+  const first = readReasons(program.reasons, [], opening).sentences[0];
   const why = first ? `: ${reasonsText([first])}` : "";
   const basis = program.references[0] ? ` (${shortCitation(program.references[0])})` : "";
   return `${STATUS_ICON[program.status]} ${title}${why}${basis}`;
@@ -402,11 +325,11 @@ export function renderResult(
   const programs = decision.programs;
   const said = new Set<string>();
   const detailed = programs.filter((p) => p.status === "eligible" || p.status === "possible");
-  for (const program of detailed) blocks.push(programBlock(assistant, program, opening, said).join("\n"));
+  for (const program of detailed) blocks.push(programBlock(program, opening, said).join("\n"));
   const open = programs.filter((p) => p.status === "needs_info");
-  if (open.length) blocks.push(open.map((p) => programLine(assistant, p, opening)).join("\n"));
+  if (open.length) blocks.push(open.map((p) => programLine(p, opening)).join("\n"));
   const refused = programs.filter((p) => p.status === "not_eligible");
-  if (refused.length) blocks.push(refused.map((p) => programLine(assistant, p, opening)).join("\n"));
+  if (refused.length) blocks.push(refused.map((p) => programLine(p, opening)).join("\n"));
   // Facts already answered are left out: listing them would only repeat what the resident said.
   const missing = decision.missingFacts.filter((m) => !answeredFacts.has(m.fact));
   const reasons = [...new Set(missing.map((m) => m.reason).filter((r): r is string => Boolean(r)))].slice(

@@ -206,7 +206,6 @@ export const assistantSchema = z.strictObject({
     },
   ),
   /** Vietnamese names of the scorer's programme ids, and whom to ask when a figure is not confirmed. */
-  programmes: z.record(z.string(), z.strictObject({ title: text, confirm_with: text })),
   /** Lines shown under every result. */
   result_footer: text,
 });

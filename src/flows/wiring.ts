@@ -5,6 +5,8 @@
  */
 
 import { decide } from "../domain/eligibility.ts";
+import { sayParameterOn } from "../domain/figures.ts";
+import { withDisplay } from "../domain/kinds.ts";
 import { parseHousehold, type HouseholdInput } from "../domain/household.ts";
 import type { PolicyKnowledge } from "../domain/policy.ts";
 import { formatSearchOutcome } from "../knowledge/format.ts";
@@ -54,8 +56,10 @@ export function adaptScorer<Household, Policy>(scorer: {
   parseHousehold(raw: unknown): Result<Household, readonly FieldProblemLike[]>;
   decide(input: Household, policy: Policy): DecisionLike;
   policy: Policy;
+  figure?(id: string, date: string): string | undefined;
 }): EligibilityPort {
   return {
+    ...(scorer.figure ? { figure: scorer.figure } : {}),
     decide(household: HouseholdDraft) {
       const parsed = scorer.parseHousehold(household);
       if (!parsed.ok) return err(parsed.error.map((p) => (typeof p === "string" ? p : p.message)));
@@ -118,8 +122,9 @@ function policyPorts(database: AppDatabase, options: PolicyPortsOptions) {
   const eligibility = adaptScorer({
     parseHousehold: (raw: unknown) => parseHousehold(raw),
     decide: (input: HouseholdInput, loaded: PolicyKnowledge) =>
-      decide(input, loaded, today ? { today: today() } : {}),
+      withDisplay(decide(input, loaded, today ? { today: today() } : {}), loaded),
     policy,
+    figure: (id: string, date: string) => sayParameterOn(policy.parameters.get(id), date),
   });
   return { ports: { knowledge, eligibility }, policy, knowledgeBase: openOnce };
 }

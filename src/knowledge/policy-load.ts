@@ -22,7 +22,7 @@ export type { PolicyKnowledge } from "../domain/policy.ts";
 export const DEFAULT_KNOWLEDGE_DIR = fileURLToPath(new URL("../../knowledge", import.meta.url));
 
 /** Folders of the knowledge folder that hold policy data (plans/ and tests/ are not policy). */
-const POLICY_FOLDERS = ["parameters", "rules"];
+export const POLICY_FOLDERS = ["parameters", "kinds", "rules"] as const;
 
 /** Every .yaml/.yml file under `folder` of `root`, sorted, as paths relative to `root` with "/" separators. */
 export function listYamlFiles(root: string, folder: string): string[] {

@@ -11,6 +11,7 @@ import type { HouseholdInput } from "../domain/household.ts";
 import type { CitationGroup } from "./citations.ts";
 import type { QuickNote } from "./quick-household.ts";
 import { referralLines, type Referrals } from "./referrals.ts";
+import { EDUCATION_SHORT_LABEL } from "../domain/wording.ts";
 
 /** One answer, as read back: "Khu vực" → "nông thôn". */
 export interface CaseFact {
@@ -64,16 +65,6 @@ const LISTED_LABEL: Record<NonNullable<HouseholdInput["listedStatus"]>, string> 
   near_poor: "có tên trong danh sách hộ cận nghèo",
   none: "không có tên trong danh sách",
   unknown: "không rõ",
-};
-
-const EDUCATION_LABEL: Record<string, string> = {
-  preschool: "mẫu giáo",
-  primary: "tiểu học",
-  lower_secondary: "THCS",
-  upper_secondary: "THPT",
-  vocational: "trung cấp, học nghề",
-  college: "cao đẳng",
-  university: "đại học",
 };
 
 const FLAG_LABEL: Partial<Record<keyof HouseholdInput, string>> = {
@@ -133,7 +124,7 @@ export function householdFacts(
   }
   household.persons?.forEach((person, index) => {
     const parts = [`${person.age} tuổi`];
-    if (person.education) parts.push(`học ${EDUCATION_LABEL[person.education] ?? person.education}`);
+    if (person.education) parts.push(`học ${EDUCATION_SHORT_LABEL[person.education] ?? person.education}`);
     if (person.publicSchool !== undefined)
       parts.push(person.publicSchool ? "trường công lập" : "trường ngoài công lập");
     if (person.ethnicMinority) parts.push("dân tộc thiểu số");

@@ -4,6 +4,7 @@ import { loadFlows } from "../flows/load.ts";
 import { createAssistantPorts } from "../flows/wiring.ts";
 import { openDatabase, type AppDatabase } from "../storage/database.ts";
 import { createSessionStore } from "../storage/repositories/sessions.ts";
+import { compact, readState } from "./desk-extension.ts";
 
 const TODAY = "2026-11-22";
 const flows = loadFlows();
@@ -91,5 +92,53 @@ describe("the staff desk around the conversation", () => {
     expect(stats).toContain("Lượt kiểm tra điều kiện: 1");
     expect(stats).toContain("Câu hỏi tra cứu: 1");
     expect(stats).not.toContain("zalo:");
+  });
+});
+
+const storedHousehold = {
+  area: "rural" as const,
+  members: 3,
+  listedStatus: "poor" as const,
+  assessedOn: "2026-11-22",
+};
+
+describe("the desk extension's stored state", () => {
+  it("carries its format and its households in their stored form, and reads them back", () => {
+    const stored = compact({
+      offered: ["Đúng", "Sai"],
+      lastCheck: storedHousehold,
+      desk: { lastCase: { household: storedHousehold, notes: [{ kind: "assumed", text: "x" }] } },
+    });
+    expect(stored).toMatchObject({
+      format: 1,
+      lastCheck: { format: 1, household: storedHousehold },
+      desk: { lastCase: { household: { format: 1, household: storedHousehold } } },
+    });
+    expect(readState(JSON.parse(JSON.stringify(stored)))).toEqual({
+      offered: ["Đúng", "Sai"],
+      lastCheck: storedHousehold,
+      desk: { lastCase: { household: storedHousehold, notes: [{ kind: "assumed", text: "x" }] } },
+    });
+    expect(compact({})).toBeUndefined();
+  });
+
+  it("reads a state stored before the format, and drops what is not a household any more", () => {
+    expect(readState({ lastCheck: storedHousehold, offered: ["1"] })).toEqual({
+      lastCheck: storedHousehold,
+      offered: ["1"],
+    });
+    expect(
+      readState({ format: 1, lastCheck: { format: 1, household: { ...storedHousehold, members: -1 } } }),
+    ).toEqual({});
+    expect(readState({ format: 1, desk: { lastCase: { household: { area: "sea" }, notes: [] } } })).toEqual({
+      desk: {},
+    });
+  });
+
+  it("starts afresh from a state of another format or shape", () => {
+    expect(readState({ format: 2, lastCheck: storedHousehold })).toEqual({});
+    expect(readState({ offered: "1" })).toEqual({});
+    expect(readState([1, 2])).toEqual({});
+    expect(readState(null)).toEqual({});
   });
 });

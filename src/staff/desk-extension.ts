@@ -11,7 +11,13 @@
  */
 import type { Decision } from "../domain/decision.ts";
 import { decide } from "../domain/eligibility.ts";
-import { parseHousehold, type HouseholdInput } from "../domain/household.ts";
+import { z } from "zod";
+import {
+  parseHousehold,
+  readStoredHousehold,
+  storeHousehold,
+  type HouseholdInput,
+} from "../domain/household.ts";
 import type { PolicyKnowledge } from "../domain/policy.ts";
 import type { ConversationExtension, ExtensionStep } from "../flows/conversation.ts";
 import { createReply, type Reply } from "../flows/reply.ts";
@@ -19,7 +25,7 @@ import type { SearchOutcome } from "../knowledge/types.ts";
 import type { DeskPorts, DeskReply, DeskState, StaffDesk } from "./desk.ts";
 
 /** What the extension keeps for a user between messages (JSON, in the session). */
-interface ExtensionState {
+export interface ExtensionState {
   desk?: DeskState;
   /** Values of the choices offered last, so that a typed number (Zalo, the terminal) picks the same one. */
   offered?: string[];
@@ -39,17 +45,71 @@ export interface DeskExtensionPorts {
 const NOTHING_TO_WATCH =
   "Chưa có kết quả kiểm tra nào để theo dõi. Gõ /kiemtra để kiểm tra hộ của bạn, rồi chọn “Báo cho tôi khi chính sách thay đổi”.";
 
-function readState(raw: unknown): ExtensionState {
-  return raw !== null && typeof raw === "object" && !Array.isArray(raw) ? (raw as ExtensionState) : {};
+/** Format of the stored state; a state of another format is dropped (one without a format is older: read). */
+const STATE_FORMAT = 1;
+
+/**
+ * The stored state is untrusted (older releases, manual edits): its shape is checked and its households are
+ * read like any input. The desk's other parts are its own business and kept as they are.
+ */
+const storedStateSchema = z.object({
+  format: z.literal(STATE_FORMAT).optional(),
+  desk: z
+    .looseObject({
+      expectedFor: z.number().int().optional(),
+      onBehalf: z.object({ residentName: z.string().optional() }).optional(),
+      feedback: z.looseObject({ household: z.unknown().optional() }).optional(),
+      lastCase: z
+        .object({
+          household: z.unknown(),
+          notes: z.array(z.object({ kind: z.enum(["assumed", "unread", "ignored"]), text: z.string() })),
+        })
+        .optional(),
+    })
+    .optional(),
+  offered: z.array(z.string()).optional(),
+  lastCheck: z.unknown().optional(),
+});
+
+export function readState(raw: unknown): ExtensionState {
+  const parsed = storedStateSchema.safeParse(raw);
+  if (!parsed.success) return {};
+  const { desk, offered, lastCheck } = parsed.data;
+  const state: ExtensionState = {};
+  if (desk) {
+    const { lastCase, feedback, ...rest } = desk;
+    const read: DeskState = { ...(rest as DeskState) };
+    const household = lastCase ? readStoredHousehold(lastCase.household) : undefined;
+    if (lastCase && household) read.lastCase = { ...lastCase, household };
+    if (feedback) {
+      // A disputed decision keeps its household (for the draft test case): unreadable, it is left out.
+      const { household: stored, ...answer } = feedback;
+      const disputed = stored === undefined ? undefined : readStoredHousehold(stored);
+      read.feedback = {
+        ...(answer as NonNullable<DeskState["feedback"]>),
+        ...(disputed ? { household: disputed } : {}),
+      };
+    }
+    state.desk = read;
+  }
+  if (offered) state.offered = offered;
+  const household = lastCheck === undefined ? undefined : readStoredHousehold(lastCheck);
+  if (household) state.lastCheck = household;
+  return state;
 }
 
-/** The state to store: empty parts dropped, nothing at all when nothing is left. */
-function compact(state: ExtensionState): ExtensionState | undefined {
-  const kept: ExtensionState = {};
-  if (state.desk && Object.keys(state.desk).length > 0) kept.desk = state.desk;
+/** The state to store, with its format and its households in their stored form; nothing when nothing is left. */
+export function compact(state: ExtensionState): Record<string, unknown> | undefined {
+  const kept: Record<string, unknown> = {};
+  if (state.desk && Object.keys(state.desk).length > 0) {
+    const { lastCase, ...desk } = state.desk;
+    kept.desk = lastCase
+      ? { ...desk, lastCase: { ...lastCase, household: storeHousehold(lastCase.household) } }
+      : desk;
+  }
   if (state.offered?.length) kept.offered = state.offered;
-  if (state.lastCheck) kept.lastCheck = state.lastCheck;
-  return Object.keys(kept).length > 0 ? kept : undefined;
+  if (state.lastCheck) kept.lastCheck = storeHousehold(state.lastCheck);
+  return Object.keys(kept).length > 0 ? { format: STATE_FORMAT, ...kept } : undefined;
 }
 
 function toReply(reply: DeskReply): Reply {

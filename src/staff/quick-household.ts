@@ -11,12 +11,19 @@
  */
 import type { EducationLevel, HouseholdInput, Person } from "../domain/household.ts";
 import type { PolicyKnowledge } from "../domain/policy.ts";
-import { formatMoney, parseAnswer } from "../flows/answers.ts";
+import { formatMoney } from "../domain/format.ts";
+import { parseAnswer } from "../flows/answers.ts";
 import { scrubPersonalData } from "./feedback.ts";
 import { lastDayOf } from "../flows/household.ts";
 import { err, ok, type Result } from "../shared/result.ts";
-import { classifyNumberTokens, numberWords, readNumber } from "../text/vietnamese-numbers.ts";
+import {
+  classifyNumberTokens,
+  FOLDED_NUMBER_WORD,
+  numberWords,
+  readNumber,
+} from "../text/vietnamese-numbers.ts";
 import { foldDiacritics, normalizeVietnamese } from "../text/vietnamese.ts";
+import { EDUCATION_SHORT_LABEL } from "../domain/wording.ts";
 
 /** Something the reader assumed ("assumed"), could not read ("unread") or read but left out ("ignored"). */
 export interface QuickNote {
@@ -48,7 +55,7 @@ export function indicatorsOn(policy: PolicyKnowledge, date: string): { id: strin
 
 // === Vocabulary (folded)
 
-const NUMBER_WORD = "(?:mot|hai|ba|bon|tu|nam|sau|bay|tam|chin|muoi)";
+const NUMBER_WORD = FOLDED_NUMBER_WORD;
 const COUNT = `(?:\\d{1,2}|${NUMBER_WORD})`;
 
 /** Deprivation words → indicator id. Longer phrases are tried first. */
@@ -158,16 +165,6 @@ const TYPICAL_AGE: Record<EducationLevel, number> = {
   vocational: 18,
   college: 19,
   university: 20,
-};
-
-const LEVEL_LABEL: Record<EducationLevel, string> = {
-  preschool: "mẫu giáo",
-  primary: "tiểu học",
-  lower_secondary: "THCS",
-  upper_secondary: "THPT",
-  vocational: "trung cấp, học nghề",
-  college: "cao đẳng",
-  university: "đại học",
 };
 
 const LEVEL_PATTERN = `(?:lop ?(?:1[0-2]|[1-9])(?!\\d)|${LEVEL_WORDS.map(([word]) => word.replace(/ /g, "\\s")).join("|")})`;
@@ -863,7 +860,7 @@ function readPersons(state: State): void {
       state,
       "assumed",
       `Tuổi người đi học tạm tính theo bậc học (${studying
-        .map((person) => `${LEVEL_LABEL[person.education!]}: ${person.age} tuổi`)
+        .map((person) => `${EDUCATION_SHORT_LABEL[person.education!]}: ${person.age} tuổi`)
         .join(", ")}).`,
     );
   }

@@ -4,7 +4,7 @@
  * Pure: the stored summary of the last decision and the new decision come in, the notice goes out.
  */
 import type { Decision, ProgramDecision } from "../domain/decision.ts";
-import { sayFigure } from "../domain/figures.ts";
+import { noticeFigures, type SupportKind } from "../domain/kinds.ts";
 
 /** The choice offered at the end of a check. */
 export const OPT_IN_LABEL = "Báo cho tôi khi chính sách thay đổi";
@@ -39,14 +39,19 @@ const CATEGORY_WORDS: Record<string, string> = {
   unknown: "chưa xác định được diện",
 };
 
-/** The figures worth telling about when they change, with how to write them. */
-const FIGURES: Record<string, { label: string; format: (value: number) => string }> = {
-  maxAmount: { label: "mức vay tối đa", format: (value) => sayFigure(value, "VND") },
-  interestRatePerYear: { label: "lãi suất", format: (value) => sayFigure(value, "percent_per_year") },
-  termMonths: { label: "thời hạn vay", format: (value) => sayFigure(value, "months") },
-  supportPercent: { label: "mức hỗ trợ tiền mua BHYT", format: (value) => sayFigure(value, "percent") },
-  amountPerMonth: { label: "số tiền hỗ trợ mỗi tháng", format: (value) => sayFigure(value, "VND") },
-};
+/** Fields every programme decision has: the rest are its kind's details. */
+const COMMON_FIELDS = new Set([
+  "id",
+  "kind",
+  "title",
+  "status",
+  "reasons",
+  "references",
+  "confirmed",
+  "nextSteps",
+  "missingFacts",
+  "persons",
+]);
 
 /** The summary of a decision to keep. */
 export function watchSummary(decision: Decision): WatchSummary {
@@ -55,12 +60,12 @@ export function watchSummary(decision: Decision): WatchSummary {
     category: decision.classification.category,
     programs: Object.fromEntries(
       decision.programs.map((program) => {
-        const details = program as unknown as Record<string, unknown>;
-        const figures = Object.fromEntries(
-          Object.keys(FIGURES)
-            .filter((key) => key in details)
-            .map((key) => [key, typeof details[key] === "number" ? (details[key] as number) : null]),
-        );
+        // The programme's figures: its details that are numbers (or null, not confirmed).
+        const figures: Record<string, number | null> = {};
+        for (const [key, value] of Object.entries(program)) {
+          if (COMMON_FIELDS.has(key) || key.startsWith("estimated")) continue;
+          if (typeof value === "number" || value === null) figures[key] = value;
+        }
         return [program.id, { title: program.title, status: program.status, figures }];
       }),
     ),
@@ -68,10 +73,14 @@ export function watchSummary(decision: Decision): WatchSummary {
 }
 
 /**
- * What changed between the last summary and a new decision, one plain sentence each; empty when nothing a
- * resident would notice changed.
+ * What changed between the last summary and a new decision, one plain sentence each, the figures said as
+ * their kind of support says them (`kinds`: the policy's); empty when nothing a resident would notice changed.
  */
-export function decisionChanges(before: WatchSummary, after: Decision): string[] {
+export function decisionChanges(
+  before: WatchSummary,
+  after: Decision,
+  kinds: ReadonlyMap<string, SupportKind>,
+): string[] {
   const now = watchSummary(after);
   const changes: string[] = [];
   if (before.category !== now.category) {
@@ -92,11 +101,12 @@ export function decisionChanges(before: WatchSummary, after: Decision): string[]
       continue;
     }
     if (program.status === "not_eligible") continue;
-    for (const [key, { label, format }] of Object.entries(FIGURES)) {
-      const was = old.figures[key];
-      const is = program.figures[key];
+    const kind = kinds.get(after.programs.find((candidate) => candidate.id === id)!.kind);
+    for (const { name, label, say } of kind ? noticeFigures(kind) : []) {
+      const was = old.figures[name];
+      const is = program.figures[name];
       if (was === undefined || is === undefined || was === is) continue;
-      const text = (value: number | null): string => (value === null ? "chưa xác nhận" : format(value));
+      const text = (value: number | null): string => (value === null ? "chưa xác nhận" : say(value));
       changes.push(`${program.title}: ${label} từ ${text(was)} thành ${text(is)}.`);
     }
   }

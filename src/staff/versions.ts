@@ -1,6 +1,6 @@
 /**
  * The versions an answer is given under, stored with feedback so that a disputed answer can be replayed on
- * the same data: a digest of the rules and figures (knowledge/parameters, knowledge/rules) and the
+ * the same data: a digest of the rules and figures (knowledge/parameters, kinds, rules) and the
  * fingerprint of the indexed plans. Reads files.
  */
 import { createHash } from "node:crypto";
@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { corpusFingerprint } from "../knowledge/index-store.ts";
 import { DEFAULT_KNOWLEDGE_DIR, loadCorpus } from "../knowledge/load.ts";
-import { listYamlFiles } from "../knowledge/policy-load.ts";
+import { listYamlFiles, POLICY_FOLDERS } from "../knowledge/policy-load.ts";
 import type { AnswerVersions } from "./feedback.ts";
 
 /** Short digests: enough to tell two versions apart in a report. */
@@ -17,7 +17,7 @@ const LENGTH = 12;
 /** A digest of every policy file (path and content), in a stable order. */
 export function rulesVersion(knowledgeDir: string = DEFAULT_KNOWLEDGE_DIR): string {
   const hash = createHash("sha256");
-  for (const path of ["parameters", "rules"].flatMap((folder) => listYamlFiles(knowledgeDir, folder))) {
+  for (const path of POLICY_FOLDERS.flatMap((folder) => listYamlFiles(knowledgeDir, folder))) {
     hash
       .update(path)
       .update("\u0000")

@@ -41,20 +41,29 @@ const ACCENTED_DIGITS: Record<string, number> = {
   chín: 9,
 };
 
-/** Digits written without accents; "tu", "lam" and "tam" are ambiguous and handled in context. */
-const FOLDED_DIGITS: Record<string, number> = {
+/** One to ten written without accents, as people type them ("bon" or "tu" for four). */
+export const FOLDED_NUMBER_WORDS: Readonly<Record<string, number>> = {
   mot: 1,
   hai: 2,
   ba: 3,
   bon: 4,
   tu: 4,
   nam: 5,
-  lam: 5,
   sau: 6,
   bay: 7,
   tam: 8,
   chin: 9,
+  muoi: 10,
 };
+
+/** {@link FOLDED_NUMBER_WORDS} as a regular expression group: "(?:mot|hai|…|muoi)". */
+export const FOLDED_NUMBER_WORD = `(?:${Object.keys(FOLDED_NUMBER_WORDS).join("|")})`;
+
+/** Digits written without accents ("lam": five after ten); "tu", "lam" and "tam" are ambiguous and handled in context. */
+const FOLDED_DIGITS: Record<string, number> = Object.fromEntries([
+  ...Object.entries(FOLDED_NUMBER_WORDS).filter(([word]) => word !== "muoi"),
+  ["lam", 5],
+]);
 
 /** Unaccented words that are usually something else ("từ" from, "làm" do, "tầm" about). */
 const AMBIGUOUS_FOLDED = new Set(["tu", "lam", "tam"]);

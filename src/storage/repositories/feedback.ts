@@ -1,7 +1,7 @@
 import { and, asc, eq, getTableColumns, gte, inArray, isNotNull, lt, lte, sql, type SQL } from "drizzle-orm";
 import { vietnamDate } from "../../domain/dates.ts";
 import type { Decision } from "../../domain/decision.ts";
-import type { HouseholdInput } from "../../domain/household.ts";
+import { readStoredHousehold, storeHousehold, type HouseholdInput } from "../../domain/household.ts";
 import type { SearchOutcome } from "../../knowledge/types.ts";
 import {
   decisionAnswerRecord,
@@ -74,7 +74,8 @@ export function createFeedbackStore(database: AppDatabase, options: StoreOptions
           role: input.role,
           userKey: input.userKey ? database.userKeys.digest(input.userKey) : null,
           question: input.kind === "search" && input.question ? scrubStoredQuestion(input.question) : null,
-          household: input.kind === "decision" && disputed && input.household ? input.household : null,
+          household:
+            input.kind === "decision" && disputed && input.household ? storeHousehold(input.household) : null,
           answer: input.answer,
           rulesVersion: input.versions.rules,
           knowledgeVersion: input.versions.knowledge,
@@ -109,7 +110,11 @@ export function createFeedbackStore(database: AppDatabase, options: StoreOptions
         .where(and(inArray(feedback.verdict, ["wrong", "unclear"]), ...dayConditions(feedback.day, range)))
         .orderBy(asc(feedback.id))
         .all();
-      return rows.map((row) => ({ ...row, household: row.household ?? null }));
+      // Stored households are read back like any input (a row from an older release, or edited by hand).
+      return rows.map((row) => ({
+        ...row,
+        household: row.household ? (readStoredHousehold(row.household) ?? null) : null,
+      }));
     },
   };
 }

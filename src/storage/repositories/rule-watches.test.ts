@@ -25,10 +25,8 @@ describe("rule-change watches", () => {
     store.watch("zalo:abc", household, decide(household, policy), "v1");
     const row = database.sqlite.prepare("SELECT * FROM rule_watches").get() as Record<string, string>;
     expect(JSON.parse(row.household!)).toEqual({
-      area: "rural",
-      members: 4,
-      monthlyIncome: 7_000_000,
-      deprivationCount: 1,
+      format: 1,
+      household: { area: "rural", members: 4, monthlyIncome: 7_000_000, deprivationCount: 1 },
     });
     expect(row.expires_on).toBe("2027-12-30");
 
@@ -90,6 +88,26 @@ describe("rule-change watches", () => {
     database.close();
   });
 
+  it("reads a household stored before its format was kept, and drops one that is not a household any more", () => {
+    const database = openDatabase(":memory:");
+    let now = at("2026-12-30");
+    const store = createRuleWatchStore(database, { now: () => now });
+    store.watch("zalo:old", household, decide(household, policy), "v1");
+    store.watch("zalo:broken", household, decide(household, policy), "v1");
+    const { assessedOn: _date, ...facts } = household;
+    const set = database.sqlite.prepare("UPDATE rule_watches SET household = ? WHERE user_key = ?");
+    set.run(JSON.stringify(facts), database.userKeys.digest("zalo:old"));
+    set.run(
+      JSON.stringify({ format: 1, household: { ...facts, members: "bốn" } }),
+      database.userKeys.digest("zalo:broken"),
+    );
+    now = at("2027-01-02");
+    const notices = store.check(policy, "v2");
+    expect(notices.map((notice) => notice.userKey)).toEqual(["zalo:old"]);
+    expect(store.has("zalo:broken")).toBe(false);
+    database.close();
+  });
+
   it("names status and figure changes programme by programme", () => {
     const before = watchSummary(
       decide({ ...household, assessedOn: "2025-11-30", listedStatus: "poor" }, policy),
@@ -97,6 +115,7 @@ describe("rule-change watches", () => {
     const changes = decisionChanges(
       before,
       decide({ ...household, assessedOn: "2025-12-01", listedStatus: "poor" }, policy),
+      policy.kinds,
     );
     expect(changes).toContain(
       "Vay vốn ưu đãi hộ nghèo (Ngân hàng Chính sách xã hội): lãi suất từ 6,6%/năm thành 6,24%/năm.",
@@ -105,6 +124,7 @@ describe("rule-change watches", () => {
       decisionChanges(
         before,
         decide({ ...household, assessedOn: "2025-11-30", listedStatus: "poor" }, policy),
+        policy.kinds,
       ),
     ).toEqual([]);
   });

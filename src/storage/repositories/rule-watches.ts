@@ -2,7 +2,7 @@ import { eq, isNull, lt } from "drizzle-orm";
 import { addDays, vietnamDate } from "../../domain/dates.ts";
 import type { Decision } from "../../domain/decision.ts";
 import { decide } from "../../domain/eligibility.ts";
-import type { HouseholdInput } from "../../domain/household.ts";
+import { readStoredHousehold, storeHousehold, type HouseholdInput } from "../../domain/household.ts";
 import type { PolicyKnowledge } from "../../domain/policy.ts";
 import {
   decisionChanges,
@@ -58,7 +58,7 @@ export function createRuleWatchStore(database: AppDatabase, options: { now?: () 
       const row = {
         userKey: digest(userKey),
         address: keys.seal(userKey),
-        household: facts,
+        household: storeHousehold(facts),
         lastSummary: watchSummary(decision),
         rulesVersion,
         createdOn: day,
@@ -119,10 +119,16 @@ export function createRuleWatchStore(database: AppDatabase, options: { now?: () 
       // Sealed with another secret (USER_KEY_SECRET rotated): the account cannot be reached any more.
       const address = row.address ? keys.open(row.address) : null;
       if (address === null) continue;
-      const household = {
-        ...(row.household as Omit<HouseholdInput, "assessedOn">),
+      // Stored by an older release or edited by hand: checked like any input before it is decided on.
+      const household = readStoredHousehold(row.household, {
         assessedOn: day,
-      } as HouseholdInput;
+        indicatorIds: policy.indicatorIds,
+      });
+      if (!household) {
+        // Nothing could ever be told: the watch goes.
+        if (write) db.delete(ruleWatches).where(eq(ruleWatches.userKey, row.userKey)).run();
+        continue;
+      }
       const decision = decide(household, policy);
       const remember = (): void => {
         db.update(ruleWatches)
@@ -130,7 +136,7 @@ export function createRuleWatchStore(database: AppDatabase, options: { now?: () 
           .where(eq(ruleWatches.userKey, row.userKey))
           .run();
       };
-      const changes = decisionChanges(row.lastSummary as WatchSummary, decision);
+      const changes = decisionChanges(row.lastSummary as WatchSummary, decision, policy.kinds);
       if (changes.length > 0)
         notices.push({
           userKey: address,

@@ -21,7 +21,7 @@ export const feedback = sqliteTable(
     role: text("role", { enum: ["staff", "resident"] }).notNull(),
     /** The question asked (knowledge base only), scrubbed. */
     question: text("question"),
-    /** The household input of a disputed decision (JSON), for the draft test case; null otherwise. */
+    /** The household input of a disputed decision (JSON, `{ format, household }`, see `storeHousehold`), for the draft test case; null otherwise. */
     household: text("household", { mode: "json" }),
     /** What was shown, compactly (JSON): passages and citations, or category and status per programme. */
     answer: text("answer", { mode: "json" }).notNull(),

@@ -12,7 +12,7 @@ export const ruleWatches = sqliteTable("rule_watches", {
   userKey: text("user_key").primaryKey(),
   /** The channel's user key, sealed; null only on rows stored before sealing (sealed when the store opens). */
   address: text("address"),
-  /** The household input (JSON), without `assessedOn`: re-run on the day of each check. */
+  /** The household input (JSON, `{ format, household }`, see `storeHousehold`), without `assessedOn`: re-run on the day of each check. */
   household: text("household", { mode: "json" }).notNull(),
   /** What the last decision said (JSON, see `watchSummary`). */
   lastSummary: text("last_summary", { mode: "json" }).notNull(),
