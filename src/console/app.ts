@@ -486,6 +486,19 @@ export function createConsoleApp(options: ConsoleAppOptions): Hono<Env> {
     return page(c, 404, plan.title, sectionProblemPage(plan, message), { page: "documents" });
   });
 
+  // The aggregates are read by several staff at once and change slowly: computed at most once a minute per
+  // range.
+  const statsCache = new Map<string, { at: number; summary: ReturnType<typeof services.stats.summary> }>();
+  const statsFor = (range: { from: string; to: string }) => {
+    const key = `${range.from}/${range.to}`;
+    const cached = statsCache.get(key);
+    if (cached && Date.now() - cached.at < 60_000) return cached.summary;
+    if (statsCache.size > 50) statsCache.clear();
+    const summary = services.stats.summary(range);
+    statsCache.set(key, { at: Date.now(), summary });
+    return summary;
+  };
+
   // === Check a household
 
   const formContext = () => ({
@@ -629,7 +642,7 @@ export function createConsoleApp(options: ConsoleAppOptions): Hono<Env> {
     const refused = allowed(c, "stats");
     if (refused) return refused;
     const range = statsRange(c);
-    const summary = services.stats.summary(range);
+    const summary = statsFor(range);
     return page(c, 200, "Thống kê", statsPage({ summary, titles: programmeTitles, ...range }), {
       page: "stats",
       scripts: ["chart.umd.min.js", "stats.js"],
@@ -639,7 +652,7 @@ export function createConsoleApp(options: ConsoleAppOptions): Hono<Env> {
   app.get("/console/api/stats", (c) => {
     const refused = allowed(c, "stats");
     if (refused) return refused;
-    return c.json({ ok: true, summary: services.stats.summary(statsRange(c)) });
+    return c.json({ ok: true, summary: statsFor(statsRange(c)) });
   });
 
   // === Feedback queue
