@@ -217,6 +217,8 @@ export function createConsoleApp(options: ConsoleAppOptions): Hono<Env> {
       return page(c, 403, "Không hợp lệ", forbiddenForm());
     }
     const code = typeof form["ma"] === "string" ? form["ma"] : "";
+    // Expired codes, ended sessions and old lock-outs go here too (`console` runs no conversation purge).
+    services.auth.purgeExpired();
     const result = services.auth.redeem(code, clientOf(c));
     if (result.type === "locked") {
       logger.warn({ reason: "locked" }, "console sign-in refused");

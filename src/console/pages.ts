@@ -716,6 +716,9 @@ function answerSummary(record: FeedbackRecord): string {
   return first && typeof first.citation === "string" ? `Đoạn đã đưa: ${first.citation}` : "";
 }
 
+/** How many disputed answers the page shows (the newest). */
+const FEEDBACK_SHOWN = 50;
+
 /** The disputed answers, newest first, each with the right answer to fill; and the export links. */
 export function feedbackPage(options: {
   csrf: string;
