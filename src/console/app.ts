@@ -154,10 +154,12 @@ export function createConsoleApp(options: ConsoleAppOptions): Hono<Env> {
   };
 
   const formValues = async (c: Context): Promise<FormValues | null> => {
-    const declared = Number(c.req.header("content-length") ?? "0");
-    if (declared > MAX_FORM_BYTES) return null;
+    // Browsers send forms with their length: a body without one (chunked) is not read at all.
+    const length = c.req.header("content-length");
+    if (length === undefined) return c.req.header("transfer-encoding") ? null : {};
+    if (Number(length) > MAX_FORM_BYTES) return null;
     const type = c.req.header("content-type") ?? "";
-    if (!/^application\/x-www-form-urlencoded|^multipart\/form-data/i.test(type)) return {};
+    if (!/^application\/x-www-form-urlencoded/i.test(type)) return {};
     const body = await c.req.parseBody({ all: true });
     const out: Record<string, string | string[]> = {};
     for (const [name, entry] of Object.entries(body)) {
@@ -248,13 +250,12 @@ export function createConsoleApp(options: ConsoleAppOptions): Hono<Env> {
     return c.redirect("/console", 303);
   });
 
-  // === Everything else needs a session of a staff member
+  // === Everything else needs a session of a staff member ("/console/*" matches "/console" too)
 
   app.use("/console/*", async (c, next) => {
     if (c.req.path.startsWith("/console/static/") || c.req.path === "/console/dangnhap") return next();
     return guard(c, next);
   });
-  app.use("/console", (c, next) => guard(c, next));
 
   async function guard(c: Context<Env>, next: () => Promise<void>): Promise<Response | void> {
     const api = c.req.path.startsWith("/console/api/");
@@ -275,7 +276,7 @@ export function createConsoleApp(options: ConsoleAppOptions): Hono<Env> {
     c.set("staffKey", staffKey);
     if (c.req.method === "POST") {
       const type = c.req.header("content-type") ?? "";
-      const sent = /^application\/x-www-form-urlencoded|^multipart\/form-data/i.test(type)
+      const sent = /^application\/x-www-form-urlencoded/i.test(type)
         ? ((await formValues(c))?.["_csrf"] ?? "")
         : (c.req.header("x-csrf-token") ?? "");
       if (typeof sent !== "string" || !sameToken(sent, c.get("csrf"))) {

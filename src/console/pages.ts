@@ -740,33 +740,43 @@ export function feedbackPage(options: {
     </p>
     ${options.saved ? html`<p class="note" role="status">Đã ghi kết quả đúng cho phản hồi số ${options.saved}.</p>` : ""}
     ${
+      options.records.length > FEEDBACK_SHOWN
+        ? html`<p class="note">
+            ${FEEDBACK_SHOWN} phản hồi mới nhất trong số ${options.records.length}; tệp tải về có tất cả.
+          </p>`
+        : ""
+    }
+    ${
       options.records.length === 0
         ? html`<p>Chưa có phản hồi Sai hoặc Chưa rõ.</p>`
         : html`<ol class="feedback">
-            ${[...options.records].reverse().map(
-              (record) =>
-                html`<li class="card" id="ph-${record.id}">
-                  <p>
-                    <strong>${VERDICT_LABEL[record.verdict]}</strong> · ${KIND_LABEL[record.kind]} · ngày
-                    ${shortDate(record.day)} · ${record.role === "staff" ? "cán bộ" : "người dân"} đánh giá
-                  </p>
-                  ${record.question ? html`<p>Câu hỏi: “${record.question}”</p>` : ""}
-                  <p class="source">${answerSummary(record)}</p>
-                  <form method="post" action="/console/feedback/${record.id}">
-                    ${csrfField(options.csrf)}
-                    <label for="dung-${record.id}"
-                      >${record.kind === "search" ? "Đoạn đúng (mã văn bản và mục)" : "Kết quả đúng"}</label
-                    >
-                    <input
-                      id="dung-${record.id}"
-                      name="dung"
-                      value="${record.expected ?? ""}"
-                      maxlength="500"
-                    />
-                    <button type="submit">Ghi</button>
-                  </form>
-                </li>`,
-            )}
+            ${options.records
+              .slice(-FEEDBACK_SHOWN)
+              .reverse()
+              .map(
+                (record) =>
+                  html`<li class="card" id="ph-${record.id}">
+                    <p>
+                      <strong>${VERDICT_LABEL[record.verdict]}</strong> · ${KIND_LABEL[record.kind]} · ngày
+                      ${shortDate(record.day)} · ${record.role === "staff" ? "cán bộ" : "người dân"} đánh giá
+                    </p>
+                    ${record.question ? html`<p>Câu hỏi: “${record.question}”</p>` : ""}
+                    <p class="source">${answerSummary(record)}</p>
+                    <form method="post" action="/console/feedback/${record.id}">
+                      ${csrfField(options.csrf)}
+                      <label for="dung-${record.id}"
+                        >${record.kind === "search" ? "Đoạn đúng (mã văn bản và mục)" : "Kết quả đúng"}</label
+                      >
+                      <input
+                        id="dung-${record.id}"
+                        name="dung"
+                        value="${record.expected ?? ""}"
+                        maxlength="500"
+                      />
+                      <button type="submit">Ghi</button>
+                    </form>
+                  </li>`,
+              )}
           </ol>`
     }`;
 }
