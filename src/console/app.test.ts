@@ -72,4 +72,33 @@ describe("console cookies", () => {
     expect(res.status).toBe(403);
     database.close();
   });
+
+  it("says plainly when the PDF cannot be printed, and points to the printable page", async () => {
+    const { app, services, database } = consoleWith({});
+    const signedIn = await signIn(app, services.auth.mintCode("telegram:5").code);
+    const cookie = signedIn.headers
+      .getSetCookie()
+      .find((line) => line.startsWith(`${SESSION_COOKIE}=`))!
+      .split(";")[0]!;
+    const home = await app.request("/console", { headers: { cookie } });
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(await home.text())![1]!;
+    const body = new URLSearchParams({
+      _csrf: csrf,
+      ho: JSON.stringify({ area: "rural", members: 3 }),
+    }).toString();
+    const res = await app.request("/console/check/pdf", {
+      method: "POST",
+      headers: {
+        cookie,
+        "content-type": "application/x-www-form-urlencoded",
+        "content-length": String(Buffer.byteLength(body)),
+      },
+      body,
+    });
+    expect(res.status).toBe(503);
+    const page = await res.text();
+    expect(page).toContain("Máy chủ chưa tạo được tệp PDF");
+    expect(page).toContain("Xem bản tóm tắt để in");
+    database.close();
+  });
 });
