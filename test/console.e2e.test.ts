@@ -27,6 +27,7 @@ import { openDatabase } from "../src/storage/database.ts";
 import { createConsoleAuthStore } from "../src/storage/repositories/console-auth.ts";
 import { createFeedbackStore } from "../src/storage/repositories/feedback.ts";
 import { FakeTelegramApi } from "./support/fake-telegram-api.ts";
+import { FakeZaloApi } from "./support/fake-zalo-api.ts";
 import { TEST_SECRET, testTuning } from "./support/harness.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -48,6 +49,8 @@ const scratch = mkdtempSync(join(tmpdir(), "hcs-console-"));
 const databasePath = join(scratch, "console.db");
 
 let api: FakeTelegramApi;
+let zalo: FakeZaloApi;
+const ZALO_STAFF = "zalo-can-bo";
 let app: RunningApp;
 let closeCore: () => void;
 let base: string;
@@ -127,6 +130,7 @@ beforeAll(async () => {
   seed.close();
 
   api = await FakeTelegramApi.start();
+  zalo = await FakeZaloApi.start();
   const config: AppConfig = {
     mode: "polling",
     port: 0,
@@ -135,9 +139,10 @@ beforeAll(async () => {
     logLevel: "warn",
     sessionTtlDays: 30,
     userKeySecret: USER_KEY_SECRET,
-    staffIds: [`telegram:${STAFF}`],
+    staffIds: [`telegram:${STAFF}`, `zalo:${ZALO_STAFF}`],
     trustProxy: true,
     telegram: { token: api.token, apiRoot: api.apiRoot },
+    zalo: { token: zalo.token, apiRoot: zalo.apiRoot },
   };
   const logger = createLogger({ level: "warn", secrets: [TEST_SECRET], destination: { write: () => true } });
   const core = await createCore(config, { logger });
@@ -155,6 +160,7 @@ afterAll(async () => {
   await app?.stop();
   closeCore?.();
   await api?.close();
+  await zalo?.close();
   rmSync(scratch, { recursive: true, force: true });
 });
 
@@ -223,6 +229,20 @@ describe("console security", () => {
     const again = await submitCode(code, { "x-forwarded-for": client() });
     expect(again.status).toBe(401);
     expect(await again.text()).toContain("Mã không đúng hoặc đã hết hạn");
+  });
+
+  it("gives the code on Zalo too, and it signs in", async () => {
+    zalo.enqueue(zalo.userSends(ZALO_STAFF, "/dangnhap"));
+    await zalo.waitFor(() => zalo.sentTo(ZALO_STAFF).length > 0, 15_000, "the Zalo /dangnhap reply");
+    const code = /(\d{4} \d{4})/.exec(zalo.sentTo(ZALO_STAFF).join("\n"))![1]!;
+    const res = await submitCode(code, { "x-forwarded-for": client() });
+    expect(res.status).toBe(303);
+    const cookie = res.headers
+      .getSetCookie()
+      .find((line) => line.startsWith("hcs_console="))!
+      .split(";")[0]!;
+    const home = await fetch(`${base}/console`, { headers: { cookie } });
+    expect(await home.text()).toContain(`zalo:${ZALO_STAFF}`);
   });
 
   it("marks the cookie Secure when the trusted proxy says the request came over HTTPS", async () => {
