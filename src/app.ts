@@ -24,6 +24,7 @@ import { startCheckpointer } from "./storage/checkpointer.ts";
 import { openDatabase, type AppDatabase, type StorageStatus } from "./storage/database.ts";
 import { createDeferredWrites, type DeferredWrites } from "./storage/deferred-writes.ts";
 import { createDeliveryStore } from "./storage/repositories/delivery.ts";
+import { createConsoleMount, type ConsoleTuning } from "./console/mount.ts";
 import { createHttpApp, startHttpServer, type HttpAppOptions, type WebhookTarget } from "./server/http.ts";
 
 /**
@@ -80,6 +81,8 @@ export interface AppTuning {
   ruleCheckDelayMs?: number;
   /** How often storage is checked while serving, in ms (default 30,000). */
   storageCheckMs?: number;
+  /** The staff console under /console: its test knobs, or false to leave it out. */
+  console?: ConsoleTuning | false;
   /** The durable inbox and outbox. */
   delivery?: {
     /** Lease of a claimed update, in ms (default 60,000). */
@@ -142,6 +145,7 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
   const checkpointer =
     config.databasePath === ":memory:" ? undefined : startCheckpointer(database, config.databasePath);
   const closeDatabase = async (): Promise<void> => {
+    consoleMount?.close();
     await checkpointer?.stop();
     if (!shared) database.close();
   };
@@ -250,7 +254,16 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
 
   // Readiness is the core's storage, or else the database the inbox writes to before a webhook is answered.
   const storageStatus = core.storage ?? ((): StorageStatus => database.probe());
-  const http = createHttpApp({ ...tuning.server, logger, webhooks, readiness: storageStatus });
+  // The staff console under /console, on the same database (loaded on its first request).
+  const consoleMount =
+    tuning.console === false ? undefined : createConsoleMount(database, config, logger, tuning.console ?? {});
+  const http = createHttpApp({
+    ...tuning.server,
+    logger,
+    webhooks,
+    readiness: storageStatus,
+    ...(consoleMount ? { mounts: [consoleMount] } : {}),
+  });
   let server;
   try {
     server = await startHttpServer(http, { port: config.port, host: config.host });
@@ -476,6 +489,7 @@ export const createCore: CoreFactory = async (config, { logger }) => {
     ...(config.questionRetentionDays ? { questionRetentionDays: config.questionRetentionDays } : {}),
     ...(config.userKeySecret ? { userKeySecret: config.userKeySecret } : {}),
     ...(config.staffIds ? { staffIds: config.staffIds } : {}),
+    ...(config.publicUrl ? { consoleUrl: `${config.publicUrl}/console` } : {}),
     onError: (error, stage) => logger.error({ err: error, stage }, "conversation core failed"),
   });
   if (droppedSessions > 0)

@@ -25,6 +25,20 @@ describe("loadConfig", () => {
     });
   });
 
+  it("reads the console's idle timeout and whether a proxy is trusted, and refuses odd values", () => {
+    const config = loadConfig({ CONSOLE_IDLE_MINUTES: "45", TRUST_PROXY: "true" });
+    expect(config.ok && config.value).toMatchObject({ consoleIdleMinutes: 45, trustProxy: true });
+    const off = loadConfig({ TRUST_PROXY: "false" });
+    expect(off.ok && off.value.trustProxy).toBeUndefined();
+    const bad = loadConfig({ CONSOLE_IDLE_MINUTES: "2", TRUST_PROXY: "yes please" });
+    expect(bad.ok).toBe(false);
+    if (bad.ok) return;
+    expect(bad.error).toEqual([
+      "CONSOLE_IDLE_MINUTES: phải là số phút nguyên từ 5 đến 1440 / must be a whole number of minutes from 5 to 1440",
+      "TRUST_PROXY: phải là true hoặc false / must be true or false",
+    ]);
+  });
+
   it("reads every variable, treats blank as unset and trims trailing slashes", () => {
     const config = loadConfig({
       TELEGRAM_BOT_TOKEN: TOKEN,

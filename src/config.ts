@@ -47,6 +47,14 @@ export interface AppConfig {
   instanceId?: string;
   /** User keys of commune staff and legal-aid volunteers (`STAFF_IDS`, e.g. `telegram:123,zalo:abc`); none when absent. */
   staffIds?: string[];
+  /** Minutes of inactivity after which a staff console session ends (CONSOLE_IDLE_MINUTES, default 30). */
+  consoleIdleMinutes?: number;
+  /**
+   * TRUST_PROXY: the server sits behind a reverse proxy that sets X-Forwarded-Proto and X-Forwarded-For; the
+   * console then marks its cookie Secure when the proxy says the request came over HTTPS, and counts wrong
+   * sign-in codes per forwarded client address.
+   */
+  trustProxy?: boolean;
 }
 
 // === Per-variable rules, each with its Vietnamese / English message
@@ -168,6 +176,22 @@ const ENV = z.object({
       .string()
       .regex(/^[A-Za-z0-9._:-]{1,100}$/, "chỉ gồm chữ, số và . _ : - / only letters, digits and . _ : -"),
   ),
+  CONSOLE_IDLE_MINUTES: optional(
+    z
+      .string()
+      .regex(
+        /^\d{1,4}$/,
+        "phải là số phút nguyên từ 5 đến 1440 / must be a whole number of minutes from 5 to 1440",
+      )
+      .transform(Number)
+      .refine(
+        (minutes) => minutes >= 5 && minutes <= 1440,
+        "phải là số phút nguyên từ 5 đến 1440 / must be a whole number of minutes from 5 to 1440",
+      ),
+  ),
+  TRUST_PROXY: optional(
+    z.enum(["true", "false", "1", "0"], { error: "phải là true hoặc false / must be true or false" }),
+  ),
 });
 
 /** The environment variables read by {@link loadConfig}, in the order `.env.example` documents them. */
@@ -229,6 +253,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Result<AppConfig, string[]> 
     sendTimeoutSeconds: vars.SEND_TIMEOUT_SECONDS ?? 10,
     ...(vars.INSTANCE_ID ? { instanceId: vars.INSTANCE_ID } : {}),
     ...(vars.STAFF_IDS.length > 0 ? { staffIds: vars.STAFF_IDS } : {}),
+    ...(vars.CONSOLE_IDLE_MINUTES ? { consoleIdleMinutes: vars.CONSOLE_IDLE_MINUTES } : {}),
+    ...(vars.TRUST_PROXY === "true" || vars.TRUST_PROXY === "1" ? { trustProxy: true } : {}),
   });
 }
 

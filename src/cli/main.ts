@@ -39,6 +39,16 @@ command(
 );
 command("stats", "Thống kê ẩn danh cho cán bộ", async () => (await import("./commands/stats.ts")).run);
 command(
+  "console",
+  "Trang làm việc của cán bộ trên máy tính (/console)",
+  async () => (await import("./commands/console.ts")).run,
+);
+command(
+  "console-login",
+  "Mã đăng nhập trang làm việc cho một cán bộ",
+  async () => (await import("./commands/console-login.ts")).run,
+);
+command(
   "watches",
   "Báo cho người đăng ký khi quy định đổi",
   async () => (await import("./commands/watches.ts")).run,

@@ -33,6 +33,7 @@ import { answerVersions } from "../staff/versions.ts";
 import { createFeedbackStore, createUsageStats } from "../storage/repositories/feedback.ts";
 import { createRuleWatchStore, type PendingNotice } from "../storage/repositories/rule-watches.ts";
 import { createUserData } from "../storage/repositories/user-data.ts";
+import { createConsoleAuthStore } from "../storage/repositories/console-auth.ts";
 import { loadFlows } from "./load.ts";
 import type {
   DecisionLike,
@@ -135,6 +136,8 @@ export interface AssistantPortsOptions extends PolicyPortsOptions {
   staffIds?: readonly string[];
   /** Days a question without a good answer is kept (QUESTION_RETENTION_DAYS). */
   questionRetentionDays?: number;
+  /** Where staff open the web console, told with a /dangnhap code. */
+  consoleUrl?: string;
 }
 
 /**
@@ -164,6 +167,7 @@ export function createAssistantPorts(
   const feedback = createFeedbackStore(database, clock);
   const watches = createRuleWatchStore(database, clock);
   const userData = createUserData(database);
+  const consoleAuth = createConsoleAuthStore(database);
   const versions = answerVersions(knowledgeDir);
   const desk = createStaffDesk({
     staff: createStaffDirectory(options.staffIds ?? []),
@@ -177,6 +181,8 @@ export function createAssistantPorts(
     watches,
     versions,
     today,
+    consoleSignIn: consoleAuth,
+    ...(options.consoleUrl ? { consoleUrl: options.consoleUrl } : {}),
   });
   return {
     ...ports,
@@ -185,7 +191,7 @@ export function createAssistantPorts(
     ruleNotices: () => watches.pending(policy, versions.rules),
     erase: userData.erase,
     purgeRetained: () => {
-      const purged = stats.purgeExpired() + feedback.purgeExpired();
+      const purged = stats.purgeExpired() + feedback.purgeExpired() + consoleAuth.purgeExpired();
       // Runs after the sessions' purge: what both deleted leaves the log too.
       userData.flush();
       return purged;
@@ -207,6 +213,8 @@ export interface OpenConversationOptions {
   onError?: ConversationDeps["onError"];
   /** Session writes for a user with an open batch here are held for its commit (see `startApp`'s inbox). */
   deferredWrites?: DeferredWrites;
+  /** Where staff open the web console, told with a /dangnhap code. */
+  consoleUrl?: string;
 }
 
 /** The session store with a user's writes held while that user has an open batch in `writes`. */
@@ -250,6 +258,7 @@ export async function openConversation(options: OpenConversationOptions = {}): P
     const { ruleNotices, ...ports } = createAssistantPorts(database, {
       ...(options.staffIds ? { staffIds: options.staffIds } : {}),
       ...(options.questionRetentionDays ? { questionRetentionDays: options.questionRetentionDays } : {}),
+      ...(options.consoleUrl ? { consoleUrl: options.consoleUrl } : {}),
     });
     const conversation = createConversation({
       flows,

@@ -44,6 +44,8 @@ export interface HttpAppOptions {
   maxInFlight?: number;
   /** Whether storage can be read and written now, for `/readyz`; without it `/readyz` answers like `/healthz`. */
   readiness?: () => { ok: true } | { ok: false; cause: string };
+  /** Further applications served under a path prefix (the staff console under `/console`). */
+  mounts?: { prefix: string; fetch: (request: Request, env: unknown) => Response | Promise<Response> }[];
 }
 
 /** Default body limit: 256 KiB. */
@@ -143,6 +145,12 @@ export function createHttpApp(options: HttpAppOptions): Hono {
         return c.json({ ok: true });
       },
     );
+  }
+
+  for (const mount of options.mounts ?? []) {
+    const handle = (c: Context) => mount.fetch(c.req.raw, c.env);
+    app.all(mount.prefix, handle);
+    app.all(`${mount.prefix}/*`, handle);
   }
 
   app.notFound((c) => c.json({ ok: false, error: "not_found" }, 404));

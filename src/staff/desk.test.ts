@@ -6,6 +6,7 @@ import type { SearchOutcome } from "../knowledge/types.ts";
 import { openDatabase } from "../storage/database.ts";
 import { createFeedbackStore } from "../storage/repositories/feedback.ts";
 import { createRuleWatchStore } from "../storage/repositories/rule-watches.ts";
+import { createConsoleAuthStore } from "../storage/repositories/console-auth.ts";
 import { createStaffDesk } from "./desk.ts";
 import { loadReferrals } from "./referrals-load.ts";
 import { createStaffDirectory } from "./roles.ts";
@@ -37,6 +38,34 @@ function desk(search: () => SearchOutcome = () => outcome) {
 }
 
 describe("staff desk", () => {
+  it("gives staff a one-time console code on /dangnhap, and residents a refusal", () => {
+    const database = openDatabase(":memory:");
+    const consoleSignIn = createConsoleAuthStore(database);
+    const staffDesk = createStaffDesk({
+      staff: createStaffDirectory(["telegram:1"]),
+      search: () => outcome,
+      documents: loadCorpus().documents,
+      areas: loadAreaChanges(),
+      policy,
+      referrals: loadReferrals(),
+      versions: { rules: "r", knowledge: "k" },
+      today: () => "2026-03-01",
+      consoleSignIn,
+      consoleUrl: "https://xa.example.vn/console",
+    });
+    const staff = staffDesk.handle("telegram:1", "/dangnhap", {});
+    const text = staff.replies[0]!.text;
+    expect(text).toMatch(/^Mã đăng nhập trang làm việc: \d{4} \d{4}$/m);
+    expect(text).toContain("https://xa.example.vn/console");
+    expect(text).toContain("10 phút");
+    const code = /(\d{4}) (\d{4})/.exec(text)!;
+    expect(consoleSignIn.redeem(`${code[1]}${code[2]}`, "c").type).toBe("ok");
+    const resident = staffDesk.handle("telegram:2", "/dangnhap", {});
+    expect(resident.replies[0]!.text).toMatch(/chỉ dành cho cán bộ xã/);
+    expect(database.sqlite.prepare("select count(*) from console_codes").pluck().get()).toBe(0);
+    database.close();
+  });
+
   it("makes the core's own answers judgeable, and stores the verdict with what was shown", () => {
     const { desk: staffDesk, feedback, database } = desk();
     const household = {

@@ -50,6 +50,7 @@ import {
 import { indicatorsOn, parseQuickHousehold, renderQuickNotes, type QuickNote } from "./quick-household.ts";
 import { referralsFor, renderReferralsShort, type ReferralDirectory } from "./referrals.ts";
 import {
+  formatSignInCode,
   mayUse,
   renderRole,
   STAFF_ONLY_MESSAGE,
@@ -126,10 +127,15 @@ export interface DeskPorts {
   versions: AnswerVersions;
   /** Today in Vietnam, ISO. */
   today(): string;
+  /** Sign-in codes of the staff web console (storage/repositories/console-auth.ts); /dangnhap needs it. */
+  consoleSignIn?: { mintCode(userKey: string): { code: string } };
+  /** Where staff open the console (PUBLIC_URL + /console), shown with the code when known. */
+  consoleUrl?: string;
 }
 
 const COMMANDS: Record<string, StaffCommand | "tomtat"> = {
   toi: "toi",
+  dangnhap: "dangnhap",
   tim: "tim",
   vanban: "vanban",
   doc: "doc",
@@ -356,6 +362,21 @@ export function createStaffDesk(ports: DeskPorts) {
             ),
           ],
         };
+      }
+      case "dangnhap": {
+        if (!ports.consoleSignIn)
+          return done(state, reply("Trang làm việc trên máy tính chưa được bật trên máy chủ này."));
+        const { code } = ports.consoleSignIn.mintCode(userKey);
+        return done(
+          state,
+          reply(
+            [
+              `Mã đăng nhập trang làm việc: ${formatSignInCode(code)}`,
+              `Mở ${ports.consoleUrl ?? "trang làm việc (/console trên máy chủ của xã)"} trên máy tính và nhập mã này.`,
+              "Mã dùng được một lần, trong 10 phút. Không đưa mã cho người khác.",
+            ].join("\n"),
+          ),
+        );
       }
       case "thongke": {
         if (!ports.stats) return done(state, reply("Chưa bật thống kê trên máy chủ này."));

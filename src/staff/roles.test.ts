@@ -4,6 +4,9 @@ import {
   mayUse,
   renderRole,
   STAFF_COMMANDS,
+  CONSOLE_PAGES,
+  mayOpen,
+  type ConsolePage,
   STAFF_ONLY_MESSAGE,
   type StaffCommand,
 } from "./roles.ts";
@@ -52,11 +55,19 @@ describe("access", () => {
     const commands = Object.keys(STAFF_COMMANDS) as StaffCommand[];
     for (const command of commands) expect(mayUse("staff", command)).toBe(true);
     expect(commands.filter((command) => !mayUse("resident", command)).sort()).toEqual([
+      "dangnhap",
       "nhanh",
       "thaymat",
       "thongke",
     ]);
     expect(STAFF_ONLY_MESSAGE).toMatch(/chỉ dành cho cán bộ xã/);
+  });
+
+  it("opens every console page to staff and none to residents", () => {
+    for (const page of Object.keys(CONSOLE_PAGES) as ConsolePage[]) {
+      expect(mayOpen("staff", page), page).toBe(true);
+      expect(mayOpen("resident", page), page).toBe(false);
+    }
   });
 
   it("tells each user their role in /toi", () => {

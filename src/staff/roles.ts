@@ -113,6 +113,7 @@ export const STAFF_COMMANDS = {
   nhanh: { staffOnly: true, summary: "nhập cả hộ trên một dòng, có kết quả ngay" },
   thaymat: { staffOnly: true, summary: "kiểm tra thay cho người dân, cuối cùng có bản tóm tắt hồ sơ" },
   thongke: { staffOnly: true, summary: "thống kê ẩn danh" },
+  dangnhap: { staffOnly: true, summary: "mã đăng nhập trang làm việc trên máy tính (10 phút)" },
 } as const;
 export type StaffCommand = keyof typeof STAFF_COMMANDS;
 
@@ -142,4 +143,30 @@ export function renderRole(role: Role): string {
     "Các lệnh dành cho bạn:",
     ...lines,
   ].join("\n");
+}
+
+// === The web console
+
+/**
+ * The pages of the staff web console, each tied to the chat command that shows the same thing: a page is open
+ * to whoever may use its command, and the console as a whole only to staff (its sign-in is `/dangnhap`).
+ */
+export const CONSOLE_PAGES = {
+  home: { path: "", title: "Trang chính", command: "toi" },
+  search: { path: "/search", title: "Tra cứu", command: "tim" },
+  documents: { path: "/documents", title: "Văn bản", command: "vanban" },
+  check: { path: "/check", title: "Kiểm tra hộ", command: "nhanh" },
+  stats: { path: "/stats", title: "Thống kê", command: "thongke" },
+  feedback: { path: "/feedback", title: "Phản hồi", command: "thongke" },
+} as const satisfies Record<string, { path: string; title: string; command: StaffCommand }>;
+export type ConsolePage = keyof typeof CONSOLE_PAGES;
+
+/** True when `role` may open a console page: staff only, and only what their chat commands allow. */
+export function mayOpen(role: Role, page: ConsolePage): boolean {
+  return role === "staff" && mayUse(role, "dangnhap") && mayUse(role, CONSOLE_PAGES[page].command);
+}
+
+/** A console sign-in code as shown: "12345678" → "1234 5678". */
+export function formatSignInCode(code: string): string {
+  return `${code.slice(0, 4)} ${code.slice(4)}`;
 }

@@ -22,6 +22,7 @@ export const TELEGRAM_STAFF_COMMANDS: ReadonlyArray<{ command: string; descripti
   { command: "vanban", description: "Danh sách các kế hoạch" },
   { command: "doc", description: "Xem trọn một mục của kế hoạch" },
   { command: "thongke", description: "Cán bộ: thống kê ẩn danh" },
+  { command: "dangnhap", description: "Cán bộ: mã đăng nhập trang làm việc trên máy tính" },
   { command: "toi", description: "Xem vai trò của bạn" },
 ];
 

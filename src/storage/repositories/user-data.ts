@@ -21,6 +21,9 @@ export function createUserData(database: AppDatabase, clock: { now?: () => numbe
     sqlite.prepare("update usage_events set question = null, user_key = null where user_key = ?"),
     // Replies not sent yet (they hold answers and the chat id). One being sent now may still arrive.
     sqlite.prepare("delete from outbox where user_key = ?"),
+    // The staff console: sign-in codes not used yet and open sessions.
+    sqlite.prepare("delete from console_codes where user_key = ?"),
+    sqlite.prepare("delete from console_sessions where user_key = ?"),
   ];
   // Messages stored and waiting with no one handling them (left by a stopped run, or whose handler died). The
   // ones being handled now are left to their turn: the /xoa itself, and what the user sent after it, which
@@ -35,8 +38,8 @@ export function createUserData(database: AppDatabase, clock: { now?: () => numbe
   });
   return {
     /**
-     * Deletes the user's session, rule-change watch, feedback, kept questions, replies not sent yet and stored
-     * messages waiting to be handled, then checkpoints.
+     * Deletes the user's session, rule-change watch, feedback, kept questions, replies not sent yet, stored
+     * messages waiting to be handled and console sign-in codes and sessions, then checkpoints.
      */
     erase(userKey: string): void {
       eraseAll(database.userKeys.digest(userKey));
