@@ -88,7 +88,7 @@ export function createAnswerer(
   lexicon: LexiconData,
   household?: HouseholdQuestionContext,
 ): Answerer {
-  const index: ConceptIndex = compileConcepts(knowledge.concepts, lexicon);
+  const index: ConceptIndex = compileConcepts(knowledge.concepts, lexicon, { typedRate: RATE });
   const neutral = new Set(knowledge.neutral);
   const entries = knowledge.answers.map(([id, answer]) => ({ id, answer, used: conceptsOf(answer) }));
 
@@ -153,11 +153,12 @@ const ISSUED = "issued";
 const WHEN = "when";
 const INCOME = "income";
 const REPLACEMENT = "replacement";
+const RATE = "rate";
 /** Concepts whose amounts are loans, support or fees, not a household's income. */
 const OTHER_AMOUNTS = [
   "credit",
   "outstanding",
-  "rate",
+  RATE,
   "learning_cost",
   "tuition",
   "bhyt",

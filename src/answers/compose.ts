@@ -121,7 +121,8 @@ function fillParameter(
       references: entry.references,
     });
     addReferences(gathered.references, entry.references);
-    gathered.since.push(entry.from);
+    // The first recorded value of a figure not confirmed starts where the data starts, not on a known day.
+    if (entry.confidence === "high" || entry !== parameter.values[0]) gathered.since.push(entry.from);
     lower(gathered, entry.confidence);
     if (entry.confidence !== "high") {
       gathered.unconfirmed.push(
@@ -142,7 +143,16 @@ function fillParameter(
   return sayValue(pick(entry.value, which), pick(entry.estimate, which), parameter.unit, entry.confidence);
 }
 
+/** Stands for an earlier value the data does not have: its "(trước đó …)" aside is dropped. */
+const NO_EARLIER_VALUE = "\u0000";
+
 function fill(policy: PolicyKnowledge, template: string, date: string, gathered: Gathered): string {
+  return fillPlaceholders(policy, template, date, gathered)
+    .replace(/\s*\(trước đó \u0000[^)]*\)/g, "")
+    .replace(/\u0000/g, "(chưa có số liệu)");
+}
+
+function fillPlaceholders(policy: PolicyKnowledge, template: string, date: string, gathered: Gathered): string {
   return template.replace(
     PLACEHOLDER,
     (_whole, kind: string, id: string | undefined, area?: "rural" | "urban") => {
@@ -152,9 +162,16 @@ function fill(policy: PolicyKnowledge, template: string, date: string, gathered:
         case "was": {
           // The value in force the day before the one stated for the date asked began.
           // Said for comparison only: the answer's figures, dates and cautions are those of the current value.
-          const current = valueOn(policy.parameters.get(id!)!, date);
-          if (!current) return "(chưa có số liệu)";
-          const until = addDays(current.from, -1);
+          const parameter = policy.parameters.get(id!)!;
+          const current = valueOn(parameter, date);
+          if (!current) return NO_EARLIER_VALUE;
+          // Walk back past re-statements of the same figure (a later instrument confirming it).
+          let until = addDays(current.from, -1);
+          for (let earlier = valueOn(parameter, until); earlier; earlier = valueOn(parameter, until)) {
+            if (JSON.stringify(earlier.value) !== JSON.stringify(current.value)) break;
+            until = addDays(earlier.from, -1);
+          }
+          if (!valueOn(parameter, until)) return NO_EARLIER_VALUE;
           return `${fillParameter(policy, id!, area, until, emptyGathered())}, đến hết ${formatDateVi(until)}`;
         }
         case "since": {

@@ -19,6 +19,8 @@ export interface ConceptIndex {
   /** Words of the concept phrases of six letters or more, for correcting a typo by one letter. */
   longWords: string[];
   known: Set<string>;
+  /** The concept a typed interest rate names ("9%", "0,65%/tháng"), if any. */
+  typedRate?: string;
 }
 
 /** Folded words of a text: "Lãi suất 6,24%/năm" → ["lai", "suat", "6,24", "nam"]. */
@@ -31,7 +33,11 @@ export function foldedWords(text: string): string[] {
 }
 
 /** Compiles the concept phrases and the search lexicon's shorthand. */
-export function compileConcepts(concepts: Record<string, string[]>, lexicon: LexiconData): ConceptIndex {
+export function compileConcepts(
+  concepts: Record<string, string[]>,
+  lexicon: LexiconData,
+  options: { typedRate?: string } = {},
+): ConceptIndex {
   const byFirstWord: ConceptIndex["byFirstWord"] = new Map();
   const byPhrase = new Map<string, { words: string[]; concepts: string[] }>();
   for (const [concept, phrases] of Object.entries(concepts)) {
@@ -57,7 +63,13 @@ export function compileConcepts(concepts: Record<string, string[]>, lexicon: Lex
   for (const [short, meaning] of Object.entries(lexicon.abbreviations))
     expansions.set(lexiconKey(short), foldedWords(meaning));
   const known = new Set([...byPhrase.values()].flatMap((entry) => entry.words));
-  return { byFirstWord, expansions, known, longWords: [...known].filter((word) => word.length >= 6) };
+  return {
+    byFirstWord,
+    expansions,
+    known,
+    longWords: [...known].filter((word) => word.length >= 6),
+    typedRate: options.typedRate,
+  };
 }
 
 /** A question read into concepts, with its folded words. */
@@ -87,7 +99,19 @@ export function readConcepts(question: string, index: ConceptIndex): ReadQuestio
       at += found.words.length;
     } else at += 1;
   }
+  if (index.typedRate && typesRate(question)) concepts.add(index.typedRate);
   return { words, concepts };
+}
+
+/**
+ * "chịu 9%", "6,6%/năm", "0,65% một tháng": a percentage per month or year, or one small enough to be a
+ * loan's rate (shares of a card or a fee are 30% and up).
+ */
+function typesRate(question: string): boolean {
+  for (const found of foldDiacritics(question).matchAll(/(?<![\d.,])(\d{1,3}(?:[.,]\d+)?)\s*%\s*(\/\s*|mot |1 |moi )?(thang|nam)?/g)) {
+    if (found[3] || Number(found[1]!.replace(",", ".")) < 20) return true;
+  }
+  return false;
 }
 
 /**

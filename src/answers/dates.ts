@@ -12,7 +12,7 @@ export interface AskedDate {
   label: string | null;
 }
 
-const YEAR = String.raw`((?:19|20)\d{2})(?!\d|[.,]\d|\s*(?:d|đ|dong|trieu|tr|k|nghin|ngan)\b)`;
+const YEAR = String.raw`((?:19|20)\d{2})(?!\d|[.,]\d|\s*(?:d|đ|dong|trieu|tr|k|nghin|ngan(?!\s*hang))\b)`;
 const FULL_DATE = new RegExp(
   String.raw`\b(?:tu|sau|ke tu|ngay)?\s*(\d{1,2})\s*\/\s*(\d{1,2})\s*\/\s*${YEAR}`,
 );
