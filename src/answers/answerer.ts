@@ -132,7 +132,12 @@ export function createAnswerer(
       // household's income.
       const aboutIncome =
         read.concepts.has(INCOME) || !OTHER_AMOUNTS.some((concept) => read.concepts.has(concept));
-      const own = household && aboutIncome ? answerHouseholdQuestion(question, asked, household) : undefined;
+      // "lương 2tr8, NĐ 30/2025 tính là thu nhập thấp, tiêu chí ra sao" asks about the instrument.
+      const aboutInstrument = NAMED_INSTRUMENT.test(foldDiacritics(question));
+      const own =
+        household && aboutIncome && !aboutInstrument
+          ? answerHouseholdQuestion(question, asked, household)
+          : undefined;
       if (own) return own;
       const byRate = rateAnswer(question, policy, asked.date);
       if (byRate) return byRate;
@@ -174,6 +179,9 @@ export const CONCEPTS_READ_BY_CODE = [ISSUED, WHEN, INCOME, REPLACEMENT, ...OTHE
  */
 const NUMBER_YEAR =
   /(?:\b(qd|nd|nq|tt|quyet dinh|nghi dinh|nghi quyet|thong tu)\s*(?:so\s*)?0*(\d{1,4})(?:\s*\/\s*((?:19|20)\d{2})|\s+nam\s+((?:19|20)\d{2}))?|(?<![\d,.])0*(\d{1,4})\s*\/\s*((?:19|20)\d{2}))(?!\d)/g;
+
+/** An instrument named with its kind: "NĐ 30/2025", "quyết định 24". */
+const NAMED_INSTRUMENT = /\b(?:qd|nd|nq|tt|quyet dinh|nghi dinh|nghi quyet|thong tu)\s*(?:so\s*)?\d/;
 
 /** Who issues an instrument, by the suffix of its number. */
 const ISSUERS: Record<string, string> = {

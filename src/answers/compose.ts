@@ -46,8 +46,12 @@ export interface DirectAnswer {
 }
 
 const RANK: Record<Confidence, number> = { low: 0, medium: 1, high: 2 };
-const PLACEHOLDER =
-  /\{(p|was|since|step|note|case|ref|standard|indicators)(?::([a-z0-9_.]+)(?:@(rural|urban))?)?\}/g;
+/**
+ * `{p:id}`, `{p:id@rural}`, `{p:id*2}` (twice the figure: "both kinds of work, at most …"), `{ref:id}`, ….
+ * Groups: kind, id, area, multiple.
+ */
+export const PLACEHOLDER_SOURCE = String.raw`\{(p|was|since|step|note|case|ref|standard|indicators)(?::([a-z0-9_.]+)(?:@(rural|urban))?(?:\*(\d+))?)?\}`;
+const PLACEHOLDER = new RegExp(PLACEHOLDER_SOURCE, "g");
 
 /** The poverty standard in force on a date (the last one started, when the date is after them all). */
 export function standardOn(policy: PolicyKnowledge, date: string): PovertyStandard | undefined {
@@ -100,6 +104,7 @@ function fillParameter(
   area: "rural" | "urban" | undefined,
   date: string,
   gathered: Gathered,
+  multiple = 1,
 ): string {
   const parameter = policy.parameters.get(id);
   if (!parameter) throw new Error(`unknown parameter ${id}`);
@@ -131,8 +136,10 @@ function fillParameter(
       if (parameter.ask) gathered.asks.push(parameter.ask);
     }
   }
-  const pick = (values: number | AreaValues | null, which: "rural" | "urban"): number | null =>
-    values === null || typeof values === "number" ? values : values[which];
+  const pick = (values: number | AreaValues | null, which: "rural" | "urban"): number | null => {
+    const value = values === null || typeof values === "number" ? values : values[which];
+    return value === null ? null : value * multiple;
+  };
   if (entry.value !== null && typeof entry.value === "object" && !area) {
     const labels = areaLabels(policy, date);
     const say = (which: "rural" | "urban") =>
@@ -155,10 +162,10 @@ function fill(policy: PolicyKnowledge, template: string, date: string, gathered:
 function fillPlaceholders(policy: PolicyKnowledge, template: string, date: string, gathered: Gathered): string {
   return template.replace(
     PLACEHOLDER,
-    (_whole, kind: string, id: string | undefined, area?: "rural" | "urban") => {
+    (_whole, kind: string, id: string | undefined, area?: "rural" | "urban", multiple?: string) => {
       switch (kind) {
         case "p":
-          return fillParameter(policy, id!, area, date, gathered);
+          return fillParameter(policy, id!, area, date, gathered, multiple ? Number(multiple) : 1);
         case "was": {
           // The value in force the day before the one stated for the date asked began.
           // Said for comparison only: the answer's figures, dates and cautions are those of the current value.
@@ -203,7 +210,15 @@ function fillPlaceholders(policy: PolicyKnowledge, template: string, date: strin
           );
           if (found.from) gathered.since.push(found.from);
           lower(gathered, found.confidence);
-          if (found.confidence !== "high" && found.ask) gathered.asks.push(found.ask);
+          if (found.confidence !== "high") {
+            const instrument = (found.references[0] ?? program.references[0])?.instrument;
+            gathered.unconfirmed.push(
+              instrument
+                ? `nội dung trên chưa được đối chiếu với toàn văn ${instrument}`
+                : "nội dung trên chưa được đối chiếu với văn bản",
+            );
+            if (found.ask) gathered.asks.push(found.ask);
+          }
           return found.reason.replace(/\.$/, "");
         }
         case "ref": {

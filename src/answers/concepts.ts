@@ -116,7 +116,7 @@ function typesRate(question: string): boolean {
 
 /**
  * "vậy" folds to "vay" (to borrow): drop it where it can only be the particle, typed with its accent, or
- * unaccented at the very end of a sentence ("… được hỗ trợ bao nhiêu vậy").
+ * unaccented at the very end of a sentence ("… được hỗ trợ bao nhiêu vậy"). Likewise the "mới" of "thì mới".
  */
 function withoutParticles(question: string): string {
   return (
@@ -124,6 +124,13 @@ function withoutParticles(question: string): string {
       .normalize("NFC")
       .replace(/(^|[^\p{L}])v[ậâ]y(?=$|[^\p{L}])/giu, "$1")
       .replace(/(^|\s)(?:nhu|như) vay(?=$|[^\p{L}])/giu, "$1")
+      // "nhà ở quê", "nha o ruong": where the house is, not housing ("nhà ở").
+      .replace(
+        /(^|\s)(nha|nhà) (?:o|ở) (?=(?:ruong|ruộng|que|quê|xa|xã|tren|trên|duoi|dưới|gan|gần|ngoai|ngoài|trong|thon|thôn|ap|ấp|ban|bản|mien|miền|vung|vùng|pho|phố|tinh|tỉnh|huyen|huyện|nong thon|nông thôn|thanh pho|thành phố|tp)(?:$|[^\p{L}]))/giu,
+        "$1$2 tại ",
+      )
+      // "thì mới được xét": "only then", not "new".
+      .replace(/(^|\s)(thi|thì) (?:moi|mới)(?=$|[^\p{L}])/giu, "$1$2")
       .replace(/(^|\s)vay(?=\s+(?:co dung|có đúng|thi sao|thì sao|ha|hả|ta|nhi|nhỉ)(?:$|[^\p{L}]))/giu, "$1")
       // ", vay đủ điều kiện chưa", ", vay xếp loại gì": after a comma, "vay" opening a question is "vậy".
       .replace(

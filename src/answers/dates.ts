@@ -28,7 +28,7 @@ const BEFORE_YEAR = new RegExp(String.raw`\btruoc\s+(?:nam\s+)?${YEAR}`);
 const YEAR_ONLY = new RegExp(String.raw`(?:^|\D)${YEAR}`);
 
 const INSTRUMENT_NUMBER =
-  /\b(?:(?:nghi dinh|quyet dinh|nghi quyet|thong tu|luat|nd|qd|nq|tt)\s*(?:so\s*)?\d+[a-z]*(?:\s*\/\s*\d{4})?(?:\s*nam\s*\d{4})?|(?:\d{3,}|[2-9]\d|1[3-9])\s*\/\s*(?:19|20)\d{2}(?:\s*\/\s*[a-z-]+)?)/g;
+  /\bluat(?: [a-z]+){1,5} (?:nam )?(?:19|20)\d{2}\b|\b(?:(?:nghi dinh|quyet dinh|nghi quyet|thong tu|luat|nd|qd|nq|tt)\s*(?:so\s*)?\d+[a-z]*(?:\s*\/\s*\d{4})?(?:\s*nam\s*\d{4})?|(?:\d{3,}|[2-9]\d|1[3-9])\s*\/\s*(?:19|20)\d{2}(?:\s*\/\s*[a-z-]+)?)/g;
 
 function pad(value: number): string {
   return String(value).padStart(2, "0");
@@ -43,8 +43,8 @@ function pad(value: number): string {
  * ```
  */
 export function askedDate(question: string, today: string): AskedDate {
-  // "Nghị định 238/2025", "QĐ 28 năm 2015", "2553/2025": the year of an instrument is not the date asked
-  // about (a bare "12/2025" is a month).
+  // "Nghị định 238/2025", "QĐ 28 năm 2015", "2553/2025", "Luật Việc làm 2025": the year of an instrument is
+  // not the date asked about (a bare "12/2025" is a month).
   const text = foldDiacritics(normalizeVietnamese(question))
     .replace(INSTRUMENT_NUMBER, " ")
     .replace(/\s+/g, " ");
