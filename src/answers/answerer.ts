@@ -20,7 +20,7 @@ import {
   type ConceptIndex,
   type ReadQuestion,
 } from "./concepts.ts";
-import { askedDate } from "./dates.ts";
+import { askedDate, type AskedDate } from "./dates.ts";
 import { answerHouseholdQuestion, type HouseholdQuestionContext } from "./household.ts";
 import type { AnswerData } from "./schema.ts";
 import { closestAnswer, indexSimilar } from "./similar.ts";
@@ -120,14 +120,32 @@ export function createAnswerer(
     return closest ? { id: closest, answer: byId.get(closest)!.answer, score: 0, by: "words" } : undefined;
   }
 
-  const instruments = instrumentIndex(policy.references);
-  const applied = appliedFrom(policy);
+  const instruments = instrumentIndex(policy.references, true);
+  const allInstruments = instrumentIndex(policy.references, false);
+  const applied = appliedFrom(policy, true);
+  const inForce = appliedFrom(policy, false);
+
+  /**
+   * "trước đây NĐ 146 hỗ trợ bao nhiêu": a question naming one instrument whose figures no longer apply, and
+   * no date, is asked as of that instrument's last day.
+   */
+  function askedOf(question: string, read: ReadQuestion, today: string): AskedDate {
+    const asked = askedDate(question, today);
+    if (asked.label !== null || asked.saysNow || ABOUT_FORCE.some((concept) => read.concepts.has(concept)))
+      return asked;
+    const named = namedInstruments(foldDiacritics(question), allInstruments);
+    const ends = new Set(named.map((reference) => inForce.get(reference.instrument)?.to ?? "in force"));
+    const to = [...ends][0];
+    if (ends.size !== 1 || to === undefined || to === "in force" || to >= today) return asked;
+    const instrument = named[0]!.instrument;
+    return { date: to, label: `theo ${instrument} (áp dụng đến hết ${formatDateVi(to)})` };
+  }
 
   return {
     match,
     answer(question, today, options = {}) {
-      const asked = askedDate(question, today);
       const read = readConcepts(question, index);
+      const asked = askedOf(question, read, today);
       // A loan amount per person ("vay 100tr/người") or a support amount ("150k/tháng") is not a
       // household's income.
       const aboutIncome =
@@ -159,6 +177,8 @@ const WHEN = "when";
 const INCOME = "income";
 const REPLACEMENT = "replacement";
 const RATE = "rate";
+/** Concepts of a question about whether an instrument still applies ("thay", "bãi bỏ", "còn hiệu lực"). */
+const ABOUT_FORCE = [REPLACEMENT, "removed"];
 /** Concepts whose amounts are loans, support or fees, not a household's income. */
 const OTHER_AMOUNTS = [
   "credit",
@@ -171,7 +191,7 @@ const OTHER_AMOUNTS = [
   "housing",
   "clean_water",
 ];
-export const CONCEPTS_READ_BY_CODE = [ISSUED, WHEN, INCOME, REPLACEMENT, ...OTHER_AMOUNTS];
+export const CONCEPTS_READ_BY_CODE = [ISSUED, WHEN, INCOME, ...ABOUT_FORCE, ...OTHER_AMOUNTS];
 
 /**
  * An instrument as a question names it: "QĐ 2553", "nghị định 81 năm 2021", "238/2025" (a number after an
@@ -205,13 +225,16 @@ const KIND: Record<string, string> = {
 };
 
 /**
- * Instruments by number, each once, with its date and, when the catalogue cites it for one thing only,
- * what it is about.
+ * Instruments by number (those with a known date, or all), each once, with its date and, when the catalogue
+ * cites it for one thing only, what it is about.
  */
-function instrumentIndex(references: ReadonlyMap<string, Reference>): Map<string, Reference[]> {
+function instrumentIndex(
+  references: ReadonlyMap<string, Reference>,
+  datedOnly: boolean,
+): Map<string, Reference[]> {
   const cited = new Map<string, Reference[]>();
   for (const reference of references.values()) {
-    if (reference.date)
+    if (reference.date || !datedOnly)
       cited.set(reference.instrument, [...(cited.get(reference.instrument) ?? []), reference]);
   }
   const byNumber = new Map<string, Reference[]>();
@@ -301,12 +324,18 @@ function lowerFirst(text: string): string {
   return text.charAt(0).toLowerCase() + text.slice(1);
 }
 
-/** Over the dated values of every parameter: the first day each instrument's figures apply, and the last. */
-function appliedFrom(policy: PolicyKnowledge): Map<string, { from: string; to: string | null }> {
+/**
+ * Over the dated values of every parameter (only the confirmed ones, or all): the first day each
+ * instrument's figures apply, and the last.
+ */
+function appliedFrom(
+  policy: PolicyKnowledge,
+  confirmedOnly: boolean,
+): Map<string, { from: string; to: string | null }> {
   const span = new Map<string, { from: string; to: string | null }>();
   for (const parameter of policy.parameters.values()) {
     for (const value of parameter.values) {
-      if (value.confidence !== "high") continue;
+      if (confirmedOnly && value.confidence !== "high") continue;
       for (const reference of value.references) {
         const known = span.get(reference.instrument);
         if (!known) span.set(reference.instrument, { from: value.from, to: value.to });
@@ -320,18 +349,8 @@ function appliedFrom(policy: PolicyKnowledge): Map<string, { from: string; to: s
   return span;
 }
 
-/**
- * "QĐ 2553 ký ngày nào?", "Nghị định 74/2019 có hiệu lực từ ngày nào?": the date of the instrument the
- * question names, from the reference catalogue, and the first day its figures apply in the data.
- * Undefined when it names none the catalogue knows.
- */
-function instrumentAnswer(
-  question: string,
-  instruments: Map<string, Reference[]>,
-  applied: Map<string, { from: string; to: string | null }>,
-  asOf: string,
-): DirectAnswer | undefined {
-  const folded = foldDiacritics(question);
+/** The catalogue's instruments a (folded) question names by number: "NĐ 146", "QĐ 28 năm 2015", "238/2025". */
+function namedInstruments(folded: string, instruments: Map<string, Reference[]>): Reference[] {
   const named: Reference[] = [];
   for (const found of folded.matchAll(NUMBER_YEAR)) {
     const kind = found[1] ? KIND[found[1]] : undefined;
@@ -349,6 +368,22 @@ function instrumentAnswer(
       if (!named.includes(reference)) named.push(reference);
     }
   }
+  return named;
+}
+
+/**
+ * "QĐ 2553 ký ngày nào?", "Nghị định 74/2019 có hiệu lực từ ngày nào?": the date of the instrument the
+ * question names, from the reference catalogue, and the first day its figures apply in the data.
+ * Undefined when it names none the catalogue knows.
+ */
+function instrumentAnswer(
+  question: string,
+  instruments: Map<string, Reference[]>,
+  applied: Map<string, { from: string; to: string | null }>,
+  asOf: string,
+): DirectAnswer | undefined {
+  const folded = foldDiacritics(question);
+  const named = namedInstruments(folded, instruments);
   if (named.length === 0 || named.length > 2) return undefined;
   // The catalogue gives the day an instrument was signed, not the day it took effect.
   const effective = /\bhieu luc\b/.test(folded)

@@ -10,6 +10,8 @@ export interface AskedDate {
   date: string;
   /** The words of the question that named it, in Vietnamese, or null for today. */
   label: string | null;
+  /** The question said "now" ("giờ", "hiện nay"), rather than naming no date at all. */
+  saysNow?: boolean;
 }
 
 const YEAR = String.raw`((?:19|20)\d{2})(?!\d|[.,]\d|\s*(?:d|đ|dong|trieu|tr|k|nghin|ngan(?!\s*hang))\b)`;
@@ -84,7 +86,7 @@ export function askedDate(question: string, today: string): AskedDate {
   if (beforeYear) return { date: `${Number(beforeYear[1]) - 1}-07-01`, label: `trước năm ${beforeYear[1]}` };
   // "vay từ 2024, giờ có được giảm không": a year with "now" asks about now.
   if (/\b(?:bay gio|gio day|gio|hien nay|hien gio|hien tai|thang nay|hom nay)\b|(?:^|,\s*)nay\b/.test(text))
-    return { date: today, label: null };
+    return { date: today, label: null, saysNow: true };
   const year = YEAR_ONLY.exec(text);
   if (year) {
     const asked = Number(year[1]);
