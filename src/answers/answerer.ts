@@ -385,23 +385,25 @@ function instrumentAnswer(
   const folded = foldDiacritics(question);
   const named = namedInstruments(folded, instruments);
   if (named.length === 0 || named.length > 2) return undefined;
-  // The catalogue gives the day an instrument was signed, not the day it took effect.
-  const effective = /\bhieu luc\b/.test(folded)
-    ? "\nNgày chính văn bản có hiệu lực: chưa xác nhận trong dữ liệu của trợ lý."
-    : "";
+  // The catalogue gives the day an instrument was signed, and the day it took effect where known.
+  const effectiveUnknown =
+    /\bhieu luc\b/.test(folded) && named.some((reference) => !reference.effective)
+      ? "\nNgày chính văn bản có hiệu lực: chưa xác nhận trong dữ liệu của trợ lý."
+      : "";
   const lines = named.map((reference) => {
     const span = applied.get(reference.instrument);
     const until = span?.to ? ` đến hết ${formatDateVi(span.to)}` : "";
     const issuer = Object.entries(ISSUERS).find(([suffix]) => reference.instrument.includes(suffix))?.[1];
     return (
       `${reference.instrument}${issuer ? ` (của ${issuer})` : ""} được ban hành ngày ${formatDateVi(reference.date!)}` +
+      (reference.effective ? `, có hiệu lực từ ngày ${formatDateVi(reference.effective)}` : "") +
       (reference.article ? ` (${reference.article})` : "") +
       (span ? `; các mức của văn bản này áp dụng từ ${formatDateVi(span.from)}${until}.` : ".")
     );
   });
   return {
     id: "instrument",
-    text: lines.join("\n") + effective,
+    text: lines.join("\n") + effectiveUnknown,
     asOf,
     confidence: "high",
     facts: [],

@@ -48,9 +48,10 @@ export interface DirectAnswer {
 const RANK: Record<Confidence, number> = { low: 0, medium: 1, high: 2 };
 /**
  * `{p:id}`, `{p:id@rural}`, `{p:id*2}` (twice the figure: "both kinds of work, at most …"), `{ref:id}`, ….
- * Groups: kind, id, area, multiple.
+ * `#2018-07-01` after any of them states it as of that day instead of the day asked (for comparisons).
+ * Groups: kind, id, area, multiple, day.
  */
-export const PLACEHOLDER_SOURCE = String.raw`\{(p|was|since|step|note|case|ref|standard|indicators)(?::([a-z0-9_.]+)(?:@(rural|urban))?(?:\*(\d+))?)?\}`;
+export const PLACEHOLDER_SOURCE = String.raw`\{(p|was|since|step|note|case|ref|standard|indicators|indicator_count)(?::([a-z0-9_.]+)(?:@(rural|urban))?(?:\*(\d+))?)?(?:#(\d{4}-\d{2}-\d{2}))?\}`;
 const PLACEHOLDER = new RegExp(PLACEHOLDER_SOURCE, "g");
 
 /** The poverty standard in force on a date (the last one started, when the date is after them all). */
@@ -159,10 +160,23 @@ function fill(policy: PolicyKnowledge, template: string, date: string, gathered:
     .replace(/\u0000/g, "(chưa có số liệu)");
 }
 
-function fillPlaceholders(policy: PolicyKnowledge, template: string, date: string, gathered: Gathered): string {
+function fillPlaceholders(
+  policy: PolicyKnowledge,
+  template: string,
+  askedOn: string,
+  gathered: Gathered,
+): string {
   return template.replace(
     PLACEHOLDER,
-    (_whole, kind: string, id: string | undefined, area?: "rural" | "urban", multiple?: string) => {
+    (
+      _whole,
+      kind: string,
+      id: string | undefined,
+      area?: "rural" | "urban",
+      multiple?: string,
+      day?: string,
+    ) => {
+      const date = day ?? askedOn;
       switch (kind) {
         case "p":
           return fillParameter(policy, id!, area, date, gathered, multiple ? Number(multiple) : 1);
@@ -233,6 +247,14 @@ function fillPlaceholders(policy: PolicyKnowledge, template: string, date: strin
           addReferences(gathered.references, standard.references);
           gathered.since.push(standard.from);
           return standard.title;
+        }
+        case "indicator_count": {
+          const standard = standardOn(policy, date);
+          if (!standard) return "(chưa có số liệu)";
+          addReferences(gathered.references, standard.indicators.references);
+          lower(gathered, standard.indicators.confidence);
+          const unsure = standard.indicators.confidence === "high" ? "" : " (chưa xác nhận)";
+          return `${standard.indicators.list.length} chỉ số${unsure}`;
         }
         default: {
           const standard = standardOn(policy, date);

@@ -23,7 +23,7 @@ const PERIOD = new RegExp(
 );
 const MONTH = String.raw`(?:thang\s*)?(\d{1,2})\s*(?:\/|-|nam|\s)\s*${YEAR}`;
 const BEFORE_MONTH = new RegExp(
-  String.raw`\b(?:truoc|den truoc)\s+(?:(?:ngay\s+)?(\d{1,2})\s*\/\s*(?=\d{1,2}\s*\/))?${MONTH}`,
+  String.raw`\b(?:truoc|den truoc)(?:\s+khi(?:\s+[a-z]+){0,4}?)?\s+(?:(?:ngay\s+)?(\d{1,2})\s*\/\s*(?=\d{1,2}\s*\/))?${MONTH}`,
 );
 const FROM_MONTH = new RegExp(String.raw`\b(?:tu|sau|ke tu|thang)\s*${MONTH}`);
 const BEFORE_YEAR = new RegExp(String.raw`\btruoc\s+(?:nam\s+)?${YEAR}`);

@@ -47,7 +47,7 @@ function answerProblems(
                   ? policy.programs.some((program) =>
                       program.cases.some((rule) => `${program.id}.${rule.id}` === ref),
                     )
-                  : kind === "standard" || kind === "indicators";
+                  : kind === "standard" || kind === "indicators" || kind === "indicator_count";
       if (!known) problems.push(`answers.${id}.say: unknown placeholder ${whole}`);
     }
   }

@@ -64,6 +64,7 @@ export const referenceSchema = z
     instrument: text.optional(),
     article: text.optional(),
     date: isoDate.optional(),
+    effective: isoDate.optional(),
     url: z
       .string()
       .regex(/^https:\/\/\S+$/, "must be an https:// URL")
@@ -435,6 +436,7 @@ export const referenceCatalogSchema = z.strictObject({
       instrument: text,
       article: text.optional(),
       date: isoDate.optional(),
+      effective: isoDate.optional(),
       url: z
         .string()
         .regex(/^https:\/\/\S+$/, "must be an https:// URL")
