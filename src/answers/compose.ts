@@ -152,12 +152,12 @@ function fillParameter(
 }
 
 /** Stands for an earlier value the data does not have: its "(trước đó …)" aside is dropped. */
-const NO_EARLIER_VALUE = "\u0000";
+const NO_EARLIER_VALUE = "\uE000";
 
 function fill(policy: PolicyKnowledge, template: string, date: string, gathered: Gathered): string {
   return fillPlaceholders(policy, template, date, gathered)
-    .replace(/\s*\(trước đó \u0000[^)]*\)/g, "")
-    .replace(/\u0000/g, "(chưa có số liệu)");
+    .replace(/\s*\(trước đó \uE000[^)]*\)/g, "")
+    .replace(/\uE000/g, "(chưa có số liệu)");
 }
 
 function fillPlaceholders(

@@ -108,7 +108,9 @@ export function readConcepts(question: string, index: ConceptIndex): ReadQuestio
  * loan's rate (shares of a card or a fee are 30% and up).
  */
 function typesRate(question: string): boolean {
-  for (const found of foldDiacritics(question).matchAll(/(?<![\d.,])(\d{1,3}(?:[.,]\d+)?)\s*%\s*(\/\s*|mot |1 |moi )?(thang|nam)?/g)) {
+  for (const found of foldDiacritics(question).matchAll(
+    /(?<![\d.,])(\d{1,3}(?:[.,]\d+)?)\s*%\s*(\/\s*|mot |1 |moi )?(thang|nam)?/g,
+  )) {
     if (found[3] || Number(found[1]!.replace(",", ".")) < 20) return true;
   }
   return false;

@@ -126,11 +126,7 @@ export function answerHouseholdQuestion(
     `Thu nhập bình quân ${income} ở ${areaWord}: ${verdict(decision, threshold(context.policy, asked.date))}`,
   ];
   // The scorer's own words for what is not confirmed (a category rule, a line): said, not hidden.
-  if (!c.confirmed)
-    lines.push(
-      ...c.reasons
-        .filter((reason) => /chưa được xác nhận/.test(reason)),
-    );
+  if (!c.confirmed) lines.push(...c.reasons.filter((reason) => /chưa được xác nhận/.test(reason)));
   const standard = decision.standard;
   lines.push(
     `Chuẩn nghèo ở ${areaWord}${asked.label ? ` (${asked.label})` : ""}: ${sayFigure(c.incomeLine, "VND")}/người/tháng` +
