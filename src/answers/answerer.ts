@@ -120,8 +120,7 @@ export function createAnswerer(
     return closest ? { id: closest, answer: byId.get(closest)!.answer, score: 0, by: "words" } : undefined;
   }
 
-  const instruments = instrumentIndex(policy.references, true);
-  const allInstruments = instrumentIndex(policy.references, false);
+  const instruments = instrumentIndex(policy.references);
   const applied = appliedFrom(policy, true);
   const inForce = appliedFrom(policy, false);
 
@@ -133,7 +132,7 @@ export function createAnswerer(
     const asked = askedDate(question, today);
     if (asked.label !== null || asked.saysNow || ABOUT_FORCE.some((concept) => read.concepts.has(concept)))
       return asked;
-    const named = namedInstruments(foldDiacritics(question), allInstruments);
+    const named = namedInstruments(foldDiacritics(question), instruments);
     const ends = new Set(named.map((reference) => inForce.get(reference.instrument)?.to ?? "in force"));
     const to = [...ends][0];
     if (ends.size !== 1 || to === undefined || to === "in force" || to >= today) return asked;
@@ -161,7 +160,7 @@ export function createAnswerer(
       if (byRate) return byRate;
       // "nghị định mới thay NĐ 81 có hiệu lực ngày nào" asks about the new one, not the one named.
       if ((read.concepts.has(ISSUED) || read.concepts.has(WHEN)) && !read.concepts.has(REPLACEMENT)) {
-        const dated = instrumentAnswer(question, instruments, applied, asked.date);
+        const dated = instrumentAnswer(question, instruments, applied, asked.date, read.concepts.has(AGENCY));
         if (dated) return dated;
       }
       const found = match(question, options);
@@ -177,6 +176,7 @@ const WHEN = "when";
 const INCOME = "income";
 const REPLACEMENT = "replacement";
 const RATE = "rate";
+const AGENCY = "agency";
 /** Concepts of a question about whether an instrument still applies ("thay", "bãi bỏ", "còn hiệu lực"). */
 const ABOUT_FORCE = [REPLACEMENT, "removed"];
 /** Concepts whose amounts are loans, support or fees, not a household's income. */
@@ -191,7 +191,7 @@ const OTHER_AMOUNTS = [
   "housing",
   "clean_water",
 ];
-export const CONCEPTS_READ_BY_CODE = [ISSUED, WHEN, INCOME, ...ABOUT_FORCE, ...OTHER_AMOUNTS];
+export const CONCEPTS_READ_BY_CODE = [ISSUED, WHEN, INCOME, AGENCY, ...ABOUT_FORCE, ...OTHER_AMOUNTS];
 
 /**
  * An instrument as a question names it: "QĐ 2553", "nghị định 81 năm 2021", "238/2025" (a number after an
@@ -225,21 +225,17 @@ const KIND: Record<string, string> = {
 };
 
 /**
- * Instruments by number (those with a known date, or all), each once, with its date and, when the catalogue
- * cites it for one thing only, what it is about.
+ * Instruments by number, each once, with its date where known and, when the catalogue cites it for one thing
+ * only, what it is about.
  */
-function instrumentIndex(
-  references: ReadonlyMap<string, Reference>,
-  datedOnly: boolean,
-): Map<string, Reference[]> {
+function instrumentIndex(references: ReadonlyMap<string, Reference>): Map<string, Reference[]> {
   const cited = new Map<string, Reference[]>();
   for (const reference of references.values()) {
-    if (reference.date || !datedOnly)
-      cited.set(reference.instrument, [...(cited.get(reference.instrument) ?? []), reference]);
+    cited.set(reference.instrument, [...(cited.get(reference.instrument) ?? []), reference]);
   }
   const byNumber = new Map<string, Reference[]>();
   for (const [instrument, list] of cited) {
-    const { article: _article, ...bare } = list[0]!;
+    const { article: _article, ...bare } = list.find((reference) => reference.date) ?? list[0]!;
     // "Nghị định 61/2015/NĐ-CP, sửa đổi bởi Nghị định 74/2019/NĐ-CP" is found by either number.
     for (const found of instrument.matchAll(/(\d+)\/((?:19|20)\d{2}|[A-ZĐ])/g)) {
       const number = String(Number(found[1]));
@@ -381,9 +377,11 @@ function instrumentAnswer(
   instruments: Map<string, Reference[]>,
   applied: Map<string, { from: string; to: string | null }>,
   asOf: string,
+  asksIssuer: boolean,
 ): DirectAnswer | undefined {
   const folded = foldDiacritics(question);
-  const named = namedInstruments(folded, instruments);
+  // Without its date, an instrument can still be told by who issued it ("QĐ 967 do bộ nào ban hành").
+  const named = namedInstruments(folded, instruments).filter((reference) => reference.date || asksIssuer);
   if (named.length === 0 || named.length > 2) return undefined;
   // The catalogue gives the day an instrument was signed, and the day it took effect where known.
   const effectiveUnknown =
@@ -395,7 +393,10 @@ function instrumentAnswer(
     const until = span?.to ? ` đến hết ${formatDateVi(span.to)}` : "";
     const issuer = Object.entries(ISSUERS).find(([suffix]) => reference.instrument.includes(suffix))?.[1];
     return (
-      `${reference.instrument}${issuer ? ` (của ${issuer})` : ""} được ban hành ngày ${formatDateVi(reference.date!)}` +
+      `${reference.instrument}${issuer ? ` (của ${issuer})` : ""}` +
+      (reference.date
+        ? ` được ban hành ngày ${formatDateVi(reference.date)}`
+        : ": ngày ban hành chưa có trong dữ liệu của trợ lý") +
       (reference.effective ? `, có hiệu lực từ ngày ${formatDateVi(reference.effective)}` : "") +
       (reference.article ? ` (${reference.article})` : "") +
       (span ? `; các mức của văn bản này áp dụng từ ${formatDateVi(span.from)}${until}.` : ".")

@@ -134,6 +134,8 @@ function withoutParticles(question: string): string {
       // "thì mới được xét": "only then", not "new".
       .replace(/(^|\s)(thi|thì) (?:moi|mới)(?=$|[^\p{L}])/giu, "$1$2")
       .replace(/(^|\s)vay(?=\s+(?:co dung|có đúng|thi sao|thì sao|ha|hả|ta|nhi|nhỉ)(?:$|[^\p{L}]))/giu, "$1")
+      // "vậy thẻ bhyt …": no loan is a card.
+      .replace(/(^|\s)vay(?=\s+(?:the|thẻ)\s+(?:bhyt|bảo hiểm|bao hiem))/giu, "$1")
       // ", vay đủ điều kiện chưa", ", vay xếp loại gì": after a comma, "vay" opening a question is "vậy".
       .replace(
         /(,\s*)vay(?=\s+(?:du|đủ|xep|xếp|la|là|thi|thì|thuoc|thuộc|chua|chưa|tre|trễ|hong|hông|toi|tới|den|đến|co phai|có phải|co tre|có trễ)\b)/giu,
