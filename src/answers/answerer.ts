@@ -130,9 +130,22 @@ export function createAnswerer(
    */
   function askedOf(question: string, read: ReadQuestion, today: string): AskedDate {
     const asked = askedDate(question, today);
-    if (asked.label !== null || asked.saysNow || ABOUT_FORCE.some((concept) => read.concepts.has(concept)))
-      return asked;
-    const named = namedInstruments(foldDiacritics(question), instruments);
+    if (asked.label !== null || asked.saysNow) return asked;
+    const folded = foldDiacritics(question);
+    // "trước khi QĐ 2553 có hiệu lực", "sau khi NĐ 338 áp dụng": before, or from, the day its figures apply.
+    const relative = BEFORE_OR_AFTER_INSTRUMENT.exec(folded);
+    if (relative) {
+      const [first] = namedInstruments(relative[2]!, instruments);
+      const from = first ? (first.effective ?? applied.get(first.instrument)?.from) : undefined;
+      if (first && from) {
+        const before = relative[1] === "truoc";
+        return before
+          ? { date: addDays(from, -1), label: `trước ${first.instrument} (trước ${formatDateVi(from)})` }
+          : { date: from, label: `từ ${first.instrument} (từ ${formatDateVi(from)})` };
+      }
+    }
+    if (ABOUT_FORCE.some((concept) => read.concepts.has(concept))) return asked;
+    const named = namedInstruments(folded, instruments);
     const ends = new Set(named.map((reference) => inForce.get(reference.instrument)?.to ?? "in force"));
     const to = [...ends][0];
     if (ends.size !== 1 || to === undefined || to === "in force" || to >= today) return asked;
@@ -158,9 +171,15 @@ export function createAnswerer(
       if (own) return own;
       const byRate = rateAnswer(question, policy, asked.date);
       if (byRate) return byRate;
-      // "nghị định mới thay NĐ 81 có hiệu lực ngày nào" asks about the new one, not the one named.
-      if ((read.concepts.has(ISSUED) || read.concepts.has(WHEN)) && !read.concepts.has(REPLACEMENT)) {
-        const dated = instrumentAnswer(question, instruments, applied, asked.date, read.concepts.has(AGENCY));
+      // "nghị định mới thay NĐ 81 có hiệu lực ngày nào" asks about the new one, "NĐ 81 còn hiệu lực không"
+      // whether it still applies; "lịch rà soát theo QĐ 24 bắt đầu từ ngày nào" asks about the review: none
+      // asks for the decision's own dates.
+      const asksDates = read.concepts.has(ISSUED) || /\bhieu luc\b/.test(foldDiacritics(question));
+      const asOfInstrument = BEFORE_OR_AFTER_INSTRUMENT.test(foldDiacritics(question));
+      if (asksDates && !asOfInstrument && !ABOUT_FORCE.some((concept) => read.concepts.has(concept))) {
+        const dated = instrumentAnswer(question, instruments, applied, asked.date, {
+          undated: read.concepts.has(ISSUED),
+        });
         if (dated) return dated;
       }
       const found = match(question, options);
@@ -176,9 +195,8 @@ const WHEN = "when";
 const INCOME = "income";
 const REPLACEMENT = "replacement";
 const RATE = "rate";
-const AGENCY = "agency";
 /** Concepts of a question about whether an instrument still applies ("thay", "bãi bỏ", "còn hiệu lực"). */
-const ABOUT_FORCE = [REPLACEMENT, "removed"];
+const ABOUT_FORCE = [REPLACEMENT, "removed", "validity"];
 /** Concepts whose amounts are loans, support or fees, not a household's income. */
 const OTHER_AMOUNTS = [
   "credit",
@@ -191,7 +209,7 @@ const OTHER_AMOUNTS = [
   "housing",
   "clean_water",
 ];
-export const CONCEPTS_READ_BY_CODE = [ISSUED, WHEN, INCOME, AGENCY, ...ABOUT_FORCE, ...OTHER_AMOUNTS];
+export const CONCEPTS_READ_BY_CODE = [ISSUED, WHEN, INCOME, ...ABOUT_FORCE, ...OTHER_AMOUNTS];
 
 /**
  * An instrument as a question names it: "QĐ 2553", "nghị định 81 năm 2021", "238/2025" (a number after an
@@ -199,6 +217,10 @@ export const CONCEPTS_READ_BY_CODE = [ISSUED, WHEN, INCOME, AGENCY, ...ABOUT_FOR
  */
 const NUMBER_YEAR =
   /(?:\b(qd|nd|nq|tt|quyet dinh|nghi dinh|nghi quyet|thong tu)\s*(?:so\s*)?0*(\d{1,4})(?:\s*\/\s*((?:19|20)\d{2})|\s+nam\s+((?:19|20)\d{2}))?|(?<![\d,.])0*(\d{1,4})\s*\/\s*((?:19|20)\d{2}))(?!\d)/g;
+
+/** "trước khi QĐ 2553 …", "sau khi có NĐ 338 …": the side, and the instrument named. */
+const BEFORE_OR_AFTER_INSTRUMENT =
+  /\b(truoc|sau)(?: khi)?(?: co)? ((?:qd|nd|nq|tt|quyet dinh|nghi dinh|nghi quyet|thong tu)\s*(?:so\s*)?\d+(?:\s*\/\s*\d{4})?)/;
 
 /** An instrument named with its kind: "NĐ 30/2025", "quyết định 24". */
 const NAMED_INSTRUMENT = /\b(?:qd|nd|nq|tt|quyet dinh|nghi dinh|nghi quyet|thong tu)\s*(?:so\s*)?\d/;
@@ -330,8 +352,11 @@ function appliedFrom(
 ): Map<string, { from: string; to: string | null }> {
   const span = new Map<string, { from: string; to: string | null }>();
   for (const parameter of policy.parameters.values()) {
-    for (const value of parameter.values) {
+    for (const [at, value] of parameter.values.entries()) {
       if (confirmedOnly && value.confidence !== "high") continue;
+      // A value restating the one before (an instrument confirming the figure in force) applies nothing new.
+      const before = parameter.values[at - 1];
+      if (before && JSON.stringify(before.value) === JSON.stringify(value.value)) continue;
       for (const reference of value.references) {
         const known = span.get(reference.instrument);
         if (!known) span.set(reference.instrument, { from: value.from, to: value.to });
@@ -377,11 +402,14 @@ function instrumentAnswer(
   instruments: Map<string, Reference[]>,
   applied: Map<string, { from: string; to: string | null }>,
   asOf: string,
-  asksIssuer: boolean,
+  options: { undated: boolean },
 ): DirectAnswer | undefined {
   const folded = foldDiacritics(question);
-  // Without its date, an instrument can still be told by who issued it ("QĐ 967 do bộ nào ban hành").
-  const named = namedInstruments(folded, instruments).filter((reference) => reference.date || asksIssuer);
+  // An instrument whose date the catalogue lacks is told only to a question about who issued it or when
+  // ("QĐ 967 do bộ nào ban hành", "NĐ 30/2025 ban hành ngày nào"): its issuer, and that the date is not known.
+  const named = namedInstruments(folded, instruments).filter(
+    (reference) => reference.date || options.undated,
+  );
   if (named.length === 0 || named.length > 2) return undefined;
   // The catalogue gives the day an instrument was signed, and the day it took effect where known.
   const effectiveUnknown =
@@ -396,7 +424,7 @@ function instrumentAnswer(
       `${reference.instrument}${issuer ? ` (của ${issuer})` : ""}` +
       (reference.date
         ? ` được ban hành ngày ${formatDateVi(reference.date)}`
-        : ": ngày ban hành chưa có trong dữ liệu của trợ lý") +
+        : ": ngày ban hành chưa xác nhận trong dữ liệu của trợ lý") +
       (reference.effective ? `, có hiệu lực từ ngày ${formatDateVi(reference.effective)}` : "") +
       (reference.article ? ` (${reference.article})` : "") +
       (span ? `; các mức của văn bản này áp dụng từ ${formatDateVi(span.from)}${until}.` : ".")

@@ -357,11 +357,13 @@ export function composeAnswer(
   ]
     .filter(Boolean)
     .join(" ");
+  // A change coming soon (or what holds today, for a past date) matters more to a reader than the list of
+  // instruments, so it comes first.
+  lines.push(...changes(policy, gathered.facts, asked.date, today));
   if (basisLine) lines.push(basisLine);
   for (const line of gathered.unconfirmed) lines.push(`Chưa xác nhận: ${line.replace(/\.$/, "")}.`);
   const ask = answer.ask ?? gathered.asks[0];
   if (gathered.confidence !== "high" && ask) lines.push(`Để chắc chắn, hãy hỏi ${ask}.`);
-  lines.push(...changes(policy, gathered.facts, asked.date, today));
   if (answer.minimum && policy.notes.national_minimum) lines.push(policy.notes.national_minimum.text);
   return {
     id,

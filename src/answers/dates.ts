@@ -30,7 +30,7 @@ const BEFORE_YEAR = new RegExp(String.raw`\btruoc\s+(?:nam\s+)?${YEAR}`);
 const YEAR_ONLY = new RegExp(String.raw`(?:^|\D)${YEAR}`);
 
 const INSTRUMENT_NUMBER =
-  /\bluat(?: [a-z]+){1,5} (?:nam )?(?:19|20)\d{2}\b|\b(?:(?:nghi dinh|quyet dinh|nghi quyet|thong tu|luat|nd|qd|nq|tt)\s*(?:so\s*)?\d+[a-z]*(?:\s*\/\s*\d{4})?(?:\s*nam\s*\d{4})?|(?:\d{3,}|[2-9]\d|1[3-9])\s*\/\s*(?:19|20)\d{2}(?:\s*\/\s*[a-z-]+)?)/g;
+  /\bluat(?: [a-z]+){1,5} (?:nam )?(?:19|20)\d{2}\b|\b(?:(?:nghi dinh|quyet dinh|nghi quyet|thong tu|luat|nd|qd|nq|tt)\s*(?:so\s*)?\d+[a-z]*(?:\s*\/\s*\d{4})?(?:\s*\/\s*[a-z]+(?:-[a-z]+)*)?(?:\s*nam\s*\d{4})?|(?:\d{3,}|[2-9]\d|1[3-9])\s*\/\s*(?:19|20)\d{2}(?:\s*\/\s*[a-z-]+)?)(?:\s+(?:ngay|ky ngay)\s+\d{1,2}\s*\/\s*\d{1,2}\s*\/\s*(?:19|20)\d{2})?/g;
 
 function pad(value: number): string {
   return String(value).padStart(2, "0");
