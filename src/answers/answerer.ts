@@ -20,7 +20,7 @@ import {
   type ConceptIndex,
   type ReadQuestion,
 } from "./concepts.ts";
-import { askedDate, type AskedDate } from "./dates.ts";
+import { askedDate, askedDates, type AskedDate } from "./dates.ts";
 import { answerHouseholdQuestion, type HouseholdQuestionContext } from "./household.ts";
 import type { AnswerData } from "./schema.ts";
 import { closestAnswer, indexSimilar } from "./similar.ts";
@@ -157,35 +157,91 @@ export function createAnswerer(
     match,
     answer(question, today, options = {}) {
       const read = readConcepts(question, index);
-      const asked = askedOf(question, read, today);
-      // A loan amount per person ("vay 100tr/người") or a support amount ("150k/tháng") is not a
-      // household's income.
-      const aboutIncome =
-        read.concepts.has(INCOME) || !OTHER_AMOUNTS.some((concept) => read.concepts.has(concept));
-      // "lương 2tr8, NĐ 30/2025 tính là thu nhập thấp, tiêu chí ra sao" asks about the instrument.
-      const aboutInstrument = NAMED_INSTRUMENT.test(foldDiacritics(question));
-      const own =
-        household && aboutIncome && !aboutInstrument
-          ? answerHouseholdQuestion(question, asked, household)
-          : undefined;
-      if (own) return own;
-      const byRate = rateAnswer(question, policy, asked.date);
-      if (byRate) return byRate;
-      // "nghị định mới thay NĐ 81 có hiệu lực ngày nào" asks about the new one, "NĐ 81 còn hiệu lực không"
-      // whether it still applies; "lịch rà soát theo QĐ 24 bắt đầu từ ngày nào" asks about the review: none
-      // asks for the decision's own dates.
-      const asksDates = read.concepts.has(ISSUED) || /\bhieu luc\b/.test(foldDiacritics(question));
-      const asOfInstrument = BEFORE_OR_AFTER_INSTRUMENT.test(foldDiacritics(question));
-      if (asksDates && !asOfInstrument && !ABOUT_FORCE.some((concept) => read.concepts.has(concept))) {
-        const dated = instrumentAnswer(question, instruments, applied, asked.date, {
-          undated: read.concepts.has(ISSUED),
-        });
-        if (dated) return dated;
+      // "chuẩn nghèo năm 2018, năm 2024, năm 2028": the same answer stated for each date named.
+      const dates = askedDates(question, today);
+      if (dates) {
+        const each = dates.map((asked) => answerOn(question, read, asked, today, options));
+        const first = each[0];
+        if (first && each.every((part) => part?.id === first.id))
+          return combineDated(each as DirectAnswer[], dates);
       }
-      const found = match(question, options);
-      const composed = found ? composeAnswer(policy, found.id, found.answer, asked, today) : undefined;
-      return composed ? withInterestExample(composed, question, policy) : undefined;
+      return answerOn(question, read, askedOf(question, read, today), today, options);
     },
+  };
+
+  function answerOn(
+    question: string,
+    read: ReadQuestion,
+    asked: AskedDate,
+    today: string,
+    options: { fallbacks?: boolean },
+  ): DirectAnswer | undefined {
+    // A loan amount per person ("vay 100tr/người") or a support amount ("150k/tháng") is not a
+    // household's income.
+    const aboutIncome =
+      read.concepts.has(INCOME) || !OTHER_AMOUNTS.some((concept) => read.concepts.has(concept));
+    // "lương 2tr8, NĐ 30/2025 tính là thu nhập thấp, tiêu chí ra sao" asks about the instrument.
+    const aboutInstrument = NAMED_INSTRUMENT.test(foldDiacritics(question));
+    const own =
+      household && aboutIncome && !aboutInstrument
+        ? answerHouseholdQuestion(question, asked, household)
+        : undefined;
+    if (own) return own;
+    const byRate = rateAnswer(question, policy, asked.date);
+    if (byRate) return byRate;
+    // "nghị định mới thay NĐ 81 có hiệu lực ngày nào" asks about the new one, "NĐ 81 còn hiệu lực không"
+    // whether it still applies; "lịch rà soát theo QĐ 24 bắt đầu từ ngày nào" asks about the review: none
+    // asks for the decision's own dates.
+    const asksDates = read.concepts.has(ISSUED) || /\bhieu luc\b/.test(foldDiacritics(question));
+    const asOfInstrument = BEFORE_OR_AFTER_INSTRUMENT.test(foldDiacritics(question));
+    if (asksDates && !asOfInstrument && !ABOUT_FORCE.some((concept) => read.concepts.has(concept))) {
+      const dated = instrumentAnswer(question, instruments, applied, asked.date, {
+        undated: read.concepts.has(ISSUED),
+      });
+      if (dated) return dated;
+    }
+    const found = match(question, options);
+    const composed = found ? composeAnswer(policy, found.id, found.answer, asked, today) : undefined;
+    return composed ? withInterestExample(composed, question, policy) : undefined;
+  }
+}
+
+/** Lines of an answer that state it, as opposed to its basis, cautions and what changes next. */
+const TRAILING_LINE =
+  /^(?:Áp dụng từ|Căn cứ:|Sắp thay đổi|Hiện nay|Chưa xác nhận|Để chắc chắn|Đã giả định|Đây là|Gõ \/|Ví dụ:)/;
+
+/**
+ * One answer stated for several dates: each date's statement under its label, then the cautions and the
+ * references of them all once.
+ */
+function combineDated(parts: DirectAnswer[], dates: AskedDate[]): DirectAnswer {
+  const statements: string[] = [];
+  const cautions = new Set<string>();
+  const references: Reference[] = [];
+  parts.forEach((part, at) => {
+    const lines = part.text.split("\n");
+    const cut = lines.findIndex((line, index) => index > 0 && TRAILING_LINE.test(line));
+    const stated = lines.slice(0, cut === -1 ? lines.length : cut);
+    const label = dates[at]!.label!;
+    const head = stated[0]!;
+    stated[0] = head.toLowerCase().startsWith(`${label.toLowerCase()}:`)
+      ? head
+      : `${label.charAt(0).toUpperCase()}${label.slice(1)}: ${head}`;
+    statements.push(...stated);
+    for (const line of lines) if (/^(?:Chưa xác nhận|Để chắc chắn)/.test(line)) cautions.add(line);
+    for (const reference of part.references) if (!references.includes(reference)) references.push(reference);
+  });
+  const basis = [...new Set(references.map(citeReference).filter(Boolean))];
+  const rank = { low: 0, medium: 1, high: 2 } as const;
+  return {
+    id: parts[0]!.id,
+    text: [...statements, ...(basis.length > 0 ? [`Căn cứ: ${basis.join("; ")}.`] : []), ...cautions].join(
+      "\n",
+    ),
+    asOf: dates[0]!.date,
+    confidence: parts.map((part) => part.confidence).sort((a, b) => rank[a] - rank[b])[0]!,
+    facts: parts.flatMap((part) => part.facts),
+    references,
   };
 }
 

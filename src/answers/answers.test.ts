@@ -7,7 +7,7 @@ import { loadLexiconData } from "../knowledge/load.ts";
 import { openAnswerer } from "../knowledge/open.ts";
 import { DEFAULT_KNOWLEDGE_DIR, loadPolicyKnowledge } from "../knowledge/policy-load.ts";
 import { createAnswerer } from "./answerer.ts";
-import { askedDate } from "./dates.ts";
+import { askedDate, askedDates } from "./dates.ts";
 import { closestAnswer, indexSimilar } from "./similar.ts";
 import { loadAnswerKnowledge } from "./load.ts";
 
@@ -253,6 +253,34 @@ describe("the date a question asks about", () => {
     ["gio con ap dung ko", { date: TODAY, label: null, saysNow: true }],
   ])("%s", (question, expected) => {
     expect(askedDate(question, TODAY)).toEqual(expected);
+  });
+});
+
+describe("several dates in one question", () => {
+  it("are read in order when a question lists them, and not when the years are events", () => {
+    expect(askedDates("chuan ngheo nong thon nam 2018, nam 2024, nam 2028", TODAY)).toEqual([
+      { date: "2018-07-01", label: "năm 2018" },
+      { date: "2024-07-01", label: "năm 2024" },
+      { date: "2028-07-01", label: "năm 2028" },
+    ]);
+    expect(
+      askedDates("chuan ngheo giai doan 2016-2020 va 2022-2025", TODAY)?.map((asked) => asked.label),
+    ).toEqual(["giai đoạn 2016–2020", "giai đoạn 2022–2025"]);
+    expect(askedDates("vay tu nam 2022, nay co dc giam lai theo dot cuoi 2025 ko", TODAY)).toBeUndefined();
+    expect(askedDates("chuan ngheo nam 2027", TODAY)).toBeUndefined();
+  });
+
+  it("get the same answer stated for each, with the references once", () => {
+    const answer = answerer.answer("chuan ngheo nong thon nam 2018, nam 2024, nam 2028 moi nam bn", TODAY)!;
+    const lines = answer.text.split("\n");
+    expect(lines[0]).toMatch(/^Năm 2018: .*700\.000 đ/);
+    expect(lines[1]).toMatch(/^Năm 2024: .*1\.500\.000 đ/);
+    expect(lines[2]).toMatch(/^Năm 2028: .*2\.200\.000 đ/);
+    expect(lines.filter((line) => line.startsWith("Căn cứ:"))).toHaveLength(1);
+    const household = answerer.answer("o que thu nhap 1tr8/nguoi: nam 2026 xep gi, nam 2027 xep gi", TODAY)!;
+    expect(household.text).toMatch(
+      /^Năm 2026: .*mức sống trung bình[\s\S]*\nNăm 2027: .*hộ nghèo hoặc hộ cận nghèo/,
+    );
   });
 });
 
