@@ -134,11 +134,16 @@ function withoutParticles(question: string): string {
       // "thì mới được xét": "only then", not "new".
       .replace(/(^|\s)(thi|thì) (?:moi|mới)(?=$|[^\p{L}])/giu, "$1$2")
       .replace(/(^|\s)vay(?=\s+(?:co dung|có đúng|thi sao|thì sao|ha|hả|ta|nhi|nhỉ)(?:$|[^\p{L}]))/giu, "$1")
+      // "… 4 chỉ số. Vậy nhà em có phải hộ nghèo không?": "vậy" opening a sentence, before who or what it asks.
+      .replace(
+        /(^|[.?!]\s+)vay(?=\s+(?:nha|ngay|trung uong|trung ương|e|em|minh|mình|toi|tôi|chi|chị|anh|xa|xã|la|là|thi|thì|con|còn|neu|nếu|khi|sao|ai|gio|giờ|bay gio|bây giờ)(?:$|[^\p{L}]))/giu,
+        "$1",
+      )
       // "vậy thẻ bhyt …": no loan is a card.
       .replace(/(^|\s)vay(?=\s+(?:the|thẻ)\s+(?:bhyt|bảo hiểm|bao hiem))/giu, "$1")
       // ", vay đủ điều kiện chưa", ", vay xếp loại gì": after a comma, "vay" opening a question is "vậy".
       .replace(
-        /(,\s*)vay(?=\s+(?:du|đủ|xep|xếp|la|là|thi|thì|thuoc|thuộc|chua|chưa|tre|trễ|hong|hông|toi|tới|den|đến|co phai|có phải|co tre|có trễ)\b)/giu,
+        /(,\s*)vay(?=\s+(?:du|đủ|xep|xếp|la|là|thi|thì|thuoc|thuộc|chua|chưa|tre|trễ|hong|hông|toi|tới|den|đến|co phai|có phải|co tre|có trễ|trung uong|trung ương)\b)/giu,
         "$1",
       )
       .replace(/(^|\s)vay(?:\s+(?:a|ạ|ta|nhi|nhỉ|nha|nhe|nhé))?\s*(?=[?.!]*\s*$)/giu, "$1")
