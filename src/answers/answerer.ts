@@ -20,7 +20,7 @@ import {
   type ConceptIndex,
   type ReadQuestion,
 } from "./concepts.ts";
-import { askedDate } from "./dates.ts";
+import { askedDate, askedDates, type AskedDate } from "./dates.ts";
 import { answerHouseholdQuestion, type HouseholdQuestionContext } from "./household.ts";
 import type { AnswerData } from "./schema.ts";
 import { closestAnswer, indexSimilar } from "./similar.ts";
@@ -88,7 +88,7 @@ export function createAnswerer(
   lexicon: LexiconData,
   household?: HouseholdQuestionContext,
 ): Answerer {
-  const index: ConceptIndex = compileConcepts(knowledge.concepts, lexicon);
+  const index: ConceptIndex = compileConcepts(knowledge.concepts, lexicon, { typedRate: RATE });
   const neutral = new Set(knowledge.neutral);
   const entries = knowledge.answers.map(([id, answer]) => ({ id, answer, used: conceptsOf(answer) }));
 
@@ -121,30 +121,127 @@ export function createAnswerer(
   }
 
   const instruments = instrumentIndex(policy.references);
-  const applied = appliedFrom(policy);
+  const applied = appliedFrom(policy, true);
+  const inForce = appliedFrom(policy, false);
+
+  /**
+   * "trước đây NĐ 146 hỗ trợ bao nhiêu": a question naming one instrument whose figures no longer apply, and
+   * no date, is asked as of that instrument's last day.
+   */
+  function askedOf(question: string, read: ReadQuestion, today: string): AskedDate {
+    const asked = askedDate(question, today);
+    if (asked.label !== null || asked.saysNow) return asked;
+    const folded = foldDiacritics(question);
+    // "trước khi QĐ 2553 có hiệu lực", "sau khi NĐ 338 áp dụng": before, or from, the day its figures apply.
+    const relative = BEFORE_OR_AFTER_INSTRUMENT.exec(folded);
+    if (relative) {
+      const [first] = namedInstruments(relative[2]!, instruments);
+      const from = first ? (first.effective ?? applied.get(first.instrument)?.from) : undefined;
+      if (first && from) {
+        const before = relative[1] === "truoc";
+        return before
+          ? { date: addDays(from, -1), label: `trước ${first.instrument} (trước ${formatDateVi(from)})` }
+          : { date: from, label: `từ ${first.instrument} (từ ${formatDateVi(from)})` };
+      }
+    }
+    if (ABOUT_FORCE.some((concept) => read.concepts.has(concept))) return asked;
+    const named = namedInstruments(folded, instruments);
+    const ends = new Set(named.map((reference) => inForce.get(reference.instrument)?.to ?? "in force"));
+    const to = [...ends][0];
+    if (ends.size !== 1 || to === undefined || to === "in force" || to >= today) return asked;
+    const instrument = named[0]!.instrument;
+    return { date: to, label: `theo ${instrument} (áp dụng đến hết ${formatDateVi(to)})` };
+  }
 
   return {
     match,
     answer(question, today, options = {}) {
-      const asked = askedDate(question, today);
       const read = readConcepts(question, index);
-      // A loan amount per person ("vay 100tr/người") or a support amount ("150k/tháng") is not a
-      // household's income.
-      const aboutIncome =
-        read.concepts.has(INCOME) || !OTHER_AMOUNTS.some((concept) => read.concepts.has(concept));
-      const own = household && aboutIncome ? answerHouseholdQuestion(question, asked, household) : undefined;
-      if (own) return own;
-      const byRate = rateAnswer(question, policy, asked.date);
-      if (byRate) return byRate;
-      // "nghị định mới thay NĐ 81 có hiệu lực ngày nào" asks about the new one, not the one named.
-      if ((read.concepts.has(ISSUED) || read.concepts.has(WHEN)) && !read.concepts.has(REPLACEMENT)) {
-        const dated = instrumentAnswer(question, instruments, applied, asked.date);
-        if (dated) return dated;
+      // "chuẩn nghèo năm 2018, năm 2024, năm 2028": the same answer stated for each date named.
+      const dates = askedDates(question, today);
+      if (dates) {
+        const each = dates.map((asked) => answerOn(question, read, asked, today, options));
+        const first = each[0];
+        if (first && each.every((part) => part?.id === first.id))
+          return combineDated(each as DirectAnswer[], dates);
       }
-      const found = match(question, options);
-      const composed = found ? composeAnswer(policy, found.id, found.answer, asked, today) : undefined;
-      return composed ? withInterestExample(composed, question, policy) : undefined;
+      return answerOn(question, read, askedOf(question, read, today), today, options);
     },
+  };
+
+  function answerOn(
+    question: string,
+    read: ReadQuestion,
+    asked: AskedDate,
+    today: string,
+    options: { fallbacks?: boolean },
+  ): DirectAnswer | undefined {
+    // A loan amount per person ("vay 100tr/người") or a support amount ("150k/tháng") is not a
+    // household's income.
+    const aboutIncome =
+      read.concepts.has(INCOME) || !OTHER_AMOUNTS.some((concept) => read.concepts.has(concept));
+    // "lương 2tr8, NĐ 30/2025 tính là thu nhập thấp, tiêu chí ra sao" asks about the instrument.
+    const aboutInstrument = NAMED_INSTRUMENT.test(foldDiacritics(question));
+    const own =
+      household && aboutIncome && !aboutInstrument
+        ? answerHouseholdQuestion(question, asked, household)
+        : undefined;
+    if (own) return own;
+    const byRate = rateAnswer(question, policy, asked.date);
+    if (byRate) return byRate;
+    // "nghị định mới thay NĐ 81 có hiệu lực ngày nào" asks about the new one, "NĐ 81 còn hiệu lực không"
+    // whether it still applies; "lịch rà soát theo QĐ 24 bắt đầu từ ngày nào" asks about the review: none
+    // asks for the decision's own dates.
+    const asksDates = read.concepts.has(ISSUED) || /\bhieu luc\b/.test(foldDiacritics(question));
+    const asOfInstrument = BEFORE_OR_AFTER_INSTRUMENT.test(foldDiacritics(question));
+    if (asksDates && !asOfInstrument && !ABOUT_FORCE.some((concept) => read.concepts.has(concept))) {
+      const dated = instrumentAnswer(question, instruments, applied, asked.date, {
+        undated: read.concepts.has(ISSUED),
+      });
+      if (dated) return dated;
+    }
+    const found = match(question, options);
+    const composed = found ? composeAnswer(policy, found.id, found.answer, asked, today) : undefined;
+    return composed ? withInterestExample(composed, question, policy) : undefined;
+  }
+}
+
+/** Lines of an answer that state it, as opposed to its basis, cautions and what changes next. */
+const TRAILING_LINE =
+  /^(?:Áp dụng từ|Căn cứ:|Sắp thay đổi|Hiện nay|Chưa xác nhận|Để chắc chắn|Đã giả định|Đây là|Gõ \/|Ví dụ:)/;
+
+/**
+ * One answer stated for several dates: each date's statement under its label, then the cautions and the
+ * references of them all once.
+ */
+function combineDated(parts: DirectAnswer[], dates: AskedDate[]): DirectAnswer {
+  const statements: string[] = [];
+  const cautions = new Set<string>();
+  const references: Reference[] = [];
+  parts.forEach((part, at) => {
+    const lines = part.text.split("\n");
+    const cut = lines.findIndex((line, index) => index > 0 && TRAILING_LINE.test(line));
+    const stated = lines.slice(0, cut === -1 ? lines.length : cut);
+    const label = dates[at]!.label!;
+    const head = stated[0]!;
+    stated[0] = head.toLowerCase().startsWith(`${label.toLowerCase()}:`)
+      ? head
+      : `${label.charAt(0).toUpperCase()}${label.slice(1)}: ${head}`;
+    statements.push(...stated);
+    for (const line of lines) if (/^(?:Chưa xác nhận|Để chắc chắn)/.test(line)) cautions.add(line);
+    for (const reference of part.references) if (!references.includes(reference)) references.push(reference);
+  });
+  const basis = [...new Set(references.map(citeReference).filter(Boolean))];
+  const rank = { low: 0, medium: 1, high: 2 } as const;
+  return {
+    id: parts[0]!.id,
+    text: [...statements, ...(basis.length > 0 ? [`Căn cứ: ${basis.join("; ")}.`] : []), ...cautions].join(
+      "\n",
+    ),
+    asOf: dates[0]!.date,
+    confidence: parts.map((part) => part.confidence).sort((a, b) => rank[a] - rank[b])[0]!,
+    facts: parts.flatMap((part) => part.facts),
+    references,
   };
 }
 
@@ -153,11 +250,14 @@ const ISSUED = "issued";
 const WHEN = "when";
 const INCOME = "income";
 const REPLACEMENT = "replacement";
+const RATE = "rate";
+/** Concepts of a question about whether an instrument still applies ("thay", "bãi bỏ", "còn hiệu lực"). */
+const ABOUT_FORCE = [REPLACEMENT, "removed", "validity"];
 /** Concepts whose amounts are loans, support or fees, not a household's income. */
 const OTHER_AMOUNTS = [
   "credit",
   "outstanding",
-  "rate",
+  RATE,
   "learning_cost",
   "tuition",
   "bhyt",
@@ -165,7 +265,7 @@ const OTHER_AMOUNTS = [
   "housing",
   "clean_water",
 ];
-export const CONCEPTS_READ_BY_CODE = [ISSUED, WHEN, INCOME, REPLACEMENT, ...OTHER_AMOUNTS];
+export const CONCEPTS_READ_BY_CODE = [ISSUED, WHEN, INCOME, ...ABOUT_FORCE, ...OTHER_AMOUNTS];
 
 /**
  * An instrument as a question names it: "QĐ 2553", "nghị định 81 năm 2021", "238/2025" (a number after an
@@ -173,6 +273,13 @@ export const CONCEPTS_READ_BY_CODE = [ISSUED, WHEN, INCOME, REPLACEMENT, ...OTHE
  */
 const NUMBER_YEAR =
   /(?:\b(qd|nd|nq|tt|quyet dinh|nghi dinh|nghi quyet|thong tu)\s*(?:so\s*)?0*(\d{1,4})(?:\s*\/\s*((?:19|20)\d{2})|\s+nam\s+((?:19|20)\d{2}))?|(?<![\d,.])0*(\d{1,4})\s*\/\s*((?:19|20)\d{2}))(?!\d)/g;
+
+/** "trước khi QĐ 2553 …", "sau khi có NĐ 338 …": the side, and the instrument named. */
+const BEFORE_OR_AFTER_INSTRUMENT =
+  /\b(truoc|sau)(?: khi)?(?: co)? ((?:qd|nd|nq|tt|quyet dinh|nghi dinh|nghi quyet|thong tu)\s*(?:so\s*)?\d+(?:\s*\/\s*\d{4})?)/;
+
+/** An instrument named with its kind: "NĐ 30/2025", "quyết định 24". */
+const NAMED_INSTRUMENT = /\b(?:qd|nd|nq|tt|quyet dinh|nghi dinh|nghi quyet|thong tu)\s*(?:so\s*)?\d/;
 
 /** Who issues an instrument, by the suffix of its number. */
 const ISSUERS: Record<string, string> = {
@@ -196,18 +303,17 @@ const KIND: Record<string, string> = {
 };
 
 /**
- * Instruments by number, each once, with its date and, when the catalogue cites it for one thing only,
- * what it is about.
+ * Instruments by number, each once, with its date where known and, when the catalogue cites it for one thing
+ * only, what it is about.
  */
 function instrumentIndex(references: ReadonlyMap<string, Reference>): Map<string, Reference[]> {
   const cited = new Map<string, Reference[]>();
   for (const reference of references.values()) {
-    if (reference.date)
-      cited.set(reference.instrument, [...(cited.get(reference.instrument) ?? []), reference]);
+    cited.set(reference.instrument, [...(cited.get(reference.instrument) ?? []), reference]);
   }
   const byNumber = new Map<string, Reference[]>();
   for (const [instrument, list] of cited) {
-    const { article: _article, ...bare } = list[0]!;
+    const { article: _article, ...bare } = list.find((reference) => reference.date) ?? list[0]!;
     // "Nghị định 61/2015/NĐ-CP, sửa đổi bởi Nghị định 74/2019/NĐ-CP" is found by either number.
     for (const found of instrument.matchAll(/(\d+)\/((?:19|20)\d{2}|[A-ZĐ])/g)) {
       const number = String(Number(found[1]));
@@ -292,12 +398,21 @@ function lowerFirst(text: string): string {
   return text.charAt(0).toLowerCase() + text.slice(1);
 }
 
-/** Over the dated values of every parameter: the first day each instrument's figures apply, and the last. */
-function appliedFrom(policy: PolicyKnowledge): Map<string, { from: string; to: string | null }> {
+/**
+ * Over the dated values of every parameter (only the confirmed ones, or all): the first day each
+ * instrument's figures apply, and the last.
+ */
+function appliedFrom(
+  policy: PolicyKnowledge,
+  confirmedOnly: boolean,
+): Map<string, { from: string; to: string | null }> {
   const span = new Map<string, { from: string; to: string | null }>();
   for (const parameter of policy.parameters.values()) {
-    for (const value of parameter.values) {
-      if (value.confidence !== "high") continue;
+    for (const [at, value] of parameter.values.entries()) {
+      if (confirmedOnly && value.confidence !== "high") continue;
+      // A value restating the one before (an instrument confirming the figure in force) applies nothing new.
+      const before = parameter.values[at - 1];
+      if (before && JSON.stringify(before.value) === JSON.stringify(value.value)) continue;
       for (const reference of value.references) {
         const known = span.get(reference.instrument);
         if (!known) span.set(reference.instrument, { from: value.from, to: value.to });
@@ -311,18 +426,8 @@ function appliedFrom(policy: PolicyKnowledge): Map<string, { from: string; to: s
   return span;
 }
 
-/**
- * "QĐ 2553 ký ngày nào?", "Nghị định 74/2019 có hiệu lực từ ngày nào?": the date of the instrument the
- * question names, from the reference catalogue, and the first day its figures apply in the data.
- * Undefined when it names none the catalogue knows.
- */
-function instrumentAnswer(
-  question: string,
-  instruments: Map<string, Reference[]>,
-  applied: Map<string, { from: string; to: string | null }>,
-  asOf: string,
-): DirectAnswer | undefined {
-  const folded = foldDiacritics(question);
+/** The catalogue's instruments a (folded) question names by number: "NĐ 146", "QĐ 28 năm 2015", "238/2025". */
+function namedInstruments(folded: string, instruments: Map<string, Reference[]>): Reference[] {
   const named: Reference[] = [];
   for (const found of folded.matchAll(NUMBER_YEAR)) {
     const kind = found[1] ? KIND[found[1]] : undefined;
@@ -340,24 +445,50 @@ function instrumentAnswer(
       if (!named.includes(reference)) named.push(reference);
     }
   }
+  return named;
+}
+
+/**
+ * "QĐ 2553 ký ngày nào?", "Nghị định 74/2019 có hiệu lực từ ngày nào?": the date of the instrument the
+ * question names, from the reference catalogue, and the first day its figures apply in the data.
+ * Undefined when it names none the catalogue knows.
+ */
+function instrumentAnswer(
+  question: string,
+  instruments: Map<string, Reference[]>,
+  applied: Map<string, { from: string; to: string | null }>,
+  asOf: string,
+  options: { undated: boolean },
+): DirectAnswer | undefined {
+  const folded = foldDiacritics(question);
+  // An instrument whose date the catalogue lacks is told only to a question about who issued it or when
+  // ("QĐ 967 do bộ nào ban hành", "NĐ 30/2025 ban hành ngày nào"): its issuer, and that the date is not known.
+  const named = namedInstruments(folded, instruments).filter(
+    (reference) => reference.date || options.undated,
+  );
   if (named.length === 0 || named.length > 2) return undefined;
-  // The catalogue gives the day an instrument was signed, not the day it took effect.
-  const effective = /\bhieu luc\b/.test(folded)
-    ? "\nNgày chính văn bản có hiệu lực: chưa xác nhận trong dữ liệu của trợ lý."
-    : "";
+  // The catalogue gives the day an instrument was signed, and the day it took effect where known.
+  const effectiveUnknown =
+    /\bhieu luc\b/.test(folded) && named.some((reference) => !reference.effective)
+      ? "\nNgày chính văn bản có hiệu lực: chưa xác nhận trong dữ liệu của trợ lý."
+      : "";
   const lines = named.map((reference) => {
     const span = applied.get(reference.instrument);
     const until = span?.to ? ` đến hết ${formatDateVi(span.to)}` : "";
     const issuer = Object.entries(ISSUERS).find(([suffix]) => reference.instrument.includes(suffix))?.[1];
     return (
-      `${reference.instrument}${issuer ? ` (của ${issuer})` : ""} được ban hành ngày ${formatDateVi(reference.date!)}` +
+      `${reference.instrument}${issuer ? ` (của ${issuer})` : ""}` +
+      (reference.date
+        ? ` được ban hành ngày ${formatDateVi(reference.date)}`
+        : ": ngày ban hành chưa xác nhận trong dữ liệu của trợ lý") +
+      (reference.effective ? `, có hiệu lực từ ngày ${formatDateVi(reference.effective)}` : "") +
       (reference.article ? ` (${reference.article})` : "") +
       (span ? `; các mức của văn bản này áp dụng từ ${formatDateVi(span.from)}${until}.` : ".")
     );
   });
   return {
     id: "instrument",
-    text: lines.join("\n") + effective,
+    text: lines.join("\n") + effectiveUnknown,
     asOf,
     confidence: "high",
     facts: [],

@@ -7,7 +7,7 @@ import { loadLexiconData } from "../knowledge/load.ts";
 import { openAnswerer } from "../knowledge/open.ts";
 import { DEFAULT_KNOWLEDGE_DIR, loadPolicyKnowledge } from "../knowledge/policy-load.ts";
 import { createAnswerer } from "./answerer.ts";
-import { askedDate } from "./dates.ts";
+import { askedDate, askedDates } from "./dates.ts";
 import { closestAnswer, indexSimilar } from "./similar.ts";
 import { loadAnswerKnowledge } from "./load.ts";
 
@@ -48,6 +48,18 @@ describe("matching questions to answers", () => {
 
   it("reads 'vậy' at the end of a question as a particle, not as a loan", () => {
     expect(answerer.match("nha minh ho can ngheo mua bhyt dc ho tro bn % vay")?.id).toBe("bhyt_near_poor");
+  });
+
+  it("reads a typed rate as a question about a rate, and a card's share as not", () => {
+    expect(answerer.match("ho buon ban o xa kho khan, truoc chiu 9%, gio con bn")?.id).toBe(
+      "credit_difficult_area_rate",
+    );
+    expect(answerer.match("can ngheo mua bhyt dc ho tro 70% phai ko")?.id).toBe("bhyt_near_poor");
+  });
+
+  it("does not take where a house stands, or 'thì mới', for housing or for 'new'", () => {
+    const read = answerer.match("nha o ruong, thu nhap moi nguoi bao nhieu thi moi dc xet can ngheo");
+    expect(read?.id).not.toMatch(/housing|next/);
   });
 });
 
@@ -95,6 +107,33 @@ describe("stating an answer", () => {
     expect(answer.text).toMatch(/Để chắc chắn, hãy hỏi Ngân hàng Chính sách xã hội/);
   });
 
+  it("drops the 'trước đó' aside when the data has no earlier figure, and never dates where the data starts", () => {
+    const answer = answerer.answer("nam 2023 lai vay ho ngheo bn", TODAY)!;
+    expect(answer.text).toMatch(/^Năm 2023: .*6,6%\/năm/);
+    expect(answer.text).not.toMatch(/trước đó/);
+    const ceiling = answerer.answer("nam 2018 ho ngheo dc vay nhcs toi da bn", TODAY)!;
+    expect(ceiling.text).toMatch(/50\.000\.000 đ/);
+    expect(ceiling.text).not.toMatch(/Áp dụng từ 01\/01\/2016/);
+    expect(ceiling.text).toMatch(/Chưa xác nhận: .*trước 01\/03\/2019/);
+  });
+
+  it("states a figure twice over, and a figure as of a fixed day, where an answer asks for it", () => {
+    const water = answerer.answer("vay nuoc sach lam ca gieng ca nha ve sinh toi da bn", TODAY)!;
+    expect(water.text).toMatch(/25\.000\.000 đ .*tức tối đa 50\.000\.000 đ/);
+    const count = answerer.answer(
+      "so chi so thieu hut cua chuan ngheo truoc va bay gio khac nhau the nao",
+      TODAY,
+    )!;
+    expect(count.text).toMatch(/giai đoạn 2016–2020 .* là 10 chỉ số; .* là 12 chỉ số/);
+  });
+
+  it("answers a question naming an instrument no longer in force as of its last day", () => {
+    const old = answerer.answer("nd 146 ho tro bhyt cho ho can ngheo bao nhieu", TODAY)!;
+    expect(old.text).toMatch(/^Theo Nghị định 146\/2018\/NĐ-CP \(áp dụng đến hết 14\/08\/2025\): /);
+    const now = answerer.answer("gio bhyt ho can ngheo con theo nd 146 ko", TODAY)!;
+    expect(now.text).not.toMatch(/^Theo Nghị định 146/);
+  });
+
   it("says the national share is a minimum a province may add to", () => {
     const answer = answerer.answer("ho can ngheo dc ho tro bhyt bao nhieu phan tram", TODAY)!;
     expect(answer.text).toMatch(/ít nhất 70%/);
@@ -120,6 +159,15 @@ describe("worked figures", () => {
     expect(answer.text).toMatch(
       /^Quyết định 2553\/QĐ-TTg \(của Thủ tướng Chính phủ\) được ban hành ngày 21\/11\/2025/,
     );
+    const effective = answerer.answer("nd 07/2021 ky ngay nao, hieu luc tu ngay nao", TODAY)!;
+    expect(effective.text).toMatch(/ban hành ngày 27\/01\/2021, có hiệu lực từ ngày 15\/03\/2021/);
+    expect(effective.text).not.toMatch(/chưa xác nhận/);
+  });
+
+  it("tells who issued an instrument whose date the catalogue lacks, only when asked who", () => {
+    expect(answerer.answer("qd 967 huong dan thu tuc ho ngheo do bo nao ban hanh", TODAY)!.text).toMatch(
+      /^Quyết định 967\/QĐ-BNNMT \(của Bộ Nông nghiệp và Môi trường\)/,
+    );
   });
 });
 
@@ -135,6 +183,28 @@ describe("a question with the household's own figures", () => {
     const below = answerer.answer("nha 5 nguoi thu nhap 6 trieu o phuong thi sao", TODAY)!;
     expect(below.text).toMatch(/1\.200\.000 đ\/người\/tháng ở thành thị: .*hộ nghèo hoặc hộ cận nghèo/);
     expect(below.text).toMatch(/từ 3 chỉ số/);
+  });
+
+  it("counts 'vợ chồng với 1 đứa nhỏ' and a year's income", () => {
+    const answer = answerer.answer("vo chong voi 1 dua nho, ban lua ca nam dc 45 trieu co ngheo ko", TODAY)!;
+    expect(answer.text).toMatch(/^Thu nhập bình quân 1\.250\.000 đ\/người\/tháng/);
+  });
+
+  it("says when the category rule it rests on is not confirmed", () => {
+    const answer = answerer.answer(
+      "tu 2027 o pho thu nhap 2tr5/nguoi, thieu 1 chi so la can ngheo ha",
+      TODAY,
+    )!;
+    expect(answer.id).toBe("household");
+    expect(answer.text).toMatch(/chưa được xác nhận/);
+  });
+
+  it("leaves a question about an instrument to the instrument", () => {
+    const answer = answerer.answer(
+      "luong 2tr8, nd 30/2025 tinh la lao dong thu nhap thap, tieu chi ra sao",
+      TODAY,
+    );
+    expect(answer?.id).not.toBe("household");
   });
 });
 
@@ -177,8 +247,40 @@ describe("the date a question asks about", () => {
     ["lãi suất năm 2026", { date: TODAY, label: null }],
     ["chuan ngheo moi 2,2 trieu", { date: TODAY, label: null }],
     ["vay 2000 trieu", { date: TODAY, label: null }],
+    ["hoi thang 1/2019 ngan hang chinh sach", { date: "2019-01-01", label: "tháng 1/2019" }],
+    ["truoc khi ha lai thang 12/2025", { date: "2025-11-30", label: "trước tháng 12/2025" }],
+    ["dieu 38 luat viec lam 2025", { date: TODAY, label: null }],
+    ["gio con ap dung ko", { date: TODAY, label: null, saysNow: true }],
   ])("%s", (question, expected) => {
     expect(askedDate(question, TODAY)).toEqual(expected);
+  });
+});
+
+describe("several dates in one question", () => {
+  it("are read in order when a question lists them, and not when the years are events", () => {
+    expect(askedDates("chuan ngheo nong thon nam 2018, nam 2024, nam 2028", TODAY)).toEqual([
+      { date: "2018-07-01", label: "năm 2018" },
+      { date: "2024-07-01", label: "năm 2024" },
+      { date: "2028-07-01", label: "năm 2028" },
+    ]);
+    expect(
+      askedDates("chuan ngheo giai doan 2016-2020 va 2022-2025", TODAY)?.map((asked) => asked.label),
+    ).toEqual(["giai đoạn 2016–2020", "giai đoạn 2022–2025"]);
+    expect(askedDates("vay tu nam 2022, nay co dc giam lai theo dot cuoi 2025 ko", TODAY)).toBeUndefined();
+    expect(askedDates("chuan ngheo nam 2027", TODAY)).toBeUndefined();
+  });
+
+  it("get the same answer stated for each, with the references once", () => {
+    const answer = answerer.answer("chuan ngheo nong thon nam 2018, nam 2024, nam 2028 moi nam bn", TODAY)!;
+    const lines = answer.text.split("\n");
+    expect(lines[0]).toMatch(/^Năm 2018: .*700\.000 đ/);
+    expect(lines[1]).toMatch(/^Năm 2024: .*1\.500\.000 đ/);
+    expect(lines[2]).toMatch(/^Năm 2028: .*2\.200\.000 đ/);
+    expect(lines.filter((line) => line.startsWith("Căn cứ:"))).toHaveLength(1);
+    const household = answerer.answer("o que thu nhap 1tr8/nguoi: nam 2026 xep gi, nam 2027 xep gi", TODAY)!;
+    expect(household.text).toMatch(
+      /^Năm 2026: .*mức sống trung bình[\s\S]*\nNăm 2027: .*hộ nghèo hoặc hộ cận nghèo/,
+    );
   });
 });
 

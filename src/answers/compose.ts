@@ -46,8 +46,13 @@ export interface DirectAnswer {
 }
 
 const RANK: Record<Confidence, number> = { low: 0, medium: 1, high: 2 };
-const PLACEHOLDER =
-  /\{(p|was|since|step|note|case|ref|standard|indicators)(?::([a-z0-9_.]+)(?:@(rural|urban))?)?\}/g;
+/**
+ * `{p:id}`, `{p:id@rural}`, `{p:id*2}` (twice the figure: "both kinds of work, at most …"), `{ref:id}`, ….
+ * `#2018-07-01` after any of them states it as of that day instead of the day asked (for comparisons).
+ * Groups: kind, id, area, multiple, day.
+ */
+export const PLACEHOLDER_SOURCE = String.raw`\{(p|was|since|step|note|case|ref|standard|indicators|indicator_count)(?::([a-z0-9_.]+)(?:@(rural|urban))?(?:\*(\d+))?)?(?:#(\d{4}-\d{2}-\d{2}))?\}`;
+const PLACEHOLDER = new RegExp(PLACEHOLDER_SOURCE, "g");
 
 /** The poverty standard in force on a date (the last one started, when the date is after them all). */
 export function standardOn(policy: PolicyKnowledge, date: string): PovertyStandard | undefined {
@@ -100,6 +105,7 @@ function fillParameter(
   area: "rural" | "urban" | undefined,
   date: string,
   gathered: Gathered,
+  multiple = 1,
 ): string {
   const parameter = policy.parameters.get(id);
   if (!parameter) throw new Error(`unknown parameter ${id}`);
@@ -121,7 +127,8 @@ function fillParameter(
       references: entry.references,
     });
     addReferences(gathered.references, entry.references);
-    gathered.since.push(entry.from);
+    // The first recorded value of a figure not confirmed starts where the data starts, not on a known day.
+    if (entry.confidence === "high" || entry !== parameter.values[0]) gathered.since.push(entry.from);
     lower(gathered, entry.confidence);
     if (entry.confidence !== "high") {
       gathered.unconfirmed.push(
@@ -130,8 +137,10 @@ function fillParameter(
       if (parameter.ask) gathered.asks.push(parameter.ask);
     }
   }
-  const pick = (values: number | AreaValues | null, which: "rural" | "urban"): number | null =>
-    values === null || typeof values === "number" ? values : values[which];
+  const pick = (values: number | AreaValues | null, which: "rural" | "urban"): number | null => {
+    const value = values === null || typeof values === "number" ? values : values[which];
+    return value === null ? null : value * multiple;
+  };
   if (entry.value !== null && typeof entry.value === "object" && !area) {
     const labels = areaLabels(policy, date);
     const say = (which: "rural" | "urban") =>
@@ -142,19 +151,48 @@ function fillParameter(
   return sayValue(pick(entry.value, which), pick(entry.estimate, which), parameter.unit, entry.confidence);
 }
 
+/** Stands for an earlier value the data does not have: its "(trước đó …)" aside is dropped. */
+const NO_EARLIER_VALUE = "\uE000";
+
 function fill(policy: PolicyKnowledge, template: string, date: string, gathered: Gathered): string {
+  return fillPlaceholders(policy, template, date, gathered)
+    .replace(/\s*\(trước đó \uE000[^)]*\)/g, "")
+    .replace(/\uE000/g, "(chưa có số liệu)");
+}
+
+function fillPlaceholders(
+  policy: PolicyKnowledge,
+  template: string,
+  askedOn: string,
+  gathered: Gathered,
+): string {
   return template.replace(
     PLACEHOLDER,
-    (_whole, kind: string, id: string | undefined, area?: "rural" | "urban") => {
+    (
+      _whole,
+      kind: string,
+      id: string | undefined,
+      area?: "rural" | "urban",
+      multiple?: string,
+      day?: string,
+    ) => {
+      const date = day ?? askedOn;
       switch (kind) {
         case "p":
-          return fillParameter(policy, id!, area, date, gathered);
+          return fillParameter(policy, id!, area, date, gathered, multiple ? Number(multiple) : 1);
         case "was": {
           // The value in force the day before the one stated for the date asked began.
           // Said for comparison only: the answer's figures, dates and cautions are those of the current value.
-          const current = valueOn(policy.parameters.get(id!)!, date);
-          if (!current) return "(chưa có số liệu)";
-          const until = addDays(current.from, -1);
+          const parameter = policy.parameters.get(id!)!;
+          const current = valueOn(parameter, date);
+          if (!current) return NO_EARLIER_VALUE;
+          // Walk back past re-statements of the same figure (a later instrument confirming it).
+          let until = addDays(current.from, -1);
+          for (let earlier = valueOn(parameter, until); earlier; earlier = valueOn(parameter, until)) {
+            if (JSON.stringify(earlier.value) !== JSON.stringify(current.value)) break;
+            until = addDays(earlier.from, -1);
+          }
+          if (!valueOn(parameter, until)) return NO_EARLIER_VALUE;
           return `${fillParameter(policy, id!, area, until, emptyGathered())}, đến hết ${formatDateVi(until)}`;
         }
         case "since": {
@@ -186,7 +224,15 @@ function fill(policy: PolicyKnowledge, template: string, date: string, gathered:
           );
           if (found.from) gathered.since.push(found.from);
           lower(gathered, found.confidence);
-          if (found.confidence !== "high" && found.ask) gathered.asks.push(found.ask);
+          if (found.confidence !== "high") {
+            const instrument = (found.references[0] ?? program.references[0])?.instrument;
+            gathered.unconfirmed.push(
+              instrument
+                ? `nội dung trên chưa được đối chiếu với toàn văn ${instrument}`
+                : "nội dung trên chưa được đối chiếu với văn bản",
+            );
+            if (found.ask) gathered.asks.push(found.ask);
+          }
           return found.reason.replace(/\.$/, "");
         }
         case "ref": {
@@ -201,6 +247,14 @@ function fill(policy: PolicyKnowledge, template: string, date: string, gathered:
           addReferences(gathered.references, standard.references);
           gathered.since.push(standard.from);
           return standard.title;
+        }
+        case "indicator_count": {
+          const standard = standardOn(policy, date);
+          if (!standard) return "(chưa có số liệu)";
+          addReferences(gathered.references, standard.indicators.references);
+          lower(gathered, standard.indicators.confidence);
+          const unsure = standard.indicators.confidence === "high" ? "" : " (chưa xác nhận)";
+          return `${standard.indicators.list.length} chỉ số${unsure}`;
         }
         default: {
           const standard = standardOn(policy, date);
@@ -303,11 +357,13 @@ export function composeAnswer(
   ]
     .filter(Boolean)
     .join(" ");
+  // A change coming soon (or what holds today, for a past date) matters more to a reader than the list of
+  // instruments, so it comes first.
+  lines.push(...changes(policy, gathered.facts, asked.date, today));
   if (basisLine) lines.push(basisLine);
   for (const line of gathered.unconfirmed) lines.push(`Chưa xác nhận: ${line.replace(/\.$/, "")}.`);
   const ask = answer.ask ?? gathered.asks[0];
   if (gathered.confidence !== "high" && ask) lines.push(`Để chắc chắn, hãy hỏi ${ask}.`);
-  lines.push(...changes(policy, gathered.facts, asked.date, today));
   if (answer.minimum && policy.notes.national_minimum) lines.push(policy.notes.national_minimum.text);
   return {
     id,

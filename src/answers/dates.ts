@@ -10,9 +10,11 @@ export interface AskedDate {
   date: string;
   /** The words of the question that named it, in Vietnamese, or null for today. */
   label: string | null;
+  /** The question said "now" ("giờ", "hiện nay"), rather than naming no date at all. */
+  saysNow?: boolean;
 }
 
-const YEAR = String.raw`((?:19|20)\d{2})(?!\d|[.,]\d|\s*(?:d|đ|dong|trieu|tr|k|nghin|ngan)\b)`;
+const YEAR = String.raw`((?:19|20)\d{2})(?!\d|[.,]\d|\s*(?:d|đ|dong|trieu|tr|k|nghin|ngan(?!\s*hang))\b)`;
 const FULL_DATE = new RegExp(
   String.raw`\b(?:tu|sau|ke tu|ngay)?\s*(\d{1,2})\s*\/\s*(\d{1,2})\s*\/\s*${YEAR}`,
 );
@@ -21,17 +23,63 @@ const PERIOD = new RegExp(
 );
 const MONTH = String.raw`(?:thang\s*)?(\d{1,2})\s*(?:\/|-|nam|\s)\s*${YEAR}`;
 const BEFORE_MONTH = new RegExp(
-  String.raw`\b(?:truoc|den truoc)\s+(?:(?:ngay\s+)?(\d{1,2})\s*\/\s*(?=\d{1,2}\s*\/))?${MONTH}`,
+  String.raw`\b(?:truoc|den truoc)(?:\s+khi(?:\s+[a-z]+){0,4}?)?\s+(?:(?:ngay\s+)?(\d{1,2})\s*\/\s*(?=\d{1,2}\s*\/))?${MONTH}`,
 );
 const FROM_MONTH = new RegExp(String.raw`\b(?:tu|sau|ke tu|thang)\s*${MONTH}`);
 const BEFORE_YEAR = new RegExp(String.raw`\btruoc\s+(?:nam\s+)?${YEAR}`);
 const YEAR_ONLY = new RegExp(String.raw`(?:^|\D)${YEAR}`);
+const NOW = /\b(?:bay gio|gio day|gio|hien nay|hien gio|hien tai|thang nay|hom nay)\b|(?:^|,\s*)nay\b/;
 
 const INSTRUMENT_NUMBER =
-  /\b(?:(?:nghi dinh|quyet dinh|nghi quyet|thong tu|luat|nd|qd|nq|tt)\s*(?:so\s*)?\d+[a-z]*(?:\s*\/\s*\d{4})?(?:\s*nam\s*\d{4})?|(?:\d{3,}|[2-9]\d|1[3-9])\s*\/\s*(?:19|20)\d{2}(?:\s*\/\s*[a-z-]+)?)/g;
+  /\bluat(?: [a-z]+){1,5} (?:nam )?(?:19|20)\d{2}\b|\b(?:(?:nghi dinh|quyet dinh|nghi quyet|thong tu|luat|nd|qd|nq|tt)\s*(?:so\s*)?\d+[a-z]*(?:\s*\/\s*\d{4})?(?:\s*\/\s*[a-z]+(?:-[a-z]+)*)?(?:\s*nam\s*\d{4})?|(?:\d{3,}|[2-9]\d|1[3-9])\s*\/\s*(?:19|20)\d{2}(?:\s*\/\s*[a-z-]+)?)(?:\s+(?:ngay|ky ngay)\s+\d{1,2}\s*\/\s*\d{1,2}\s*\/\s*(?:19|20)\d{2})?/g;
 
 function pad(value: number): string {
   return String(value).padStart(2, "0");
+}
+
+/** A question's text as the date readers see it: folded, with instruments' numbers and years taken out. */
+function datesText(question: string): string {
+  return foldDiacritics(normalizeVietnamese(question)).replace(INSTRUMENT_NUMBER, " ").replace(/\s+/g, " ");
+}
+
+/**
+ * Every year or period a question names, when it names two or more ("chuẩn nghèo năm 2018, năm 2024, năm
+ * 2028", "giai đoạn 2016–2020 và 2022–2025"), in the order named; undefined otherwise.
+ */
+export function askedDates(question: string, today: string): AskedDate[] | undefined {
+  let text = datesText(question);
+  // "ký từ 2022, nay có được hạ lãi theo đợt giảm cuối 2025 không": years of events, asked about now.
+  if (NOW.test(text)) return undefined;
+  const thisYear = Number(today.slice(0, 4));
+  const found: { at: number; asked: AskedDate }[] = [];
+  for (const period of text.matchAll(new RegExp(PERIOD.source, "g"))) {
+    const first = Number(period[1]);
+    const last = Number(period[2]);
+    if (!(last > first && last - first <= 10)) continue;
+    found.push({
+      at: period.index,
+      asked: { date: `${Math.floor((first + last) / 2)}-07-01`, label: `giai đoạn ${first}–${last}` },
+    });
+    text =
+      text.slice(0, period.index) +
+      " ".repeat(period[0].length) +
+      text.slice(period.index + period[0].length);
+  }
+  for (const year of text.matchAll(new RegExp(YEAR_ONLY.source, "g"))) {
+    // "vay từ năm 2024", "tháng 12/2025", "sau 2025": when something happened, not a date asked about.
+    if (/(?:\b(?:tu|ke tu|sau|truoc|cuoi|dau|giua)\s*(?:nam\s*)?|\/\s*)$/.test(text.slice(0, year.index + 1)))
+      return undefined;
+    const asked = Number(year[1]);
+    found.push({
+      at: year.index,
+      asked: { date: asked === thisYear ? today : `${asked}-07-01`, label: `năm ${asked}` },
+    });
+  }
+  const dates = found
+    .sort((a, b) => a.at - b.at)
+    .map((entry) => entry.asked)
+    .filter((asked, at, all) => all.findIndex((other) => other.date === asked.date) === at);
+  return dates.length >= 2 ? dates : undefined;
 }
 
 /**
@@ -43,11 +91,9 @@ function pad(value: number): string {
  * ```
  */
 export function askedDate(question: string, today: string): AskedDate {
-  // "Nghị định 238/2025", "QĐ 28 năm 2015", "2553/2025": the year of an instrument is not the date asked
-  // about (a bare "12/2025" is a month).
-  const text = foldDiacritics(normalizeVietnamese(question))
-    .replace(INSTRUMENT_NUMBER, " ")
-    .replace(/\s+/g, " ");
+  // "Nghị định 238/2025", "QĐ 28 năm 2015", "2553/2025", "Luật Việc làm 2025": the year of an instrument is
+  // not the date asked about (a bare "12/2025" is a month).
+  const text = datesText(question);
   const thisYear = Number(today.slice(0, 4));
   const before = BEFORE_MONTH.exec(text);
   if (before) {
@@ -83,8 +129,7 @@ export function askedDate(question: string, today: string): AskedDate {
   const beforeYear = BEFORE_YEAR.exec(text);
   if (beforeYear) return { date: `${Number(beforeYear[1]) - 1}-07-01`, label: `trước năm ${beforeYear[1]}` };
   // "vay từ 2024, giờ có được giảm không": a year with "now" asks about now.
-  if (/\b(?:bay gio|gio day|gio|hien nay|hien gio|hien tai|thang nay|hom nay)\b|(?:^|,\s*)nay\b/.test(text))
-    return { date: today, label: null };
+  if (NOW.test(text)) return { date: today, label: null, saysNow: true };
   const year = YEAR_ONLY.exec(text);
   if (year) {
     const asked = Number(year[1]);

@@ -66,9 +66,9 @@ export function answerHouseholdQuestion(
   // "4 miệng ăn" is how many people live on the income; someone "sống 1 mình" is a household of one;
   // "6 triệu 1 tháng" is six million a month (not 6,1 million).
   line = line
-    // "vợ chồng với 4 đứa con": the couple and their children.
+    // "vợ chồng với 4 đứa con", "vợ chồng với 1 đứa nhỏ": the couple and their children.
     .replace(
-      /(?:2\s+)?v[oợ] ch[oồ]ng\s+(?:v[oớ]i|v[aà]|c[oó])\s+(\d+)\s+(?:[dđ][uứ]a\s+)?con/giu,
+      /(?:2\s+)?v[oợ] ch[oồ]ng\s+(?:v[oớ]i|v[aà]|c[oó])\s+(\d+)\s+(?:[dđ][uứ]a\s+)?(?:con|nh[oỏ]|b[eé]|ch[aá]u)(?=\s|,|$)/giu,
       (_all, children: string) => `${Number(children) + 2} người`,
     )
     // "2 bà cháu", "3 mẹ con": the people named are the household.
@@ -125,6 +125,8 @@ export function answerHouseholdQuestion(
   const lines = [
     `Thu nhập bình quân ${income} ở ${areaWord}: ${verdict(decision, threshold(context.policy, asked.date))}`,
   ];
+  // The scorer's own words for what is not confirmed (a category rule, a line): said, not hidden.
+  if (!c.confirmed) lines.push(...c.reasons.filter((reason) => /chưa được xác nhận/.test(reason)));
   const standard = decision.standard;
   lines.push(
     `Chuẩn nghèo ở ${areaWord}${asked.label ? ` (${asked.label})` : ""}: ${sayFigure(c.incomeLine, "VND")}/người/tháng` +

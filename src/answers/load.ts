@@ -11,12 +11,13 @@ import {
   readYamlFile,
 } from "../knowledge/policy-load.ts";
 import { CONCEPTS_READ_BY_CODE, type AnswerKnowledge } from "./answerer.ts";
+import { PLACEHOLDER_SOURCE } from "./compose.ts";
 import { answerFileSchema, conceptFileSchema, type AnswerData } from "./schema.ts";
 
 const FOLDER = "answers";
 const CONCEPTS = `${FOLDER}/concepts.yaml`;
-const PLACEHOLDER =
-  /\{(p|was|since|step|note|case|ref|standard|indicators)(?::([a-z0-9_.]+)(?:@(rural|urban))?)?\}|\{[^}]*\}/g;
+/** Every placeholder, and anything else in braces (a misspelt kind is a problem too). */
+const PLACEHOLDER = new RegExp(String.raw`${PLACEHOLDER_SOURCE}|\{[^}]*\}`, "g");
 
 /** Problems with the placeholders and concepts of one answer. */
 function answerProblems(
@@ -46,7 +47,7 @@ function answerProblems(
                   ? policy.programs.some((program) =>
                       program.cases.some((rule) => `${program.id}.${rule.id}` === ref),
                     )
-                  : kind === "standard" || kind === "indicators";
+                  : kind === "standard" || kind === "indicators" || kind === "indicator_count";
       if (!known) problems.push(`answers.${id}.say: unknown placeholder ${whole}`);
     }
   }

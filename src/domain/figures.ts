@@ -26,8 +26,13 @@ const UNIT_WORDS: Record<Unit, { say: (value: number) => string; gloss?: (value:
   age: { say: (value) => `${formatNumberVi(value)} tuổi` },
 };
 
-/** "1,5 triệu", "2,25 triệu", "100 triệu" for round amounts of a million or more; nothing otherwise. */
+/**
+ * "1,5 triệu", "100 triệu" for round amounts of a million or more, "2 tỷ", "10 tỷ" from a billion; nothing
+ * otherwise.
+ */
 function millions(value: number): string {
+  if (value >= 1_000_000_000 && value % 10_000_000 === 0)
+    return `${formatNumberVi(value / 1_000_000_000)} tỷ đồng`;
   if (value < 1_000_000 || value % 10_000 !== 0) return "";
   return `${formatNumberVi(value / 1_000_000)} triệu đồng`;
 }

@@ -62,6 +62,7 @@ export const referenceSchema = z
     instrument: text.optional(),
     article: text.optional(),
     date: isoDate.optional(),
+    effective: isoDate.optional(),
     url: z
       .string()
       .regex(/^https:\/\/\S+$/, "must be an https:// URL")
@@ -485,6 +486,7 @@ export const referenceCatalogSchema = z.strictObject({
       instrument: text,
       article: text.optional(),
       date: isoDate.optional(),
+      effective: isoDate.optional(),
       url: z
         .string()
         .regex(/^https:\/\/\S+$/, "must be an https:// URL")

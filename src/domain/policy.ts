@@ -61,6 +61,8 @@ export interface Reference {
   article?: string;
   /** Date of the instrument, "YYYY-MM-DD", when known. */
   date?: string;
+  /** The day the instrument took effect, when known. */
+  effective?: string;
   /** Where it was read (https), when there is one. */
   url?: string;
   /** A plan under knowledge/plans/ (file name without .md), for local plans. */
