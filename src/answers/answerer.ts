@@ -210,6 +210,19 @@ export function createAnswerer(
 const TRAILING_LINE =
   /^(?:Áp dụng từ|Căn cứ:|Sắp thay đổi|Hiện nay|Chưa xác nhận|Để chắc chắn|Đã giả định|Đây là|Gõ \/|Ví dụ:)/;
 
+/** A statement's first sentence: up to a full stop outside brackets, before a capital letter. */
+function firstSentence(line: string): string {
+  let depth = 0;
+  for (let at = 0; at < line.length; at++) {
+    const char = line[at]!;
+    if (char === "(") depth += 1;
+    else if (char === ")") depth = Math.max(0, depth - 1);
+    else if (char === "." && depth === 0 && /^\s+\p{Lu}/u.test(line.slice(at + 1, at + 3)))
+      return line.slice(0, at + 1);
+  }
+  return line;
+}
+
 /**
  * One answer stated for several dates: each date's statement under its label, then the cautions and the
  * references of them all once.
@@ -221,7 +234,8 @@ function combineDated(parts: DirectAnswer[], dates: AskedDate[]): DirectAnswer {
   parts.forEach((part, at) => {
     const lines = part.text.split("\n");
     const cut = lines.findIndex((line, index) => index > 0 && TRAILING_LINE.test(line));
-    const stated = lines.slice(0, cut === -1 ? lines.length : cut);
+    // Side by side, each date's first sentence: the figures; the rest is the same for every date.
+    const stated = lines.slice(0, cut === -1 ? lines.length : cut).map(firstSentence);
     const label = dates[at]!.label!;
     const head = stated[0]!;
     stated[0] = head.toLowerCase().startsWith(`${label.toLowerCase()}:`)
