@@ -5,7 +5,7 @@ import type { AppConfig } from "./config.ts";
 import type { ConversationCore, Reply } from "./channels/ports.ts";
 import type { Conversation } from "./flows/conversation.ts";
 import type { Reply as FlowReply } from "./flows/reply.ts";
-import { openConversation } from "./flows/wiring.ts";
+import { openConversation } from "./composition.ts";
 import {
   createTelegramBot,
   parseTelegramUpdate,

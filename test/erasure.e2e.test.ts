@@ -10,7 +10,7 @@ import { createCore, startApp } from "../src/app.ts";
 import type { AppConfig } from "../src/config.ts";
 import { createConversation } from "../src/flows/conversation.ts";
 import { loadFlows } from "../src/flows/load.ts";
-import { createAssistantPorts, openConversation } from "../src/flows/wiring.ts";
+import { createAssistantPorts, openConversation } from "../src/composition.ts";
 import { openDatabase } from "../src/storage/database.ts";
 import { createSessionStore } from "../src/storage/repositories/sessions.ts";
 import { createLogger } from "../src/logging.ts";

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { openConversation } from "../src/flows/wiring.ts";
+import { openConversation } from "../src/composition.ts";
 import { createDeferredWrites } from "../src/storage/deferred-writes.ts";
 
 let close: (() => void) | undefined;

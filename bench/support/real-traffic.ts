@@ -21,8 +21,8 @@ import { createConversation } from "../../src/flows/conversation.ts";
 import { readCommand } from "../../src/flows/intent.ts";
 import { loadFlows } from "../../src/flows/load.ts";
 import { MESSAGES } from "../../src/flows/messages.ts";
-import { loadTranscript } from "../../src/flows/transcript.ts";
-import { createPolicyPorts } from "../../src/flows/wiring.ts";
+import { loadTranscript } from "../../test/support/transcript.ts";
+import { createPolicyPorts } from "../../src/composition.ts";
 import { openDatabase } from "../../src/storage/database.ts";
 import { createSessionStore } from "../../src/storage/repositories/sessions.ts";
 

@@ -1,6 +1,6 @@
 import { suggest } from "../shared/did-you-mean.ts";
 import { DataFileError, StorageError, UserInputError } from "../shared/errors.ts";
-import { STORAGE_CAUSE_TEXT, type StorageCause } from "../storage/health.ts";
+import { STORAGE_CAUSE_TEXT, type StorageCause } from "../shared/storage-cause.ts";
 import { EXIT, processIO, type CliIO, type Command } from "./io.ts";
 
 /**

@@ -14,7 +14,7 @@ import type { EligibilityPort, KnowledgePort, SessionStorePort } from "./ports.t
 import { createReply, mergeReplies, splitReply, type Reply } from "./reply.ts";
 import { runTurn, type TurnResult } from "./runner.ts";
 import { TELEGRAM_MESSAGE_LIMIT } from "../shared/split-message.ts";
-import { storageCause } from "../storage/health.ts";
+import { storageCause } from "../shared/storage-cause.ts";
 import { stripInvisible } from "../text/vietnamese.ts";
 
 /** What the core is built from: the compiled flows, storage, and the two ports. */

@@ -2,7 +2,7 @@
  * The ports of the conversation core: the small structural types it needs from the knowledge base
  * (src/knowledge) and the eligibility scorer (src/domain). They are deliberately narrower than the real types, so that the real `SearchOutcome`, `Decision` and
  * `HouseholdInput` are assignable to them without casts; the adapters that plug the real modules in are
- * in `wiring.ts`. Nothing here does I/O.
+ * in `src/composition.ts`. Nothing here does I/O.
  */
 
 import {

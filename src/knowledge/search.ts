@@ -13,7 +13,7 @@
 import { createHash } from "node:crypto";
 import type { AppDatabase } from "../storage/database.ts";
 import { kbDocuments } from "../storage/schema/kb.ts";
-import { citationFor, placeKey, provinceNow, warningsFor } from "./citation.ts";
+import { citationFor, documentPlaces, placeKey, warningsFor } from "./citation.ts";
 import type { AreaChanges, PlanMetadata } from "./load.ts";
 import { analyzeQuery, SpellIndex, type AnalyzedQuery, type Lexicon, type Vocabulary } from "./query.ts";
 import { logicalParagraphs, splitSentences, stripMarkup } from "./structure.ts";
@@ -119,35 +119,6 @@ const SECTION_CACHE_LIMIT = 4096;
  * options and the date. About 10 KB each.
  */
 export const RESULT_CACHE_SIZE = 1024;
-
-/**
- * The place names, folded, that point at a plan: its province then and now (with their aliases), and for a
- * district or city plan its own area. A province filter or a place named in a question matches these.
- */
-export function documentPlaces(metadata: PlanMetadata, areas: AreaChanges): string[] {
-  const names = new Set<string>();
-  const add = (name: string): void => {
-    const key = placeKey(name);
-    if (key) names.add(key);
-    // "Bà Rịa – Vũng Tàu": either half names it too.
-    for (const part of name.split(/\s+\p{Pd}\s+/u)) if (part !== name) names.add(placeKey(part));
-  };
-  add(metadata.province);
-  const merged = provinceNow(metadata.province, areas);
-  if (merged) add(merged.now);
-  // Abbreviations and other spellings of the province, then or now ("HCM", "Bắc Cạn").
-  const provinceKeys = new Set(
-    [metadata.province, merged?.now].filter((name) => name !== undefined).map(placeKey),
-  );
-  for (const [name, aliases] of Object.entries(areas.aliases ?? {}))
-    if (provinceKeys.has(placeKey(name))) for (const alias of aliases) add(alias);
-  if (metadata.level !== "province") {
-    add(
-      metadata.issuer.replace(/^(?:Ủy|Uỷ) ban nhân dân\s+(?:huyện|thành phố|thị xã|quận|xã|phường)?\s*/i, ""),
-    );
-  }
-  return [...names].filter((name) => name.length > 0);
-}
 
 function quote(term: string): string {
   return `"${term}"`;

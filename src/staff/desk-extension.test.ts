@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createConversation } from "../flows/conversation.ts";
 import { loadFlows } from "../flows/load.ts";
-import { createAssistantPorts } from "../flows/wiring.ts";
+import { createAssistantPorts } from "../composition.ts";
 import { openDatabase, type AppDatabase } from "../storage/database.ts";
 import { createSessionStore } from "../storage/repositories/sessions.ts";
 import { compact, readState } from "./desk-extension.ts";

@@ -4,9 +4,8 @@
  * province is matched through its merger, e.g. "Hưng Yên" finds the Thái Bình plan), and paging ("xem
  * thêm": more results per page for staff). Pure: the corpus metadata and the areas are passed in.
  */
-import { placeKey, provinceLabel, provinceNow } from "../knowledge/citation.ts";
+import { documentPlaces, placeKey, provinceLabel, provinceNow } from "../knowledge/citation.ts";
 import type { AreaChanges, PlanMetadata } from "../knowledge/load.ts";
-import { documentPlaces } from "../knowledge/search.ts";
 import type { SearchOptions, SearchOutcome, SearchResult } from "../knowledge/types.ts";
 import { err, ok, type Result } from "../shared/result.ts";
 import { closestName } from "../shared/did-you-mean.ts";

@@ -15,7 +15,7 @@ import { UserInputError } from "../../shared/errors.ts";
 import type { Conversation } from "../../flows/conversation.ts";
 import type { Reply, ReplyAttachment } from "../../flows/reply.ts";
 import { staffIdsSchema } from "../../staff/roles.ts";
-import { openConversation, type OpenConversationOptions } from "../../flows/wiring.ts";
+import { openConversation, type OpenConversationOptions } from "../../composition.ts";
 import { DEFAULT_DATABASE_PATH } from "../../storage/database.ts";
 import { MAX_SESSION_TTL_DAYS } from "../../storage/repositories/sessions.ts";
 import { MIN_SECRET_LENGTH } from "../../storage/user-keys.ts";

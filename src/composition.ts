@@ -1,40 +1,40 @@
 /**
- * The composition root of the conversation: plugs the knowledge base (src/knowledge) and the eligibility
- * scorer (src/domain) into the conversation ports, and opens the core over a database file. The CLI's
- * `chat` and the channels' `serve` both use it.
+ * The composition root: plugs the knowledge base (src/knowledge) and the eligibility scorer (src/domain)
+ * into the conversation ports, builds the staff desk over its stores, and opens the core over a database
+ * file. The CLI's `chat` and the app (`serve`) both use it; nothing below this file imports it.
  */
 
-import { decide } from "../domain/eligibility.ts";
-import { sayParameterOn } from "../domain/figures.ts";
-import { withDisplay } from "../domain/kinds.ts";
-import { parseHousehold, type HouseholdInput } from "../domain/household.ts";
-import type { PolicyKnowledge } from "../domain/policy.ts";
-import { formatSearchOutcome } from "../knowledge/format.ts";
-import { openKnowledgeBase, todayInVietnam } from "../knowledge/open.ts";
-import { loadPolicyKnowledge } from "../knowledge/policy-load.ts";
-import type { SearchOutcome } from "../knowledge/types.ts";
-import { DEFAULT_DATABASE_PATH, openDatabase, type AppDatabase } from "../storage/database.ts";
-import type { DeferredWrites } from "../storage/deferred-writes.ts";
-import { createSessionStore, DEFAULT_SESSION_TTL_DAYS } from "../storage/repositories/sessions.ts";
-import { err, ok, type Result } from "../shared/result.ts";
+import { decide } from "./domain/eligibility.ts";
+import { sayParameterOn } from "./domain/figures.ts";
+import { withDisplay } from "./domain/kinds.ts";
+import { parseHousehold, type HouseholdInput } from "./domain/household.ts";
+import type { PolicyKnowledge } from "./domain/policy.ts";
+import { formatSearchOutcome } from "./knowledge/format.ts";
+import { openKnowledgeBase, todayInVietnam } from "./knowledge/open.ts";
+import { loadPolicyKnowledge } from "./knowledge/policy-load.ts";
+import type { SearchOutcome } from "./knowledge/types.ts";
+import { DEFAULT_DATABASE_PATH, openDatabase, type AppDatabase } from "./storage/database.ts";
+import type { DeferredWrites } from "./storage/deferred-writes.ts";
+import { createSessionStore, DEFAULT_SESSION_TTL_DAYS } from "./storage/repositories/sessions.ts";
+import { err, ok, type Result } from "./shared/result.ts";
 import {
   createConversation,
   type Conversation,
   type ConversationDeps,
   type ConversationExtension,
-} from "./conversation.ts";
-import { DEFAULT_KNOWLEDGE_DIR, loadAreaChanges, loadCorpus } from "../knowledge/load.ts";
-import type { KnowledgeBase } from "../knowledge/types.ts";
-import { createDeskExtension } from "../staff/desk-extension.ts";
-import { createStaffDesk } from "../staff/desk.ts";
-import { loadReferrals } from "../staff/referrals-load.ts";
-import { createStaffDirectory } from "../staff/roles.ts";
-import { answerVersions } from "../staff/versions.ts";
-import { createFeedbackStore, createUsageStats } from "../storage/repositories/feedback.ts";
-import { createRuleWatchStore, type PendingNotice } from "../storage/repositories/rule-watches.ts";
-import { createUserData } from "../storage/repositories/user-data.ts";
-import { createConsoleAuthStore } from "../storage/repositories/console-auth.ts";
-import { loadFlows } from "./load.ts";
+} from "./flows/conversation.ts";
+import { DEFAULT_KNOWLEDGE_DIR, loadAreaChanges, loadCorpus } from "./knowledge/load.ts";
+import type { KnowledgeBase } from "./knowledge/types.ts";
+import { createDeskExtension } from "./staff/desk-extension.ts";
+import { createStaffDesk } from "./staff/desk.ts";
+import { loadReferrals } from "./staff/referrals-load.ts";
+import { createStaffDirectory } from "./staff/roles.ts";
+import { answerVersions } from "./staff/versions.ts";
+import { createFeedbackStore, createUsageStats } from "./storage/repositories/feedback.ts";
+import { createRuleWatchStore, type PendingNotice } from "./storage/repositories/rule-watches.ts";
+import { createUserData } from "./storage/repositories/user-data.ts";
+import { createConsoleAuthStore } from "./storage/repositories/console-auth.ts";
+import { loadFlows } from "./flows/load.ts";
 import type {
   DecisionLike,
   EligibilityPort,
@@ -42,9 +42,9 @@ import type {
   KnowledgePort,
   SearchOutcomeLike,
   SessionStorePort,
-} from "./ports.ts";
+} from "./flows/ports.ts";
 
-// === Typed adapters (use these with static imports after the merge)
+// === Typed adapters
 
 /** A problem the scorer's `parseHousehold` reports; only its Vietnamese message is shown. */
 export type FieldProblemLike = string | { message: string };

@@ -8,13 +8,17 @@
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { z } from "zod";
-import { openDatabase, type AppDatabase } from "../storage/database.ts";
-import { createSessionStore } from "../storage/repositories/sessions.ts";
-import { foldDiacritics, normalizeVietnamese } from "../text/vietnamese.ts";
-import { createConversation, type ConversationExtension, type UserMessage } from "./conversation.ts";
-import type { FlowSet } from "./definition.ts";
-import type { EligibilityPort, KnowledgePort } from "./ports.ts";
-import type { Reply } from "./reply.ts";
+import { openDatabase, type AppDatabase } from "../../src/storage/database.ts";
+import { createSessionStore } from "../../src/storage/repositories/sessions.ts";
+import { foldDiacritics, normalizeVietnamese } from "../../src/text/vietnamese.ts";
+import {
+  createConversation,
+  type ConversationExtension,
+  type UserMessage,
+} from "../../src/flows/conversation.ts";
+import type { FlowSet } from "../../src/flows/definition.ts";
+import type { EligibilityPort, KnowledgePort } from "../../src/flows/ports.ts";
+import type { Reply } from "../../src/flows/reply.ts";
 
 const fragments = z.union([z.string(), z.array(z.string())]).transform((v) => (Array.isArray(v) ? v : [v]));
 
