@@ -20,7 +20,7 @@ import { loadTranscript, replayTranscript } from "./support/transcript.ts";
 import { createAssistantPorts } from "../src/composition.ts";
 import { DEFAULT_KNOWLEDGE_DIR, loadPolicyKnowledge, POLICY_FOLDERS } from "../src/knowledge/policy-load.ts";
 import { openDatabase } from "../src/storage/database.ts";
-import { createRuleWatchStore } from "../src/storage/repositories/rule-watches.ts";
+import { createRuleWatchStore } from "../src/staff/services/rule-watches.ts";
 import { partialMismatches } from "./support/partial-match.ts";
 
 const FIXTURE = join(import.meta.dirname, "data", "new-kind");

@@ -12,7 +12,7 @@ import { decide } from "../src/domain/eligibility.ts";
 import { parseHousehold } from "../src/domain/household.ts";
 import { loadPolicyKnowledge } from "../src/knowledge/policy-load.ts";
 import { openDatabase } from "../src/storage/database.ts";
-import { createRuleWatchStore } from "../src/storage/repositories/rule-watches.ts";
+import { createRuleWatchStore } from "../src/staff/services/rule-watches.ts";
 import type { AppConfig } from "../src/config.ts";
 import { createLogger } from "../src/logging.ts";
 import { foldDiacritics } from "../src/text/vietnamese.ts";

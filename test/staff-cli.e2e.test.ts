@@ -17,8 +17,8 @@ import {
   createUsageStats,
   decisionFeedback,
   searchFeedback,
-} from "../src/storage/repositories/feedback.ts";
-import { createRuleWatchStore } from "../src/storage/repositories/rule-watches.ts";
+} from "../src/staff/services/feedback.ts";
+import { createRuleWatchStore } from "../src/staff/services/rule-watches.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const BIN = join(ROOT, "bin", "hoichinhsach.mjs");

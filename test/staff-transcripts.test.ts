@@ -36,7 +36,7 @@ import { createStaffDesk, type DeskState } from "../src/staff/desk.ts";
 import { loadReferrals } from "../src/staff/referrals-load.ts";
 import { loadStaffDirectory } from "../src/staff/roles.ts";
 import { openDatabase, type AppDatabase } from "../src/storage/database.ts";
-import { createFeedbackStore, createUsageStats } from "../src/storage/repositories/feedback.ts";
+import { createFeedbackStore, createUsageStats } from "../src/staff/services/feedback.ts";
 import { foldDiacritics } from "../src/text/vietnamese.ts";
 
 const DIR = fileURLToPath(new URL("./staff-transcripts", import.meta.url));

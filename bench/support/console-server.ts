@@ -18,7 +18,7 @@ import {
   createFeedbackStore,
   createUsageStats,
   decisionFeedback,
-} from "../../src/storage/repositories/feedback.ts";
+} from "../../src/staff/services/feedback.ts";
 
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 20);
 const dir = mkdtempSync(join(tmpdir(), "hcs-console-bench-"));

@@ -34,7 +34,7 @@ import {
   createUsageStats,
   type FeedbackStore,
   type UsageStats,
-} from "../storage/repositories/feedback.ts";
+} from "../staff/services/feedback.ts";
 
 /** Everything the console's pages read. */
 export interface ConsoleServices {

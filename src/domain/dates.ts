@@ -62,3 +62,9 @@ export function within(
 ): boolean {
   return (!from || date >= from) && (!to || date <= to);
 }
+
+/** A day range, both ends included, ISO dates; either end may be open. */
+export interface DayRange {
+  from?: string;
+  to?: string;
+}

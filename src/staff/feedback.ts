@@ -22,7 +22,7 @@ export interface AnswerVersions {
 
 /**
  * Feedback on an answer, as the conversation hands it over: what was shown in its compact form
- * (searchFeedback, decisionFeedback in storage/repositories/feedback.ts), the question (knowledge base) or the household
+ * (searchFeedback, decisionFeedback below), the question (knowledge base) or the household
  * (decision), who judged it and the versions.
  */
 export interface FeedbackInput {
@@ -39,11 +39,7 @@ export interface FeedbackInput {
   versions: AnswerVersions;
 }
 
-/** A day range, both ends included, ISO dates; either end may be open. */
-export interface DayRange {
-  from?: string;
-  to?: string;
-}
+export type { DayRange } from "../domain/dates.ts";
 
 /** The buttons shown after an answer; on Zalo the same choices are numbered 1, 2, 3. */
 export const FEEDBACK_CHOICES: readonly { label: string; value: string; verdict: Verdict }[] = [
@@ -195,6 +191,22 @@ export function decisionAnswerRecord(decision: Decision): Record<string, unknown
     basis: decision.classification.basis,
     programs: Object.fromEntries(decision.programs.map((program) => [program.id, program.status])),
   };
+}
+
+/** What a knowledge-base answer contributes to its feedback (small enough to keep in a session). */
+export function searchFeedback(
+  outcome: SearchOutcome,
+  question: string,
+): Pick<FeedbackInput, "kind" | "question" | "answer"> {
+  return { kind: "search", question, answer: searchAnswerRecord(outcome) };
+}
+
+/** What a decision contributes to its feedback. */
+export function decisionFeedback(
+  household: HouseholdInput,
+  decision: Decision,
+): Pick<FeedbackInput, "kind" | "household" | "answer"> {
+  return { kind: "decision", household, answer: decisionAnswerRecord(decision) };
 }
 
 // === The right answer, as staff type it

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { StorageError } from "../shared/errors.ts";
 import { MIGRATIONS_FOLDER, openDatabase } from "./database.ts";
-import { createRuleWatchStore } from "./repositories/rule-watches.ts";
+import { createRuleWatchStore } from "../staff/services/rule-watches.ts";
 
 const scratch = mkdtempSync(join(tmpdir(), "hcs-db-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

@@ -11,7 +11,7 @@ import { loadCorpus } from "../../knowledge/load.ts";
 import { UserInputError } from "../../shared/errors.ts";
 import { householdCaseDrafts, kbQuestionDrafts } from "../../staff/feedback.ts";
 import { DEFAULT_DATABASE_PATH, openDatabase } from "../../storage/database.ts";
-import { createFeedbackStore } from "../../storage/repositories/feedback.ts";
+import { createFeedbackStore } from "../../staff/services/feedback.ts";
 import { dayRangeOptions } from "../days.ts";
 import { EXIT, write, type CliIO } from "../io.ts";
 

@@ -7,7 +7,7 @@ import { loadPolicyKnowledge } from "../../knowledge/policy-load.ts";
 import { UserInputError } from "../../shared/errors.ts";
 import { renderStats } from "../../staff/stats.ts";
 import { DEFAULT_DATABASE_PATH, openDatabase } from "../../storage/database.ts";
-import { createUsageStats } from "../../storage/repositories/feedback.ts";
+import { createUsageStats } from "../../staff/services/feedback.ts";
 import { dayRangeOptions } from "../days.ts";
 import { EXIT, write, type CliIO } from "../io.ts";
 

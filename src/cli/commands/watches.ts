@@ -9,7 +9,7 @@ import { loadPolicyKnowledge } from "../../knowledge/policy-load.ts";
 import { UserInputError } from "../../shared/errors.ts";
 import { rulesVersion } from "../../staff/versions.ts";
 import { DEFAULT_DATABASE_PATH, openDatabase } from "../../storage/database.ts";
-import { createRuleWatchStore } from "../../storage/repositories/rule-watches.ts";
+import { createRuleWatchStore } from "../../staff/services/rule-watches.ts";
 import { dayOption } from "../days.ts";
 import { EXIT, write, type CliIO } from "../io.ts";
 

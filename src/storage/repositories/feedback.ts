@@ -1,40 +1,8 @@
 import { and, asc, eq, getTableColumns, gte, inArray, isNotNull, lt, lte, sql, type SQL } from "drizzle-orm";
-import { vietnamDate } from "../../domain/dates.ts";
-import type { Decision } from "../../domain/decision.ts";
+import { addDays, vietnamDate, type DayRange } from "../../domain/dates.ts";
 import { readStoredHousehold, storeHousehold, type HouseholdInput } from "../../domain/household.ts";
-import type { SearchOutcome } from "../../knowledge/types.ts";
-import {
-  decisionAnswerRecord,
-  scrubPersonalData,
-  searchAnswerRecord,
-  type DayRange,
-  type FeedbackInput,
-  type FeedbackRecord,
-} from "../../staff/feedback.ts";
-
-export type { AnswerVersions, DayRange, FeedbackInput } from "../../staff/feedback.ts";
-import type { StatsSummary } from "../../staff/stats.ts";
-import { scrubStoredQuestion } from "../../staff/scrub.ts";
-import { addDays } from "../../domain/dates.ts";
-import { foldDiacritics } from "../../text/vietnamese.ts";
 import type { AppDatabase } from "../database.ts";
 import { feedback, usageEvents } from "../schema/feedback.ts";
-
-/** What a knowledge-base answer contributes to its feedback (small enough to keep in a session). */
-export function searchFeedback(
-  outcome: SearchOutcome,
-  question: string,
-): Pick<FeedbackInput, "kind" | "question" | "answer"> {
-  return { kind: "search", question, answer: searchAnswerRecord(outcome) };
-}
-
-/** What a decision contributes to its feedback. */
-export function decisionFeedback(
-  household: HouseholdInput,
-  decision: Decision,
-): Pick<FeedbackInput, "kind" | "household" | "answer"> {
-  return { kind: "decision", household, answer: decisionAnswerRecord(decision) };
-}
 
 /** How long a kept question, and the link of a feedback to its user, are kept when nothing is configured. */
 export const DEFAULT_QUESTION_RETENTION_DAYS = 90;
@@ -46,54 +14,55 @@ export interface StoreOptions {
   retentionDays?: number;
 }
 
+/** A feedback row as it is written: what to keep is decided (and scrubbed) by the caller. */
+export interface FeedbackRow {
+  kind: "search" | "decision";
+  verdict: "correct" | "wrong" | "unclear";
+  role: "staff" | "resident";
+  /** Who judged; stored as its keyed digest. */
+  userKey: string | null;
+  question: string | null;
+  household: HouseholdInput | null;
+  answer: Record<string, unknown>;
+  rulesVersion: string;
+  knowledgeVersion: string;
+}
+
 /**
- * Feedback storage (table `feedback`, migrations 0003 and 0005). No time of day; questions are scrubbed;
- * household facts are kept only for disputed decisions. The keyed digest of who judged is kept for the
- * retention period only, so that /xoa can delete the row ({@link forgetUser}); it is never read back.
- *
- * ```ts
- * const store = createFeedbackStore(openDatabase(":memory:"));
- * const id = store.record({ ...searchFeedback(outcome, question), verdict: "wrong", role: "staff", versions });
- * store.addExpected(id, "khoản 1.2 Mục IV kế hoạch Thái Bình");
- * ```
+ * Feedback rows (table `feedback`, migrations 0003 and 0005): stored and loaded, nothing decided here. No
+ * time of day. The keyed digest of who judged is kept for the retention period only, so that /xoa can delete
+ * the row; it is never read back. `staff/services/feedback.ts` decides what goes in.
  */
-export function createFeedbackStore(database: AppDatabase, options: StoreOptions = {}) {
+export function createFeedbackRepository(database: AppDatabase, options: StoreOptions = {}) {
   const { db } = database;
   const today = (): string => vietnamDate((options.now ?? Date.now)());
   const cutoff = (): string => addDays(today(), -(options.retentionDays ?? DEFAULT_QUESTION_RETENTION_DAYS));
   return {
-    /** Stores one feedback; returns its id (to attach the right answer to it later). */
-    record(input: FeedbackInput): number {
-      const disputed = input.verdict !== "correct";
-      const row = db
+    /** Inserts one row dated today; returns its id. */
+    insert(row: FeedbackRow): number {
+      const { userKey, household, ...rest } = row;
+      return db
         .insert(feedback)
         .values({
+          ...rest,
           day: today(),
-          kind: input.kind,
-          verdict: input.verdict,
-          role: input.role,
-          userKey: input.userKey ? database.userKeys.digest(input.userKey) : null,
-          question: input.kind === "search" && input.question ? scrubStoredQuestion(input.question) : null,
-          household:
-            input.kind === "decision" && disputed && input.household ? storeHousehold(input.household) : null,
-          answer: input.answer,
-          rulesVersion: input.versions.rules,
-          knowledgeVersion: input.versions.knowledge,
+          userKey: userKey ? database.userKeys.digest(userKey) : null,
+          household: household ? storeHousehold(household) : null,
         })
         .returning({ id: feedback.id })
-        .get();
-      return row.id;
+        .get().id;
     },
-    /** Attaches the right answer a staff member typed to a disputed feedback; false when there is none. */
-    addExpected(id: number, expected: string): boolean {
-      const result = db
-        .update(feedback)
-        .set({ expected: scrubPersonalData(expected) })
-        .where(and(eq(feedback.id, id), inArray(feedback.verdict, ["wrong", "unclear"])))
-        .run();
-      return result.changes > 0;
+    /** Sets the right answer of a disputed row; false when there is none with that id. */
+    setExpected(id: number, expected: string): boolean {
+      return (
+        db
+          .update(feedback)
+          .set({ expected })
+          .where(and(eq(feedback.id, id), inArray(feedback.verdict, ["wrong", "unclear"])))
+          .run().changes > 0
+      );
     },
-    /** Unlinks feedback older than the retention period from its user; returns how many. */
+    /** Unlinks rows older than the retention period from their user; returns how many. */
     purgeExpired(): number {
       return db
         .update(feedback)
@@ -101,8 +70,8 @@ export function createFeedbackStore(database: AppDatabase, options: StoreOptions
         .where(and(isNotNull(feedback.userKey), lt(feedback.day, cutoff())))
         .run().changes;
     },
-    /** Disputed feedback ("Sai", "Chưa rõ"), oldest first, for the export. */
-    disputed(range: DayRange = {}): FeedbackRecord[] {
+    /** Disputed rows ("Sai", "Chưa rõ"), oldest first, without who judged. */
+    disputed(range: DayRange = {}) {
       const { userKey: _who, ...columns } = getTableColumns(feedback);
       const rows = db
         .select(columns)
@@ -119,25 +88,19 @@ export function createFeedbackStore(database: AppDatabase, options: StoreOptions
   };
 }
 
-/** The feedback store's interface. */
-export type FeedbackStore = ReturnType<typeof createFeedbackStore>;
+/** The feedback repository's interface. */
+export type FeedbackRepository = ReturnType<typeof createFeedbackRepository>;
 
 function dayConditions(column: typeof feedback.day | typeof usageEvents.day, range: DayRange): SQL[] {
   return [...(range.from ? [gte(column, range.from)] : []), ...(range.to ? [lte(column, range.to)] : [])];
 }
 
 /**
- * Anonymous usage statistics (table `usage_events`): screenings and questions, counted, never per person. A
- * question without a good answer is kept (scrubbed hard) with the keyed digest of who asked, for the
- * retention period, so that /xoa reaches it; then both go and only the count stays.
- *
- * ```ts
- * const stats = createUsageStats(database);
- * stats.recordScreening(decision);
- * stats.summary({ from: "2026-03-01" });
- * ```
+ * Usage events (table `usage_events`): one row per screening or question, never per person; a kept question
+ * carries the keyed digest of who asked, for the retention period. Counted here, interpreted by
+ * `staff/services/feedback.ts`.
  */
-export function createUsageStats(database: AppDatabase, options: StoreOptions = {}) {
+export function createUsageEventRepository(database: AppDatabase, options: StoreOptions = {}) {
   const { db, sqlite } = database;
   const today = (): string => vietnamDate((options.now ?? Date.now)());
   const cutoff = (): string => addDays(today(), -(options.retentionDays ?? DEFAULT_QUESTION_RETENTION_DAYS));
@@ -155,37 +118,28 @@ export function createUsageStats(database: AppDatabase, options: StoreOptions = 
   );
   const none = { category: null, basis: null, eligible: null, answered: null, question: null, userKey: null };
   return {
-    /** Counts one screening: its category and the programmes found eligible. */
-    recordScreening(decision: Decision): void {
+    /** Inserts one screening dated today: its category and the ids of the programmes found eligible. */
+    insertScreening(row: { category: string; basis: string; eligible: readonly string[] }): void {
       insertEvent.run({
         ...none,
         day: today(),
         kind: "screening",
-        category: decision.classification.category,
-        basis: decision.classification.basis,
-        eligible: JSON.stringify(
-          decision.programs.filter((program) => program.status === "eligible").map((program) => program.id),
-        ),
+        ...row,
+        eligible: JSON.stringify(row.eligible),
       });
     },
-    /**
-     * Counts one question; keeps it (scrubbed) only when no passage answered it, linked to `userKey`'s
-     * digest so that /xoa finds it. Without a user key the question is not kept, only counted.
-     */
-    recordSearch(outcome: SearchOutcome, userKey?: string): void {
-      if (outcome.type === "invalid") return;
-      const answered = outcome.type === "results";
-      const kept = !answered && userKey !== undefined;
+    /** Inserts one question dated today; `question` and `userKey` (stored as its digest) only when kept. */
+    insertSearch(row: { answered: boolean; question: string | null; userKey: string | null }): void {
       insertEvent.run({
         ...none,
         day: today(),
         kind: "search",
-        answered: answered ? 1 : 0,
-        question: kept ? scrubStoredQuestion(outcome.query) : null,
-        userKey: kept ? database.userKeys.digest(userKey) : null,
+        answered: row.answered ? 1 : 0,
+        question: row.question,
+        userKey: row.userKey === null ? null : database.userKeys.digest(row.userKey),
       });
     },
-    /** Drops the questions older than the retention period (their counts stay); returns how many. */
+    /** Drops the questions older than the retention period (their rows stay); returns how many. */
     purgeExpired(): number {
       return db
         .update(usageEvents)
@@ -193,8 +147,8 @@ export function createUsageStats(database: AppDatabase, options: StoreOptions = 
         .where(and(isNotNull(usageEvents.userKey), lt(usageEvents.day, cutoff())))
         .run().changes;
     },
-    /** The aggregate statistics over a day range. */
-    summary(days: DayRange = {}): StatsSummary {
+    /** The counts over a day range, and the kept questions no passage answered. */
+    counts(days: DayRange = {}) {
       const conditions = dayConditions(usageEvents.day, days);
       const screening = and(eq(usageEvents.kind, "screening"), ...conditions);
       const perDay = db
@@ -210,30 +164,19 @@ export function createUsageStats(database: AppDatabase, options: StoreOptions = 
         .where(screening)
         .groupBy(usageEvents.category)
         .orderBy(sql`count(*) desc`)
-        .all()
-        .map((row) => ({ category: row.category ?? "unknown", count: row.count }));
+        .all();
       const searches = db
         .select({ answered: usageEvents.answered, count: sql<number>`count(*)` })
         .from(usageEvents)
         .where(and(eq(usageEvents.kind, "search"), ...conditions))
         .groupBy(usageEvents.answered)
         .all();
-      const unansweredRows = db
+      const unansweredQuestions = db
         .select({ question: usageEvents.question })
         .from(usageEvents)
         .where(and(eq(usageEvents.kind, "search"), eq(usageEvents.answered, false), ...conditions))
-        .all();
-      // The same question typed with or without diacritics counts once.
-      const grouped = new Map<string, { question: string; count: number }>();
-      for (const { question } of unansweredRows) {
-        if (!question) continue;
-        const key = foldDiacritics(question)
-          .replace(/[^\p{L}\p{N}]+/gu, " ")
-          .trim();
-        const entry = grouped.get(key) ?? { question, count: 0 };
-        entry.count++;
-        grouped.set(key, entry);
-      }
+        .all()
+        .map((row) => row.question);
       const feedbackCounts = db
         .select({ kind: feedback.kind, verdict: feedback.verdict, count: sql<number>`count(*)` })
         .from(feedback)
@@ -241,20 +184,16 @@ export function createUsageStats(database: AppDatabase, options: StoreOptions = 
         .groupBy(feedback.kind, feedback.verdict)
         .all();
       return {
-        from: days.from ?? null,
-        to: days.to ?? null,
-        screenings: perDay.reduce((sum, row) => sum + row.count, 0),
-        screeningsPerDay: perDay,
+        perDay,
         categories,
-        eligibleProgrammes: eligibleCounts.all(range(days.from, days.to)) as { id: string; count: number }[],
-        searches: searches.reduce((sum, row) => sum + row.count, 0),
-        unanswered: searches.filter((row) => !row.answered).reduce((sum, row) => sum + row.count, 0),
-        unansweredQuestions: [...grouped.values()].sort((a, b) => b.count - a.count).slice(0, 10),
+        eligible: eligibleCounts.all(range(days.from, days.to)) as { id: string; count: number }[],
+        searches,
+        unansweredQuestions,
         feedback: feedbackCounts,
       };
     },
   };
 }
 
-/** The usage statistics' interface. */
-export type UsageStats = ReturnType<typeof createUsageStats>;
+/** The usage event repository's interface. */
+export type UsageEventRepository = ReturnType<typeof createUsageEventRepository>;

@@ -1,65 +1,50 @@
 import { eq, isNull, lt } from "drizzle-orm";
 import { addDays, vietnamDate } from "../../domain/dates.ts";
-import type { Decision } from "../../domain/decision.ts";
-import { decide } from "../../domain/eligibility.ts";
-import { readStoredHousehold, storeHousehold, type HouseholdInput } from "../../domain/household.ts";
-import type { PolicyKnowledge } from "../../domain/policy.ts";
-import {
-  decisionChanges,
-  renderChangeNotice,
-  watchSummary,
-  type WatchSummary,
-} from "../../staff/rule-watch.ts";
+import { storeHousehold, type HouseholdInput } from "../../domain/household.ts";
 import type { AppDatabase } from "../database.ts";
 import { ruleWatches } from "../schema/rule-watches.ts";
 
 /** How long a watch lasts after the opt-in. */
 export const WATCH_DAYS = 365;
 
-/** A notice to send: to whom, and the text. */
-export interface ChangeNotice {
+/** A watch in force, as loaded: its row key, the account to tell, the stored household and summary. */
+export interface StoredWatch {
+  /** The row's key (the keyed digest of the user key), for {@link RuleWatchRepository.remember} and `delete`. */
+  key: string;
+  /** The user key, unsealed. */
   userKey: string;
-  text: string;
+  /** The household as stored (`{ format, household }`): parse it before deciding on it. */
+  household: unknown;
+  /** What the last decision said, as stored. */
+  lastSummary: unknown;
 }
 
 /**
- * A notice not yet remembered as told: call `told()` once it was sent, or `gone()` when the channel says the
- * user can no longer be reached (they blocked the bot): the watch and its household are then deleted, since
- * nothing could ever be told.
+ * The opt-ins "Báo cho tôi khi chính sách thay đổi" (table `rule_watches`, migrations 0004 and 0005): stored
+ * and loaded, nothing decided here (`staff/services/rule-watches.ts` re-runs the decisions). A row is found
+ * by the keyed digest of the user key; the user key itself is kept sealed, for the notice. Rows stored
+ * before sealing are sealed when the repository opens.
  */
-export interface PendingNotice extends ChangeNotice {
-  told(): void;
-  gone(): void;
-}
-
-/**
- * The opt-ins "Báo cho tôi khi chính sách thay đổi" (table `rule_watches`, migrations 0004 and 0005). A row
- * is found by the keyed digest of the user key; the user key itself is kept sealed, for the notice. Rows
- * stored before sealing are sealed when the store opens.
- *
- * ```ts
- * const watches = createRuleWatchStore(database);
- * watches.watch("zalo:abc", household, decision, versions.rules);   // at the end of a check
- * watches.unwatch("zalo:abc");                                        // /xoa
- * for (const notice of watches.check(policy, versions.rules)) send(notice.userKey, notice.text);  // daily
- * ```
- */
-export function createRuleWatchStore(database: AppDatabase, options: { now?: () => number } = {}) {
+export function createRuleWatchRepository(database: AppDatabase, options: { now?: () => number } = {}) {
   const { db } = database;
-  const today = (): string => vietnamDate((options.now ?? Date.now)());
   const keys = database.userKeys;
   const digest = (userKey: string): string => keys.digest(userKey);
+  const today = (): string => vietnamDate((options.now ?? Date.now)());
+  const remove = (key: string): boolean =>
+    db.delete(ruleWatches).where(eq(ruleWatches.userKey, key)).run().changes > 0;
   sealOlderRows();
   return {
-    /** Records (or renews) an opt-in with the household and what its decision said. */
-    watch(userKey: string, household: HouseholdInput, decision: Decision, rulesVersion: string): void {
+    /** Today in Vietnam (the repository's clock). */
+    today,
+    /** Records (or renews, for {@link WATCH_DAYS}) an opt-in: the household without its date, and the summary. */
+    save(userKey: string, household: HouseholdInput, lastSummary: unknown, rulesVersion: string): void {
       const { assessedOn: _date, ...facts } = household;
       const day = today();
       const row = {
         userKey: digest(userKey),
         address: keys.seal(userKey),
         household: storeHousehold(facts),
-        lastSummary: watchSummary(decision),
+        lastSummary,
         rulesVersion,
         createdOn: day,
         checkedOn: day,
@@ -67,16 +52,13 @@ export function createRuleWatchStore(database: AppDatabase, options: { now?: () 
       };
       db.insert(ruleWatches).values(row).onConflictDoUpdate({ target: ruleWatches.userKey, set: row }).run();
     },
-    /** Deletes a user's watch (/xoa); true when there was one. */
-    unwatch(userKey: string): boolean {
-      return (
-        db
-          .delete(ruleWatches)
-          .where(eq(ruleWatches.userKey, digest(userKey)))
-          .run().changes > 0
-      );
+    /** Deletes a user's watch; true when there was one. */
+    remove(userKey: string): boolean {
+      return remove(digest(userKey));
     },
-    /** Number of watches in force. */
+    /** Deletes the watch with this row key; true when there was one. */
+    delete: remove,
+    /** Number of watches stored. */
     count(): number {
       return db.select({ key: ruleWatches.userKey }).from(ruleWatches).all().length;
     },
@@ -90,64 +72,37 @@ export function createRuleWatchStore(database: AppDatabase, options: { now?: () 
           .get() !== undefined
       );
     },
-    /**
-     * Re-runs every watched household under the rules in force today, returns a notice for each whose
-     * decision changed, and remembers the new decision (so a change is told once). Expired watches are
-     * deleted first. `dryRun` changes nothing.
-     */
-    check(policy: PolicyKnowledge, rulesVersion: string, options: { dryRun?: boolean } = {}): ChangeNotice[] {
-      return pending(policy, rulesVersion, !options.dryRun).map(({ told, gone: _gone, ...notice }) => {
-        if (!options.dryRun) told();
-        return notice;
-      });
+    /** Deletes the watches that ended before today. */
+    deleteExpired(day: string = today()): void {
+      db.delete(ruleWatches).where(lt(ruleWatches.expiresOn, day)).run();
     },
     /**
-     * Like {@link check}, but a changed decision is remembered only when `told()` is called, after the
-     * notice was sent: a notice that could not be sent (channel down, not running) comes again next time.
+     * The watches in force today whose account can still be reached (a row sealed with another secret, after
+     * USER_KEY_SECRET was rotated, cannot).
      */
-    pending(policy: PolicyKnowledge, rulesVersion: string): PendingNotice[] {
-      return pending(policy, rulesVersion, true);
+    inForce(day: string = today()): StoredWatch[] {
+      const watches: StoredWatch[] = [];
+      for (const row of db.select().from(ruleWatches).all()) {
+        if (row.expiresOn < day) continue;
+        const address = row.address ? keys.open(row.address) : null;
+        if (address === null) continue;
+        watches.push({
+          key: row.userKey,
+          userKey: address,
+          household: row.household,
+          lastSummary: row.lastSummary,
+        });
+      }
+      return watches;
+    },
+    /** Remembers what the decision of a watch says now, checked on `day`. */
+    remember(key: string, lastSummary: unknown, rulesVersion: string, day: string = today()): void {
+      db.update(ruleWatches)
+        .set({ lastSummary, rulesVersion, checkedOn: day })
+        .where(eq(ruleWatches.userKey, key))
+        .run();
     },
   };
-
-  function pending(policy: PolicyKnowledge, rulesVersion: string, write: boolean): PendingNotice[] {
-    const day = today();
-    if (write) db.delete(ruleWatches).where(lt(ruleWatches.expiresOn, day)).run();
-    const notices: PendingNotice[] = [];
-    for (const row of db.select().from(ruleWatches).all()) {
-      if (row.expiresOn < day) continue;
-      // Sealed with another secret (USER_KEY_SECRET rotated): the account cannot be reached any more.
-      const address = row.address ? keys.open(row.address) : null;
-      if (address === null) continue;
-      // Stored by an older release or edited by hand: checked like any input before it is decided on.
-      const household = readStoredHousehold(row.household, {
-        assessedOn: day,
-        indicatorIds: policy.indicatorIds,
-      });
-      if (!household) {
-        // Nothing could ever be told: the watch goes.
-        if (write) db.delete(ruleWatches).where(eq(ruleWatches.userKey, row.userKey)).run();
-        continue;
-      }
-      const decision = decide(household, policy);
-      const remember = (): void => {
-        db.update(ruleWatches)
-          .set({ lastSummary: watchSummary(decision), rulesVersion, checkedOn: day })
-          .where(eq(ruleWatches.userKey, row.userKey))
-          .run();
-      };
-      const changes = decisionChanges(row.lastSummary as WatchSummary, decision, policy.kinds);
-      if (changes.length > 0)
-        notices.push({
-          userKey: address,
-          text: renderChangeNotice(changes, day),
-          told: remember,
-          gone: () => void db.delete(ruleWatches).where(eq(ruleWatches.userKey, row.userKey)).run(),
-        });
-      else if (write) remember();
-    }
-    return notices;
-  }
 
   /** Rows written before user keys were sealed hold the user key in clear: digest and seal them. */
   function sealOlderRows(): void {
@@ -169,5 +124,5 @@ export function createRuleWatchStore(database: AppDatabase, options: { now?: () 
   }
 }
 
-/** The watch store's interface. */
-export type RuleWatchStore = ReturnType<typeof createRuleWatchStore>;
+/** The rule-watch repository's interface. */
+export type RuleWatchRepository = ReturnType<typeof createRuleWatchRepository>;

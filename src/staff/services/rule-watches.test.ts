@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { decide } from "../../domain/eligibility.ts";
 import type { HouseholdInput } from "../../domain/household.ts";
 import { loadPolicyKnowledge } from "../../knowledge/policy-load.ts";
-import { decisionChanges, watchSummary } from "../../staff/rule-watch.ts";
-import { openDatabase } from "../database.ts";
+import { decisionChanges, watchSummary } from "../rule-watch.ts";
+import { openDatabase } from "../../storage/database.ts";
 import { createRuleWatchStore } from "./rule-watches.ts";
 
 const policy = loadPolicyKnowledge();

@@ -5,9 +5,9 @@ import type { HouseholdInput } from "../../domain/household.ts";
 import { testFileSchema } from "../../domain/policy-schema.ts";
 import type { SearchOutcome } from "../../knowledge/types.ts";
 import { loadPolicyKnowledge } from "../../knowledge/policy-load.ts";
-import { householdCaseDrafts, kbQuestionDrafts } from "../../staff/feedback.ts";
-import { renderStats } from "../../staff/stats.ts";
-import { openDatabase, type AppDatabase } from "../database.ts";
+import { householdCaseDrafts, kbQuestionDrafts } from "../feedback.ts";
+import { renderStats } from "../stats.ts";
+import { openDatabase, type AppDatabase } from "../../storage/database.ts";
 import { createFeedbackStore, createUsageStats, decisionFeedback, searchFeedback } from "./feedback.ts";
 
 const policy = loadPolicyKnowledge();

@@ -1,0 +1,140 @@
+/**
+ * Feedback and usage statistics as the desk, the CLI and the console use them: what is kept of an answer, a
+ * question or a household is decided here (scrubbed, reduced), and the repositories in
+ * `storage/repositories/feedback.ts` store and load it.
+ */
+
+import type { DayRange } from "../../domain/dates.ts";
+import type { Decision } from "../../domain/decision.ts";
+import type { SearchOutcome } from "../../knowledge/types.ts";
+import {
+  createFeedbackRepository,
+  createUsageEventRepository,
+  type StoreOptions,
+} from "../../storage/repositories/feedback.ts";
+import type { AppDatabase } from "../../storage/database.ts";
+import { foldDiacritics } from "../../text/vietnamese.ts";
+import { scrubPersonalData, type FeedbackInput, type FeedbackRecord } from "../feedback.ts";
+import { scrubStoredQuestion } from "../scrub.ts";
+import type { StatsSummary } from "../stats.ts";
+
+export type { AnswerVersions, DayRange, FeedbackInput } from "../feedback.ts";
+export { decisionFeedback, searchFeedback } from "../feedback.ts";
+export type { StoreOptions } from "../../storage/repositories/feedback.ts";
+
+/**
+ * Feedback on answers. Questions are scrubbed; household facts are kept only for disputed decisions.
+ *
+ * ```ts
+ * const store = createFeedbackStore(openDatabase(":memory:"));
+ * const id = store.record({ ...searchFeedback(outcome, question), verdict: "wrong", role: "staff", versions });
+ * store.addExpected(id, "khoản 1.2 Mục IV kế hoạch Thái Bình");
+ * ```
+ */
+export function createFeedbackStore(database: AppDatabase, options: StoreOptions = {}) {
+  const rows = createFeedbackRepository(database, options);
+  return {
+    /** Stores one feedback; returns its id (to attach the right answer to it later). */
+    record(input: FeedbackInput): number {
+      const disputed = input.verdict !== "correct";
+      return rows.insert({
+        kind: input.kind,
+        verdict: input.verdict,
+        role: input.role,
+        userKey: input.userKey ?? null,
+        question: input.kind === "search" && input.question ? scrubStoredQuestion(input.question) : null,
+        household: input.kind === "decision" && disputed && input.household ? input.household : null,
+        answer: input.answer,
+        rulesVersion: input.versions.rules,
+        knowledgeVersion: input.versions.knowledge,
+      });
+    },
+    /** Attaches the right answer a staff member typed to a disputed feedback; false when there is none. */
+    addExpected(id: number, expected: string): boolean {
+      return rows.setExpected(id, scrubPersonalData(expected));
+    },
+    /** Unlinks feedback older than the retention period from its user; returns how many. */
+    purgeExpired: (): number => rows.purgeExpired(),
+    /** Disputed feedback ("Sai", "Chưa rõ"), oldest first, for the export. */
+    disputed: (range: DayRange = {}): FeedbackRecord[] => rows.disputed(range),
+  };
+}
+
+/** The feedback store's interface. */
+export type FeedbackStore = ReturnType<typeof createFeedbackStore>;
+
+/**
+ * Anonymous usage statistics: screenings and questions, counted, never per person. A question without a
+ * good answer is kept (scrubbed hard) with the keyed digest of who asked, for the retention period, so that
+ * /xoa reaches it; then both go and only the count stays.
+ *
+ * ```ts
+ * const stats = createUsageStats(database);
+ * stats.recordScreening(decision);
+ * stats.summary({ from: "2026-03-01" });
+ * ```
+ */
+export function createUsageStats(database: AppDatabase, options: StoreOptions = {}) {
+  const events = createUsageEventRepository(database, options);
+  return {
+    /** Counts one screening: its category and the programmes found eligible. */
+    recordScreening(decision: Decision): void {
+      events.insertScreening({
+        category: decision.classification.category,
+        basis: decision.classification.basis,
+        eligible: decision.programs
+          .filter((program) => program.status === "eligible")
+          .map((program) => program.id),
+      });
+    },
+    /**
+     * Counts one question; keeps it (scrubbed) only when no passage answered it, linked to `userKey`'s
+     * digest so that /xoa finds it. Without a user key the question is not kept, only counted.
+     */
+    recordSearch(outcome: SearchOutcome, userKey?: string): void {
+      if (outcome.type === "invalid") return;
+      const answered = outcome.type === "results";
+      const kept = !answered && userKey !== undefined;
+      events.insertSearch({
+        answered,
+        question: kept ? scrubStoredQuestion(outcome.query) : null,
+        userKey: kept ? userKey : null,
+      });
+    },
+    /** Drops the questions older than the retention period (their counts stay); returns how many. */
+    purgeExpired: (): number => events.purgeExpired(),
+    /** The aggregate statistics over a day range. */
+    summary(days: DayRange = {}): StatsSummary {
+      const counts = events.counts(days);
+      // The same question typed with or without diacritics counts once.
+      const grouped = new Map<string, { question: string; count: number }>();
+      for (const question of counts.unansweredQuestions) {
+        if (!question) continue;
+        const key = foldDiacritics(question)
+          .replace(/[^\p{L}\p{N}]+/gu, " ")
+          .trim();
+        const entry = grouped.get(key) ?? { question, count: 0 };
+        entry.count++;
+        grouped.set(key, entry);
+      }
+      return {
+        from: days.from ?? null,
+        to: days.to ?? null,
+        screenings: counts.perDay.reduce((sum, row) => sum + row.count, 0),
+        screeningsPerDay: counts.perDay,
+        categories: counts.categories.map((row) => ({
+          category: row.category ?? "unknown",
+          count: row.count,
+        })),
+        eligibleProgrammes: counts.eligible,
+        searches: counts.searches.reduce((sum, row) => sum + row.count, 0),
+        unanswered: counts.searches.filter((row) => !row.answered).reduce((sum, row) => sum + row.count, 0),
+        unansweredQuestions: [...grouped.values()].sort((a, b) => b.count - a.count).slice(0, 10),
+        feedback: counts.feedback,
+      };
+    },
+  };
+}
+
+/** The usage statistics' interface. */
+export type UsageStats = ReturnType<typeof createUsageStats>;
