@@ -16,7 +16,7 @@ import { loadAreaChanges } from "../src/knowledge/load.ts";
 import { loadPolicyKnowledge } from "../src/knowledge/policy-load.ts";
 import { householdFacts, renderCaseSummaryHtml, type CaseSummaryInput } from "../src/staff/case-summary.ts";
 import { createCitationIndex, decisionCitations } from "../src/staff/citations.ts";
-import { indicatorsOn, parseQuickHousehold } from "../src/staff/quick-household.ts";
+import { indicatorsOn, parseQuickHousehold } from "../src/answers/quick-household.ts";
 import { referralsFor } from "../src/staff/referrals.ts";
 import { loadReferrals } from "../src/staff/referrals-load.ts";
 

@@ -11,7 +11,7 @@ import type { HouseholdInput } from "../domain/household.ts";
 import { valueOn } from "../domain/parameters.ts";
 import type { PolicyKnowledge } from "../domain/policy.ts";
 import { CATEGORY_LABEL } from "../domain/wording.ts";
-import { parseQuickHousehold, type QuickNote } from "../staff/quick-household.ts";
+import { parseQuickHousehold, type QuickNote } from "./quick-household.ts";
 import { foldDiacritics, normalizeVietnamese } from "../text/vietnamese.ts";
 import type { DirectAnswer } from "./compose.ts";
 import type { AskedDate } from "./dates.ts";

@@ -26,7 +26,7 @@ import { decisionCitations, planCitation, planStatus } from "../staff/citations.
 import { areaThenAndNow, resolveDocument, renderSection } from "../staff/documents.ts";
 import { householdCaseDrafts, kbQuestionDrafts } from "../staff/feedback.ts";
 import { findSection, plainText } from "../staff/plan-outline.ts";
-import { indicatorsOn, type QuickNote } from "../staff/quick-household.ts";
+import { indicatorsOn, type QuickNote } from "../answers/quick-household.ts";
 import { referralsFor } from "../staff/referrals.ts";
 import { mayOpen, type ConsolePage } from "../staff/roles.ts";
 import { PAGE_SIZE, resolveFilters, SEARCH_LIMIT } from "../staff/search-filters.ts";

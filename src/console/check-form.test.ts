@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadPolicyKnowledge } from "../knowledge/policy-load.ts";
-import { indicatorsOn } from "../staff/quick-household.ts";
+import { indicatorsOn } from "../answers/quick-household.ts";
 import { readCarriedHousehold, readCheckForm, type CheckFormContext } from "./check-form.ts";
 
 const policy = loadPolicyKnowledge();

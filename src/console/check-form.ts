@@ -9,7 +9,7 @@ import { HOUSEHOLD_FLAGS, HOUSEHOLD_FLAG_WORDING, type HouseholdFlag } from "../
 import { parseHousehold, type HouseholdInput, type ListedStatus } from "../domain/household.ts";
 import { parseAnswer } from "../flows/answers.ts";
 import { err, ok, type Result } from "../shared/result.ts";
-import { parseQuickHousehold, type QuickNote } from "../staff/quick-household.ts";
+import { parseQuickHousehold, type QuickNote } from "../answers/quick-household.ts";
 
 /** A submitted form: each field's values as sent. */
 export type FormValues = Readonly<Record<string, string | readonly string[] | undefined>>;

@@ -11,7 +11,7 @@ import { planCitation, ruleCitation, type CitationGroup } from "../staff/citatio
 import { areaThenAndNow, isOver } from "../staff/documents.ts";
 import type { FeedbackRecord } from "../staff/feedback.ts";
 import { sectionKey, sectionNumber, type Outline } from "../staff/plan-outline.ts";
-import type { QuickNote } from "../staff/quick-household.ts";
+import type { QuickNote } from "../answers/quick-household.ts";
 import type { Referrals } from "../staff/referrals.ts";
 import { CONSOLE_PAGES, type ConsolePage } from "../staff/roles.ts";
 import type { StatsSummary } from "../staff/stats.ts";

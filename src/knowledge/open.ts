@@ -11,7 +11,7 @@ import { createAnswerer, type Answerer } from "../answers/answerer.ts";
 import { loadAnswerKnowledge } from "../answers/load.ts";
 import { decide } from "../domain/eligibility.ts";
 import type { PolicyKnowledge } from "../domain/policy.ts";
-import { indicatorsOn } from "../staff/quick-household.ts";
+import { indicatorsOn } from "../answers/quick-household.ts";
 import { loadPolicyKnowledge } from "./policy-load.ts";
 
 /** Where the knowledge base comes from. Every field is optional. */

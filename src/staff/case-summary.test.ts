@@ -14,7 +14,7 @@ import {
   unknownFacts,
 } from "./case-summary.ts";
 import { createCitationIndex, decisionCitations } from "./citations.ts";
-import { indicatorsOn } from "./quick-household.ts";
+import { indicatorsOn } from "../answers/quick-household.ts";
 import { referralsFor } from "./referrals.ts";
 import { loadReferrals } from "./referrals-load.ts";
 

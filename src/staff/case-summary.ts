@@ -9,7 +9,7 @@ import type { Decision, ProgramDecision } from "../domain/decision.ts";
 import { formatVnd } from "../domain/format.ts";
 import type { HouseholdInput } from "../domain/household.ts";
 import type { CitationGroup } from "./citations.ts";
-import type { QuickNote } from "./quick-household.ts";
+import type { QuickNote } from "../answers/quick-household.ts";
 import { referralLines, type Referrals } from "./referrals.ts";
 import { EDUCATION_SHORT_LABEL } from "../domain/wording.ts";
 

@@ -47,7 +47,12 @@ import {
   readVerdict,
   searchAnswerRecord,
 } from "./feedback.ts";
-import { indicatorsOn, parseQuickHousehold, renderQuickNotes, type QuickNote } from "./quick-household.ts";
+import {
+  indicatorsOn,
+  parseQuickHousehold,
+  renderQuickNotes,
+  type QuickNote,
+} from "../answers/quick-household.ts";
 import { referralsFor, renderReferralsShort, type ReferralDirectory } from "./referrals.ts";
 import {
   formatSignInCode,

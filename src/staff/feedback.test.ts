@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { FEEDBACK_CHOICES, readExpectedDecision, readVerdict, scrubPersonalData } from "./feedback.ts";
+import { scrubPersonalData } from "../text/personal-data.ts";
+import { FEEDBACK_CHOICES, readExpectedDecision, readVerdict } from "./feedback.ts";
 
 describe("verdicts", () => {
   it("reads buttons, numbers and words, with or without diacritics", () => {

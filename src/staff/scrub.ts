@@ -6,7 +6,7 @@
  */
 
 import { foldDiacritics, normalizeVietnamese } from "../text/vietnamese.ts";
-import { scrubPersonalData } from "./feedback.ts";
+import { scrubPersonalData } from "../text/personal-data.ts";
 
 const FAMILY_NAMES = new Set([
   "nguyen",

@@ -13,7 +13,7 @@ import { loadAreaChanges, loadCorpus } from "../../knowledge/load.ts";
 import { UserInputError } from "../../shared/errors.ts";
 import { householdFacts, renderCaseSummaryHtml, renderDecisionText } from "../../staff/case-summary.ts";
 import { createCitationIndex, decisionCitations } from "../../staff/citations.ts";
-import { indicatorsOn, parseQuickHousehold, renderQuickNotes } from "../../staff/quick-household.ts";
+import { indicatorsOn, parseQuickHousehold, renderQuickNotes } from "../../answers/quick-household.ts";
 import { referralsFor } from "../../staff/referrals.ts";
 import { loadReferrals } from "../../staff/referrals-load.ts";
 import { rulesVersion } from "../../staff/versions.ts";

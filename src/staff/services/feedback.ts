@@ -14,7 +14,8 @@ import {
 } from "../../storage/repositories/feedback.ts";
 import type { AppDatabase } from "../../storage/database.ts";
 import { foldDiacritics } from "../../text/vietnamese.ts";
-import { scrubPersonalData, type FeedbackInput, type FeedbackRecord } from "../feedback.ts";
+import { scrubPersonalData } from "../../text/personal-data.ts";
+import type { FeedbackInput, FeedbackRecord } from "../feedback.ts";
 import { scrubStoredQuestion } from "../scrub.ts";
 import type { StatsSummary } from "../stats.ts";
 

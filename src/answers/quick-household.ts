@@ -13,7 +13,7 @@ import type { EducationLevel, HouseholdInput, Person } from "../domain/household
 import type { PolicyKnowledge } from "../domain/policy.ts";
 import { formatMoney } from "../domain/format.ts";
 import { parseAnswer } from "../flows/answers.ts";
-import { scrubPersonalData } from "./feedback.ts";
+import { scrubPersonalData } from "../text/personal-data.ts";
 import { lastDayOf } from "../flows/household.ts";
 import { err, ok, type Result } from "../shared/result.ts";
 import {
