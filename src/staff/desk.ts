@@ -124,7 +124,7 @@ export interface DeskPorts {
     recordSearch(outcome: SearchOutcome, userKey?: string): void;
     summary(range: DayRange): StatsSummary;
   };
-  /** The opt-ins to rule-change notices (storage/repositories/rule-watches.ts). */
+  /** The opt-ins to rule-change notices (staff/services/rule-watches.ts). */
   watches?: {
     watch(userKey: string, household: HouseholdInput, decision: Decision, rulesVersion: string): void;
     unwatch(userKey: string): boolean;
