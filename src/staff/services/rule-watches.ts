@@ -12,7 +12,6 @@ import type { AppDatabase } from "../../storage/database.ts";
 import { createRuleWatchRepository } from "../../storage/repositories/rule-watches.ts";
 import { decisionChanges, renderChangeNotice, watchSummary, type WatchSummary } from "../rule-watch.ts";
 
-
 /** A notice to send: to whom, and the text. */
 export interface ChangeNotice {
   userKey: string;
