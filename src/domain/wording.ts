@@ -13,6 +13,20 @@ export const CATEGORY_LABEL: Record<Category, string> = {
   none: "không thuộc diện hộ nghèo, cận nghèo hay mức sống trung bình",
 };
 
+/** A result's category in a line: the category, or that the household is in none, or not known yet. */
+export const RESULT_CATEGORY_LABEL: Record<Category | "unknown", string> = {
+  ...CATEGORY_LABEL,
+  none: "không thuộc diện hộ nghèo, cận nghèo",
+  unknown: "chưa xác định được",
+};
+
+/** An estimated category: "có thể thuộc diện hộ cận nghèo"; none and unknown as they are. */
+export function estimatedCategoryLabel(category: Category | "unknown"): string {
+  return category === "none" || category === "unknown"
+    ? RESULT_CATEGORY_LABEL[category]
+    : `có thể thuộc diện ${CATEGORY_LABEL[category]}`;
+}
+
 /** Education levels in plain words. */
 export const EDUCATION_LABEL: Record<EducationLevel, string> = {
   preschool: "mầm non",

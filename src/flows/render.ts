@@ -6,6 +6,7 @@
 
 import { citeReference } from "../domain/figures.ts";
 import { formatMoney } from "../domain/format.ts";
+import { RESULT_CATEGORY_LABEL } from "../domain/wording.ts";
 import type { Answer } from "./answers.ts";
 import { MESSAGES } from "./messages.ts";
 import type { DecisionLike, ProgramDecisionLike, ReferenceLike, SearchOutcomeLike } from "./ports.ts";
@@ -149,13 +150,7 @@ const STATUS_ICON: Record<ProgramDecisionLike["status"], string> = {
   not_eligible: "❌",
 };
 
-const CATEGORY: Record<DecisionLike["classification"]["category"], string> = {
-  poor: "hộ nghèo",
-  near_poor: "hộ cận nghèo",
-  average_living: "hộ có mức sống trung bình",
-  none: "không thuộc diện hộ nghèo, cận nghèo",
-  unknown: "chưa xác định được",
-};
+const CATEGORY = RESULT_CATEGORY_LABEL;
 
 /** "2026-12-31" → "31/12/2026"; anything else unchanged. */
 export function formatDate(iso: string): string {

@@ -11,7 +11,7 @@ import type { HouseholdInput } from "../domain/household.ts";
 import type { CitationGroup } from "./citations.ts";
 import type { QuickNote } from "../answers/quick-household.ts";
 import { referralLines, type Referrals } from "./referrals.ts";
-import { EDUCATION_SHORT_LABEL } from "../domain/wording.ts";
+import { EDUCATION_SHORT_LABEL, estimatedCategoryLabel } from "../domain/wording.ts";
 
 /** One answer, as read back: "Khu vực" → "nông thôn". */
 export interface CaseFact {
@@ -50,14 +50,6 @@ const STATUS_ORDER: Record<ProgramDecision["status"], number> = {
   possible: 1,
   needs_info: 2,
   not_eligible: 3,
-};
-
-const CATEGORY_LABEL: Record<Decision["classification"]["category"], string> = {
-  poor: "có thể thuộc diện hộ nghèo",
-  near_poor: "có thể thuộc diện hộ cận nghèo",
-  average_living: "có thể thuộc diện hộ có mức sống trung bình",
-  none: "không thuộc diện hộ nghèo, cận nghèo",
-  unknown: "chưa xác định được",
 };
 
 const LISTED_LABEL: Record<NonNullable<HouseholdInput["listedStatus"]>, string> = {
@@ -190,7 +182,7 @@ export function renderDecisionText(
   const c = decision.classification;
   blocks.push(
     [
-      `KẾT QUẢ: hộ ${CATEGORY_LABEL[c.category]}${c.basis === "listed" ? " (theo danh sách của xã)" : " (ước tính theo số liệu đã khai)"}.`,
+      `KẾT QUẢ: hộ ${estimatedCategoryLabel(c.category)}${c.basis === "listed" ? " (theo danh sách của xã)" : " (ước tính theo số liệu đã khai)"}.`,
       rulesAppliedLine(decision),
       ...c.reasons.map((reason) => `• ${onRecord(reason)}`),
       ...citationsOf(options.citations, "standard").map((line) => `  Căn cứ: ${line}`),
@@ -375,7 +367,7 @@ ${
 }
 
 <h2>2. Kết quả phân loại</h2>
-<p><strong>Hộ ${escapeHtml(CATEGORY_LABEL[c.category])}</strong> ${c.basis === "listed" ? "(theo danh sách của xã)" : "(ước tính theo số liệu đã khai)"}.</p>
+<p><strong>Hộ ${escapeHtml(estimatedCategoryLabel(c.category))}</strong> ${c.basis === "listed" ? "(theo danh sách của xã)" : "(ước tính theo số liệu đã khai)"}.</p>
 ${list(c.reasons.map(onRecord))}
 ${standardCites.length > 0 ? `<p class="cite"><strong>Căn cứ:</strong></p>${list(standardCites, "cite")}` : ""}
 

@@ -5,6 +5,7 @@
  */
 import type { Decision, ProgramDecision } from "../domain/decision.ts";
 import { noticeFigures, type SupportKind } from "../domain/kinds.ts";
+import { estimatedCategoryLabel, RESULT_CATEGORY_LABEL } from "../domain/wording.ts";
 
 /** The choice offered at the end of a check. */
 export const OPT_IN_LABEL = "Báo cho tôi khi chính sách thay đổi";
@@ -29,14 +30,6 @@ const STATUS_WORDS: Record<ProgramDecision["status"], string> = {
   possible: "có thể được (cần UBND xã công nhận)",
   needs_info: "cần thêm thông tin",
   not_eligible: "không đủ điều kiện",
-};
-
-const CATEGORY_WORDS: Record<string, string> = {
-  poor: "có thể thuộc diện hộ nghèo",
-  near_poor: "có thể thuộc diện hộ cận nghèo",
-  average_living: "có thể thuộc diện hộ có mức sống trung bình",
-  none: "không thuộc diện hộ nghèo, cận nghèo",
-  unknown: "chưa xác định được diện",
 };
 
 /** Fields every programme decision has: the rest are its kind's details. */
@@ -72,6 +65,13 @@ export function watchSummary(decision: Decision): WatchSummary {
   };
 }
 
+/** A stored summary's category in words (a name this version does not know is shown as stored). */
+function categoryWords(category: string): string {
+  return category in RESULT_CATEGORY_LABEL
+    ? estimatedCategoryLabel(category as keyof typeof RESULT_CATEGORY_LABEL)
+    : category;
+}
+
 /**
  * What changed between the last summary and a new decision, one plain sentence each, the figures said as
  * their kind of support says them (`kinds`: the policy's); empty when nothing a resident would notice changed.
@@ -85,7 +85,7 @@ export function decisionChanges(
   const changes: string[] = [];
   if (before.category !== now.category) {
     changes.push(
-      `Diện của hộ: trước đây ${CATEGORY_WORDS[before.category] ?? before.category}, nay ${CATEGORY_WORDS[now.category] ?? now.category}.`,
+      `Diện của hộ: trước đây ${categoryWords(before.category)}, nay ${categoryWords(now.category)}.`,
     );
   }
   for (const [id, program] of Object.entries(now.programs)) {
