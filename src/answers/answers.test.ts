@@ -251,6 +251,8 @@ describe("the date a question asks about", () => {
     ["truoc khi ha lai thang 12/2025", { date: "2025-11-30", label: "trước tháng 12/2025" }],
     ["dieu 38 luat viec lam 2025", { date: TODAY, label: null }],
     ["gio con ap dung ko", { date: TODAY, label: null, saysNow: true }],
+    ["cuoi nam 2025 lai suat bao nhieu", { date: "2025-12-31", label: "cuối năm 2025" }],
+    ["dau 2026 lai suat bao nhieu", { date: "2026-01-01", label: "đầu năm 2026" }],
   ])("%s", (question, expected) => {
     expect(askedDate(question, TODAY)).toEqual(expected);
   });

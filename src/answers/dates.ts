@@ -130,6 +130,15 @@ export function askedDate(question: string, today: string): AskedDate {
   if (beforeYear) return { date: `${Number(beforeYear[1]) - 1}-07-01`, label: `trước năm ${beforeYear[1]}` };
   // "vay từ 2024, giờ có được giảm không": a year with "now" asks about now.
   if (NOW.test(text)) return { date: today, label: null, saysNow: true };
+  // "cuối năm 2025", "đầu năm 2026": the end or the start of the year, not its middle.
+  const edge = new RegExp(String.raw`\b(cuoi|dau)\s+(?:nam\s+)?${YEAR}`).exec(text);
+  if (edge) {
+    const end = edge[1] === "cuoi";
+    return {
+      date: `${edge[2]}-${end ? "12-31" : "01-01"}`,
+      label: `${end ? "cuối" : "đầu"} năm ${edge[2]}`,
+    };
+  }
   const year = YEAR_ONLY.exec(text);
   if (year) {
     const asked = Number(year[1]);
