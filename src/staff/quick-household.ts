@@ -986,6 +986,40 @@ export function parseQuickHousehold(
   return ok({ household: ordered, notes: state.notes });
 }
 
+/** The parts of a household that {@link readQuickPart} reads on their own (a spreadsheet cell each). */
+export type QuickPart = "area" | "members" | "listedStatus" | "deprivations" | "persons" | "province";
+
+const PART_READERS: Record<QuickPart, ((state: State) => void)[]> = {
+  area: [readArea],
+  members: [readMembers],
+  listedStatus: [readLeftList, readListedStatus],
+  deprivations: [readDeprivations],
+  persons: [readPersons, readEthnicity],
+  province: [readProvince],
+};
+
+/**
+ * Reads one part of a household from a short text with expert mode's vocabulary (a cell of a list kept in a
+ * spreadsheet: "hcn", "thiếu: bhyt, nhà tiêu", "ông 72 tuổi, con học lớp 5"): the facts found, the notes,
+ * and what was left over unread (scrubbed of identifying numbers). The persons part also reads ethnicity.
+ */
+export function readQuickPart(
+  part: QuickPart,
+  text: string,
+  context: QuickContext,
+): { household: Partial<HouseholdInput>; persons: Person[]; notes: QuickNote[]; unread: string[] } {
+  const line = new Line(text);
+  const state: State = { line, context, household: {}, notes: [], persons: [], agesAssumed: new Set() };
+  for (const reader of PART_READERS[part]) reader(state);
+  const unread = line.leftovers().map((chunk) => scrubPersonalData(chunk));
+  return { household: state.household, persons: state.persons, notes: state.notes, unread };
+}
+
+/** A date as staff write it ("15/3/2024", "3/2024" as its last day, "2024" as 31/12), or undefined. */
+export function readQuickDate(text: string, today: string): string | undefined {
+  return readDate(text, today)?.iso;
+}
+
 /** The notes as lines for a reply: assumptions, then what was not read or left out. */
 export function renderQuickNotes(notes: readonly QuickNote[]): string {
   if (notes.length === 0) return "Đã đọc hết, không phải giả định điều gì.";
