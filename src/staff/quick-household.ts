@@ -869,12 +869,18 @@ function readPersons(state: State): void {
   }
 }
 
-function readEthnicity(state: State): void {
-  const { line } = state;
+/** Takes the words saying a member is of an ethnic minority ("dtts", "người Tày") or Kinh. */
+function takeEthnicity(line: Line): { minority: Match[]; majority: Match[] } {
   const minority = line.takeAll(
     `dtts|dan toc thieu so|dt thieu so|nguoi dan toc|dong bao dan toc|dan toc\\s(?:${ETHNIC_GROUPS})|nguoi\\s(?:${ETHNIC_GROUPS})`,
   );
   const majority = line.takeAll("(?:dan toc\\s|nguoi\\s)kinh");
+  return { minority, majority };
+}
+
+function readEthnicity(state: State): void {
+  const { line } = state;
+  const { minority, majority } = takeEthnicity(line);
   if (minority.length === 0 && majority.length === 0) return;
   if (minority.length > 0 && majority.length > 0) {
     note(state, "unread", "Dân tộc mâu thuẫn (cả DTTS và Kinh); chưa tính.");
@@ -1013,6 +1019,20 @@ export function readQuickPart(
   for (const reader of PART_READERS[part]) reader(state);
   const unread = line.leftovers().map((chunk) => scrubPersonalData(chunk));
   return { household: state.household, persons: state.persons, notes: state.notes, unread };
+}
+
+/**
+ * An ethnicity as a list's column gives it ("Kinh", "Tày", "H'Mông", "DTTS", "dân tộc Dao"): true for an
+ * ethnic minority, false for Kinh, undefined when not read (or both named).
+ */
+export function readQuickEthnicity(text: string): boolean | undefined {
+  const folded = foldDiacritics(normalizeVietnamese(text)).replace(/['’`-]/g, " ").trim();
+  const phrase = /^(?:dtts|dan toc|nguoi|dong bao)\b/.test(folded) ? folded : `dan toc ${folded}`;
+  const line = new Line(phrase);
+  const { minority, majority } = takeEthnicity(line);
+  if (line.leftovers().length > 0 || minority.length + majority.length === 0) return undefined;
+  if (minority.length > 0 && majority.length > 0) return undefined;
+  return minority.length > 0;
 }
 
 /** A date as staff write it ("15/3/2024", "3/2024" as its last day, "2024" as 31/12), or undefined. */
