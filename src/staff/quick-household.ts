@@ -1026,7 +1026,9 @@ export function readQuickPart(
  * ethnic minority, false for Kinh, undefined when not read (or both named).
  */
 export function readQuickEthnicity(text: string): boolean | undefined {
-  const folded = foldDiacritics(normalizeVietnamese(text)).replace(/['’`-]/g, " ").trim();
+  const folded = foldDiacritics(normalizeVietnamese(text))
+    .replace(/['’`-]/g, " ")
+    .trim();
   const phrase = /^(?:dtts|dan toc|nguoi|dong bao)\b/.test(folded) ? folded : `dan toc ${folded}`;
   const line = new Line(phrase);
   const { minority, majority } = takeEthnicity(line);

@@ -293,7 +293,8 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     );
   }
   if (options.template !== undefined) {
-    if (list !== undefined) throw new UserInputError(`Tuỳ chọn --template dùng riêng, không cùng --csv hay --xlsx.`);
+    if (list !== undefined)
+      throw new UserInputError(`Tuỳ chọn --template dùng riêng, không cùng --csv hay --xlsx.`);
     const { runTemplate } = await import("./check-list.ts");
     return runTemplate(options.template, io);
   }
