@@ -90,6 +90,8 @@ export interface ScreeningReport {
 
 /** Problems kept in the report and the XLSX's error sheet; every one is also in its row's “Lỗi dữ liệu”. */
 export const MAX_REPORTED_PROBLEMS = 10_000;
+/** Rows looked at for the header row (titles may stand above it). */
+const HEADER_SEARCH_ROWS = 20;
 /** Rows per batch. */
 const BATCH_ROWS = 256;
 /** Lists longer than this are also decided on worker threads (starting them costs about a second). */
@@ -108,8 +110,8 @@ export function defaultWorkers(): number {
 function missingColumnsMessage(missing: readonly string[], found: readonly string[]): string {
   return [
     `Tệp thiếu cột bắt buộc: ${missing.map((heading) => `“${heading}”`).join(", ")}.`,
-    `Dòng tiêu đề (dòng đầu tiên có chữ) cần có ít nhất các cột “Khu vực” và “Số người”; tải mẫu bằng: hoichinhsach check --template mau.xlsx.`,
-    found.length > 0 ? `Các cột đọc được: ${found.map((heading) => `“${heading}”`).join(", ")}.` : "",
+    `Dòng tiêu đề cần có ít nhất các cột “Khu vực” và “Số người”; tải mẫu bằng: hoichinhsach check --template mau.xlsx.`,
+    found.length > 0 ? `Các cột trong tệp: ${found.map((heading) => `“${heading}”`).join(", ")}.` : "",
   ]
     .filter(Boolean)
     .join("\n");
@@ -129,32 +131,40 @@ export async function screenList(options: ScreenOptions): Promise<ScreeningRepor
   const rows: AsyncGenerator<FileRow> =
     options.inputFormat === "csv" ? readCsvRows(source) : readXlsxRows(source);
 
-  // The header: the first row with any text.
+  // The header: the first row naming the required columns, among the first rows with text (a title or a
+  // commune's name may stand above it); failing that, the row naming the most columns says what is missing.
   // (read by hand: leaving a for-await loop would close the generator)
-  let headings: string[] | undefined;
+  let best: { headings: string[]; header: ReturnType<typeof mapHeader> } | undefined;
+  let found: typeof best;
+  let looked = 0;
   for (let next = await rows.next(); !next.done; next = await rows.next()) {
     const texts = next.value.cells.map(cellText);
-    if (texts.some(Boolean)) {
-      headings = texts;
+    if (!texts.some(Boolean)) continue;
+    const candidate = { headings: texts, header: mapHeader(texts) };
+    if (candidate.header.missing.length === 0) {
+      found = candidate;
       break;
     }
+    if (!best || candidate.header.positions.size > best.header.positions.size) best = candidate;
+    if (++looked === HEADER_SEARCH_ROWS) break;
   }
-  if (!headings) {
-    throw new ScreeningFileError(
-      "Tệp không có dữ liệu: cần một dòng tiêu đề (Khu vực, Số người, …) và mỗi dòng sau là một hộ. Tải mẫu bằng: hoichinhsach check --template mau.xlsx.",
-    );
-  }
-  const header = mapHeader(headings);
-  if (header.missing.length > 0) {
+  if (!found) {
     await rows.return(undefined);
-    const found = headings.filter((heading) => heading && !header.unknown.includes(heading));
+    if (!best) {
+      throw new ScreeningFileError(
+        "Tệp không có dữ liệu: cần một dòng tiêu đề (Khu vực, Số người, …) và mỗi dòng sau là một hộ. Tải mẫu bằng: hoichinhsach check --template mau.xlsx.",
+      );
+    }
+    const known = best.headings.filter((heading) => heading && !best.header.unknown.includes(heading));
+    const named = best.header.positions.size > 0 ? known : best.headings.filter(Boolean);
     throw new ScreeningFileError(
       missingColumnsMessage(
-        header.missing.map((column) => column.heading),
-        found,
+        best.header.missing.map((column) => column.heading),
+        named.slice(0, 30),
       ),
     );
   }
+  const { headings, header } = found;
   const kept = COLUMNS.filter(
     (column) => column.kind === "passthrough" && header.positions.has(column.key),
   ).map((column) => column.key);

@@ -8,6 +8,7 @@ import { loadPolicyKnowledge } from "../knowledge/policy-load.ts";
 import { STATUS_LABEL } from "../staff/case-summary.ts";
 import { generateList, LIST_HEADINGS, rowCells } from "../../test/support/household-list.ts";
 import { COLUMNS, mapHeader } from "./columns.ts";
+import { ExcelJS } from "./exceljs.ts";
 import { screenList, ScreeningFileError, templateFile } from "./index.ts";
 import { RowReader, type CellValue } from "./row.ts";
 
@@ -241,4 +242,31 @@ describe("screenList", () => {
     const latin1 = Buffer.from("Khu v\xe1»c,S\xe1 ng\xe1\xbbi\nxa,3\n", "latin1").toString("utf8");
     await expect(screenCsv(latin1)).rejects.toThrow(/UTF-8/);
   });
+
+  it("reads an XLSX list streamed, every Vietnamese letter intact, dates and numbers as such", async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet("Hộ");
+    sheet.addRow(["Họ tên chủ hộ", "Khu vực", "Số người", "Ngày thoát nghèo", "Thành viên"]);
+    const names: string[] = [];
+    for (let i = 0; i < 3_000; i++) {
+      names.push(`Nguyễn Thị Hồng Nhung Đặng Văn Trường ${i}`);
+      sheet.addRow([names[i], "nông thôn", 2 + (i % 5), new Date(Date.UTC(2024, i % 12, 1)), "ông 70 tuổi"]);
+    }
+    const input = Buffer.from(await workbook.xlsx.writeBuffer());
+    const output = new PassThrough();
+    const chunks: Buffer[] = [];
+    output.on("data", (chunk: Buffer) => chunks.push(chunk));
+    const report = await screenList({
+      input,
+      inputFormat: "xlsx",
+      output,
+      outputFormat: "csv",
+      policy,
+      today: TODAY,
+      workers: 0,
+    });
+    expect(report).toMatchObject({ households: 3_000, decided: 3_000, unreadable: 0 });
+    const rows = parse(Buffer.concat(chunks).toString("utf8"), { bom: true }) as string[][];
+    expect(rows.slice(1).map((row) => row[1])).toEqual(names);
+  }, 60_000);
 });
