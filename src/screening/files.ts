@@ -148,15 +148,16 @@ export async function* readXlsxRows(source: Readable): AsyncGenerator<FileRow> {
   });
   let sheets = 0;
   try {
+    // The other sheets are passed over, not left: exceljs deletes the temporary copy of a sheet that came
+    // before the shared strings in the zip only once its reader goes on to the next.
     for await (const sheet of reader) {
-      sheets++;
+      if (++sheets > 1) continue;
       for await (const row of sheet) {
         const values = row.values as unknown[];
         const cells: CellValue[] = [];
         for (let i = 1; i < values.length; i++) cells.push(plainCell(values[i]));
         yield { row: row.number, cells };
       }
-      break;
     }
   } catch (error) {
     if (error instanceof ScreeningFileError) throw error;

@@ -1,3 +1,5 @@
+import { readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { PassThrough } from "node:stream";
 import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
@@ -252,7 +254,10 @@ describe("screenList", () => {
       names.push(`Nguyễn Thị Hồng Nhung Đặng Văn Trường ${i}`);
       sheet.addRow([names[i], "nông thôn", 2 + (i % 5), new Date(Date.UTC(2024, i % 12, 1)), "ông 70 tuổi"]);
     }
+    workbook.addWorksheet("Ghi chú").addRow(["Khu vực", "Số người"]); // a second sheet, not read
     const input = Buffer.from(await workbook.xlsx.writeBuffer());
+    const temporary = () => readdirSync(tmpdir()).filter((name) => name.startsWith(`tmp-${process.pid}-`));
+    const before = temporary();
     const output = new PassThrough();
     const chunks: Buffer[] = [];
     output.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -266,6 +271,9 @@ describe("screenList", () => {
       workers: 0,
     });
     expect(report).toMatchObject({ households: 3_000, decided: 3_000, unreadable: 0 });
+    // exceljs copies a sheet that comes before the shared strings to a temporary file: deleted once read.
+    // (deleted asynchronously: given a moment)
+    await expect.poll(temporary, { timeout: 2_000 }).toEqual(before);
     const rows = parse(Buffer.concat(chunks).toString("utf8"), { bom: true }) as string[][];
     expect(rows.slice(1).map((row) => row[1])).toEqual(names);
   }, 60_000);
