@@ -218,12 +218,27 @@ export function csvResultWriter(output: NodeJS.WritableStream): ResultWriter {
 
 const HEADER_FILL: ExcelJSTypes.Fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FFDDEBF7" } };
 
+/** Bytes of a sheet written but not yet compressed, at most, before writing more. */
+const MAX_ZIP_BACKLOG = 4 << 20;
+
+/**
+ * Bytes of a streamed sheet waiting for the compressor: exceljs pipes the sheet into the zip's entry (a
+ * PassThrough of readable-stream) and ignores back-pressure. 0 when the shape is not the expected one.
+ */
+function zipBacklog(sheet: unknown): number {
+  const entry = (sheet as { stream?: { pipes?: { _writableState?: { length?: unknown } }[] } }).stream
+    ?.pipes?.[0];
+  const length = entry?._writableState?.length;
+  return typeof length === "number" ? length : 0;
+}
+
 /** The result as XLSX: “Kết quả” (one row per household), “Căn cứ pháp lý”, and “Dòng lỗi” when any. */
 export function xlsxResultWriter(output: NodeJS.WritableStream): ResultWriter {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
     stream: output as unknown as import("node:stream").Stream,
-    useSharedStrings: true,
+    useSharedStrings: false,
     useStyles: true,
+    zip: { zlib: { level: 1 } },
   });
   workbook.creator = "Hỏi Chính Sách";
   const results = workbook.addWorksheet("Kết quả", { views: [{ state: "frozen", ySplit: 1 }] });
@@ -252,8 +267,10 @@ export function xlsxResultWriter(output: NodeJS.WritableStream): ResultWriter {
         results.addRow(values as ResultCell[]).commit();
         count++;
       }
-      // Let the zip stream drain now and then, so that memory stays flat however long the list.
-      if (count % 4096 < (rows?.length ?? 0)) await new Promise((resolve) => setImmediate(resolve));
+      // exceljs writes a sheet into the zip without waiting for it: wait here while the compressor is behind,
+      // so that memory stays flat however long the list.
+      await new Promise((resolve) => setImmediate(resolve));
+      while (zipBacklog(results) > MAX_ZIP_BACKLOG) await new Promise((resolve) => setTimeout(resolve, 2));
     },
     finish: async (references, problems, moreProblems) => {
       results.commit();

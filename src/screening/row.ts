@@ -48,7 +48,7 @@ interface CellReading {
 
 const MAX_KEPT_LENGTH = 200;
 /** Distinct cell texts remembered per column; lists repeat the same few words over thousands of rows. */
-const MEMO_LIMIT = 20_000;
+const MEMO_LIMIT = 2_000;
 
 const MONEY_SPEC = { type: "money", min: 0, max: 10_000_000_000 } as const;
 const MEMBERS_SPEC = { type: "integer", min: 1, max: 50 } as const;
