@@ -242,7 +242,6 @@ export function xlsxResultWriter(output: NodeJS.WritableStream): ResultWriter {
   });
   workbook.creator = "Hỏi Chính Sách";
   const results = workbook.addWorksheet("Kết quả", { views: [{ state: "frozen", ySplit: 1 }] });
-  let count = 0;
   return {
     header: async (headings) => {
       results.columns = headings.map((heading, index) => ({
@@ -265,7 +264,6 @@ export function xlsxResultWriter(output: NodeJS.WritableStream): ResultWriter {
     rows: async (rows) => {
       for (const values of rows ?? []) {
         results.addRow(values as ResultCell[]).commit();
-        count++;
       }
       // exceljs writes a sheet into the zip without waiting for it: wait here while the compressor is behind,
       // so that memory stays flat however long the list.
