@@ -11,7 +11,7 @@
  *
  * The machine is shared with other work: the load average is printed with the figures.
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { createReadStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -33,9 +33,13 @@ const BIN = fileURLToPath(new URL("../bin/hoichinhsach.mjs", import.meta.url));
 
 interface Run {
   seconds: number;
+  /** CPU time of the process, all threads (user + system), as last seen in /proc. */
+  cpuSeconds: number;
   peakRssMb: number;
   code: number | null;
 }
+
+const TICKS = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim()) || 100;
 
 /** Runs the CLI with `args`, stdin from `stdinFile` (or nothing), polling its peak RSS. */
 function runCli(args: string[], stdinFile?: string): Promise<Run> {
@@ -46,11 +50,14 @@ function runCli(args: string[], stdinFile?: string): Promise<Run> {
   });
   if (stdinFile) createReadStream(stdinFile).pipe(child.stdin!);
   let peak = 0;
+  let cpu = 0;
   const poll = setInterval(() => {
     try {
       const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
       const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
       if (kb > peak) peak = kb;
+      const fields = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+      cpu = (Number(fields[11]) + Number(fields[12])) / TICKS;
     } catch {
       // gone
     }
@@ -62,7 +69,12 @@ function runCli(args: string[], stdinFile?: string): Promise<Run> {
     child.on("close", (code) => {
       clearInterval(poll);
       if (code !== 0 && code !== 2) process.stderr.write(stderr);
-      resolve({ seconds: (performance.now() - started) / 1000, peakRssMb: peak / 1024, code });
+      resolve({
+        seconds: (performance.now() - started) / 1000,
+        cpuSeconds: cpu,
+        peakRssMb: peak / 1024,
+        code,
+      });
     }),
   );
 }
@@ -74,7 +86,7 @@ function median(values: number[]): number {
 
 const format = (runs: Run[]) =>
   `${median(runs.map((run) => run.seconds)).toFixed(2)} s (median of ${runs.map((run) => run.seconds.toFixed(1)).join(", ")}), ` +
-  `peak RSS ${Math.max(...runs.map((run) => run.peakRssMb)).toFixed(0)} MB`;
+  `CPU ${median(runs.map((run) => run.cpuSeconds)).toFixed(1)} s, peak RSS ${Math.max(...runs.map((run) => run.peakRssMb)).toFixed(0)} MB`;
 
 async function xlsxRowCount(file: string): Promise<number> {
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {});
@@ -120,12 +132,30 @@ try {
     }
   }
   for (const run of [...toCsv, ...toXlsx]) if (run.code !== 0) throw new Error(`exit code ${run.code}`);
+  // Memory against the list's length: the same runs on the first tenth of the list.
+  const tenth = join(scratch, "mot-phan-muoi.csv");
+  writeFileSync(tenth, `\ufeff${stringify([LIST_HEADINGS, ...list.slice(0, COUNT / 10).map(rowCells)])}`);
+  const smallCsv = await runCli(["check", "--csv", tenth, "--out", join(scratch, "nho.csv"), "--date", DATE]);
+  const smallXlsx = await runCli([
+    "check",
+    "--csv",
+    tenth,
+    "--out",
+    join(scratch, "nho.xlsx"),
+    "--date",
+    DATE,
+  ]);
   const csvSeconds = median(toCsv.map((run) => run.seconds));
   const xlsxSeconds = median(toXlsx.map((run) => run.seconds));
   console.log(`check --csv → CSV:  ${format(toCsv)} — goal < 10 s: ${csvSeconds < 10 ? "met" : "NOT met"}`);
   console.log(`check --csv → XLSX: ${format(toXlsx)} — goal < 30 s: ${xlsxSeconds < 30 ? "met" : "NOT met"}`);
+  console.log(
+    `peak RSS for ${(COUNT / 10).toLocaleString("en-US")} households: CSV ${smallCsv.peakRssMb.toFixed(0)} MB, XLSX ${smallXlsx.peakRssMb.toFixed(0)} MB (bounded: about the same as for the whole list)`,
+  );
   const summary = await runCli(["check", "--jsonl", "--summary", "--date", DATE], jsonl);
-  console.log(`check --jsonl --summary (same households, for comparison): ${summary.seconds.toFixed(2)} s`);
+  console.log(
+    `check --jsonl --summary (same households as JSON lines, for comparison): ${summary.seconds.toFixed(2)} s, CPU ${summary.cpuSeconds.toFixed(1)} s`,
+  );
 
   // === 2. In-process, per stage
   const policy = loadPolicyKnowledge();

@@ -193,6 +193,22 @@ interface Match {
   text: string;
 }
 
+const FOLDED_CHARS = new Map<string, string>();
+
+/** A letter without its diacritics, lower case; itself in lower case when folding would change its length. */
+function foldChar(char: string): string {
+  let folded = FOLDED_CHARS.get(char);
+  if (folded === undefined) {
+    const bare = foldDiacritics(char);
+    folded = bare.length === char.length ? bare : char.toLowerCase();
+    if (FOLDED_CHARS.size < 10_000) FOLDED_CHARS.set(char, folded);
+  }
+  return folded;
+}
+
+/** The readers' patterns, compiled once (most are fixed; a few depend on the provinces or indicators). */
+const WORD_PATTERNS = new Map<string, RegExp>();
+
 /** The line, its folded twin (same length) and which characters a reader has taken. */
 class Line {
   readonly original: string;
@@ -204,18 +220,21 @@ class Line {
       .replace(/[\s\u00a0]+/g, " ")
       .trim();
     // Folding letter by letter keeps positions, so a match in the folded text cuts the original.
-    this.folded = [...this.original]
-      .map((char) => {
-        const folded = foldDiacritics(char);
-        return folded.length === char.length ? folded : char.toLowerCase();
-      })
-      .join("");
+    let folded = "";
+    for (const char of this.original)
+      folded += char.charCodeAt(0) < 0x80 ? char.toLowerCase() : foldChar(char);
+    this.folded = folded;
     this.used = Array.from({ length: this.folded.length }, () => false);
   }
 
   /** Every match of `pattern` (a folded-text regex source, whole words) over characters not taken yet. */
   find(pattern: string): Match[] {
-    const regex = new RegExp(`(?<![\\p{L}\\p{N}])(?:${pattern})(?![\\p{L}\\p{N}])`, "gu");
+    let regex = WORD_PATTERNS.get(pattern);
+    if (!regex) {
+      regex = new RegExp(`(?<![\\p{L}\\p{N}])(?:${pattern})(?![\\p{L}\\p{N}])`, "gu");
+      if (WORD_PATTERNS.size < 1_000) WORD_PATTERNS.set(pattern, regex);
+    }
+    regex.lastIndex = 0;
     const found: Match[] = [];
     for (let match = regex.exec(this.folded); match; match = regex.exec(this.folded)) {
       const start = match.index;

@@ -6,6 +6,8 @@
  * `check --template FILE.csv|FILE.xlsx` writes the template with its example row.
  */
 import {
+  accessSync,
+  constants,
   createReadStream,
   createWriteStream,
   existsSync,
@@ -73,6 +75,11 @@ function checkInput(file: string, format: ListFormat): void {
     throw new UserInputError(`Không tìm thấy tệp “${file}”. Kiểm tra lại tên và thư mục.`);
   }
   if (!stats.isFile()) throw new UserInputError(`“${file}” không phải một tệp (có thể là thư mục).`);
+  try {
+    accessSync(file, constants.R_OK);
+  } catch {
+    throw new UserInputError(`Không có quyền đọc tệp “${file}”.`);
+  }
 }
 
 /** Rows and reasons shown on stderr: the first ones, then a count. */
