@@ -38,7 +38,8 @@ export interface CaseSummaryInput {
   rulesVersion?: string;
 }
 
-const STATUS_LABEL: Record<ProgramDecision["status"], string> = {
+/** A programme status in words, as the case summary and the screening results write it. */
+export const STATUS_LABEL: Record<ProgramDecision["status"], string> = {
   eligible: "Đủ điều kiện (theo thông tin đã khai)",
   possible: "Có thể được, sau khi UBND xã công nhận",
   needs_info: "Cần thêm thông tin",
@@ -52,7 +53,8 @@ const STATUS_ORDER: Record<ProgramDecision["status"], number> = {
   not_eligible: 3,
 };
 
-const CATEGORY_LABEL: Record<Decision["classification"]["category"], string> = {
+/** The category a decision points to, in words (followed by how it was known). */
+export const CATEGORY_LABEL: Record<Decision["classification"]["category"], string> = {
   poor: "có thể thuộc diện hộ nghèo",
   near_poor: "có thể thuộc diện hộ cận nghèo",
   average_living: "có thể thuộc diện hộ có mức sống trung bình",
