@@ -6,7 +6,8 @@
  */
 import { parseHousehold, type HouseholdInput, type Person } from "../domain/household.ts";
 import type { PolicyKnowledge } from "../domain/policy.ts";
-import { foldForMatch, parseAnswer, VIETNAMESE_NUMBER } from "../flows/answers.ts";
+import { foldForMatch, parseAnswer } from "../flows/answers.ts";
+import { formatNumberVi } from "../domain/format.ts";
 import {
   indicatorsOn,
   readQuickDate,
@@ -255,7 +256,7 @@ export class RowReader {
         if (amount === undefined) return {};
         if (!(amount >= 0 && amount <= MONEY_SPEC.max)) {
           return {
-            problem: `số tiền ${quoted(text)} không hợp lệ (từ 0 đến ${VIETNAMESE_NUMBER.format(MONEY_SPEC.max)} đồng).`,
+            problem: `số tiền ${quoted(text)} không hợp lệ (từ 0 đến ${formatNumberVi(MONEY_SPEC.max)} đồng).`,
           };
         }
         if (amount > 0 && amount < 1000) {
