@@ -9,6 +9,7 @@ import type { Logger } from "../logging.ts";
 import type { AppDatabase } from "../storage/database.ts";
 import { createConsoleApp } from "./app.ts";
 import { createPdfPrinter, type PrintPdf } from "./pdf.ts";
+import { ScreeningJobs } from "./screen-jobs.ts";
 import { createConsoleServices, type ConsoleServicesOptions } from "./services.ts";
 
 /** What a test or benchmark may change. */
@@ -42,8 +43,13 @@ export function createConsoleMount(
       ...(tuning.now ? { now: tuning.now } : {}),
       ...(tuning.knowledgeDir ? { knowledgeDir: tuning.knowledgeDir } : {}),
     });
-    close = services.close;
+    const screening = new ScreeningJobs({ policy: services.policy, logger, today: () => services.today() });
+    close = () => {
+      screening.close();
+      services.close();
+    };
     app = createConsoleApp({
+      screening,
       services,
       logger,
       printPdf: tuning.printPdf ?? createPdfPrinter(),

@@ -79,6 +79,7 @@ export function homePage(): Html {
     search: "Tra cứu kế hoạch và quy định, lọc theo tỉnh, văn bản, năm; trích dẫn để dán vào văn bản.",
     documents: "Danh sách kế hoạch (số, ngày, cơ quan, địa bàn, thời hạn) và đọc từng mục.",
     check: "Nhập thông tin hộ, xem kết quả có căn cứ, in hoặc tải bản tóm tắt hồ sơ (PDF).",
+    screen: "Tải lên danh sách hộ của xã (Excel hoặc CSV), xét từng hộ và tải về tệp kết quả.",
     stats: "Thống kê ẩn danh: số lượt kiểm tra, diện hộ, chính sách, câu hỏi chưa có câu trả lời tốt.",
     feedback: "Các câu trả lời bị đánh giá Sai hoặc Chưa rõ; ghi kết quả đúng và xuất thành ca kiểm thử.",
   };
@@ -627,7 +628,7 @@ function chart(options: {
   </section>`;
 }
 
-const CATEGORY_LABEL: Record<string, string> = {
+export const CATEGORY_LABEL: Record<string, string> = {
   poor: "Có thể thuộc hộ nghèo",
   near_poor: "Có thể thuộc hộ cận nghèo",
   average_living: "Hộ có mức sống trung bình",
