@@ -135,10 +135,7 @@ export function screenResult(options: {
               Tệp kết quả đã được tải về và đã xoá khỏi máy chủ. Muốn có lại, hãy sàng lọc lại danh sách.
             </p>`
           : html`<p class="actions">
-                <a
-                  class="button"
-                  href="/console/screen/${job.id}/ket-qua.${job.outputFormat}"
-                  download="ket-qua-sang-loc.${job.outputFormat}"
+                <a class="button" href="/console/screen/${job.id}/ket-qua.${job.outputFormat}" download
                   >Tải tệp kết quả (${format})</a
                 >
               </p>
