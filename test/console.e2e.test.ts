@@ -324,6 +324,16 @@ describe("console security", () => {
     );
   });
 
+  it("refuses a list over 20 MB before reading it, with a Vietnamese message", async () => {
+    const { cookie, csrf } = await signIn();
+    const form = new FormData();
+    form.set("_csrf", csrf);
+    form.set("tep", new File([new Uint8Array(21 * 1024 * 1024).fill(44)], "danh-sach.csv"));
+    const res = await fetch(`${base}/console/screen`, { method: "POST", headers: { cookie }, body: form });
+    expect(res.status).toBe(413);
+    expect(await res.text()).toContain("Tệp quá lớn: tối đa 20 MB");
+  });
+
   it("locks a client out after 10 wrong codes, even for the right code, and tells it so", async () => {
     const headers = { "x-forwarded-for": client() };
     const right = await codeFromTelegram();

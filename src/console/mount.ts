@@ -9,7 +9,7 @@ import type { Logger } from "../logging.ts";
 import type { AppDatabase } from "../storage/database.ts";
 import { createConsoleApp } from "./app.ts";
 import { createPdfPrinter, type PrintPdf } from "./pdf.ts";
-import { ScreeningJobs } from "./screen-jobs.ts";
+import { removeOrphans, ScreeningJobs } from "./screen-jobs.ts";
 import { createConsoleServices, type ConsoleServicesOptions } from "./services.ts";
 
 /** What a test or benchmark may change. */
@@ -32,6 +32,8 @@ export function createConsoleMount(
   logger: Logger,
   tuning: ConsoleTuning = {},
 ): ConsoleMount {
+  // Result files of a console that died before deleting them go at start.
+  removeOrphans();
   let app: Hono | undefined;
   let close = (): void => {};
   const open = (): Hono => {

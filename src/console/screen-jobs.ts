@@ -78,7 +78,7 @@ export interface ScreeningJobsOptions {
 export class JobRefused extends Error {}
 
 /** Removes the folders left by console processes that no longer run (they died before cleaning up). */
-function removeOrphans(root: string): void {
+export function removeOrphans(root: string = tmpdir()): void {
   let names: string[];
   try {
     names = readdirSync(root);
