@@ -311,7 +311,10 @@ export function createConsoleApp(options: ConsoleAppOptions): Hono<Env> {
         if (length === undefined || Number(length) > maxUpload + MULTIPART_SLACK) {
           return page(c, 413, "Sàng lọc danh sách", uploadForm(c, [tooLargeMessage]), { page: "screen" });
         }
-        const field = (await c.req.parseBody({ all: true }))["_csrf"];
+        const field = await c.req.parseBody({ all: true }).then(
+          (body) => body["_csrf"],
+          () => "", // not a readable form: refused as one without its token
+        );
         sent = typeof field === "string" ? field : "";
       } else sent = c.req.header("x-csrf-token") ?? "";
       if (typeof sent !== "string" || !sameToken(sent, c.get("csrf"))) {

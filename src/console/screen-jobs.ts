@@ -205,6 +205,8 @@ export class ScreeningJobs {
     job.status = { ...job.status, downloaded: true };
     try {
       return await readFile(job.file);
+    } catch {
+      return undefined;
     } finally {
       await rm(job.file, { force: true });
     }

@@ -132,6 +132,17 @@ describe("/console/screen", () => {
     expect((await upload(app, mine.cookie, {}, list)).status).toBe(403);
     expect((await upload(app, mine.cookie, { _csrf: other.csrf }, list)).status).toBe(403);
     expect((await upload(app, mine.cookie, { _csrf: mine.csrf }, list)).status).toBe(303);
+    // Not a readable form at all: refused the same way, not a server error.
+    const garbled = await app.request("/console/screen", {
+      method: "POST",
+      headers: {
+        cookie: mine.cookie,
+        "content-type": "multipart/form-data; boundary=x",
+        "content-length": "9",
+      },
+      body: "no parts!",
+    });
+    expect(garbled.status).toBe(403);
   });
 
   it("refuses a signed-in account that is no longer staff (403)", async () => {
