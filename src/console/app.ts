@@ -763,14 +763,15 @@ export function createConsoleApp(options: ConsoleAppOptions): Hono<Env> {
     if (refused) return refused;
     const owner = ownerOf(c);
     const job = jobs.view(c.req.param("id"), owner);
-    const bytes = job && (await jobs.take(job.id, owner));
-    if (!job || !bytes) return screenPage(c, 410, goneBody());
+    const file = job && (await jobs.take(job.id, owner));
+    if (!job || !file) return screenPage(c, 410, goneBody());
     c.header("Content-Type", FILE_TYPES[job.outputFormat]);
+    c.header("Content-Length", String(file.size));
     c.header(
       "Content-Disposition",
       `attachment; filename="ket-qua-sang-loc-${services.today()}.${job.outputFormat}"`,
     );
-    return c.body(new Uint8Array(bytes));
+    return c.body(file.stream);
   });
 
   app.get("/console/api/screen/:id", (c) => {

@@ -7,10 +7,11 @@
  * exist. Nothing about a household is logged.
  */
 import { randomBytes } from "node:crypto";
-import { createWriteStream, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { readFile, rm } from "node:fs/promises";
+import { createReadStream, createWriteStream, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { open, rm, type FileHandle } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Readable } from "node:stream";
 import { finished } from "node:stream/promises";
 import type { PolicyKnowledge } from "../domain/policy.ts";
 import type { Logger } from "../logging.ts";
@@ -196,20 +197,28 @@ export class ScreeningJobs {
   }
 
   /**
-   * The finished result file's bytes, for its owner; the file is deleted as it is handed over. Undefined when
-   * there is none (not the owner's, not finished, failed, already downloaded or expired).
+   * The finished result file as a stream, for its owner. The file is opened and at once deleted: its name is
+   * gone from the disk before the first byte is sent, and its space is freed when the stream closes. Undefined
+   * when there is none (not the owner's, not finished, failed, already downloaded or expired).
    */
-  async take(id: string, owner: string): Promise<Buffer | undefined> {
+  async take(
+    id: string,
+    owner: string,
+  ): Promise<{ stream: ReadableStream<Uint8Array>; size: number } | undefined> {
     const job = this.owned(id, owner);
     if (!job || job.status.state !== "done" || job.status.downloaded) return undefined;
     job.status = { ...job.status, downloaded: true };
+    let handle: FileHandle;
     try {
-      return await readFile(job.file);
+      handle = await open(job.file, "r");
     } catch {
       return undefined;
     } finally {
       await rm(job.file, { force: true });
     }
+    const { size } = await handle.stat();
+    const stream = Readable.toWeb(createReadStream("", { fd: handle })) as ReadableStream<Uint8Array>;
+    return { stream, size };
   }
 
   /** Stops the sweeper and deletes every file; running screenings finish into nothing. */
