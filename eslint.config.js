@@ -24,6 +24,7 @@ export default tseslint.config(
         navigator: "readonly",
         Element: "readonly",
         setTimeout: "readonly",
+        fetch: "readonly",
       },
     },
   },

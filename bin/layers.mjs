@@ -18,6 +18,7 @@ export const LAYERS = [
   { name: "storage", paths: ["src/storage/"] },
   { name: "knowledge", paths: ["src/knowledge/", "src/answers/"] },
   { name: "staff", paths: ["src/staff/"] },
+  { name: "screening", paths: ["src/screening/"] },
   { name: "adapters", paths: ["src/config.ts", "src/channels/", "src/console/", "src/server/"] },
   { name: "root", paths: ["src/app.ts", "src/composition.ts", "src/cli/"] },
 ];
@@ -35,6 +36,7 @@ export const PURE = [
   "src/knowledge/{structure,terms,query,citation,format}.ts",
   "src/staff/{roles,plan-outline,citations,documents,search-filters,referrals,feedback,stats,case-summary,desk,rule-watch,scrub}.ts",
   "src/console/{html,pages,check-form}.ts",
+  "src/screening/{columns,row,result}.ts",
 ];
 
 /** Packages that do I/O (file system, database, network, channels, logging). */

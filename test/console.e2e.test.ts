@@ -11,10 +11,12 @@
  * except on CI (CI=true), where it fails.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { stringify } from "csv-stringify/sync";
+import type ExcelJSTypes from "exceljs";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCore, startApp, type RunningApp } from "../src/app.ts";
@@ -23,12 +25,15 @@ import { decide } from "../src/domain/eligibility.ts";
 import { decisionFeedback, searchFeedback } from "../src/staff/services/feedback.ts";
 import { createLogger } from "../src/logging.ts";
 import { loadPolicyKnowledge } from "../src/knowledge/policy-load.ts";
+import { ExcelJS } from "../src/screening/exceljs.ts";
+import { STATUS_LABEL } from "../src/staff/case-summary.ts";
 import { openDatabase } from "../src/storage/database.ts";
 import { createConsoleAuthStore } from "../src/storage/repositories/console-auth.ts";
 import { createFeedbackStore } from "../src/staff/services/feedback.ts";
 import { FakeTelegramApi } from "./support/fake-telegram-api.ts";
 import { FakeZaloApi } from "./support/fake-zalo-api.ts";
 import { TEST_SECRET, testTuning } from "./support/harness.ts";
+import { generateList, LIST_HEADINGS, rowCells } from "./support/household-list.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const available = existsSync(CHROMIUM) && spawnSync("pdftotext", ["-v"]).status === 0;
@@ -54,6 +59,8 @@ const ZALO_STAFF = "zalo-can-bo";
 let app: RunningApp;
 let closeCore: () => void;
 let base: string;
+/** What the server logged (to check no household data is). */
+const logLines: string[] = [];
 
 /** A distinct client address per test (the server trusts X-Forwarded-For here), so lock-outs stay apart. */
 let nextClient = 1;
@@ -144,7 +151,11 @@ beforeAll(async () => {
     telegram: { token: api.token, apiRoot: api.apiRoot },
     zalo: { token: zalo.token, apiRoot: zalo.apiRoot },
   };
-  const logger = createLogger({ level: "warn", secrets: [TEST_SECRET], destination: { write: () => true } });
+  const logger = createLogger({
+    level: "info",
+    secrets: [TEST_SECRET],
+    destination: { write: (line: string) => logLines.push(line) > 0 },
+  });
   const core = await createCore(config, { logger });
   closeCore = () => core.close?.();
   app = await startApp({
@@ -171,13 +182,21 @@ const PAGES = [
   "/console/documents/thai-binh-2017-2020",
   "/console/documents/thai-binh-2017-2020/IV.1.2",
   "/console/check",
+  "/console/screen",
+  "/console/screen/mau.xlsx",
   "/console/stats",
   "/console/feedback",
   "/console/feedback/kb-questions.draft.yaml",
 ];
-const APIS = ["/console/api/search?q=bhyt", "/console/api/stats", "/console/api/documents"];
+const APIS = [
+  "/console/api/search?q=bhyt",
+  "/console/api/stats",
+  "/console/api/documents",
+  "/console/api/screen/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+];
 const POSTS = [
   "/console/check",
+  "/console/screen",
   "/console/check/pdf",
   "/console/check/summary",
   "/console/feedback/1",
@@ -305,6 +324,16 @@ describe("console security", () => {
     );
   });
 
+  it("refuses a list over 20 MB before reading it, with a Vietnamese message", async () => {
+    const { cookie, csrf } = await signIn();
+    const form = new FormData();
+    form.set("_csrf", csrf);
+    form.set("tep", new File([new Uint8Array(21 * 1024 * 1024).fill(44)], "danh-sach.csv"));
+    const res = await fetch(`${base}/console/screen`, { method: "POST", headers: { cookie }, body: form });
+    expect(res.status).toBe(413);
+    expect(await res.text()).toContain("Tệp quá lớn: tối đa 20 MB");
+  });
+
   it("locks a client out after 10 wrong codes, even for the right code, and tells it so", async () => {
     const headers = { "x-forwarded-for": client() };
     const right = await codeFromTelegram();
@@ -383,6 +412,12 @@ describe.skipIf(!available)(`console in a real browser${available ? "" : ` (skip
         .map((violation) => violation.id + " (" + violation.impact + "): " +
           violation.nodes.slice(0, 3).map((node) => node.target.join(" ")).join(", ")))`)) as string[];
     expect(violations, what).toEqual([]);
+  }
+
+  function sheetRows(sheet: ExcelJSTypes.Worksheet): unknown[][] {
+    const rows: unknown[][] = [];
+    sheet.eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
+    return rows;
   }
 
   /** Screenshots at both sizes, and axe at each. */
@@ -536,6 +571,150 @@ describe.skipIf(!available)(`console in a real browser${available ? "" : ` (skip
     expect(yaml).toContain("mức hỗ trợ tiền điện cho hộ nghèo");
     expect(yaml).toContain("thai-binh-2017-2020");
   });
+
+  it("shows a long list's progress while it is screened, then its summary", async () => {
+    // 40,000 households as CSV: long enough to watch the bar move.
+    const file = join(scratch, "danh-sach-dai.csv");
+    writeFileSync(file, stringify([LIST_HEADINGS, ...generateList(40_000, 3).map(rowCells)]));
+    // The progress answers are the server's own; those that say "done" wait until the page has been looked at.
+    const answers: { state: string; rowsDone: number; expectedRows: number | null }[] = [];
+    let release!: () => void;
+    const looked = new Promise<void>((resolve) => (release = resolve));
+    await page.route("**/console/api/screen/*", async (route) => {
+      const response = await route.fetch();
+      const body = (await response.json()) as (typeof answers)[number];
+      answers.push(body);
+      if (body.state !== "running" && body.state !== "waiting") await looked;
+      await route.fulfill({ response });
+    });
+    await page.goto(`${base}/console/screen`);
+    await page.getByLabel("Tệp danh sách (.xlsx hoặc .csv)").setInputFiles(file);
+    await page.getByLabel("CSV (UTF-8, mở được bằng Excel)").check();
+    await page.getByRole("button", { name: "Sàng lọc" }).click();
+    await page.waitForURL(/\/console\/screen\/[A-Za-z0-9_-]{32}$/);
+    await page.waitForFunction(
+      `(() => { const bar = document.getElementById("tien-do"); return bar && bar.value > 0 && bar.value < bar.max; })()`,
+      undefined,
+      { timeout: 60_000 },
+    );
+    expect(await page.textContent("#tien-do-chu")).toMatch(/^Đã xét [\d.]+ hộ…$/);
+    await capture("sang-loc-tien-do");
+    release();
+    await page.waitForSelector("#ket-qua", { timeout: 120_000 });
+    await page.unroute("**/console/api/screen/*");
+    const running = answers.filter((answer) => answer.state === "running");
+    expect(running.length).toBeGreaterThan(0);
+    expect(running.every((answer) => answer.expectedRows === 40_001)).toBe(true);
+    expect(answers.at(-1)!.state).toBe("done");
+    expect(await page.textContent("#ket-qua .summary")).toMatch(
+      /40\.000 hộ trong danh sách: 40\.000 hộ\s+đã xét, 0 dòng không đọc được/,
+    );
+  }, 180_000);
+
+  it("screens a 1,000-row XLSX with bad rows, lists them, and downloads the result and the template", async () => {
+    const rows = generateList(1_000, 7);
+    /** 0-based household index → the cell spoiled (column key, value) and the heading named. */
+    const spoiled: [number, string, string | number, string][] = [
+      [5, "members", "nhiều", "Số người"],
+      [100, "area", "trên núi", "Khu vực"],
+      [500, "monthlyIncome", "abc", "Thu nhập cả hộ mỗi tháng (đồng)"],
+      [998, "members", "", "Số người"],
+    ];
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet("Danh sách");
+    sheet.addRow(["DANH SÁCH HỘ GIA ĐÌNH NĂM 2026"]);
+    sheet.addRow(LIST_HEADINGS);
+    rows.forEach((row, index) => {
+      const cells = { ...row.cells };
+      for (const [at, key, value] of spoiled) if (at === index) cells[key] = value;
+      sheet.addRow(rowCells({ ...row, cells }));
+    });
+    const input = join(scratch, "danh-sach-xa.xlsx");
+    await workbook.xlsx.writeFile(input);
+
+    await page.goto(`${base}/console/screen`);
+    await capture("sang-loc");
+    // The template, with its example row.
+    const [template] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("link", { name: "Tải tệp mẫu (XLSX)" }).click(),
+    ]);
+    expect(template.suggestedFilename()).toBe("mau-danh-sach-ho.xlsx");
+    const templateFile = join(scratch, "mau.xlsx");
+    await template.saveAs(templateFile);
+    const mau = new ExcelJS.Workbook();
+    await mau.xlsx.readFile(templateFile);
+    const templateRows = sheetRows(mau.worksheets[0]!);
+    expect(templateRows[0]).toEqual(LIST_HEADINGS);
+    expect(templateRows).toHaveLength(2);
+    const [templateCsv] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("link", { name: "Tải tệp mẫu (CSV)" }).click(),
+    ]);
+    const csvFile = join(scratch, "mau.csv");
+    await templateCsv.saveAs(csvFile);
+    expect(readFileSync(csvFile, "utf8")).toMatch(/^\ufeffMã hộ,/);
+
+    await page.getByLabel("Tệp danh sách (.xlsx hoặc .csv)").setInputFiles(input);
+    await page.getByRole("button", { name: "Sàng lọc" }).click();
+    await page.waitForSelector("#ket-qua", { timeout: 60_000 });
+    expect(await page.textContent("#ket-qua .summary")).toMatch(
+      /1\.000 hộ trong danh sách: 996 hộ\s+đã xét, 4 dòng không đọc được/,
+    );
+    // Each bad row with its row number (the title is row 1, the header row 2), column and reason.
+    const problems = (await page.evaluate(`Array.from(document.querySelectorAll("table.problems tbody tr"),
+        (tr) => Array.from(tr.querySelectorAll("td"), (td) => td.textContent.trim()))`)) as string[][];
+    expect(problems.map(([row, column]) => [Number(row), column])).toEqual(
+      spoiled.map(([at, , , heading]) => [at + 3, heading]),
+    );
+    expect(problems[0]![2]).toMatch(/số người/);
+    expect(await page.textContent("main")).toContain("Chính sách đủ điều kiện nhiều nhất");
+    await capture("sang-loc-ket-qua");
+
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("link", { name: "Tải tệp kết quả (XLSX)" }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^ket-qua-sang-loc-\d{4}-\d{2}-\d{2}\.xlsx$/);
+    const output = join(scratch, "ket-qua.xlsx");
+    await download.saveAs(output);
+    const result = new ExcelJS.Workbook();
+    await result.xlsx.readFile(output);
+    expect(result.worksheets.map((sheet) => sheet.name)).toEqual(["Kết quả", "Căn cứ pháp lý", "Dòng lỗi"]);
+    const table = sheetRows(result.getWorksheet("Kết quả")!);
+    expect(table).toHaveLength(1_001);
+    const header = table[0]!.map(String);
+    const errorColumn = header.indexOf("Lỗi dữ liệu");
+    const statuses = new Set(Object.values(STATUS_LABEL));
+    rows.forEach((row, index) => {
+      const line = table[index + 1]!;
+      expect(line[0]).toBe(index + 3);
+      expect(line[1]).toBe(row.cells.householdId);
+      const bad = spoiled.find(([at]) => at === index);
+      if (bad) expect(String(line[errorColumn])).toContain(`Cột “${bad[3]}”`);
+      else expect(statuses.has(String(line[4]))).toBe(true);
+    });
+    const errors = sheetRows(result.getWorksheet("Dòng lỗi")!);
+    expect(errors.slice(1).map((line) => [line[0], line[1]])).toEqual(
+      spoiled.map(([at, , , heading]) => [at + 3, heading]),
+    );
+
+    // Handed over once: the page says the file is gone from the server.
+    await page.reload();
+    expect(await page.textContent("#ket-qua")).toContain("đã được tải về và đã xoá khỏi máy chủ");
+    // Nothing about the households was stored or logged.
+    const stored = openDatabase(databasePath, { userKeySecret: USER_KEY_SECRET });
+    const tables = stored.sqlite.prepare("select name from sqlite_master where type = 'table'").all() as {
+      name: string;
+    }[];
+    const dump = JSON.stringify(
+      tables.map(({ name }) => stored.sqlite.prepare(`select * from "${name}"`).all()),
+    );
+    stored.close();
+    expect(dump).not.toContain("Chủ hộ");
+    expect(dump).not.toContain("HGD-");
+    expect(logLines.join("")).not.toMatch(/Chủ hộ|HGD-|danh-sach-xa/);
+  }, 180_000);
 
   it("signs out, and the pages send to sign-in again; no page broke its content security policy", async () => {
     await page.goto(`${base}/console`);

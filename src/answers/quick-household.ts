@@ -190,6 +190,22 @@ interface Match {
   text: string;
 }
 
+const FOLDED_CHARS = new Map<string, string>();
+
+/** A letter without its diacritics, lower case; itself in lower case when folding would change its length. */
+function foldChar(char: string): string {
+  let folded = FOLDED_CHARS.get(char);
+  if (folded === undefined) {
+    const bare = foldDiacritics(char);
+    folded = bare.length === char.length ? bare : char.toLowerCase();
+    if (FOLDED_CHARS.size < 10_000) FOLDED_CHARS.set(char, folded);
+  }
+  return folded;
+}
+
+/** The readers' patterns, compiled once (most are fixed; a few depend on the provinces or indicators). */
+const WORD_PATTERNS = new Map<string, RegExp>();
+
 /** The line, its folded twin (same length) and which characters a reader has taken. */
 class Line {
   readonly original: string;
@@ -201,18 +217,21 @@ class Line {
       .replace(/[\s\u00a0]+/g, " ")
       .trim();
     // Folding letter by letter keeps positions, so a match in the folded text cuts the original.
-    this.folded = [...this.original]
-      .map((char) => {
-        const folded = foldDiacritics(char);
-        return folded.length === char.length ? folded : char.toLowerCase();
-      })
-      .join("");
+    let folded = "";
+    for (const char of this.original)
+      folded += char.charCodeAt(0) < 0x80 ? char.toLowerCase() : foldChar(char);
+    this.folded = folded;
     this.used = Array.from({ length: this.folded.length }, () => false);
   }
 
   /** Every match of `pattern` (a folded-text regex source, whole words) over characters not taken yet. */
   find(pattern: string): Match[] {
-    const regex = new RegExp(`(?<![\\p{L}\\p{N}])(?:${pattern})(?![\\p{L}\\p{N}])`, "gu");
+    let regex = WORD_PATTERNS.get(pattern);
+    if (!regex) {
+      regex = new RegExp(`(?<![\\p{L}\\p{N}])(?:${pattern})(?![\\p{L}\\p{N}])`, "gu");
+      if (WORD_PATTERNS.size < 1_000) WORD_PATTERNS.set(pattern, regex);
+    }
+    regex.lastIndex = 0;
     const found: Match[] = [];
     for (let match = regex.exec(this.folded); match; match = regex.exec(this.folded)) {
       const start = match.index;
@@ -866,12 +885,18 @@ function readPersons(state: State): void {
   }
 }
 
-function readEthnicity(state: State): void {
-  const { line } = state;
+/** Takes the words saying a member is of an ethnic minority ("dtts", "người Tày") or Kinh. */
+function takeEthnicity(line: Line): { minority: Match[]; majority: Match[] } {
   const minority = line.takeAll(
     `dtts|dan toc thieu so|dt thieu so|nguoi dan toc|dong bao dan toc|dan toc\\s(?:${ETHNIC_GROUPS})|nguoi\\s(?:${ETHNIC_GROUPS})`,
   );
   const majority = line.takeAll("(?:dan toc\\s|nguoi\\s)kinh");
+  return { minority, majority };
+}
+
+function readEthnicity(state: State): void {
+  const { line } = state;
+  const { minority, majority } = takeEthnicity(line);
   if (minority.length === 0 && majority.length === 0) return;
   if (minority.length > 0 && majority.length > 0) {
     note(state, "unread", "Dân tộc mâu thuẫn (cả DTTS và Kinh); chưa tính.");
@@ -981,6 +1006,56 @@ export function parseQuickHousehold(
     ...household,
   };
   return ok({ household: ordered, notes: state.notes });
+}
+
+/** The parts of a household that {@link readQuickPart} reads on their own (a spreadsheet cell each). */
+export type QuickPart = "area" | "members" | "listedStatus" | "deprivations" | "persons" | "province";
+
+const PART_READERS: Record<QuickPart, ((state: State) => void)[]> = {
+  area: [readArea],
+  members: [readMembers],
+  listedStatus: [readLeftList, readListedStatus],
+  deprivations: [readDeprivations],
+  persons: [readPersons, readEthnicity],
+  province: [readProvince],
+};
+
+/**
+ * Reads one part of a household from a short text with expert mode's vocabulary (a cell of a list kept in a
+ * spreadsheet: "hcn", "thiếu: bhyt, nhà tiêu", "ông 72 tuổi, con học lớp 5"): the facts found, the notes,
+ * and what was left over unread (scrubbed of identifying numbers). The persons part also reads ethnicity.
+ */
+export function readQuickPart(
+  part: QuickPart,
+  text: string,
+  context: QuickContext,
+): { household: Partial<HouseholdInput>; persons: Person[]; notes: QuickNote[]; unread: string[] } {
+  const line = new Line(text);
+  const state: State = { line, context, household: {}, notes: [], persons: [], agesAssumed: new Set() };
+  for (const reader of PART_READERS[part]) reader(state);
+  const unread = line.leftovers().map((chunk) => scrubPersonalData(chunk));
+  return { household: state.household, persons: state.persons, notes: state.notes, unread };
+}
+
+/**
+ * An ethnicity as a list's column gives it ("Kinh", "Tày", "H'Mông", "DTTS", "dân tộc Dao"): true for an
+ * ethnic minority, false for Kinh, undefined when not read (or both named).
+ */
+export function readQuickEthnicity(text: string): boolean | undefined {
+  const folded = foldDiacritics(normalizeVietnamese(text))
+    .replace(/['’`-]/g, " ")
+    .trim();
+  const phrase = /^(?:dtts|dan toc|nguoi|dong bao)\b/.test(folded) ? folded : `dan toc ${folded}`;
+  const line = new Line(phrase);
+  const { minority, majority } = takeEthnicity(line);
+  if (line.leftovers().length > 0 || minority.length + majority.length === 0) return undefined;
+  if (minority.length > 0 && majority.length > 0) return undefined;
+  return minority.length > 0;
+}
+
+/** A date as staff write it ("15/3/2024", "3/2024" as its last day, "2024" as 31/12), or undefined. */
+export function readQuickDate(text: string, today: string): string | undefined {
+  return readDate(text, today)?.iso;
 }
 
 /** The notes as lines for a reply: assumptions, then what was not read or left out. */

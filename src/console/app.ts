@@ -18,6 +18,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { addDays } from "../domain/dates.ts";
+import { formatNumberVi } from "../domain/format.ts";
 import { decide } from "../domain/eligibility.ts";
 import type { HouseholdInput } from "../domain/household.ts";
 import type { Logger } from "../logging.ts";
@@ -30,6 +31,7 @@ import { indicatorsOn, type QuickNote } from "../answers/quick-household.ts";
 import { referralsFor } from "../staff/referrals.ts";
 import { mayOpen, type ConsolePage } from "../staff/roles.ts";
 import { PAGE_SIZE, resolveFilters, SEARCH_LIMIT } from "../staff/search-filters.ts";
+import { templateFile, type ListFormat } from "../screening/index.ts";
 import { readCarriedHousehold, readCheckForm, type FormValues } from "./check-form.ts";
 import { html, layout, type Html } from "./html.ts";
 import {
@@ -47,6 +49,8 @@ import {
   statsPage,
 } from "./pages.ts";
 import { PdfUnavailable, type PrintPdf } from "./pdf.ts";
+import { JOB_TTL_MS, JobRefused, ScreeningJobs } from "./screen-jobs.ts";
+import { progressText, screenForm, screenProgress, screenResult } from "./screen-pages.ts";
 import type { ConsoleServices } from "./services.ts";
 
 /** The session cookie; limited to /console. */
@@ -64,6 +68,10 @@ export interface ConsoleAppOptions {
   httpsPublicUrl?: boolean;
   /** TRUST_PROXY: believe X-Forwarded-Proto and X-Forwarded-For. */
   trustProxy?: boolean;
+  /** The list screenings (default: a new set, with its temporary folder); its owner closes it. */
+  screening?: ScreeningJobs;
+  /** Largest uploaded list, in bytes (default {@link MAX_UPLOAD_BYTES}). */
+  maxUploadBytes?: number;
 }
 
 const STATIC_DIR = join(dirname(fileURLToPath(import.meta.url)), "static");
@@ -79,6 +87,7 @@ function staticFiles(): Map<string, { body: string; type: string }> {
     ],
     ["console.js", { body: readFileSync(join(STATIC_DIR, "console.js"), "utf8"), type: js }],
     ["stats.js", { body: readFileSync(join(STATIC_DIR, "stats.js"), "utf8"), type: js }],
+    ["screen.js", { body: readFileSync(join(STATIC_DIR, "screen.js"), "utf8"), type: js }],
     ["chart.umd.min.js", { body: readFileSync(join(chartDir, "chart.umd.min.js"), "utf8"), type: js }],
   ]);
 }
@@ -101,6 +110,10 @@ const SUMMARY_POLICY =
 
 /** Largest form accepted, in bytes. */
 const MAX_FORM_BYTES = 64 * 1024;
+/** Largest uploaded list by default, in bytes (a list of some 100,000 households as CSV). */
+export const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
+/** The upload form's file and multipart framing beyond the file itself. */
+const MULTIPART_SLACK = 16 * 1024;
 
 type Env = { Variables: { token: string; csrf: string; staffKey: string } };
 
@@ -114,6 +127,20 @@ type Env = { Variables: { token: string; csrf: string; staffKey: string } };
 export function createConsoleApp(options: ConsoleAppOptions): Hono<Env> {
   const { services, logger } = options;
   const files = staticFiles();
+  const maxUpload = options.maxUploadBytes ?? MAX_UPLOAD_BYTES;
+  const maxMegabytes = Math.round((maxUpload / (1024 * 1024)) * 10) / 10;
+  const ttlMinutes = Math.round(JOB_TTL_MS / 60_000);
+  const tooLargeMessage = `Tệp quá lớn: tối đa ${formatNumberVi(maxMegabytes)} MB. Hãy chia danh sách thành nhiều tệp nhỏ hơn, hoặc dùng lệnh hoichinhsach check --xlsx trên máy tính.`;
+  const jobs =
+    options.screening ??
+    new ScreeningJobs({ policy: services.policy, logger, today: () => services.today() });
+  const uploadForm = (c: Context, problems?: readonly string[]) =>
+    screenForm({
+      csrf: c.get("csrf") as string,
+      maxMegabytes: formatNumberVi(maxMegabytes),
+      ttlMinutes,
+      ...(problems ? { problems } : {}),
+    });
   const app = new Hono<Env>();
   const provinces = services.policy.provinces.map((province) => province.info.name);
   const searchProvinces = [...new Set(services.documents.map((document) => document.metadata.province))];
@@ -139,7 +166,7 @@ export function createConsoleApp(options: ConsoleAppOptions): Hono<Env> {
 
   const page = (
     c: Context,
-    status: 200 | 400 | 401 | 403 | 404 | 429 | 503,
+    status: 200 | 400 | 401 | 403 | 404 | 410 | 413 | 429 | 503,
     title: string,
     body: Html,
     extra: { page?: ConsolePage; scripts?: string[] } = {},
@@ -276,9 +303,20 @@ export function createConsoleApp(options: ConsoleAppOptions): Hono<Env> {
     c.set("staffKey", staffKey);
     if (c.req.method === "POST") {
       const type = c.req.header("content-type") ?? "";
-      const sent = /^application\/x-www-form-urlencoded/i.test(type)
-        ? ((await formValues(c))?.["_csrf"] ?? "")
-        : (c.req.header("x-csrf-token") ?? "");
+      let sent: unknown;
+      if (/^application\/x-www-form-urlencoded/i.test(type)) sent = (await formValues(c))?.["_csrf"] ?? "";
+      else if (/^multipart\/form-data/i.test(type)) {
+        // An upload: its size is checked before anything is read (browsers send the length of a form).
+        const length = c.req.header("content-length");
+        if (length === undefined || Number(length) > maxUpload + MULTIPART_SLACK) {
+          return page(c, 413, "Sàng lọc danh sách", uploadForm(c, [tooLargeMessage]), { page: "screen" });
+        }
+        const field = await c.req.parseBody({ all: true }).then(
+          (body) => body["_csrf"],
+          () => "", // not a readable form: refused as one without its token
+        );
+        sent = typeof field === "string" ? field : "";
+      } else sent = c.req.header("x-csrf-token") ?? "";
       if (typeof sent !== "string" || !sameToken(sent, c.get("csrf"))) {
         logger.warn({ reason: "csrf", path: c.req.path }, "console request refused");
         if (api) return c.json({ ok: false, error: "csrf" }, 403);
@@ -629,6 +667,127 @@ export function createConsoleApp(options: ConsoleAppOptions): Hono<Env> {
         { page: "check" },
       );
     }
+  });
+
+  // === Screen a list (the list and its result are personal data: see screen-jobs.ts)
+
+  /** Jobs belong to the session that uploaded them. */
+  const ownerOf = (c: Context<Env>) => sha256(`screen:${c.get("token")}`);
+  const templates = new Map<ListFormat, Promise<Buffer>>();
+  const FILE_TYPES: Record<ListFormat, string> = {
+    csv: "text/csv; charset=utf-8",
+    xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+  };
+  const JOB_ID = "[A-Za-z0-9_-]{32}";
+  const screenPage = (c: Context, status: 200 | 400 | 404 | 410 | 413 | 429, body: Html) =>
+    page(c, status, "Sàng lọc danh sách", body, { page: "screen" });
+
+  app.get("/console/screen", (c) => allowed(c, "screen") ?? screenPage(c, 200, uploadForm(c)));
+
+  app.get("/console/screen/:file{mau\\.(xlsx|csv)}", async (c) => {
+    const refused = allowed(c, "screen");
+    if (refused) return refused;
+    const format: ListFormat = c.req.param("file").endsWith(".csv") ? "csv" : "xlsx";
+    let template = templates.get(format);
+    if (!template) templates.set(format, (template = templateFile(format)));
+    c.header("Content-Type", FILE_TYPES[format]);
+    c.header("Content-Disposition", `attachment; filename="mau-danh-sach-ho.${format}"`);
+    return c.body(new Uint8Array(await template));
+  });
+
+  app.post("/console/screen", async (c) => {
+    const refused = allowed(c, "screen");
+    if (refused) return refused;
+    const type = c.req.header("content-type") ?? "";
+    const body = /^multipart\/form-data/i.test(type) ? await c.req.parseBody({ all: true }) : {};
+    const file = body["tep"];
+    if (!(file instanceof File) || file.size === 0)
+      return screenPage(c, 400, uploadForm(c, ["Hãy chọn tệp danh sách (.xlsx hoặc .csv) để tải lên."]));
+    if (file.size > maxUpload) return screenPage(c, 413, uploadForm(c, [tooLargeMessage]));
+    const name = (file.name.split(/[\\/]/).at(-1) ?? "").slice(0, 120) || "danh-sach";
+    const extension = /\.[^.]*$/.exec(name)?.[0].toLowerCase() ?? "";
+    const format: ListFormat | null = extension === ".xlsx" ? "xlsx" : extension === ".csv" ? "csv" : null;
+    if (!format) {
+      const problem =
+        extension === ".xls"
+          ? `Tệp “${name}” là Excel cũ (.xls): hãy mở trong Excel và lưu lại dạng .xlsx (hoặc CSV UTF-8).`
+          : `Tệp “${name}” phải có đuôi .xlsx hoặc .csv${extension ? `, không phải ${extension}` : ""}.`;
+      return screenPage(c, 400, uploadForm(c, [problem]));
+    }
+    const output: ListFormat = body["dang"] === "csv" ? "csv" : "xlsx";
+    try {
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      const id = jobs.start(ownerOf(c), { bytes, format, fileName: name }, output);
+      return c.redirect(`/console/screen/${id}`, 303);
+    } catch (error) {
+      if (error instanceof JobRefused) return screenPage(c, 429, uploadForm(c, [error.message]));
+      throw error;
+    }
+  });
+
+  const goneBody = () =>
+    html`<p class="problem" role="alert">
+        Không còn kết quả này: tệp kết quả đã được tải về, đã quá ${ttlMinutes} phút, hoặc không thuộc phiên
+        làm việc này. Hãy sàng lọc lại danh sách.
+      </p>
+      <p><a href="/console/screen">Sàng lọc danh sách</a></p>`;
+
+  app.get(`/console/screen/:id{${JOB_ID}}`, (c) => {
+    const refused = allowed(c, "screen");
+    if (refused) return refused;
+    const job = jobs.view(c.req.param("id"), ownerOf(c));
+    if (!job) return screenPage(c, 404, goneBody());
+    const status = job.status;
+    if (status.state === "done") {
+      return screenPage(
+        c,
+        200,
+        screenResult({
+          job,
+          report: status.report,
+          downloaded: status.downloaded,
+          titles: programmeTitles,
+          ttlMinutes,
+        }),
+      );
+    }
+    if (status.state === "failed") return screenPage(c, 200, uploadForm(c, status.message.split("\n")));
+    return page(c, 200, "Sàng lọc danh sách", screenProgress(job), {
+      page: "screen",
+      scripts: ["screen.js"],
+    });
+  });
+
+  app.get(`/console/screen/:id{${JOB_ID}}/:file{ket-qua\\.(xlsx|csv)}`, async (c) => {
+    const refused = allowed(c, "screen");
+    if (refused) return refused;
+    const owner = ownerOf(c);
+    const job = jobs.view(c.req.param("id"), owner);
+    const file = job && (await jobs.take(job.id, owner));
+    if (!job || !file) return screenPage(c, 410, goneBody());
+    c.header("Content-Type", FILE_TYPES[job.outputFormat]);
+    c.header("Content-Length", String(file.size));
+    c.header(
+      "Content-Disposition",
+      `attachment; filename="ket-qua-sang-loc-${services.today()}.${job.outputFormat}"`,
+    );
+    return c.body(file.stream);
+  });
+
+  app.get("/console/api/screen/:id", (c) => {
+    const refused = allowed(c, "screen");
+    if (refused) return refused;
+    const job = jobs.view(c.req.param("id"), ownerOf(c));
+    if (!job) return c.json({ ok: false, error: "not_found" }, 404);
+    const progress = job.status.state === "running" ? job.status.progress : null;
+    return c.json({
+      ok: true,
+      state: job.status.state,
+      rowsRead: progress?.rowsRead ?? 0,
+      rowsDone: progress?.rowsDone ?? 0,
+      expectedRows: job.expectedRows,
+      text: progressText(job),
+    });
   });
 
   // === Statistics

@@ -9,6 +9,7 @@ import type { Logger } from "../logging.ts";
 import type { AppDatabase } from "../storage/database.ts";
 import { createConsoleApp } from "./app.ts";
 import { createPdfPrinter, type PrintPdf } from "./pdf.ts";
+import { removeOrphans, ScreeningJobs } from "./screen-jobs.ts";
 import { createConsoleServices, type ConsoleServicesOptions } from "./services.ts";
 
 /** What a test or benchmark may change. */
@@ -31,6 +32,8 @@ export function createConsoleMount(
   logger: Logger,
   tuning: ConsoleTuning = {},
 ): ConsoleMount {
+  // Result files of a console that died before deleting them go at start.
+  removeOrphans();
   let app: Hono | undefined;
   let close = (): void => {};
   const open = (): Hono => {
@@ -42,8 +45,13 @@ export function createConsoleMount(
       ...(tuning.now ? { now: tuning.now } : {}),
       ...(tuning.knowledgeDir ? { knowledgeDir: tuning.knowledgeDir } : {}),
     });
-    close = services.close;
+    const screening = new ScreeningJobs({ policy: services.policy, logger, today: () => services.today() });
+    close = () => {
+      screening.close();
+      services.close();
+    };
     app = createConsoleApp({
+      screening,
       services,
       logger,
       printPdf: tuning.printPdf ?? createPdfPrinter(),

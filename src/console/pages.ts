@@ -2,6 +2,7 @@
  * The console's pages as HTML, from what the services computed: sign-in, home, search, documents and sections,
  * the household check, statistics, the feedback queue. Pure: no I/O, every value escaped by {@link html}.
  */
+import { estimatedCategoryLabel, RESULT_CATEGORY_LABEL } from "../domain/wording.ts";
 import type { Decision } from "../domain/decision.ts";
 import type { PlanMetadata } from "../knowledge/load.ts";
 import type { SearchOutcome, SearchResult } from "../knowledge/types.ts";
@@ -79,6 +80,7 @@ export function homePage(): Html {
     search: "Tra cứu kế hoạch và quy định, lọc theo tỉnh, văn bản, năm; trích dẫn để dán vào văn bản.",
     documents: "Danh sách kế hoạch (số, ngày, cơ quan, địa bàn, thời hạn) và đọc từng mục.",
     check: "Nhập thông tin hộ, xem kết quả có căn cứ, in hoặc tải bản tóm tắt hồ sơ (PDF).",
+    screen: "Tải lên danh sách hộ của xã (Excel hoặc CSV), xét từng hộ và tải về tệp kết quả.",
     stats: "Thống kê ẩn danh: số lượt kiểm tra, diện hộ, chính sách, câu hỏi chưa có câu trả lời tốt.",
     feedback: "Các câu trả lời bị đánh giá Sai hoặc Chưa rõ; ghi kết quả đúng và xuất thành ca kiểm thử.",
   };
@@ -627,13 +629,13 @@ function chart(options: {
   </section>`;
 }
 
-const CATEGORY_LABEL: Record<string, string> = {
-  poor: "Có thể thuộc hộ nghèo",
-  near_poor: "Có thể thuộc hộ cận nghèo",
-  average_living: "Hộ có mức sống trung bình",
-  none: "Không thuộc diện",
-  unknown: "Chưa xác định được",
-};
+/** A category's name on a chart or in a table ("Có thể thuộc diện hộ nghèo"), from the one list of words. */
+export const CATEGORY_LABEL: Record<string, string> = Object.fromEntries(
+  Object.keys(RESULT_CATEGORY_LABEL).map((category) => {
+    const words = estimatedCategoryLabel(category as keyof typeof RESULT_CATEGORY_LABEL);
+    return [category, words.charAt(0).toUpperCase() + words.slice(1)];
+  }),
+);
 const VERDICT_LABEL = { correct: "Đúng", wrong: "Sai", unclear: "Chưa rõ" } as const;
 const KIND_LABEL = { search: "tra cứu", decision: "kết quả kiểm tra" } as const;
 

@@ -38,7 +38,8 @@ export interface CaseSummaryInput {
   rulesVersion?: string;
 }
 
-const STATUS_LABEL: Record<ProgramDecision["status"], string> = {
+/** A programme status in words, as the case summary and the screening results write it. */
+export const STATUS_LABEL: Record<ProgramDecision["status"], string> = {
   eligible: "Đủ điều kiện (theo thông tin đã khai)",
   possible: "Có thể được, sau khi UBND xã công nhận",
   needs_info: "Cần thêm thông tin",

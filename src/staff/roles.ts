@@ -156,6 +156,7 @@ export const CONSOLE_PAGES = {
   search: { path: "/search", title: "Tra cứu", command: "tim" },
   documents: { path: "/documents", title: "Văn bản", command: "vanban" },
   check: { path: "/check", title: "Kiểm tra hộ", command: "nhanh" },
+  screen: { path: "/screen", title: "Sàng lọc danh sách", command: "nhanh" },
   stats: { path: "/stats", title: "Thống kê", command: "thongke" },
   feedback: { path: "/feedback", title: "Phản hồi", command: "thongke" },
 } as const satisfies Record<string, { path: string; title: string; command: StaffCommand }>;

@@ -12,7 +12,11 @@
  * - `--quick "<dòng>"`: expert mode, one line as staff type it (see check-quick.ts); with `--html FILE` and
  *   `--name TÊN` for the printable case summary.
  *
- * A long `--jsonl` list is decided on worker threads (see {@link checkLines});
+ * - `--csv FILE` / `--xlsx FILE`: screens a commune's household list (one household per row, Vietnamese
+ *   headings); `--out FILE` writes the result as CSV or XLSX by its extension, else CSV goes to stdout.
+ *   `--template FILE.csv|FILE.xlsx` writes the template with an example row (see check-list.ts).
+ *
+ * A long `--jsonl` list (or household list) is decided on worker threads (see {@link checkLines});
  * `HOICHINHSACH_CHECK_WORKERS=N` sets the number of workers (0: this thread alone).
  */
 import { availableParallelism } from "node:os";
@@ -35,6 +39,9 @@ const USAGE = [
   "  --date    ngày đánh giá cho các hộ không có assessedOn (mặc định: hôm nay)",
   '  --quick "DÒNG"  nhập cả hộ trên một dòng, ví dụ: --quick "nt, 4 người, tn 5tr6/tháng, thiếu: bhyt, nhà tiêu; hn"',
   "  --html TỆP      (cùng --quick) ghi bản tóm tắt hồ sơ để in; --name TÊN ghi tên người được hỗ trợ",
+  "  --csv TỆP | --xlsx TỆP  xét cả danh sách hộ của xã (mỗi dòng một hộ, tiêu đề tiếng Việt)",
+  "  --out TỆP       (cùng --csv/--xlsx) ghi kết quả ra tệp .csv hoặc .xlsx; không có thì in CSV ra màn hình",
+  "  --template TỆP  ghi tệp mẫu danh sách (.csv hoặc .xlsx) có dòng tiêu đề và một dòng ví dụ",
   'Ví dụ: echo \'{"area":"rural","members":4,"monthlyIncome":5000000}\' | hoichinhsach check --json',
   "",
 ].join("\n");
@@ -61,6 +68,10 @@ function parseOptions(args: string[]) {
         quick: { type: "string" },
         html: { type: "string" },
         name: { type: "string" },
+        csv: { type: "string" },
+        xlsx: { type: "string" },
+        out: { type: "string" },
+        template: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -268,10 +279,43 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     throw new UserInputError(`Tuỳ chọn --html và --name chỉ dùng cùng --quick.\n\n${USAGE}`);
   if (options.quick !== undefined && (options.jsonl || options.summary))
     throw new UserInputError(`Tuỳ chọn --quick không dùng cùng --jsonl hay --summary.\n\n${USAGE}`);
+  const list = options.csv ?? options.xlsx;
+  if (options.csv !== undefined && options.xlsx !== undefined)
+    throw new UserInputError(`Chỉ dùng một trong hai tuỳ chọn --csv hoặc --xlsx.\n\n${USAGE}`);
+  if (options.out !== undefined && list === undefined)
+    throw new UserInputError(`Tuỳ chọn --out chỉ dùng cùng --csv hoặc --xlsx.\n\n${USAGE}`);
+  if (
+    (list !== undefined || options.template !== undefined) &&
+    (options.json || options.jsonl || options.summary || options.quick !== undefined)
+  ) {
+    throw new UserInputError(
+      `Tuỳ chọn --csv, --xlsx và --template không dùng cùng --json, --jsonl, --summary hay --quick.\n\n${USAGE}`,
+    );
+  }
+  if (options.template !== undefined) {
+    if (list !== undefined)
+      throw new UserInputError(`Tuỳ chọn --template dùng riêng, không cùng --csv hay --xlsx.`);
+    const { runTemplate } = await import("./check-list.ts");
+    return runTemplate(options.template, io);
+  }
   const knowledgeDir = options.knowledge ?? io.env.HOICHINHSACH_KNOWLEDGE_DIR ?? undefined;
-  const workers = options.jsonl ? workerCount(io.env) : 0;
+  const workers = options.jsonl || list !== undefined ? workerCount(io.env) : 0;
   const policy = loadPolicyKnowledge(knowledgeDir);
   const today = options.date ?? vietnamDate(Date.now());
+  if (list !== undefined) {
+    const { runList } = await import("./check-list.ts");
+    return runList(
+      {
+        input: list,
+        format: options.csv !== undefined ? "csv" : "xlsx",
+        today,
+        workers,
+        ...(options.out !== undefined ? { out: options.out } : {}),
+      },
+      policy,
+      io,
+    );
+  }
   if (options.quick !== undefined) {
     const { runQuick } = await import("./check-quick.ts");
     return runQuick(
