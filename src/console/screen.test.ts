@@ -229,7 +229,7 @@ describe("/console/screen", () => {
     expect(page).toContain("Kết quả sàng lọc “xa-an-binh.csv”");
     expect(page).toMatch(/<strong>31<\/strong> hộ trong danh sách: <strong>30<\/strong> hộ\s+đã xét/);
     expect(page).toMatch(/<td class="num">4<\/td>\s*<td>Số người<\/td>\s*<td>phải là số người/);
-    expect(page).toContain("Có thể thuộc hộ cận nghèo");
+    expect(page).toContain("Có thể thuộc diện hộ cận nghèo");
 
     // The result waits in a private file until it is fetched.
     expect(readdirSync(screening.folder!)).toContain(`${id}.csv`);
