@@ -6,20 +6,10 @@
 import { Worker } from "node:worker_threads";
 import type { BatchResult, RowBatch } from "./batch.ts";
 import type { WorkerReply, WorkerSetup, WorkerTask } from "./worker.ts";
+import { workerEntry } from "../shared/worker-entry.ts";
 
-const WORKER_MODULE = new URL("./worker.ts", import.meta.url);
 /** A larger young generation: far fewer collections of a decision's short-lived objects. */
 const YOUNG_GENERATION_MB = 64;
-
-/** The sources are TypeScript and a worker does not inherit the tsx loader: it registers it first. */
-function workerEntry(): URL {
-  const code = [
-    `import { register } from ${JSON.stringify(import.meta.resolve("tsx/esm/api"))};`,
-    "register();",
-    `await import(${JSON.stringify(WORKER_MODULE.href)});`,
-  ].join("\n");
-  return new URL(`data:text/javascript,${encodeURIComponent(code)}`);
-}
 
 interface Slot {
   worker: Worker;
@@ -39,7 +29,7 @@ export class ScreeningPool {
   private closing = false;
 
   constructor(workers: number, setup: WorkerSetup) {
-    const entry = workerEntry();
+    const entry = workerEntry(import.meta.url, "./worker");
     for (let i = 0; i < workers; i++) {
       const slot: Slot = {
         worker: new Worker(entry, {

@@ -6,29 +6,13 @@
 import { Worker } from "node:worker_threads";
 import type { Batch, WrittenOnce } from "./check-batch.ts";
 import type { WorkerReply, WorkerSetup, WorkerTask } from "./check-worker.ts";
+import { workerEntry } from "../../shared/worker-entry.ts";
 
-/** Run from the sources (in tests) this module and its worker's are TypeScript; compiled, both are JavaScript. */
-const FROM_SOURCES = import.meta.url.endsWith(".ts");
-const WORKER_MODULE = new URL(FROM_SOURCES ? "./check-worker.ts" : "./check-worker.js", import.meta.url);
 /**
  * A worker's young generation, where a decision's short-lived objects live: larger than the default, so far
  * fewer collections run (measured: about a fifth less CPU for 100,000 households).
  */
 const YOUNG_GENERATION_MB = 64;
-
-/**
- * The worker's entry: the compiled module itself, or, run from the sources, a module that registers tsx's
- * loader first (a worker does not inherit the loader its parent runs under).
- */
-function workerEntry(): URL {
-  if (!FROM_SOURCES) return WORKER_MODULE;
-  const code = [
-    `import { register } from ${JSON.stringify(import.meta.resolve("tsx/esm/api"))};`,
-    "register();",
-    `await import(${JSON.stringify(WORKER_MODULE.href)});`,
-  ].join("\n");
-  return new URL(`data:text/javascript,${encodeURIComponent(code)}`);
-}
 
 interface Slot {
   worker: Worker;
@@ -49,7 +33,7 @@ export class DecisionPool {
   private closing = false;
 
   constructor(workers: number, setup: WorkerSetup) {
-    const entry = workerEntry();
+    const entry = workerEntry(import.meta.url, "./check-worker");
     for (let i = 0; i < workers; i++) {
       const slot: Slot = {
         worker: new Worker(entry, {
