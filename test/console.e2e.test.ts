@@ -592,11 +592,20 @@ describe.skipIf(!available)(`console in a real browser${available ? "" : ` (skip
     await page.getByLabel("CSV (UTF-8, mở được bằng Excel)").check();
     await page.getByRole("button", { name: "Sàng lọc" }).click();
     await page.waitForURL(/\/console\/screen\/[A-Za-z0-9_-]{32}$/);
-    await page.waitForFunction(
-      `(() => { const bar = document.getElementById("tien-do"); return bar && bar.value > 0 && bar.value < bar.max; })()`,
-      undefined,
-      { timeout: 60_000 },
-    );
+    // Polled from the test (a predicate evaluated in the page would be refused by its CSP, no eval).
+    await expect
+      .poll(
+        () =>
+          page
+            .locator("#tien-do")
+            .evaluate((bar) => {
+              const progress = bar as unknown as { value: number; max: number };
+              return progress.value > 0 && progress.value < progress.max;
+            })
+            .catch(() => false),
+        { timeout: 60_000, interval: 100 },
+      )
+      .toBe(true);
     expect(await page.textContent("#tien-do-chu")).toMatch(/^Đã xét [\d.]+ hộ…$/);
     await capture("sang-loc-tien-do");
     release();
