@@ -33,7 +33,7 @@ import { createFeedbackStore } from "../src/staff/services/feedback.ts";
 import { FakeTelegramApi } from "./support/fake-telegram-api.ts";
 import { FakeZaloApi } from "./support/fake-zalo-api.ts";
 import { TEST_SECRET, testTuning } from "./support/harness.ts";
-import { generateList, LIST_HEADINGS, rowCells } from "./support/household-list.ts";
+import { generateList, LIST_HEADINGS, rowCells, SPOILED_CELLS } from "./support/household-list.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const available = existsSync(CHROMIUM) && spawnSync("pdftotext", ["-v"]).status === 0;
@@ -622,13 +622,7 @@ describe.skipIf(!available)(`console in a real browser${available ? "" : ` (skip
 
   it("screens a 1,000-row XLSX with bad rows, lists them, and downloads the result and the template", async () => {
     const rows = generateList(1_000, 7);
-    /** 0-based household index → the cell spoiled (column key, value) and the heading named. */
-    const spoiled: [number, string, string | number, string][] = [
-      [5, "members", "nhiều", "Số người"],
-      [100, "area", "trên núi", "Khu vực"],
-      [500, "monthlyIncome", "abc", "Thu nhập cả hộ mỗi tháng (đồng)"],
-      [998, "members", "", "Số người"],
-    ];
+    const spoiled = SPOILED_CELLS;
     const workbook = new ExcelJS.Workbook();
     const sheet = workbook.addWorksheet("Danh sách");
     sheet.addRow(["DANH SÁCH HỘ GIA ĐÌNH NĂM 2026"]);

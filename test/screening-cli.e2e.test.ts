@@ -16,7 +16,13 @@ import { ExcelJS } from "../src/screening/exceljs.ts";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadPolicyKnowledge } from "../src/knowledge/policy-load.ts";
 import { STATUS_LABEL } from "../src/staff/case-summary.ts";
-import { generateList, LIST_HEADINGS, rowCells, type ListRow } from "./support/household-list.ts";
+import {
+  generateList,
+  LIST_HEADINGS,
+  rowCells,
+  type ListRow,
+  SPOILED_CELLS,
+} from "./support/household-list.ts";
 
 const BIN = fileURLToPath(new URL("../bin/hoichinhsach.mjs", import.meta.url));
 const STACK_TRACE = /\n\s+at |Error:/;
@@ -70,13 +76,7 @@ function sheetRows(sheet: ExcelJSTypes.Worksheet): unknown[][] {
 
 describe("check --xlsx: a 1,000-row list with bad rows", () => {
   const rows = generateList(1_000, 7);
-  /** 0-based household index → the cell spoiled (column key, value) and the heading named. */
-  const spoiled: [number, string, string | number, string][] = [
-    [5, "members", "nhiều", "Số người"],
-    [100, "area", "trên núi", "Khu vực"],
-    [500, "monthlyIncome", "abc", "Thu nhập cả hộ mỗi tháng (đồng)"],
-    [998, "members", "", "Số người"],
-  ];
+  const spoiled = SPOILED_CELLS;
   const input = join(scratch, "danh-sach.xlsx");
   const output = join(scratch, "ket-qua.xlsx");
 

@@ -176,12 +176,13 @@ export function createAnswerer(
     today: string,
     options: { fallbacks?: boolean },
   ): DirectAnswer | undefined {
+    const folded = foldDiacritics(question);
     // A loan amount per person ("vay 100tr/người") or a support amount ("150k/tháng") is not a
     // household's income.
     const aboutIncome =
       read.concepts.has(INCOME) || !OTHER_AMOUNTS.some((concept) => read.concepts.has(concept));
     // "lương 2tr8, NĐ 30/2025 tính là thu nhập thấp, tiêu chí ra sao" asks about the instrument.
-    const aboutInstrument = NAMED_INSTRUMENT.test(foldDiacritics(question));
+    const aboutInstrument = NAMED_INSTRUMENT.test(folded);
     const own =
       household && aboutIncome && !aboutInstrument
         ? answerHouseholdQuestion(question, asked, household)
@@ -192,8 +193,8 @@ export function createAnswerer(
     // "nghị định mới thay NĐ 81 có hiệu lực ngày nào" asks about the new one, "NĐ 81 còn hiệu lực không"
     // whether it still applies; "lịch rà soát theo QĐ 24 bắt đầu từ ngày nào" asks about the review: none
     // asks for the decision's own dates.
-    const asksDates = read.concepts.has(ISSUED) || /\bhieu luc\b/.test(foldDiacritics(question));
-    const asOfInstrument = BEFORE_OR_AFTER_INSTRUMENT.test(foldDiacritics(question));
+    const asksDates = read.concepts.has(ISSUED) || /\bhieu luc\b/.test(folded);
+    const asOfInstrument = BEFORE_OR_AFTER_INSTRUMENT.test(folded);
     if (asksDates && !asOfInstrument && !ABOUT_FORCE.some((concept) => read.concepts.has(concept))) {
       const dated = instrumentAnswer(question, instruments, applied, asked.date, {
         undated: read.concepts.has(ISSUED),

@@ -4,6 +4,7 @@
  * `check --jsonl` on the same households. Used by the screening tests and `npm run bench -- screening`.
  */
 import type { EducationLevel, HouseholdInput, Person } from "../../src/domain/household.ts";
+import { HOUSEHOLD_FLAGS } from "../../src/domain/facts.ts";
 import { COLUMNS } from "../../src/screening/columns.ts";
 
 /** How each deprivation indicator is written in the list. */
@@ -31,16 +32,6 @@ const LEVEL_WORDS: { level: EducationLevel; words: string; ages: [number, number
   { level: "college", words: "cao đẳng", ages: [18, 23] },
   { level: "university", words: "đại học", ages: [18, 24] },
 ];
-
-const FLAGS = [
-  "agricultural",
-  "inPoorCommune",
-  "inEthnicMinorityArea",
-  "inDifficultArea",
-  "inExtremelyDifficultArea",
-  "needsWaterSupply",
-  "needsSanitation",
-] as const;
 
 /** One generated row: its cells by column key, and the household it stands for. */
 export interface ListRow {
@@ -114,7 +105,7 @@ export function generateList(count: number, seed = 20_261_206): ListRow[] {
       household.leftListOn = iso;
       cells.leftListOn = text;
     }
-    for (const flag of FLAGS) {
+    for (const flag of HOUSEHOLD_FLAGS) {
       if (next() < 0.3) {
         const value = next() < 0.4;
         household[flag] = value;
@@ -149,3 +140,14 @@ export function generateList(count: number, seed = 20_261_206): ListRow[] {
   }
   return rows;
 }
+
+/**
+ * Cells spoiled in the 1,000-row test lists: 0-based household index, the cell's column key and value, and the
+ * heading an error message must name.
+ */
+export const SPOILED_CELLS: readonly [number, string, string | number, string][] = [
+  [5, "members", "nhiều", "Số người"],
+  [100, "area", "trên núi", "Khu vực"],
+  [500, "monthlyIncome", "abc", "Thu nhập cả hộ mỗi tháng (đồng)"],
+  [998, "members", "", "Số người"],
+];
