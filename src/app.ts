@@ -20,6 +20,7 @@ import { createOutboxSender, type OutboxCounts, type OutboxTransport } from "./c
 import type { RetryPolicy } from "./channels/send-policy.ts";
 import { zaloUpdateKey } from "./channels/zalo/channel.ts";
 import type { Logger } from "./logging.ts";
+import type { MaybePromise } from "./shared/maybe-promise.ts";
 import { startCheckpointer } from "./storage/checkpointer.ts";
 import { openDatabase, type AppDatabase, type StorageStatus } from "./storage/database.ts";
 import { createDeferredWrites, type DeferredWrites } from "./storage/deferred-writes.ts";
@@ -46,18 +47,18 @@ export type ServedCore = ConversationCore & {
    * The notices to send to residents whose decision changed under the rules in force today (run daily; each
    * change is told once: `told()` after it was sent, so one not sent comes again next time).
    */
-  ruleNotices?(): RuleNotice[];
-  /** Whether storage can be read and written now (for /readyz and the storage watch). Never throws. */
-  storage?(): StorageStatus;
+  ruleNotices?(): MaybePromise<RuleNotice[]>;
+  /** Whether storage can be read and written now (for /readyz and the storage watch). Never throws or rejects. */
+  storage?(): MaybePromise<StorageStatus>;
 };
 
 /** A rule-change notice for one resident. */
 export interface RuleNotice {
   userKey: string;
   text: string;
-  told?(): void;
+  told?(): MaybePromise<void>;
   /** The resident cannot be reached any more (blocked the bot): forget their watch. */
-  gone?(): void;
+  gone?(): MaybePromise<void>;
 }
 
 /**
@@ -176,19 +177,19 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
     ...(tuning.delivery?.inboxPollMs ? { pollMs: tuning.delivery.inboxPollMs } : {}),
     ...(shared ? { writes: shared.writes } : {}),
   });
-  /** Stores an update in the inbox (throws if it could not be stored); a repeat is logged and dropped. */
-  const accept = (platform: string, updateId: string, update: unknown): "accepted" | "duplicate" => {
-    const stored = inbox.accept(platform, updateId, update);
+  /** Stores an update in the inbox (rejects if it could not be stored); a repeat is logged and dropped. */
+  const accept: Accept = async (platform, updateId, update) => {
+    const stored = await inbox.accept(platform, updateId, update);
     if (stored === "duplicate") {
       logger.info({ channel: platform, update_id: updateId, outcome: "duplicate" }, "update handled");
     }
     return stored;
   };
   /** Polled updates go to the inbox first; one that cannot be stored is logged (polling goes on). */
-  const receive = (platform: string, updateId: string | undefined, update: unknown): void => {
+  const receive = async (platform: string, updateId: string | undefined, update: unknown): Promise<void> => {
     if (updateId === undefined) return;
     try {
-      accept(platform, updateId, update);
+      await accept(platform, updateId, update);
     } catch (error) {
       logger.error({ channel: platform, err: error }, "polled update not stored");
     }
@@ -253,7 +254,7 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
   background.push(inbox.run(shutdown.signal), sender.run(shutdown.signal));
 
   // Readiness is the core's storage, or else the database the inbox writes to before a webhook is answered.
-  const storageStatus = core.storage ?? ((): StorageStatus => database.probe());
+  const storageStatus = core.storage ?? ((): MaybePromise<StorageStatus> => database.probe());
   // The staff console under /console, on the same database (loaded on its first request).
   const consoleMount =
     tuning.console === false ? undefined : createConsoleMount(database, config, logger, tuning.console ?? {});
@@ -330,13 +331,22 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * corrupted) and when it is usable again: once per change, not on every check.
  */
 export function watchStorage(
-  probe: () => StorageStatus,
+  probe: () => MaybePromise<StorageStatus>,
   logger: Logger,
   intervalMs: number,
 ): { stop(): void } {
   let failing: string | undefined;
-  const check = (): void => {
-    const status = probe();
+  let checking = false;
+  const check = async (): Promise<void> => {
+    // A probe still waiting for its answer is not overtaken by the next one.
+    if (checking) return;
+    checking = true;
+    let status: StorageStatus;
+    try {
+      status = await probe();
+    } finally {
+      checking = false;
+    }
     if (!status.ok && failing !== status.cause) {
       failing = status.cause;
       logger.error({ cause: status.cause }, "storage unavailable: messages cannot be handled");
@@ -345,7 +355,7 @@ export function watchStorage(
       logger.info({}, "storage available again");
     }
   };
-  const timer = setInterval(check, intervalMs).unref();
+  const timer = setInterval(() => void check(), intervalMs).unref();
   return { stop: () => clearInterval(timer) };
 }
 
@@ -354,7 +364,7 @@ export function watchStorage(
  * channel. Logged as counts only; one failed send does not stop the others.
  */
 function scheduleRuleNotices(
-  ruleNotices: () => RuleNotice[],
+  ruleNotices: () => MaybePromise<RuleNotice[]>,
   channels: { telegram?: TelegramChannel; zalo?: ZaloChannel },
   logger: Logger,
   firstDelayMs: number,
@@ -366,7 +376,7 @@ function scheduleRuleNotices(
     let failed = 0;
     let forgotten = 0;
     try {
-      for (const notice of ruleNotices()) {
+      for (const notice of await ruleNotices()) {
         if (stopped) break;
         const colon = notice.userKey.indexOf(":");
         const channel = notice.userKey.slice(0, colon);
@@ -376,11 +386,11 @@ function scheduleRuleNotices(
             await channels.telegram.sendText(Number(id), notice.text);
           else if (channel === "zalo" && channels.zalo) await channels.zalo.sendText(id, notice.text);
           else continue;
-          notice.told?.();
+          await notice.told?.();
           sent++;
         } catch (error) {
           if (recipientGone(channel, error)) {
-            notice.gone?.();
+            await notice.gone?.();
             forgotten++;
           } else {
             failed++;
@@ -403,7 +413,7 @@ function scheduleRuleNotices(
   };
 }
 
-type Accept = (platform: string, updateId: string, update: unknown) => "accepted" | "duplicate";
+type Accept = (platform: string, updateId: string, update: unknown) => Promise<"accepted" | "duplicate">;
 
 /** Webhook deliveries are stored in the inbox before they are acknowledged, and handled from there. */
 function telegramTarget(

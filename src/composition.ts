@@ -15,7 +15,11 @@ import { loadPolicyKnowledge } from "./knowledge/policy-load.ts";
 import type { SearchOutcome } from "./knowledge/types.ts";
 import { DEFAULT_DATABASE_PATH, openDatabase, type AppDatabase } from "./storage/database.ts";
 import type { DeferredWrites } from "./storage/deferred-writes.ts";
-import { createSessionStore, DEFAULT_SESSION_TTL_DAYS } from "./storage/repositories/sessions.ts";
+import {
+  createSessionStore,
+  DEFAULT_SESSION_TTL_DAYS,
+  type SessionStore,
+} from "./storage/repositories/sessions.ts";
 import { err, ok, type Result } from "./shared/result.ts";
 import {
   createConversation,
@@ -30,10 +34,20 @@ import { createStaffDesk } from "./staff/desk.ts";
 import { loadReferrals } from "./staff/referrals-load.ts";
 import { createStaffDirectory } from "./staff/roles.ts";
 import { answerVersions } from "./staff/versions.ts";
-import { createFeedbackStore, createUsageStats } from "./staff/services/feedback.ts";
-import { createRuleWatchStore, type PendingNotice } from "./staff/services/rule-watches.ts";
-import { createUserData } from "./storage/repositories/user-data.ts";
-import { createConsoleAuthStore } from "./storage/repositories/console-auth.ts";
+import {
+  createFeedbackStore,
+  createUsageStats,
+  type FeedbackStorePort,
+  type UsageStatsPort,
+} from "./staff/services/feedback.ts";
+import {
+  createRuleWatchStore,
+  type PendingNotice,
+  type RuleWatchStorePort,
+} from "./staff/services/rule-watches.ts";
+import { createUserData, type UserDataPort } from "./storage/repositories/user-data.ts";
+import { createConsoleAuthStore, type ConsoleAuthPort } from "./storage/repositories/console-auth.ts";
+import type { MaybePromise } from "./shared/maybe-promise.ts";
 import { loadFlows } from "./flows/load.ts";
 import type {
   DecisionLike,
@@ -152,9 +166,9 @@ export function createAssistantPorts(
   knowledge: KnowledgePort;
   eligibility: EligibilityPort;
   extension: ConversationExtension;
-  ruleNotices(): PendingNotice[];
-  erase(userKey: string): void;
-  purgeRetained(): number;
+  ruleNotices(): MaybePromise<PendingNotice[]>;
+  erase(userKey: string): MaybePromise<void>;
+  purgeRetained(): Promise<number>;
 } {
   const { ports, policy, knowledgeBase } = policyPorts(database, options);
   const today = options.today ?? todayInVietnam;
@@ -163,11 +177,11 @@ export function createAssistantPorts(
     ...(options.today ? { now: () => Date.parse(`${options.today!()}T05:00:00Z`) } : {}),
     ...(options.questionRetentionDays ? { retentionDays: options.questionRetentionDays } : {}),
   };
-  const stats = createUsageStats(database, clock);
-  const feedback = createFeedbackStore(database, clock);
-  const watches = createRuleWatchStore(database, clock);
-  const userData = createUserData(database);
-  const consoleAuth = createConsoleAuthStore(database);
+  const stats: UsageStatsPort = createUsageStats(database, clock);
+  const feedback: FeedbackStorePort = createFeedbackStore(database, clock);
+  const watches: RuleWatchStorePort = createRuleWatchStore(database, clock);
+  const userData: UserDataPort = createUserData(database);
+  const consoleAuth: ConsoleAuthPort = createConsoleAuthStore(database);
   const versions = answerVersions(knowledgeDir);
   const desk = createStaffDesk({
     staff: createStaffDirectory(options.staffIds ?? []),
@@ -189,11 +203,12 @@ export function createAssistantPorts(
     extension: createDeskExtension(desk, { policy, stats, today }),
     // Remembered as told only once sent (serve), so a notice that could not go out comes again.
     ruleNotices: () => watches.pending(policy, versions.rules),
-    erase: userData.erase,
-    purgeRetained: () => {
-      const purged = stats.purgeExpired() + feedback.purgeExpired() + consoleAuth.purgeExpired();
+    erase: (userKey) => userData.erase(userKey),
+    purgeRetained: async () => {
+      const purged =
+        (await stats.purgeExpired()) + (await feedback.purgeExpired()) + (await consoleAuth.purgeExpired());
       // Runs after the sessions' purge: what both deleted leaves the log too.
-      userData.flush();
+      await userData.flush();
       return purged;
     },
   };
@@ -217,8 +232,11 @@ export interface OpenConversationOptions {
   consoleUrl?: string;
 }
 
-/** The session store with a user's writes held while that user has an open batch in `writes`. */
-function deferringSessions(store: SessionStorePort, writes: DeferredWrites): SessionStorePort {
+/**
+ * The session store with a user's writes held while that user has an open batch in `writes`. A held write is
+ * applied inside the SQLite transaction that completes the turn: `store` must then answer synchronously.
+ */
+function deferringSessions(store: SessionStore, writes: DeferredWrites): SessionStorePort {
   return {
     ttlDays: store.ttlDays,
     load: (userKey) => store.load(userKey),
@@ -241,7 +259,7 @@ export async function openConversation(options: OpenConversationOptions = {}): P
   /** The open database, for stores that must share its transactions. */
   database: AppDatabase;
   close(): void;
-  ruleNotices(): PendingNotice[];
+  ruleNotices(): MaybePromise<PendingNotice[]>;
   probe: AppDatabase["probe"];
   /** Sessions dropped at this start by the move to keyed digests (see `AppDatabase.droppedSessions`). */
   droppedSessions: number;

@@ -96,7 +96,7 @@ const files = readdirSync(DIR)
 
 describe.each(files)("%s", (file) => {
   const transcript = transcriptSchema.parse(parse(readFileSync(join(DIR, file), "utf8")));
-  it(transcript.description, () => {
+  it(transcript.description, async () => {
     const database = openDatabase(join(dir, `${file}.db`));
     try {
       const staff = loadStaffDirectory({ STAFF_IDS: transcript.staff.join(",") });
@@ -115,7 +115,7 @@ describe.each(files)("%s", (file) => {
         today: () => TODAY,
       });
       const states = new Map<string, DeskState>();
-      transcript.turns.forEach((turn, index) => {
+      for (const [index, turn] of transcript.turns.entries()) {
         const who = turn.as ?? transcript.staff[0] ?? "telegram:1";
         const where = `${file} turn ${index + 1}`;
         let text: string;
@@ -136,7 +136,7 @@ describe.each(files)("%s", (file) => {
             where,
           ).toBe(true);
         } else {
-          const result = desk.handle(who, turn.user, states.get(who) ?? {});
+          const result = await desk.handle(who, turn.user, states.get(who) ?? {});
           states.set(who, result.state);
           expect(result.handled, `${where}: handled`).toBe(turn.handled);
           text = result.replies.map((r) => r.text).join("\n");
@@ -162,7 +162,7 @@ describe.each(files)("%s", (file) => {
           expect(comparable(text), `${where}: “${fragment}” must not appear in:\n${text}`).not.toContain(
             comparable(fragment),
           );
-      });
+      }
       if (transcript.after?.feedback !== undefined) {
         const count = database.sqlite.prepare("SELECT count(*) AS n FROM feedback").get() as { n: number };
         expect(count.n).toBe(transcript.after.feedback);

@@ -1,5 +1,6 @@
 import { performance } from "node:perf_hooks";
 import type { ChannelName } from "../config.ts";
+import type { MaybePromise } from "../shared/maybe-promise.ts";
 import { pseudonym, serializeError, type Logger } from "../logging.ts";
 import { createKeyedQueue } from "./keyed-queue.ts";
 import { channelMessage, type ChannelMessageCode } from "./messages.ts";
@@ -15,10 +16,10 @@ export interface Delivery {
   /** The user's turn starts: called in the user's queue, before the core is asked. */
   begin?(userKey: string): void;
   /**
-   * Every reply of the update was given: called in the user's queue, before the user's next message is handled
-   * (the durable outbox commits the turn here). Must not throw.
+   * Every reply of the update was given: called and awaited in the user's queue, before the user's next message
+   * is handled (the durable outbox commits the turn here). Must not throw or reject.
    */
-  settled?(): void;
+  settled?(): MaybePromise<void>;
 }
 
 /** One user message, as a channel adapter hands it over. */
@@ -173,7 +174,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       logger.warn({ channel, update_id: message.updateId, err: error }, "delivery failed");
       outcome = "delivery_failed";
     }
-    delivery.settled?.();
+    await delivery.settled?.();
     logOutcome(message, message.input.type, outcome, started, sent, cause);
     return outcome;
   }
@@ -213,7 +214,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     return track(
       queue.run(message.userKey, async () => {
         const sent = await sendNotice(message, channelMessage("rate_limited"), delivery);
-        delivery.settled?.();
+        await delivery.settled?.();
         logOutcome(message, kind, sent ? "rate_limited" : "delivery_failed", started, sent ? 1 : 0);
         return "rate_limited" as const;
       }),
@@ -233,7 +234,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
               channelMessage("too_long", { max: maxInboundChars }),
               delivery,
             );
-            delivery.settled?.();
+            await delivery.settled?.();
             logOutcome(message, "text", sent ? "too_long" : "delivery_failed", started, sent ? 1 : 0);
             return "too_long" as const;
           }),
@@ -249,7 +250,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       return track(
         queue.run(message.userKey, async () => {
           const sent = await sendNotice(message, channelMessage(code), delivery);
-          delivery.settled?.();
+          await delivery.settled?.();
           logOutcome(message, code, sent ? "notice" : "delivery_failed", started, sent ? 1 : 0);
           return "notice" as const;
         }),

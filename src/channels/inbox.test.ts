@@ -48,15 +48,15 @@ describe("inbox", () => {
       outbox.begin("zalo:1");
       s.writes.defer("zalo:1", () => s.sessions.save("zalo:1", { step: (update as { n: number }).n }, null));
       outbox.add("1", [{ text: "một" }, { text: "hai" }]);
-      outbox.settle();
+      await outbox.settle();
     });
-    expect(s.inbox.accept("zalo", "m1", { n: 7 })).toBe("accepted");
+    expect(await s.inbox.accept("zalo", "m1", { n: 7 })).toBe("accepted");
     await tick();
     expect(s.sessions.load("zalo:1")?.state).toEqual({ step: 7 });
     expect(s.outbox()).toEqual(["một", "hai"]);
     // The first reply is handed over already claimed; the chat's worker takes the second.
     expect(s.kicked).toEqual(["claimed 1", "1"]);
-    expect(s.inbox.accept("zalo", "m1", { n: 7 })).toBe("duplicate");
+    expect(await s.inbox.accept("zalo", "m1", { n: 7 })).toBe("duplicate");
   });
 
   it("writes neither the session nor a reply when the turn fails, and keeps the update to handle again", async () => {
@@ -66,7 +66,7 @@ describe("inbox", () => {
       outbox.add("1", [{ text: "một" }]);
       throw new Error("the handler broke");
     });
-    s.inbox.accept("zalo", "m1", {});
+    await s.inbox.accept("zalo", "m1", {});
     await tick();
     expect(s.sessions.load("zalo:1")).toBeUndefined();
     expect(s.outbox()).toEqual([]);
@@ -83,7 +83,7 @@ describe("inbox", () => {
       outbox.add("1", [{ text: "một" }]);
       await new Promise<void>((resolve) => (release = resolve));
     });
-    s.inbox.accept("zalo", "m1", {});
+    await s.inbox.accept("zalo", "m1", {});
     await tick();
     const later = Date.now() + 120_000;
     expect(s.store.claimInbox("zalo", "b", later, later + 60_000, 10)).toHaveLength(1);
@@ -95,7 +95,7 @@ describe("inbox", () => {
 
   it("handles after a restart what the same owner had accepted and not finished", async () => {
     const first = setup(() => new Promise<void>(() => undefined));
-    first.inbox.accept("zalo", "m1", { n: 1 });
+    await first.inbox.accept("zalo", "m1", { n: 1 });
     await tick();
     const handled: unknown[] = [];
     const second = createInbox({

@@ -16,10 +16,11 @@ export interface TurnOutbox {
   /** The turn of `userKey` starts (in the user's queue): its deferred writes are held for {@link settle}. */
   begin(userKey: string): void;
   /**
-   * The update's replies are all given: commits them with the turn's deferred writes, at once. Called in the
-   * user's queue, so the user's next message sees the session this turn left. Done anyway when the handling ends.
+   * The update's replies are all given: commits them with the turn's deferred writes, at once. Called and awaited
+   * in the user's queue, so the user's next message sees the session this turn left. Done anyway when the handling
+   * ends. Never rejects.
    */
-  settle(): void;
+  settle(): Promise<void>;
 }
 
 /** How one platform handles a stored update. */
@@ -67,10 +68,10 @@ export interface InboxOptions {
 /** The durable inbox; see {@link createInbox}. */
 export interface Inbox {
   /**
-   * Records a received update and starts handling it. Returns "duplicate" when the update is already known.
-   * Throws when it could not be recorded: the delivery must then not be acknowledged.
+   * Records a received update and starts handling it. Resolves once the update is stored; "duplicate" when it is
+   * already known. Rejects when it could not be recorded: the delivery must then not be acknowledged.
    */
-  accept(platform: string, updateId: string, update: unknown): "accepted" | "duplicate";
+  accept(platform: string, updateId: string, update: unknown): Promise<"accepted" | "duplicate">;
   /** Takes up waiting updates (left by a previous run, or whose handler died) until `signal` aborts. */
   run(signal: AbortSignal): Promise<void>;
   /** Updates being handled now. */
@@ -90,7 +91,7 @@ const HOUR_MS = 60 * 60 * 1000;
  * ```ts
  * const inbox = createInbox({ store, handlers: { zalo }, sender, owner, logger });
  * void inbox.run(shutdown.signal);
- * inbox.accept("zalo", "message.text.received:m1", update);
+ * await inbox.accept("zalo", "message.text.received:m1", update);
  * ```
  */
 export function createInbox(options: InboxOptions): Inbox {
@@ -112,13 +113,13 @@ export function createInbox(options: InboxOptions): Inbox {
       for (const batch of batches) batch.discard();
     };
     let settled = false;
-    const settle = (): void => {
+    const settle = async (): Promise<void> => {
       if (settled) return;
       settled = true;
       let claimed: ClaimedMessage[] | undefined;
       try {
         const at = now();
-        claimed = store.complete(item.id, owner, messages, at, at + sender.leaseMs, () => {
+        claimed = await store.complete(item.id, owner, messages, at, at + sender.leaseMs, () => {
           for (const batch of batches) batch.apply();
         });
       } catch (error) {
@@ -158,7 +159,7 @@ export function createInbox(options: InboxOptions): Inbox {
     } else {
       logger.error({ channel: item.platform, attempts: item.attempts }, "stored update set aside");
     }
-    settle();
+    await settle();
   }
 
   function start(item: InboxItem, update?: unknown): void {
@@ -169,20 +170,20 @@ export function createInbox(options: InboxOptions): Inbox {
     void task.finally(() => inFlight.delete(task));
   }
 
-  function takeUp(): void {
+  async function takeUp(): Promise<void> {
     for (const [platform, handler] of Object.entries(options.handlers)) {
       const room = maxInFlight - inFlight.size;
       if (room <= 0 || !handler?.ready()) continue;
       const at = now();
-      for (const item of store.claimInbox(platform, owner, at, at + leaseMs, room)) start(item);
+      for (const item of await store.claimInbox(platform, owner, at, at + leaseMs, room)) start(item);
     }
   }
 
   return {
-    accept(platform, updateId, update) {
+    async accept(platform, updateId, update) {
       const at = now();
       const userKey = options.handlers[platform]?.userKey?.(update);
-      const item = store.receive(
+      const item = await store.receive(
         {
           platform,
           updateId,
@@ -199,7 +200,7 @@ export function createInbox(options: InboxOptions): Inbox {
     },
 
     async run(signal) {
-      const released = store.releaseOwn(owner);
+      const released = await store.releaseOwn(owner);
       if (released.updates > 0 || released.messages > 0) {
         logger.info(
           { updates: released.updates, messages: released.messages },
@@ -209,10 +210,10 @@ export function createInbox(options: InboxOptions): Inbox {
       let lastPurge = 0;
       while (!signal.aborted) {
         try {
-          takeUp();
+          await takeUp();
           if (now() - lastPurge > HOUR_MS) {
             lastPurge = now();
-            store.purgeHandled(lastPurge - dedupWindowMs);
+            await store.purgeHandled(lastPurge - dedupWindowMs);
           }
         } catch (error) {
           logger.error({ err: error }, "inbox poll failed");

@@ -121,11 +121,13 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
   async function work(key: string, platform: string, target: string): Promise<void> {
     const transport = options.transports[platform];
     for (;;) {
-      const queue = handed.get(key);
-      let message = queue?.shift();
+      let message = handed.get(key)?.shift();
       if (!message && !stopped && transport) {
         const at = now();
-        message = store.claimNext(platform, target, owner, at, at + leaseMs);
+        // The chat stays in `active` meanwhile: no other worker claims it.
+        message = await store.claimNext(platform, target, owner, at, at + leaseMs);
+        // Handed over while the claim was awaited: sent first, as it would have been.
+        if (!message) message = handed.get(key)?.shift();
       }
       if (!message || !transport) {
         // Leaves in the same turn as it found nothing, so a message handed over later starts a new worker.
@@ -136,25 +138,25 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
       }
       if (stopped) {
         // Claimed and never tried: given back as it was.
-        store.retryLater(message.id, owner, now(), message.ambiguous);
+        await store.retryLater(message.id, owner, now(), message.ambiguous);
         continue;
       }
       if (message.ambiguous > policy.maxAmbiguousRetries) {
         // Its sender died mid-call once too often: it most likely arrived.
-        store.finish(message.id, owner);
+        await store.finish(message.id, owner);
         counts.assumedDelivered++;
         logger.warn({ channel: platform, attempts: message.attempts }, "message taken as delivered");
         continue;
       }
       const failure = await attempt(transport, message);
       if (!failure) {
-        store.finish(message.id, owner);
+        await store.finish(message.id, owner);
         counts.sent++;
         continue;
       }
       const decision = decideAfterFailure(failure, message, policy);
       if (decision.type === "retry") {
-        store.retryLater(message.id, owner, now() + decision.delayMs, decision.ambiguous);
+        await store.retryLater(message.id, owner, now() + decision.delayMs, decision.ambiguous);
         if (failure.kind === "ambiguous") counts.retriedAmbiguous++;
         else counts.retriedBefore++;
         logger.warn(
@@ -168,12 +170,13 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
           "send failed; retrying",
         );
         // The chat's later messages wait for this one: the poll takes the chat up again when it is due.
-        for (const later of handed.get(key)?.splice(0) ?? []) {
-          store.retryLater(later.id, owner, now(), later.ambiguous);
+        // Shifted one by one: a message handed over while a put-back is awaited is put back too.
+        for (let later = handed.get(key)?.shift(); later; later = handed.get(key)?.shift()) {
+          await store.retryLater(later.id, owner, now(), later.ambiguous);
         }
         continue;
       }
-      store.finish(message.id, owner);
+      await store.finish(message.id, owner);
       if (decision.type === "assume_delivered") counts.assumedDelivered++;
       else counts.undeliverable++;
       logger.warn(
@@ -232,7 +235,8 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
       while (!signal.aborted) {
         try {
           const room = maxChats - active.size;
-          if (room > 0) for (const chat of store.dueChats(now(), room)) kick(chat.platform, chat.target);
+          if (room > 0)
+            for (const chat of await store.dueChats(now(), room)) kick(chat.platform, chat.target);
         } catch (error) {
           logger.error({ err: error }, "outbox poll failed");
         }
@@ -246,7 +250,7 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
       while (tasks.size > 0 && Date.now() < deadline) {
         await Promise.race([Promise.allSettled([...tasks]), sleep(deadline - Date.now())]);
       }
-      store.flush();
+      await store.flush();
       return tasks.size === 0;
     },
     counts: () => ({ ...counts }),

@@ -43,7 +43,7 @@ describe("console cookies", () => {
     const { app, services, database } = consoleWith({ httpsPublicUrl: true });
     const form = await app.request("/console/dangnhap");
     expect(form.headers.get("set-cookie")).toMatch(new RegExp(`^${PRE_COOKIE}=.*; Secure`));
-    const res = await signIn(app, services.auth.mintCode("telegram:5").code);
+    const res = await signIn(app, (await services.auth.mintCode("telegram:5")).code);
     expect(res.status).toBe(303);
     const cookie = res.headers.getSetCookie().find((line) => line.startsWith(`${SESSION_COOKIE}=`))!;
     expect(cookie).toMatch(/; HttpOnly/);
@@ -54,7 +54,7 @@ describe("console cookies", () => {
 
   it("ignore X-Forwarded-Proto unless the proxy is trusted", async () => {
     const { app, services, database } = consoleWith({});
-    const res = await signIn(app, services.auth.mintCode("telegram:5").code, {
+    const res = await signIn(app, (await services.auth.mintCode("telegram:5")).code, {
       "x-forwarded-proto": "https",
     });
     expect(res.status).toBe(303);
@@ -75,7 +75,7 @@ describe("console cookies", () => {
 
   it("says plainly when the PDF cannot be printed, and points to the printable page", async () => {
     const { app, services, database } = consoleWith({});
-    const signedIn = await signIn(app, services.auth.mintCode("telegram:5").code);
+    const signedIn = await signIn(app, (await services.auth.mintCode("telegram:5")).code);
     const cookie = signedIn.headers
       .getSetCookie()
       .find((line) => line.startsWith(`${SESSION_COOKIE}=`))!

@@ -32,6 +32,7 @@ import { referralsFor } from "../staff/referrals.ts";
 import { mayOpen, type ConsolePage } from "../staff/roles.ts";
 import { PAGE_SIZE, resolveFilters, SEARCH_LIMIT } from "../staff/search-filters.ts";
 import { templateFile, type ListFormat } from "../screening/index.ts";
+import type { StatsSummary } from "../staff/stats.ts";
 import { readCarriedHousehold, readCheckForm, type FormValues } from "./check-form.ts";
 import { html, layout, type Html } from "./html.ts";
 import {
@@ -229,9 +230,9 @@ export function createConsoleApp(options: ConsoleAppOptions): Hono<Env> {
     return sha256(`signin:${pre}`);
   };
 
-  const showSignIn = (c: Context, status: 200 | 401 | 403 | 429, problem?: string) => {
+  const showSignIn = async (c: Context, status: 200 | 401 | 403 | 429, problem?: string) => {
     const csrf = preToken(c);
-    const lockedUntil = services.auth.lockedUntil(clientOf(c));
+    const lockedUntil = await services.auth.lockedUntil(clientOf(c));
     return page(c, status, "Đăng nhập", signInPage({ csrf, lockedUntil, ...(problem ? { problem } : {}) }));
   };
 
@@ -247,8 +248,8 @@ export function createConsoleApp(options: ConsoleAppOptions): Hono<Env> {
     }
     const code = typeof form["ma"] === "string" ? form["ma"] : "";
     // Expired codes, ended sessions and old lock-outs go here too (`console` runs no conversation purge).
-    services.auth.purgeExpired();
-    const result = services.auth.redeem(code, clientOf(c));
+    await services.auth.purgeExpired();
+    const result = await services.auth.redeem(code, clientOf(c));
     if (result.type === "locked") {
       logger.warn({ reason: "locked" }, "console sign-in refused");
       return showSignIn(c, 429);
@@ -262,7 +263,7 @@ export function createConsoleApp(options: ConsoleAppOptions): Hono<Env> {
       );
     }
     if (services.roleOfDigest(result.userKey) !== "staff") {
-      services.auth.endSession(result.token);
+      await services.auth.endSession(result.token);
       logger.warn({ reason: "not_staff" }, "console sign-in refused");
       return page(c, 403, "Không có quyền", refusedPage());
     }
@@ -287,7 +288,7 @@ export function createConsoleApp(options: ConsoleAppOptions): Hono<Env> {
   async function guard(c: Context<Env>, next: () => Promise<void>): Promise<Response | void> {
     const api = c.req.path.startsWith("/console/api/");
     const token = getCookie(c, SESSION_COOKIE);
-    const session = token ? services.auth.session(token) : null;
+    const session = token ? await services.auth.session(token) : null;
     if (!token || !session) {
       if (api) return c.json({ ok: false, error: "unauthenticated" }, 401);
       if (c.req.method === "GET" || c.req.method === "HEAD") return c.redirect("/console/dangnhap", 303);
@@ -335,8 +336,8 @@ export function createConsoleApp(options: ConsoleAppOptions): Hono<Env> {
       : page(c, 403, "Không có quyền", refusedPage());
   };
 
-  app.post("/console/dangxuat", (c) => {
-    services.auth.endSession(c.get("token"));
+  app.post("/console/dangxuat", async (c) => {
+    await services.auth.endSession(c.get("token"));
     deleteCookie(c, SESSION_COOKIE, { path: "/console", secure: secure(c) });
     return c.redirect("/console/dangnhap", 303);
   });
@@ -351,7 +352,7 @@ export function createConsoleApp(options: ConsoleAppOptions): Hono<Env> {
 
   // === Search
 
-  const runSearch = (
+  const runSearch = async (
     params: { q: string; tinh: string; vanban: string; nam: string },
     page: number,
     staffKey: string,
@@ -367,7 +368,7 @@ export function createConsoleApp(options: ConsoleAppOptions): Hono<Env> {
     });
     if (!resolved.ok) return { problem: resolved.error.message, notes: [] as string[] };
     const outcome = services.search(params.q, { ...resolved.value.options, limit: SEARCH_LIMIT });
-    if (page === 1) services.stats.recordSearch(outcome, staffKey);
+    if (page === 1) await services.stats.recordSearch(outcome, staffKey);
     return { outcome, notes: resolved.value.notes };
   };
 
@@ -378,7 +379,7 @@ export function createConsoleApp(options: ConsoleAppOptions): Hono<Env> {
     nam: (c.req.query("nam") ?? "").trim().slice(0, 4),
   });
 
-  app.get("/console/search", (c) => {
+  app.get("/console/search", async (c) => {
     const refused = allowed(c, "search");
     if (refused) return refused;
     const params = searchParams(c);
@@ -394,7 +395,7 @@ export function createConsoleApp(options: ConsoleAppOptions): Hono<Env> {
       provinces: searchProvinces,
     };
     if (!params.q) return page(c, 200, "Tra cứu", searchPage({ ...base, notes: [] }), { page: "search" });
-    const found = runSearch(params, pageNumber, c.get("staffKey"));
+    const found = await runSearch(params, pageNumber, c.get("staffKey"));
     return page(
       c,
       200,
@@ -409,12 +410,12 @@ export function createConsoleApp(options: ConsoleAppOptions): Hono<Env> {
     );
   });
 
-  app.get("/console/api/search", (c) => {
+  app.get("/console/api/search", async (c) => {
     const refused = allowed(c, "search");
     if (refused) return refused;
     const params = searchParams(c);
     if (!params.q) return c.json({ ok: false, error: "Hãy ghi câu hỏi (tham số q)." }, 400);
-    const found = runSearch(params, 1, c.get("staffKey"));
+    const found = await runSearch(params, 1, c.get("staffKey"));
     if (!found.outcome) return c.json({ ok: false, error: found.problem }, 400);
     const outcome = found.outcome;
     return c.json({
@@ -529,13 +530,13 @@ export function createConsoleApp(options: ConsoleAppOptions): Hono<Env> {
 
   // The aggregates are read by several staff at once and change slowly: computed at most once a minute per
   // range.
-  const statsCache = new Map<string, { at: number; summary: ReturnType<typeof services.stats.summary> }>();
-  const statsFor = (range: { from: string; to: string }) => {
+  const statsCache = new Map<string, { at: number; summary: StatsSummary }>();
+  const statsFor = async (range: { from: string; to: string }): Promise<StatsSummary> => {
     const key = `${range.from}/${range.to}`;
     const cached = statsCache.get(key);
     if (cached && Date.now() - cached.at < 60_000) return cached.summary;
     if (statsCache.size > 50) statsCache.clear();
-    const summary = services.stats.summary(range);
+    const summary = await services.stats.summary(range);
     statsCache.set(key, { at: Date.now(), summary });
     return summary;
   };
@@ -596,7 +597,7 @@ export function createConsoleApp(options: ConsoleAppOptions): Hono<Env> {
       checkForm({ csrf: c.get("csrf"), values, indicators, provinces, ...(problems ? { problems } : {}) });
     if (!read.ok) return page(c, 400, "Kiểm tra hộ", form(read.error), { page: "check" });
     const input = summaryInput(read.value.household, read.value.notes, read.value.residentName);
-    services.stats.recordScreening(input.decision);
+    await services.stats.recordScreening(input.decision);
     const result = checkResult({
       csrf: c.get("csrf"),
       decision: input.decision,
@@ -800,36 +801,37 @@ export function createConsoleApp(options: ConsoleAppOptions): Hono<Env> {
     return { from, to };
   };
 
-  app.get("/console/stats", (c) => {
+  app.get("/console/stats", async (c) => {
     const refused = allowed(c, "stats");
     if (refused) return refused;
     const range = statsRange(c);
-    const summary = statsFor(range);
+    const summary = await statsFor(range);
     return page(c, 200, "Thống kê", statsPage({ summary, titles: programmeTitles, ...range }), {
       page: "stats",
       scripts: ["chart.umd.min.js", "stats.js"],
     });
   });
 
-  app.get("/console/api/stats", (c) => {
+  app.get("/console/api/stats", async (c) => {
     const refused = allowed(c, "stats");
     if (refused) return refused;
-    return c.json({ ok: true, summary: statsFor(statsRange(c)) });
+    return c.json({ ok: true, summary: await statsFor(statsRange(c)) });
   });
 
   // === Feedback queue
 
-  app.get("/console/feedback", (c) => {
+  app.get("/console/feedback", async (c) => {
     const refused = allowed(c, "feedback");
     if (refused) return refused;
     const saved = Number(c.req.query("da_ghi") ?? "0") || undefined;
+    const records = await services.feedback.disputed();
     return page(
       c,
       200,
       "Phản hồi",
       feedbackPage({
         csrf: c.get("csrf"),
-        records: services.feedback.disputed(),
+        records,
         ...(saved ? { saved } : {}),
       }),
       { page: "feedback" },
@@ -842,7 +844,7 @@ export function createConsoleApp(options: ConsoleAppOptions): Hono<Env> {
     const id = Number(c.req.param("id"));
     const values = (await formValues(c)) ?? {};
     const expected = typeof values["dung"] === "string" ? values["dung"].trim().slice(0, 500) : "";
-    if (!Number.isInteger(id) || !expected || !services.feedback.addExpected(id, expected))
+    if (!Number.isInteger(id) || !expected || !(await services.feedback.addExpected(id, expected)))
       return page(
         c,
         400,
@@ -853,11 +855,11 @@ export function createConsoleApp(options: ConsoleAppOptions): Hono<Env> {
     return c.redirect(`/console/feedback?da_ghi=${id}#ph-${id}`, 303);
   });
 
-  app.get("/console/feedback/:file{(kb-questions|household-cases)\\.draft\\.yaml}", (c) => {
+  app.get("/console/feedback/:file{(kb-questions|household-cases)\\.draft\\.yaml}", async (c) => {
     const refused = allowed(c, "feedback");
     if (refused) return refused;
     const file = c.req.param("file");
-    const records = services.feedback.disputed();
+    const records = await services.feedback.disputed();
     const body = file.startsWith("kb-")
       ? kbQuestionDrafts(
           records,

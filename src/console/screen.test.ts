@@ -126,8 +126,8 @@ describe("/console/screen", () => {
   });
 
   it("refuses an upload without its CSRF token, or with another session's (403)", async () => {
-    const mine = await signIn(app, services.auth.mintCode("telegram:5").code);
-    const other = await signIn(app, services.auth.mintCode("telegram:6").code);
+    const mine = await signIn(app, (await services.auth.mintCode("telegram:5")).code);
+    const other = await signIn(app, (await services.auth.mintCode("telegram:6")).code);
     const list = { name: "ds.csv", content: await csvList(2) };
     expect((await upload(app, mine.cookie, {}, list)).status).toBe(403);
     expect((await upload(app, mine.cookie, { _csrf: other.csrf }, list)).status).toBe(403);
@@ -146,7 +146,7 @@ describe("/console/screen", () => {
   });
 
   it("refuses a signed-in account that is no longer staff (403)", async () => {
-    const { cookie } = await signIn(app, services.auth.mintCode("telegram:6").code);
+    const { cookie } = await signIn(app, (await services.auth.mintCode("telegram:6")).code);
     // The same database, restarted with STAFF_IDS without telegram:6.
     const after = consoleOver(database, ["telegram:5"]);
     const page = await after.app.request("/console/screen", { headers: { cookie } });
@@ -159,7 +159,7 @@ describe("/console/screen", () => {
   });
 
   it("says plainly when the file is too large, before reading it", async () => {
-    const { cookie, csrf } = await signIn(app, services.auth.mintCode("telegram:5").code);
+    const { cookie, csrf } = await signIn(app, (await services.auth.mintCode("telegram:5")).code);
     const res = await upload(
       app,
       cookie,
@@ -173,7 +173,7 @@ describe("/console/screen", () => {
   });
 
   it("shows the Vietnamese message of a file that is not a list, and makes no result", async () => {
-    const { cookie, csrf } = await signIn(app, services.auth.mintCode("telegram:5").code);
+    const { cookie, csrf } = await signIn(app, (await services.auth.mintCode("telegram:5")).code);
     const old = await upload(app, cookie, { _csrf: csrf }, { name: "ds.xls", content: "x" });
     expect(old.status).toBe(400);
     expect(await old.text()).toContain("là Excel cũ (.xls)");
@@ -211,7 +211,7 @@ describe("/console/screen", () => {
   });
 
   it("screens a list, shows the summary, hands the result over once to its session, and deletes it", async () => {
-    const { cookie, csrf } = await signIn(app, services.auth.mintCode("telegram:5").code);
+    const { cookie, csrf } = await signIn(app, (await services.auth.mintCode("telegram:5")).code);
     const res = await upload(
       app,
       cookie,
@@ -237,7 +237,7 @@ describe("/console/screen", () => {
     expect(statSync(screening.folder!).mode & 0o777).toBe(0o700);
 
     // Another session (even of the same person) sees nothing.
-    const other = await signIn(app, services.auth.mintCode("telegram:5").code);
+    const other = await signIn(app, (await services.auth.mintCode("telegram:5")).code);
     expect((await app.request(location, { headers: { cookie: other.cookie } })).status).toBe(404);
     expect((await app.request(`${location}/ket-qua.csv`, { headers: { cookie: other.cookie } })).status).toBe(
       410,
@@ -262,7 +262,7 @@ describe("/console/screen", () => {
   });
 
   it("forgets a result nobody fetched after 15 minutes, with its file", async () => {
-    const { cookie, csrf } = await signIn(app, services.auth.mintCode("telegram:5").code);
+    const { cookie, csrf } = await signIn(app, (await services.auth.mintCode("telegram:5")).code);
     const res = await upload(app, cookie, { _csrf: csrf }, { name: "ds.csv", content: await csvList(3) });
     const id = await settle(screening, res.headers.get("location")!);
     expect(readdirSync(screening.folder!)).toContain(`${id}.xlsx`);
@@ -275,7 +275,7 @@ describe("/console/screen", () => {
   });
 
   it("gives the templates, with their example row", async () => {
-    const { cookie } = await signIn(app, services.auth.mintCode("telegram:5").code);
+    const { cookie } = await signIn(app, (await services.auth.mintCode("telegram:5")).code);
     const csv = await app.request("/console/screen/mau.csv", { headers: { cookie } });
     expect(csv.status).toBe(200);
     expect(csv.headers.get("content-disposition")).toBe('attachment; filename="mau-danh-sach-ho.csv"');

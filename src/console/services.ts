@@ -27,13 +27,13 @@ import type { AppDatabase } from "../storage/database.ts";
 import {
   createConsoleAuthStore,
   DEFAULT_IDLE_MS,
-  type ConsoleAuthStore,
+  type ConsoleAuthPort,
 } from "../storage/repositories/console-auth.ts";
 import {
   createFeedbackStore,
   createUsageStats,
-  type FeedbackStore,
-  type UsageStats,
+  type FeedbackStorePort,
+  type UsageStatsPort,
 } from "../staff/services/feedback.ts";
 
 /** Everything the console's pages read. */
@@ -48,10 +48,10 @@ export interface ConsoleServices {
   citationIndex: CitationIndex;
   /** The knowledge base's search, with the direct answers (opened on first use). */
   search(query: string, options: SearchOptions): SearchOutcome;
-  feedback: FeedbackStore;
-  stats: UsageStats;
+  feedback: FeedbackStorePort;
+  stats: UsageStatsPort;
   versions: AnswerVersions;
-  auth: ConsoleAuthStore;
+  auth: ConsoleAuthPort;
   /** The role of a stored (digested) user key, from STAFF_IDS as configured now. */
   roleOfDigest(digest: string): Role;
   /** The user key ("telegram:123") of a staff digest, to show who is signed in. */

@@ -108,7 +108,7 @@ describe("createConversation", () => {
 
   it("erases through the erase port on /xoa when there is one", async () => {
     const erased: string[] = [];
-    const { say } = setup({ erase: (user) => erased.push(user) });
+    const { say } = setup({ erase: (user) => void erased.push(user) });
     await say("a", "/kiemtra", "1");
     expect(await say("a", "/xoa")).toContain("Đã xóa");
     expect(erased).toEqual(["a"]);

@@ -13,6 +13,7 @@ import { MESSAGES } from "./messages.ts";
 import type { EligibilityPort, KnowledgePort, SessionStorePort } from "./ports.ts";
 import { createReply, mergeReplies, splitReply, type Reply } from "./reply.ts";
 import { runTurn, type TurnResult } from "./runner.ts";
+import type { MaybePromise } from "../shared/maybe-promise.ts";
 import { TELEGRAM_MESSAGE_LIMIT } from "../shared/split-message.ts";
 import { storageCause } from "../shared/storage-cause.ts";
 import { stripInvisible } from "../text/vietnamese.ts";
@@ -40,9 +41,9 @@ export interface ConversationDeps {
    * Erases everything stored about a user (/xoa) in every store, not only the session; without it, /xoa
    * deletes the session.
    */
-  erase?: (userKey: string) => void;
+  erase?: (userKey: string) => MaybePromise<void>;
   /** Deletes what outlived its retention period besides sessions (kept questions); run with the purge. */
-  purgeRetained?: () => number;
+  purgeRetained?: () => MaybePromise<number>;
 }
 
 /**
@@ -53,9 +54,9 @@ export interface ConversationDeps {
  */
 export interface ConversationExtension {
   /** Before the engine. `state` is what the extension returned last time for this user (untrusted JSON). */
-  before(userKey: string, message: UserMessage, state: unknown): ExtensionStep;
+  before(userKey: string, message: UserMessage, state: unknown): MaybePromise<ExtensionStep>;
   /** After the engine's turn (not called when {@link before} handled the message). */
-  after(userKey: string, turn: TurnOutcome, state: unknown): ExtensionStep;
+  after(userKey: string, turn: TurnOutcome, state: unknown): MaybePromise<ExtensionStep>;
 }
 
 /** What an extension did with a message or a turn. */
@@ -102,7 +103,7 @@ export interface Conversation {
   /** The commands, for a channel's command menu (Telegram `setMyCommands`). */
   readonly commands: readonly { command: string; description: string }[];
   /** Deletes expired sessions now; returns how many. Also runs by itself at most once an hour. */
-  purgeExpired(): number;
+  purgeExpired(): Promise<number>;
 }
 
 const answerSchema = z.union([
@@ -202,14 +203,16 @@ export function createConversation(deps: ConversationDeps): Conversation {
   const queues = new Map<string, Promise<unknown>>();
   let lastPurge = 0;
 
-  const purgeExpired = (): number => {
+  const purgeExpired = async (): Promise<number> => {
     lastPurge = now().getTime();
-    return deps.sessions.purgeExpired() + (deps.purgeRetained?.() ?? 0);
+    return (await deps.sessions.purgeExpired()) + ((await deps.purgeRetained?.()) ?? 0);
   };
 
   /** The stored session: the engine's snapshot and the extension's state, kept side by side. */
-  function restore(userKey: string): { snapshot: Snapshot; extension: unknown; replaced: boolean } {
-    const stored = deps.sessions.load(userKey);
+  async function restore(
+    userKey: string,
+  ): Promise<{ snapshot: Snapshot; extension: unknown; replaced: boolean }> {
+    const stored = await deps.sessions.load(userKey);
     if (!stored) return { snapshot: initialSnapshot(), extension: undefined, replaced: false };
     const parsed = snapshotSchema.safeParse(stored.state);
     if (!parsed.success) return { snapshot: initialSnapshot(), extension: undefined, replaced: true };
@@ -218,13 +221,13 @@ export function createConversation(deps: ConversationDeps): Conversation {
   }
 
   /** Runs an extension hook; a failing one is reported and skipped (the message is still answered). */
-  function extend(
+  async function extend(
     hook: "before" | "after",
-    run: (extension: ConversationExtension) => ExtensionStep,
-  ): ExtensionStep | undefined {
+    run: (extension: ConversationExtension) => MaybePromise<ExtensionStep>,
+  ): Promise<ExtensionStep | undefined> {
     if (!deps.extension) return undefined;
     try {
-      return run(deps.extension);
+      return await run(deps.extension);
     } catch (error) {
       report(error, `extension.${hook}`);
       return undefined;
@@ -234,25 +237,25 @@ export function createConversation(deps: ConversationDeps): Conversation {
   async function process(userKey: string, message: UserMessage, limit: number): Promise<Reply[]> {
     if (now().getTime() - lastPurge > HOUR_MS) {
       try {
-        purgeExpired();
+        await purgeExpired();
       } catch (error) {
         report(error, "purge");
       }
     }
-    const restored = restore(userKey);
+    const restored = await restore(userKey);
     const { replaced } = restored;
     let extensionState = restored.extension;
     const replies: Reply[] = replaced ? [createReply(MESSAGES.flowChanged)] : [];
-    const save = (snapshot: Snapshot): void => {
+    const save = async (snapshot: Snapshot): Promise<void> => {
       const interview = snapshot.interview;
-      deps.sessions.save(
+      await deps.sessions.save(
         userKey,
         extensionState === undefined ? snapshot : { ...snapshot, extension: extensionState },
         interview ? { id: interview.flowId, version: interview.flowVersion } : null,
       );
     };
 
-    const before = extend("before", (extension) => extension.before(userKey, message, extensionState));
+    const before = await extend("before", (extension) => extension.before(userKey, message, extensionState));
     let text = message.text;
     let question = message.question;
     // The extension's state is stored when it changed (compared as JSON: it is small).
@@ -262,7 +265,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
       extensionState = before.state;
       replies.push(...before.replies);
       if (before.handled && !before.startInterview) {
-        if (extensionChanged || replaced) save(restored.snapshot);
+        if (extensionChanged || replaced) await save(restored.snapshot);
         return finish(replies, limit);
       }
       if (before.startInterview) {
@@ -279,12 +282,12 @@ export function createConversation(deps: ConversationDeps): Conversation {
     );
     replies.push(...turn.replies);
     if (turn.erase) {
-      if (deps.erase) deps.erase(userKey);
-      else deps.sessions.delete(userKey);
+      if (deps.erase) await deps.erase(userKey);
+      else await deps.sessions.delete(userKey);
       extensionState = undefined;
     }
     const stateBefore = JSON.stringify(extensionState);
-    const after = extend("after", (extension) =>
+    const after = await extend("after", (extension) =>
       extension.after(
         userKey,
         {
@@ -303,7 +306,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
     }
     // After /xoa the session is gone; it is stored again only if something new must be remembered.
     const erasedForGood = turn.erase && extensionState === undefined;
-    if (turn.persist || replaced || (extensionChanged && !erasedForGood)) save(turn.snapshot);
+    if (turn.persist || replaced || (extensionChanged && !erasedForGood)) await save(turn.snapshot);
     return finish(replies, limit);
   }
 

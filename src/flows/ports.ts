@@ -12,6 +12,7 @@ import {
   type HouseholdField,
   type PersonField,
 } from "../domain/facts.ts";
+import type { MaybePromise } from "../shared/maybe-promise.ts";
 import type { Result } from "../shared/result.ts";
 
 // === Household facts (the scorer's HouseholdInput field names)
@@ -146,13 +147,13 @@ export interface StoredSession {
 
 /**
  * Where conversation state lives between messages. The SQLite implementation is
- * `storage/repositories/sessions.ts`; expiry is enforced on read.
+ * `storage/repositories/sessions.ts`; expiry is enforced on read. Results may be promises: callers await them.
  */
 export interface SessionStorePort {
-  load(userKey: string): StoredSession | undefined;
-  save(userKey: string, state: unknown, flow: { id: string; version: number } | null): void;
-  delete(userKey: string): void;
-  purgeExpired(): number;
+  load(userKey: string): MaybePromise<StoredSession | undefined>;
+  save(userKey: string, state: unknown, flow: { id: string; version: number } | null): MaybePromise<void>;
+  delete(userKey: string): MaybePromise<void>;
+  purgeExpired(): MaybePromise<number>;
   /** How long a session is kept after its last message, in days (said in the privacy notice). */
   readonly ttlDays: number;
 }

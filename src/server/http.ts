@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
 import type { ChannelName } from "../config.ts";
 import type { Logger } from "../logging.ts";
+import type { MaybePromise } from "../shared/maybe-promise.ts";
 import { createSecretCheck } from "./secret.ts";
 
 /** What the HTTP server needs from a channel to accept its webhook deliveries. */
@@ -23,10 +24,11 @@ export interface WebhookTarget {
 
 /**
  * See {@link WebhookTarget.accept}. `handle` resolves within the channel's acknowledgement bound. `store` records
- * the update durably, at once; when it throws, the delivery is answered 500 so that the platform sends it again.
+ * the update durably and is awaited before the answer; when it fails, the delivery is answered 500 so that the
+ * platform sends it again.
  */
 export type WebhookVerdict =
-  | { type: "store"; store: () => "accepted" | "duplicate" }
+  | { type: "store"; store: () => MaybePromise<"accepted" | "duplicate"> }
   | { type: "handle"; handle: () => Promise<void> }
   | { type: "ignore"; reason: string }
   | { type: "invalid"; problem: string };
@@ -43,7 +45,7 @@ export interface HttpAppOptions {
   /** Above this many updates in flight, deliveries get 503 and the platform retries later. Default 2,000. */
   maxInFlight?: number;
   /** Whether storage can be read and written now, for `/readyz`; without it `/readyz` answers like `/healthz`. */
-  readiness?: () => { ok: true } | { ok: false; cause: string };
+  readiness?: () => MaybePromise<{ ok: true } | { ok: false; cause: string }>;
   /** Further applications served under a path prefix (the staff console under `/console`). */
   mounts?: { prefix: string; fetch: (request: Request, env: unknown) => Response | Promise<Response> }[];
 }
@@ -80,8 +82,8 @@ export function createHttpApp(options: HttpAppOptions): Hono {
 
   // Liveness: the process answers. Readiness: messages can be handled now (storage reads and writes).
   app.get("/healthz", (c) => c.json({ status: "ok" }));
-  app.get("/readyz", (c) => {
-    const status = options.readiness?.() ?? { ok: true };
+  app.get("/readyz", async (c) => {
+    const status = (await options.readiness?.()) ?? { ok: true };
     return status.ok
       ? c.json({ status: "ready" })
       : c.json({ status: "unavailable", cause: status.cause }, 503);
@@ -125,7 +127,7 @@ export function createHttpApp(options: HttpAppOptions): Hono {
         if (verdict.type === "store") {
           let stored;
           try {
-            stored = verdict.store();
+            stored = await verdict.store();
           } catch (error) {
             logger.error({ channel, err: error }, "webhook delivery not stored");
             c.header("Connection", "close");

@@ -137,7 +137,7 @@ export function createDeskExtension(desk: StaffDesk, ports: DeskExtensionPorts):
   });
 
   return {
-    before(userKey, message, raw) {
+    async before(userKey, message, raw) {
       const state = readState(raw);
       let text = message.text;
       // "2" after "1. Đúng 2. Sai 3. Chưa rõ 4. Báo cho tôi…" means the second of those choices.
@@ -155,12 +155,12 @@ export function createDeskExtension(desk: StaffDesk, ports: DeskExtensionPorts):
       if (desk.isOptIn(text)) {
         if (!rest.lastCheck) return step(rest, [{ text: NOTHING_TO_WATCH }], { handled: true });
         const household = { ...rest.lastCheck, assessedOn: ports.today() };
-        const confirmation = desk.optIn(userKey, household, decide(household, ports.policy));
+        const confirmation = await desk.optIn(userKey, household, decide(household, ports.policy));
         const { lastCheck: _watched, ...kept } = rest;
         return step({ ...kept, desk: dropFeedback(kept.desk) }, [confirmation], { handled: true });
       }
 
-      const result = desk.handle(userKey, text, rest.desk ?? {});
+      const result = await desk.handle(userKey, text, rest.desk ?? {});
       const next: ExtensionState = { ...rest, desk: result.state };
       if (!result.handled) return step(next, []);
       const offered = offeredValues(result.replies);
@@ -170,17 +170,17 @@ export function createDeskExtension(desk: StaffDesk, ports: DeskExtensionPorts):
       });
     },
 
-    after(userKey, turn, raw) {
+    async after(userKey, turn, raw) {
       if (turn.erased) {
-        desk.forget(userKey);
+        await desk.forget(userKey);
         return { replies: [], state: undefined };
       }
       const state = readState(raw);
       for (const search of turn.searches) {
-        if (search.outcome) ports.stats?.recordSearch(search.outcome as SearchOutcome, userKey);
+        if (search.outcome) await ports.stats?.recordSearch(search.outcome as SearchOutcome, userKey);
       }
       const shown = turn.result ? resultOf(turn.result) : undefined;
-      if (shown) ports.stats?.recordScreening(shown.decision);
+      if (shown) await ports.stats?.recordScreening(shown.decision);
       // While a question waits for its answer, a numbered answer belongs to it: offer nothing.
       if (turn.awaitingAnswer) return step(state, []);
 

@@ -38,7 +38,7 @@ function desk(search: () => SearchOutcome = () => outcome) {
 }
 
 describe("staff desk", () => {
-  it("gives staff a one-time console code on /dangnhap, and residents a refusal", () => {
+  it("gives staff a one-time console code on /dangnhap, and residents a refusal", async () => {
     const database = openDatabase(":memory:");
     const consoleSignIn = createConsoleAuthStore(database);
     const staffDesk = createStaffDesk({
@@ -53,20 +53,20 @@ describe("staff desk", () => {
       consoleSignIn,
       consoleUrl: "https://xa.example.vn/console",
     });
-    const staff = staffDesk.handle("telegram:1", "/dangnhap", {});
+    const staff = await staffDesk.handle("telegram:1", "/dangnhap", {});
     const text = staff.replies[0]!.text;
     expect(text).toMatch(/^Mã đăng nhập trang làm việc: \d{4} \d{4}$/m);
     expect(text).toContain("https://xa.example.vn/console");
     expect(text).toContain("10 phút");
     const code = /(\d{4}) (\d{4})/.exec(text)!;
     expect(consoleSignIn.redeem(`${code[1]}${code[2]}`, "c").type).toBe("ok");
-    const resident = staffDesk.handle("telegram:2", "/dangnhap", {});
+    const resident = await staffDesk.handle("telegram:2", "/dangnhap", {});
     expect(resident.replies[0]!.text).toMatch(/chỉ dành cho cán bộ xã/);
     expect(database.sqlite.prepare("select count(*) from console_codes").pluck().get()).toBe(0);
     database.close();
   });
 
-  it("makes the core's own answers judgeable, and stores the verdict with what was shown", () => {
+  it("makes the core's own answers judgeable, and stores the verdict with what was shown", async () => {
     const { desk: staffDesk, feedback, database } = desk();
     const household = {
       area: "rural" as const,
@@ -79,10 +79,10 @@ describe("staff desk", () => {
       { kind: "decision", household, decision: decide(household, policy) },
     );
     expect(offered.reply.choices?.map((choice) => choice.value)).toEqual(["fb:1", "fb:2", "fb:3"]);
-    const judged = staffDesk.handle("telegram:1", "fb:3", offered.state);
+    const judged = await staffDesk.handle("telegram:1", "fb:3", offered.state);
     expect(judged.handled).toBe(true);
     expect(judged.state.expectedFor).toBeDefined();
-    const skipped = staffDesk.handle("telegram:1", "bỏ qua", judged.state);
+    const skipped = await staffDesk.handle("telegram:1", "bỏ qua", judged.state);
     expect(skipped.replies[0]!.text).toBe("Đã bỏ qua.");
     expect(skipped.state).toEqual({});
     expect(feedback.disputed()).toMatchObject([
@@ -91,16 +91,16 @@ describe("staff desk", () => {
     database.close();
   });
 
-  it("forgets a pending verdict once the conversation moves on, and leaves other messages to the core", () => {
+  it("forgets a pending verdict once the conversation moves on, and leaves other messages to the core", async () => {
     const { desk: staffDesk, database } = desk();
     const offered = staffDesk.offerFeedback({}, { kind: "search", question: "giá vàng", outcome });
-    const moved = staffDesk.handle("zalo:9", "vay vốn hộ nghèo", offered.state);
+    const moved = await staffDesk.handle("zalo:9", "vay vốn hộ nghèo", offered.state);
     expect(moved).toEqual({ handled: false, replies: [], state: {} });
-    expect(staffDesk.handle("zalo:9", "1", moved.state).handled).toBe(false);
+    expect((await staffDesk.handle("zalo:9", "1", moved.state)).handled).toBe(false);
     database.close();
   });
 
-  it("stores a verdict on a later page of /tim with the passages of that page", () => {
+  it("stores a verdict on a later page of /tim with the passages of that page", async () => {
     const results = Array.from({ length: 12 }, (_, index) => ({
       documentId: "thai-binh-2017-2020",
       title: `Đoạn ${index + 1}`,
@@ -113,10 +113,10 @@ describe("staff desk", () => {
     }));
     const many = { type: "results", query: "vay vốn", results } as unknown as SearchOutcome;
     const { desk: staffDesk, feedback, database } = desk(() => many);
-    const first = staffDesk.handle("telegram:1", "/tim vay vốn", {});
-    const second = staffDesk.handle("telegram:1", "xem thêm", first.state);
+    const first = await staffDesk.handle("telegram:1", "/tim vay vốn", {});
+    const second = await staffDesk.handle("telegram:1", "xem thêm", first.state);
     expect(second.replies[0]!.text).toContain("Trang 2/3");
-    staffDesk.handle("telegram:1", "2", second.state);
+    await staffDesk.handle("telegram:1", "2", second.state);
     expect(feedback.disputed()[0]!.answer).toMatchObject({
       firstShown: 6,
       results: [6, 7, 8, 9, 10].map((n) => ({ citation: `nguồn ${n}` })),
@@ -146,7 +146,7 @@ describe("staff desk", () => {
     database.close();
   });
 
-  it("records the opt-in to rule-change notices and forgets it on /xoa", () => {
+  it("records the opt-in to rule-change notices and forgets it on /xoa", async () => {
     const { desk: staffDesk, watches, database } = desk();
     const household = {
       area: "rural" as const,
@@ -157,11 +157,11 @@ describe("staff desk", () => {
     expect(staffDesk.isOptIn(staffDesk.optInChoice().value)).toBe(true);
     expect(staffDesk.isOptIn("bao cho toi khi chinh sach thay doi")).toBe(true);
     expect(staffDesk.isOptIn("báo cho tôi")).toBe(false);
-    expect(staffDesk.optIn("zalo:9", household, decide(household, policy)).text).toMatch(
+    expect((await staffDesk.optIn("zalo:9", household, decide(household, policy))).text).toMatch(
       /^Đã ghi nhận\..*\/xoa/,
     );
     expect(watches.has("zalo:9")).toBe(true);
-    staffDesk.forget("zalo:9");
+    await staffDesk.forget("zalo:9");
     expect(watches.has("zalo:9")).toBe(false);
     database.close();
   });

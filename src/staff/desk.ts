@@ -42,7 +42,6 @@ import {
   FEEDBACK_THANKS,
   decisionAnswerRecord,
   type AnswerVersions,
-  type DayRange,
   type FeedbackInput,
   readVerdict,
   searchAnswerRecord,
@@ -76,7 +75,10 @@ import {
   type SearchRequest,
 } from "./search-filters.ts";
 import { OPT_IN_CONFIRM, OPT_IN_LABEL } from "./rule-watch.ts";
-import { renderStats, type StatsSummary } from "./stats.ts";
+import type { FeedbackStorePort, UsageStatsPort } from "./services/feedback.ts";
+import type { RuleWatchStorePort } from "./services/rule-watches.ts";
+import { renderStats } from "./stats.ts";
+import type { ConsoleAuthPort } from "../storage/repositories/console-auth.ts";
 
 /** One message to send; `choices` become buttons (Telegram) or numbered lines (Zalo). */
 export interface DeskReply {
@@ -118,22 +120,15 @@ export interface DeskPorts {
   areas: AreaChanges;
   policy: PolicyKnowledge;
   referrals: ReferralDirectory;
-  feedback?: { record(input: FeedbackInput): number; addExpected(id: number, expected: string): boolean };
-  stats?: {
-    recordScreening(decision: Decision): void;
-    recordSearch(outcome: SearchOutcome, userKey?: string): void;
-    summary(range: DayRange): StatsSummary;
-  };
+  feedback?: Pick<FeedbackStorePort, "record" | "addExpected">;
+  stats?: Pick<UsageStatsPort, "recordScreening" | "recordSearch" | "summary">;
   /** The opt-ins to rule-change notices (staff/services/rule-watches.ts). */
-  watches?: {
-    watch(userKey: string, household: HouseholdInput, decision: Decision, rulesVersion: string): void;
-    unwatch(userKey: string): boolean;
-  };
+  watches?: Pick<RuleWatchStorePort, "watch" | "unwatch">;
   versions: AnswerVersions;
   /** Today in Vietnam, ISO. */
   today(): string;
   /** Sign-in codes of the staff web console (storage/repositories/console-auth.ts); /dangnhap needs it. */
-  consoleSignIn?: { mintCode(userKey: string): { code: string } };
+  consoleSignIn?: Pick<ConsoleAuthPort, "mintCode">;
   /** Where staff open the console (PUBLIC_URL + /console), shown with the code when known. */
   consoleUrl?: string;
 }
@@ -197,15 +192,15 @@ export function createStaffDesk(ports: DeskPorts) {
   const withFeedback = (text: string): DeskReply =>
     reply(`${text}\n\n${FEEDBACK_PROMPT}`, { choices: FEEDBACK_BUTTONS });
 
-  const searchPage = (
+  const searchPage = async (
     request: SearchRequest,
     role: Role,
     notes: readonly string[],
     state: DeskState,
     userKey: string,
-  ): DeskResult => {
+  ): Promise<DeskResult> => {
     const outcome = ports.search(request.query, { ...request.options, limit: SEARCH_LIMIT });
-    if (request.page === 1) ports.stats?.recordSearch(outcome, userKey);
+    if (request.page === 1) await ports.stats?.recordSearch(outcome, userKey);
     const text = renderSearchPage(outcome, { page: request.page, role, notes, plans });
     const next: DeskState = { ...state, search: request };
     if (outcome.type === "invalid") return done({ ...next, feedback: undefined }, reply(text));
@@ -276,13 +271,13 @@ export function createStaffDesk(ports: DeskPorts) {
     ];
   };
 
-  const command = (
+  const command = async (
     name: StaffCommand | "tomtat",
     rest: string,
     role: Role,
     state: DeskState,
     userKey: string,
-  ): DeskResult => {
+  ): Promise<DeskResult> => {
     if (!mayUse(role, name === "tomtat" ? "nhanh" : name)) return done(state, reply(STAFF_ONLY_MESSAGE));
     switch (name) {
       case "toi":
@@ -334,7 +329,7 @@ export function createStaffDesk(ports: DeskPorts) {
         if (!valid.ok)
           return done(state, reply(`Dữ liệu hộ chưa hợp lệ: ${valid.error.map((p) => p.message).join(" ")}`));
         const { text, decision } = decisionReplies(valid.value, parsed.value.notes);
-        ports.stats?.recordScreening(decision);
+        await ports.stats?.recordScreening(decision);
         return done(
           {
             ...state,
@@ -371,7 +366,7 @@ export function createStaffDesk(ports: DeskPorts) {
       case "dangnhap": {
         if (!ports.consoleSignIn)
           return done(state, reply("Trang làm việc trên máy tính chưa được bật trên máy chủ này."));
-        const { code } = ports.consoleSignIn.mintCode(userKey);
+        const { code } = await ports.consoleSignIn.mintCode(userKey);
         return done(
           state,
           reply(
@@ -386,7 +381,7 @@ export function createStaffDesk(ports: DeskPorts) {
       case "thongke": {
         if (!ports.stats) return done(state, reply("Chưa bật thống kê trên máy chủ này."));
         const to = ports.today();
-        const summary = ports.stats.summary({ from: addDays(to, -29), to });
+        const summary = await ports.stats.summary({ from: addDays(to, -29), to });
         return done(state, reply(renderStats(summary, programmeTitles)));
       }
     }
@@ -401,14 +396,14 @@ export function createStaffDesk(ports: DeskPorts) {
      * answer, the right answer after "Sai". Otherwise `handled: false`, and the state forgets the pending
      * feedback (the answer it was for is no longer on screen).
      */
-    handle(userKey: string, text: string, state: DeskState): DeskResult {
+    async handle(userKey: string, text: string, state: DeskState): Promise<DeskResult> {
       const role = ports.staff.roleOf(userKey);
       const folded = foldDiacritics(normalizeVietnamese(text)).trim();
       const parsed = readCommand(text);
       if (state.expectedFor !== undefined && !parsed) {
         const { expectedFor, ...rest } = state;
         if (SKIP.test(folded)) return done(rest, reply("Đã bỏ qua."));
-        ports.feedback?.addExpected(expectedFor, text);
+        await ports.feedback?.addExpected(expectedFor, text);
         return done(
           rest,
           reply("Đã ghi kết quả đúng. Câu trả lời này sẽ thành một ca kiểm thử. Cảm ơn bạn."),
@@ -420,7 +415,7 @@ export function createStaffDesk(ports: DeskPorts) {
       }
       const verdict = state.feedback ? readVerdict(text) : undefined;
       if (verdict && state.feedback) {
-        const id = ports.feedback?.record({
+        const id = await ports.feedback?.record({
           ...state.feedback,
           userKey,
           verdict,
@@ -491,16 +486,16 @@ export function createStaffDesk(ports: DeskPorts) {
     },
 
     /** Records the opt-in for the household just decided (the core calls it when {@link isOptIn}). */
-    optIn(userKey: string, household: HouseholdInput, decision: Decision): DeskReply {
+    async optIn(userKey: string, household: HouseholdInput, decision: Decision): Promise<DeskReply> {
       if (!ports.watches)
         return reply("Chức năng báo khi chính sách thay đổi chưa được bật trên máy chủ này.");
-      ports.watches.watch(userKey, household, decision, ports.versions.rules);
+      await ports.watches.watch(userKey, household, decision, ports.versions.rules);
       return reply(OPT_IN_CONFIRM);
     },
 
     /** /xoa: forgets the user's opt-in at once (the core deletes its own session). */
-    forget(userKey: string): void {
-      ports.watches?.unwatch(userKey);
+    async forget(userKey: string): Promise<void> {
+      await ports.watches?.unwatch(userKey);
     },
 
     /**

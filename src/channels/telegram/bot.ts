@@ -3,6 +3,7 @@ import { apiThrottler, type APIThrottlerOptions } from "@grammyjs/transformer-th
 import { Api, Bot, GrammyError, InputFile, webhookCallback, type Context, type RawApi } from "grammy";
 import type { Update, UserFromGetMe } from "grammy/types";
 import type { Logger } from "../../logging.ts";
+import type { MaybePromise } from "../../shared/maybe-promise.ts";
 import { backoffDelay, DEFAULT_BACKOFF, sleep } from "../backoff.ts";
 import { createDeduplicator, DEFAULT_DEDUP, type DeduplicatorOptions } from "../dedup.ts";
 import { createDispatcher, type Delivery, type Dispatcher, type DispatcherLimits } from "../dispatcher.ts";
@@ -63,7 +64,7 @@ export interface TelegramBotOptions {
    * Durable delivery: every update received by polling is handed to `receive` (the inbox) instead of being
    * handled at once; the inbox hands it back through {@link TelegramChannel.inbox}, and replies go to its outbox.
    */
-  durable?: { receive(update: Update): void };
+  durable?: { receive(update: Update): MaybePromise<void> };
 }
 
 /** One stored outgoing Telegram call: a text message or the case-summary document. */

@@ -1,4 +1,5 @@
 import type { Logger } from "../../logging.ts";
+import type { MaybePromise } from "../../shared/maybe-promise.ts";
 import { backoffDelay, sleep, type BackoffOptions } from "../backoff.ts";
 import { numberedChoices } from "../choices.ts";
 import { createDeduplicator, DEFAULT_DEDUP, type DeduplicatorOptions } from "../dedup.ts";
@@ -38,7 +39,7 @@ export interface ZaloChannelOptions {
    * Durable delivery: every polled update is handed to `receive` (the inbox) instead of being handled at once;
    * the inbox hands it back through {@link ZaloChannel.inbox}, and replies go to its outbox.
    */
-  durable?: { receive(update: ZaloUpdate): void };
+  durable?: { receive(update: ZaloUpdate): MaybePromise<void> };
 }
 
 /** One stored outgoing Zalo message. */
@@ -258,7 +259,7 @@ export function createZaloChannel(options: ZaloChannelOptions): ZaloChannel {
       for (const body of bodies) {
         const verdict = parseZaloBody(body);
         if (verdict.type === "update" && options.durable && zaloUpdateKey(verdict.update)) {
-          options.durable.receive(verdict.update);
+          await options.durable.receive(verdict.update);
         } else if (verdict.type === "update") {
           handleUpdate(verdict.update).catch((error: unknown) =>
             logger.error({ channel: "zalo", err: error }, "update failed"),

@@ -8,7 +8,7 @@ import { formatConfigProblems, loadConfig } from "../../config.ts";
 import { UserInputError } from "../../shared/errors.ts";
 import { createStaffDirectory, formatSignInCode } from "../../staff/roles.ts";
 import { openDatabase } from "../../storage/database.ts";
-import { createConsoleAuthStore } from "../../storage/repositories/console-auth.ts";
+import { createConsoleAuthStore, type ConsoleAuthPort } from "../../storage/repositories/console-auth.ts";
 import { EXIT, write, type CliIO } from "../io.ts";
 
 const USAGE = `Cách dùng: hoichinhsach console-login <kênh:mã> [--db TỆP]
@@ -52,7 +52,8 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     config.userKeySecret ? { userKeySecret: config.userKeySecret } : {},
   );
   try {
-    const { code } = createConsoleAuthStore(database).mintCode(userKey);
+    const auth: ConsoleAuthPort = createConsoleAuthStore(database);
+    const { code } = await auth.mintCode(userKey);
     await write(
       io.stdout,
       `Mã đăng nhập trang làm việc: ${formatSignInCode(code)}\nDùng được một lần, trong 10 phút, tại /console. Không đưa mã cho người khác.\n`,

@@ -11,7 +11,7 @@ import { loadCorpus } from "../../knowledge/load.ts";
 import { UserInputError } from "../../shared/errors.ts";
 import { householdCaseDrafts, kbQuestionDrafts } from "../../staff/feedback.ts";
 import { DEFAULT_DATABASE_PATH, openDatabase } from "../../storage/database.ts";
-import { createFeedbackStore } from "../../staff/services/feedback.ts";
+import { createFeedbackStore, type FeedbackStorePort } from "../../staff/services/feedback.ts";
 import { dayRangeOptions } from "../days.ts";
 import { EXIT, write, type CliIO } from "../io.ts";
 
@@ -42,7 +42,8 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const range = dayRangeOptions(values, USAGE);
   const database = openDatabase(values.db ?? io.env.DATABASE_PATH ?? DEFAULT_DATABASE_PATH);
   try {
-    const records = createFeedbackStore(database).disputed(range);
+    const feedback: FeedbackStorePort = createFeedbackStore(database);
+    const records = await feedback.disputed(range);
     const out = values.out ?? "feedback-drafts";
     mkdirSync(out, { recursive: true });
     const kbFile = join(out, "kb-questions.draft.yaml");

@@ -7,7 +7,7 @@ import { loadPolicyKnowledge } from "../../knowledge/policy-load.ts";
 import { UserInputError } from "../../shared/errors.ts";
 import { renderStats } from "../../staff/stats.ts";
 import { DEFAULT_DATABASE_PATH, openDatabase } from "../../storage/database.ts";
-import { createUsageStats } from "../../staff/services/feedback.ts";
+import { createUsageStats, type UsageStatsPort } from "../../staff/services/feedback.ts";
 import { dayRangeOptions } from "../days.ts";
 import { EXIT, write, type CliIO } from "../io.ts";
 
@@ -32,7 +32,8 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const range = dayRangeOptions(values, USAGE);
   const database = openDatabase(values.db ?? io.env.DATABASE_PATH ?? DEFAULT_DATABASE_PATH);
   try {
-    const summary = createUsageStats(database).summary(range);
+    const stats: UsageStatsPort = createUsageStats(database);
+    const summary = await stats.summary(range);
     if (values.json) await write(io.stdout, `${JSON.stringify(summary, null, 2)}\n`);
     else {
       const titles = new Map(loadPolicyKnowledge().programs.map((program) => [program.id, program.title]));

@@ -9,7 +9,7 @@ import { loadPolicyKnowledge } from "../../knowledge/policy-load.ts";
 import { UserInputError } from "../../shared/errors.ts";
 import { rulesVersion } from "../../staff/versions.ts";
 import { DEFAULT_DATABASE_PATH, openDatabase } from "../../storage/database.ts";
-import { createRuleWatchStore } from "../../staff/services/rule-watches.ts";
+import { createRuleWatchStore, type RuleWatchStorePort } from "../../staff/services/rule-watches.ts";
 import { dayOption } from "../days.ts";
 import { EXIT, write, type CliIO } from "../io.ts";
 
@@ -47,9 +47,9 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   );
   try {
     const now = values.date ? () => Date.parse(`${values.date}T05:00:00Z`) : undefined;
-    const store = createRuleWatchStore(database, now ? { now } : {});
-    const watched = store.count();
-    const notices = store.check(policy, rulesVersion(), { dryRun: values["dry-run"] === true });
+    const store: RuleWatchStorePort = createRuleWatchStore(database, now ? { now } : {});
+    const watched = await store.count();
+    const notices = await store.check(policy, rulesVersion(), { dryRun: values["dry-run"] === true });
     if (values.jsonl) {
       for (const notice of notices) await write(io.stdout, `${JSON.stringify(notice)}\n`);
     } else {

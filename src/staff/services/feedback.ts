@@ -13,6 +13,7 @@ import {
   type StoreOptions,
 } from "../../storage/repositories/feedback.ts";
 import type { AppDatabase } from "../../storage/database.ts";
+import type { MaybePromise } from "../../shared/maybe-promise.ts";
 import { foldDiacritics } from "../../text/vietnamese.ts";
 import { scrubPersonalData } from "../../text/personal-data.ts";
 import type { FeedbackInput, FeedbackRecord } from "../feedback.ts";
@@ -22,6 +23,22 @@ import type { StatsSummary } from "../stats.ts";
 export type { AnswerVersions, DayRange, FeedbackInput } from "../feedback.ts";
 export { decisionFeedback, searchFeedback } from "../feedback.ts";
 export type { StoreOptions } from "../../storage/repositories/feedback.ts";
+
+/** Feedback on answers, as the desk, the console and the CLI use it (see {@link createFeedbackStore}). */
+export interface FeedbackStorePort {
+  record(input: FeedbackInput): MaybePromise<number>;
+  addExpected(id: number, expected: string): MaybePromise<boolean>;
+  purgeExpired(): MaybePromise<number>;
+  disputed(range?: DayRange): MaybePromise<FeedbackRecord[]>;
+}
+
+/** Usage statistics, as the desk, the console and the CLI use them (see {@link createUsageStats}). */
+export interface UsageStatsPort {
+  recordScreening(decision: Decision): MaybePromise<void>;
+  recordSearch(outcome: SearchOutcome, userKey?: string): MaybePromise<void>;
+  purgeExpired(): MaybePromise<number>;
+  summary(days?: DayRange): MaybePromise<StatsSummary>;
+}
 
 /**
  * Feedback on answers. Questions are scrubbed; household facts are kept only for disputed decisions.
@@ -61,7 +78,7 @@ export function createFeedbackStore(database: AppDatabase, options: StoreOptions
   };
 }
 
-/** The feedback store's interface. */
+/** The SQLite feedback store's own interface (synchronous). */
 export type FeedbackStore = ReturnType<typeof createFeedbackStore>;
 
 /**
@@ -137,5 +154,5 @@ export function createUsageStats(database: AppDatabase, options: StoreOptions = 
   };
 }
 
-/** The usage statistics' interface. */
+/** The SQLite usage statistics' own interface (synchronous). */
 export type UsageStats = ReturnType<typeof createUsageStats>;

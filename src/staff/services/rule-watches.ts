@@ -9,6 +9,7 @@ import { decide } from "../../domain/eligibility.ts";
 import { readStoredHousehold, type HouseholdInput } from "../../domain/household.ts";
 import type { PolicyKnowledge } from "../../domain/policy.ts";
 import type { AppDatabase } from "../../storage/database.ts";
+import type { MaybePromise } from "../../shared/maybe-promise.ts";
 import { createRuleWatchRepository } from "../../storage/repositories/rule-watches.ts";
 import { decisionChanges, renderChangeNotice, watchSummary, type WatchSummary } from "../rule-watch.ts";
 
@@ -24,8 +25,27 @@ export interface ChangeNotice {
  * nothing could ever be told.
  */
 export interface PendingNotice extends ChangeNotice {
-  told(): void;
-  gone(): void;
+  told(): MaybePromise<void>;
+  gone(): MaybePromise<void>;
+}
+
+/** The opt-ins, as the desk, the CLI and `serve` use them (see {@link createRuleWatchStore}). */
+export interface RuleWatchStorePort {
+  watch(
+    userKey: string,
+    household: HouseholdInput,
+    decision: Decision,
+    rulesVersion: string,
+  ): MaybePromise<void>;
+  unwatch(userKey: string): MaybePromise<boolean>;
+  count(): MaybePromise<number>;
+  has(userKey: string): MaybePromise<boolean>;
+  check(
+    policy: PolicyKnowledge,
+    rulesVersion: string,
+    options?: { dryRun?: boolean },
+  ): MaybePromise<ChangeNotice[]>;
+  pending(policy: PolicyKnowledge, rulesVersion: string): MaybePromise<PendingNotice[]>;
 }
 
 /**
@@ -66,15 +86,15 @@ export function createRuleWatchStore(database: AppDatabase, options: { now?: () 
      * Like {@link check}, but a changed decision is remembered only when `told()` is called, after the
      * notice was sent: a notice that could not be sent (channel down, not running) comes again next time.
      */
-    pending(policy: PolicyKnowledge, rulesVersion: string): PendingNotice[] {
+    pending(policy: PolicyKnowledge, rulesVersion: string): SyncNotice[] {
       return pending(policy, rulesVersion, true);
     },
   };
 
-  function pending(policy: PolicyKnowledge, rulesVersion: string, write: boolean): PendingNotice[] {
+  function pending(policy: PolicyKnowledge, rulesVersion: string, write: boolean): SyncNotice[] {
     const day = rows.today();
     if (write) rows.deleteExpired(day);
-    const notices: PendingNotice[] = [];
+    const notices: SyncNotice[] = [];
     for (const watch of rows.inForce(day)) {
       // Stored by an older release or edited by hand: checked like any input before it is decided on.
       const household = readStoredHousehold(watch.household, {
@@ -102,5 +122,8 @@ export function createRuleWatchStore(database: AppDatabase, options: { now?: () 
   }
 }
 
-/** The watch store's interface. */
+/** A {@link PendingNotice} of the SQLite store: remembered at once. */
+type SyncNotice = ChangeNotice & { told(): void; gone(): void };
+
+/** The SQLite watch store's own interface (synchronous). */
 export type RuleWatchStore = ReturnType<typeof createRuleWatchStore>;

@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomInt } from "node:crypto";
+import type { MaybePromise } from "../../shared/maybe-promise.ts";
 import type { AppDatabase } from "../database.ts";
 
 /** How long a sign-in code is good for: 10 minutes. */
@@ -26,6 +27,16 @@ export interface ConsoleSession {
   userKey: string;
   createdAt: number;
   expiresAt: number;
+}
+
+/** The console's sign-in, as the console, the desk and the CLI use it (see {@link createConsoleAuthStore}). */
+export interface ConsoleAuthPort {
+  mintCode(userKey: string): MaybePromise<{ code: string; expiresAt: number }>;
+  redeem(code: string, client: string): MaybePromise<Redeemed>;
+  lockedUntil(client: string): MaybePromise<number | null>;
+  session(token: string): MaybePromise<ConsoleSession | null>;
+  endSession(token: string): MaybePromise<void>;
+  purgeExpired(): MaybePromise<number>;
 }
 
 /** Options of {@link createConsoleAuthStore}. */
@@ -173,5 +184,5 @@ export function createConsoleAuthStore(database: AppDatabase, options: ConsoleAu
   };
 }
 
-/** The store's interface. */
+/** The SQLite store's own interface (synchronous). */
 export type ConsoleAuthStore = ReturnType<typeof createConsoleAuthStore>;

@@ -1,3 +1,4 @@
+import type { MaybePromise } from "../../shared/maybe-promise.ts";
 import type { AppDatabase } from "../database.ts";
 
 /** A stored update claimed for handling. */
@@ -43,7 +44,7 @@ export interface ClaimedMessage extends OutgoingMessage {
  * are guarded updates (`... where status = 'pending' or the lease ran out`) so that several processes can share
  * the tables, and nothing here depends on SQLite beyond its SQL dialect (`insert ... on conflict do nothing
  * returning`, `update ... returning`, both also PostgreSQL). Times are epoch milliseconds passed in by the
- * caller.
+ * caller. Results may be promises: callers await them.
  */
 export interface DeliveryStore {
   /**
@@ -52,9 +53,20 @@ export interface DeliveryStore {
    * sender's user key ("telegram:42"): only its keyed digest is stored, so that /xoa can find the update while it
    * waits, and the replies queued for it.
    */
-  receive(update: ReceivedUpdate, owner: string, now: number, leaseUntil: number): InboxItem | undefined;
+  receive(
+    update: ReceivedUpdate,
+    owner: string,
+    now: number,
+    leaseUntil: number,
+  ): MaybePromise<InboxItem | undefined>;
   /** Claims up to `limit` updates of `platform` that wait (pending, or their lease ran out), oldest first. */
-  claimInbox(platform: string, owner: string, now: number, leaseUntil: number, limit: number): InboxItem[];
+  claimInbox(
+    platform: string,
+    owner: string,
+    now: number,
+    leaseUntil: number,
+    limit: number,
+  ): MaybePromise<InboxItem[]>;
   /**
    * In one transaction: marks the update handled (clearing its payload and user digest, keeping its key for
    * de-duplication), queues its replies (under the update's user digest) and
@@ -68,8 +80,8 @@ export interface DeliveryStore {
     messages: readonly OutgoingMessage[],
     now: number,
     leaseUntil: number,
-    within?: () => void,
-  ): ClaimedMessage[] | undefined;
+    within?: () => MaybePromise<void>,
+  ): MaybePromise<ClaimedMessage[] | undefined>;
   /**
    * Claims the oldest message of a chat if it is due and not held by a live lease. A message found still
    * `sending` under an expired lease has its `ambiguous` count raised: its sender died mid-call.
@@ -80,26 +92,44 @@ export interface DeliveryStore {
     owner: string,
     now: number,
     leaseUntil: number,
-  ): ClaimedMessage | undefined;
+  ): MaybePromise<ClaimedMessage | undefined>;
   /** Chats whose oldest message is due and claimable, most overdue first. */
-  dueChats(now: number, limit: number): Array<{ platform: string; target: string }>;
+  dueChats(now: number, limit: number): MaybePromise<Array<{ platform: string; target: string }>>;
   /**
    * Deletes a message that was sent (or is given up), if `owner` still holds it. The delete is made with the
    * next write, or at the end of the event loop turn, whichever comes first: one commit for many messages.
    */
-  finish(id: number, owner: string): void;
+  finish(id: number, owner: string): MaybePromise<void>;
   /** Makes the deletes still waiting (before the database is closed). */
-  flush(): void;
+  flush(): MaybePromise<void>;
   /** Puts a claimed message back, to be tried again at `nextAttemptAt`. */
-  retryLater(id: number, owner: string, nextAttemptAt: number, ambiguous: number): void;
+  retryLater(id: number, owner: string, nextAttemptAt: number, ambiguous: number): MaybePromise<void>;
   /**
    * At start-up: gives back what a previous run of the same `owner` had claimed when it stopped (its messages
    * still being sent count one ambiguous failure). Returns the rows released.
    */
-  releaseOwn(owner: string): { updates: number; messages: number };
+  releaseOwn(owner: string): MaybePromise<{ updates: number; messages: number }>;
   /** Forgets the keys of updates handled before `before`; returns how many. */
-  purgeHandled(before: number): number;
+  purgeHandled(before: number): MaybePromise<number>;
   /** Updates not yet handled and messages not yet sent. */
+  backlog(): MaybePromise<{ updates: number; messages: number }>;
+}
+
+/**
+ * The SQLite {@link DeliveryStore}: the port, answered synchronously. `complete` runs `within` inside its
+ * transaction and throws if it returns a promise (a transaction on the shared connection never spans an await).
+ */
+export interface SqliteDeliveryStore extends DeliveryStore {
+  receive(...args: Parameters<DeliveryStore["receive"]>): InboxItem | undefined;
+  claimInbox(...args: Parameters<DeliveryStore["claimInbox"]>): InboxItem[];
+  complete(...args: Parameters<DeliveryStore["complete"]>): ClaimedMessage[] | undefined;
+  claimNext(...args: Parameters<DeliveryStore["claimNext"]>): ClaimedMessage | undefined;
+  dueChats(now: number, limit: number): Array<{ platform: string; target: string }>;
+  finish(id: number, owner: string): void;
+  flush(): void;
+  retryLater(...args: Parameters<DeliveryStore["retryLater"]>): void;
+  releaseOwn(owner: string): { updates: number; messages: number };
+  purgeHandled(before: number): number;
   backlog(): { updates: number; messages: number };
 }
 
@@ -112,7 +142,7 @@ export interface DeliveryStore {
  * const item = store.receive({ platform: "zalo", updateId: "m1", payload }, "host:3000", now, now + 60_000);
  * ```
  */
-export function createDeliveryStore(database: AppDatabase): DeliveryStore {
+export function createDeliveryStore(database: AppDatabase): SqliteDeliveryStore {
   const { sqlite } = database;
   // Deletes of sent messages, made in the next write's transaction (see finish()).
   let sent: Array<{ id: number; owner: string }> = [];
@@ -200,7 +230,7 @@ export function createDeliveryStore(database: AppDatabase): DeliveryStore {
       messages: readonly OutgoingMessage[],
       now: number,
       leaseUntil: number,
-      within: (() => void) | undefined,
+      within: (() => MaybePromise<void>) | undefined,
     ): ClaimedMessage[] | undefined => {
       const held = heldUserKey.get({ id, owner });
       if (!held || markHandled.run({ id, owner, now }).changes !== 1) return undefined;
@@ -215,7 +245,11 @@ export function createDeliveryStore(database: AppDatabase): DeliveryStore {
         } else insertMessage.run({ ...message, userKey, now });
         seen.add(chat);
       }
-      within?.();
+      const ran = within?.();
+      if (ran instanceof Promise) {
+        void ran.catch(() => undefined);
+        throw new Error("complete: `within` must be synchronous on SQLite (it runs inside the transaction)");
+      }
       return claimed;
     },
   );

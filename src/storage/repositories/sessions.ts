@@ -11,6 +11,14 @@ export const MAX_SESSION_TTL_DAYS = 3650;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/** The SQLite session store: the port, answered synchronously. */
+export interface SessionStore extends SessionStorePort {
+  load(userKey: string): StoredSession | undefined;
+  save(userKey: string, state: unknown, flow: { id: string; version: number } | null): void;
+  delete(userKey: string): void;
+  purgeExpired(): number;
+}
+
 /**
  * Conversation sessions in SQLite (table `sessions`, migration 0002), keyed by the database's keyed digest of
  * the user key. Expiry is enforced on every read, so
@@ -26,7 +34,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export function createSessionStore(
   database: AppDatabase,
   options: { ttlDays?: number; now?: () => Date } = {},
-): SessionStorePort {
+): SessionStore {
   const ttlDays = options.ttlDays ?? DEFAULT_SESSION_TTL_DAYS;
   if (!(ttlDays > 0 && ttlDays <= MAX_SESSION_TTL_DAYS))
     throw new RangeError(`ttlDays must be from 1 to ${MAX_SESSION_TTL_DAYS}, got ${ttlDays}`);

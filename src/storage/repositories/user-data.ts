@@ -1,4 +1,11 @@
+import type { MaybePromise } from "../../shared/maybe-promise.ts";
 import type { AppDatabase } from "../database.ts";
+
+/** The erasure, as /xoa and the hourly purge use it (see {@link createUserData}). */
+export interface UserDataPort {
+  erase(userKey: string): MaybePromise<void>;
+  flush(): MaybePromise<boolean>;
+}
 
 /**
  * Everything stored about one user, across the stores: /xoa erases it, and no readable copy stays in the
@@ -74,5 +81,5 @@ function checkpointPersistently(database: AppDatabase): boolean {
   }
 }
 
-/** The erasure's interface. */
+/** The SQLite erasure's own interface (synchronous). */
 export type UserData = ReturnType<typeof createUserData>;
