@@ -79,7 +79,7 @@ describe("/xoa erases what the resident typed from the database file and its WAL
       expect(fileBytes(databasePath).includes(INCOME)).toBe(true);
       expect(fileBytes(databasePath).includes(QUESTION_WORD)).toBe(true);
       now += 31 * 24 * 3600 * 1000;
-      expect(conversation.purgeExpired()).toBeGreaterThanOrEqual(2);
+      expect(await conversation.purgeExpired()).toBeGreaterThanOrEqual(2);
       const after = fileBytes(databasePath);
       expect(after.includes(INCOME)).toBe(false);
       expect(after.includes(QUESTION_WORD)).toBe(false);

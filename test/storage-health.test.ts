@@ -38,7 +38,7 @@ describe("storage health", () => {
     }
   });
 
-  it("logs once when storage becomes unusable, once when it is back, with the cause only", () => {
+  it("logs once when storage becomes unusable, once when it is back, with the cause only", async () => {
     vi.useFakeTimers();
     const logs: Record<string, unknown>[] = [];
     const logger = createLogger({
@@ -47,15 +47,15 @@ describe("storage health", () => {
     });
     let status: StorageStatus = { ok: true };
     const watch = watchStorage(() => status, logger, 1000);
-    vi.advanceTimersByTime(1000);
+    await vi.advanceTimersByTimeAsync(1000);
     expect(logs).toEqual([]);
     status = { ok: false, cause: "read_only" };
-    vi.advanceTimersByTime(5000);
+    await vi.advanceTimersByTimeAsync(5000);
     expect(logs.map((line) => [line.level, line.cause, line.msg])).toEqual([
       ["error", "read_only", "storage unavailable: messages cannot be handled"],
     ]);
     status = { ok: true };
-    vi.advanceTimersByTime(1000);
+    await vi.advanceTimersByTimeAsync(1000);
     expect(logs.map((line) => line.msg)).toEqual([
       "storage unavailable: messages cannot be handled",
       "storage available again",

@@ -112,10 +112,9 @@ export function createInbox(options: InboxOptions): Inbox {
     const discard = (): void => {
       for (const batch of batches) batch.discard();
     };
-    let settled = false;
-    const settle = async (): Promise<void> => {
-      if (settled) return;
-      settled = true;
+    // The commit, once started: settling again waits for the same one.
+    let settling: Promise<void> | undefined;
+    const commit = async (): Promise<void> => {
       let claimed: ClaimedMessage[] | undefined;
       try {
         const at = now();
@@ -136,6 +135,7 @@ export function createInbox(options: InboxOptions): Inbox {
       sender.handOver(claimed);
       for (const target of new Set(messages.map((m) => m.target))) sender.kick(item.platform, target);
     };
+    const settle = (): Promise<void> => (settling ??= commit());
     if (handler && item.attempts <= maxAttempts) {
       const outbox: TurnOutbox = {
         add(target, payloads) {
@@ -144,7 +144,7 @@ export function createInbox(options: InboxOptions): Inbox {
           }
         },
         begin(userKey) {
-          if (options.writes && !settled) batches.push(options.writes.hold(userKey));
+          if (options.writes && !settling) batches.push(options.writes.hold(userKey));
         },
         settle,
       };
@@ -152,8 +152,10 @@ export function createInbox(options: InboxOptions): Inbox {
         await handler.process(update ?? JSON.parse(item.payload), outbox);
       } catch (error) {
         // Left claimed: taken up again when the lease runs out, and set aside after maxAttempts.
-        if (!settled) discard();
+        if (!settling) discard();
         logger.error({ channel: item.platform, err: error }, "stored update failed");
+        // A commit already started is still waited for (drain counts it).
+        await settling;
         return;
       }
     } else {

@@ -126,7 +126,7 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
         const at = now();
         // The chat stays in `active` meanwhile: no other worker claims it.
         message = await store.claimNext(platform, target, owner, at, at + leaseMs);
-        // Handed over while the claim was awaited: sent first, as it would have been.
+        // A message handed over while the claim was awaited is this worker's: leaving would strand it.
         if (!message) message = handed.get(key)?.shift();
       }
       if (!message || !transport) {
