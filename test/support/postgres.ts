@@ -23,33 +23,47 @@ export function withDatabase(url: string, database: string): string {
   return parsed.toString();
 }
 
-export function usePostgresDatabase(): { available: boolean; url(): string } {
+/** The file's database ({@link url}), and more empty ones on demand ({@link another}); all dropped after the file. */
+export function usePostgresDatabase(): { available: boolean; url(): string; another(): Promise<string> } {
   const server = postgresServerUrl();
   const name = `hcs_test_${randomBytes(6).toString("hex")}`;
-  let created = false;
+  const created: string[] = [];
+  const create = async (database: string): Promise<string> => {
+    if (!server) throw new Error("no PostgreSQL server for the tests");
+    await admin(server, `create database ${database}`);
+    created.push(database);
+    return withDatabase(server, database);
+  };
   if (server) {
-    beforeAll(async () => {
-      await admin(server, `create database ${name}`);
-      created = true;
-    });
+    beforeAll(() => create(name));
     afterAll(async () => {
-      if (created) await admin(server, `drop database if exists ${name} with (force)`);
+      for (const database of created.splice(0))
+        await admin(server, `drop database if exists ${database} with (force)`);
     });
   }
   return {
     available: server !== null,
     url() {
-      if (!server || !created) throw new Error("no PostgreSQL test database (is the server up?)");
+      if (!server || !created.includes(name))
+        throw new Error("no PostgreSQL test database (is the server up?)");
       return withDatabase(server, name);
     },
+    another: () => create(`hcs_test_${randomBytes(6).toString("hex")}`),
   };
 }
 
-async function admin(url: string, statement: string): Promise<void> {
+/** Runs one statement as the server's administrator. */
+export async function asAdmin(statement: string, values: unknown[] = []): Promise<void> {
+  const server = postgresServerUrl();
+  if (!server) throw new Error("no PostgreSQL server for the tests");
+  await admin(server, statement, values);
+}
+
+async function admin(url: string, statement: string, values: unknown[] = []): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query(statement);
+    await client.query(statement, values);
   } finally {
     await client.end();
   }
