@@ -172,19 +172,31 @@ describe.runIf(pg.available)("transactions", () => {
 });
 
 describe.runIf(pg.available)("withUserLock", () => {
-  /** Two turns at once, each 150 ms long; the order their starts and ends happened in. */
+  /**
+   * Two turns at once on two instances, the order their starts and ends happened in. The first turn lasts until
+   * the second has started, or a second when it cannot start (its user's lock is held).
+   */
   async function twoTurns(first: string, second: string): Promise<string[]> {
     const [a, b] = await Promise.all([open(), open()]);
     const events: string[] = [];
-    const turn = (database: PostgresDatabase, digest: string, name: string) =>
-      database.withUserLock(digest, async () => {
-        events.push(`${name} start`);
-        await sleep(150);
-        events.push(`${name} end`);
-      });
-    const firstTurn = turn(a!, first, "A");
-    await sleep(30);
-    await Promise.all([firstTurn, turn(b!, second, "B")]);
+    let secondStarted: () => void = () => undefined;
+    const started = new Promise<void>((resolve) => (secondStarted = resolve));
+    let firstStarted: () => void = () => undefined;
+    const firstRunning = new Promise<void>((resolve) => (firstStarted = resolve));
+    const firstTurn = a!.withUserLock(first, async () => {
+      events.push("A start");
+      firstStarted();
+      await Promise.race([started, sleep(1000)]);
+      events.push("A end");
+    });
+    await firstRunning;
+    const secondTurn = b!.withUserLock(second, async () => {
+      events.push("B start");
+      secondStarted();
+      await sleep(50);
+      events.push("B end");
+    });
+    await Promise.all([firstTurn, secondTurn]);
     return events;
   }
 
