@@ -171,6 +171,35 @@ describe.runIf(pg.available)("transactions", () => {
   });
 });
 
+describe.runIf(pg.available)("the outbox across instances", () => {
+  it("claims one reply per chat when two instances complete turns for the same chat at once", async () => {
+    const [one, two] = await Promise.all([open(), open()]);
+    const stores = [createPostgresDeliveryStore(one!), createPostgresDeliveryStore(two!)];
+    const now = Date.now();
+    for (let round = 0; round < 20; round++) {
+      const items = await Promise.all(
+        stores.map(async (store, s) => ({
+          store,
+          item: (await store.receive(
+            { platform: "telegram", updateId: `chat-${round}-${s}`, payload: "{}" },
+            `i${s}`,
+            now,
+            now + 60_000,
+          ))!,
+          owner: `i${s}`,
+        })),
+      );
+      const reply = { platform: "telegram", target: `chat-${round}`, payload: "{}" };
+      const claimed = await Promise.all(
+        items.map(({ store, item, owner }) =>
+          store.complete(item.id, owner, [reply], now, now + 15_000, () => sleep(5)),
+        ),
+      );
+      expect(claimed.flatMap((list) => list ?? [])).toHaveLength(1);
+    }
+  });
+});
+
 describe.runIf(pg.available)("withUserLock", () => {
   /**
    * Two turns at once on two instances, the order their starts and ends happened in. The first turn lasts until

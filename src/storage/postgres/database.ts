@@ -133,10 +133,16 @@ const CHECK: Partial<Record<StorageCause, string>> = {
 };
 
 /** Advisory lock namespaces (the first of the two-int keys), so this program's locks collide with no one's. */
-const LOCK_SPACE = { migrations: 0x48435301, leadership: 0x48435302, user: 0x48435303 } as const;
+export const LOCK_SPACE = {
+  migrations: 0x48435301,
+  leadership: 0x48435302,
+  user: 0x48435303,
+  /** A chat's outbox queue (repositories/delivery.ts). */
+  chat: 0x48435304,
+} as const;
 
 /** A 32-bit signed key from a name, for the second half of an advisory lock key. */
-function lockKey(name: string): number {
+export function lockKey(name: string): number {
   return createHash("sha256").update(name, "utf8").digest().readInt32BE(0);
 }
 

@@ -4,7 +4,7 @@ import type {
   OutgoingMessage,
   ReceivedUpdate,
 } from "../../repositories/delivery.ts";
-import type { PostgresDatabase } from "../database.ts";
+import { LOCK_SPACE, lockKey, type PostgresDatabase } from "../database.ts";
 
 /**
  * The {@link import("../../repositories/delivery.ts").DeliveryStore} on PostgreSQL: the same methods and
@@ -52,7 +52,9 @@ export interface PostgresDeliveryStore {
  * The durable inbox and outbox on PostgreSQL (tables `inbox` and `outbox`): the statements of the SQLite store
  * (guarded claims under leases, `insert ... on conflict do nothing returning`), with `for update skip locked`
  * in the claims so that instances claiming at once take different rows instead of waiting on each other. A
- * repeated delivery to another instance meets the unique `(platform, update_id)` and is not stored twice.
+ * repeated delivery to another instance meets the unique `(platform, update_id)` and is not stored twice, and
+ * a chat is found idle (its first reply queued already claimed) under the chat's advisory lock, so two instances
+ * never send to one chat at once.
  *
  * ```ts
  * const store = createPostgresDeliveryStore(database);
@@ -135,52 +137,53 @@ export function createPostgresDeliveryStore(database: PostgresDatabase): Postgre
     async complete(inboxId, owner, messages, now, leaseUntil, within) {
       await flush();
       return database.inTransaction(async () => {
-        // The sender's digest, read (and the row locked) before it is cleared: the replies are queued under it.
-        const held = await query<{ userKey: string | null }>(
-          `select user_key as "userKey" from inbox
-           where id = $1 and status = 'processing' and lease_owner = $2 for update`,
-          [inboxId, owner],
-        );
-        const heldRow = held.rows[0];
-        if (!heldRow) return undefined;
-        const marked = await query(
-          `update inbox set status = 'done', payload = null, user_key = null, lease_owner = null,
+        // Marks the update handled if `owner` still holds it, and reads the sender's digest as it was (the
+        // replies are queued under it): one statement, the row locked by the update.
+        const marked = await query<{ userKey: string | null }>(
+          `with held as (
+             select id, user_key from inbox where id = $1 and status = 'processing' and lease_owner = $2 for update)
+           update inbox i set status = 'done', payload = null, user_key = null, lease_owner = null,
              lease_until = null, handled_at = $3
-           where id = $1 and status = 'processing' and lease_owner = $2`,
+           from held where i.id = held.id
+           returning held.user_key as "userKey"`,
           [inboxId, owner, now],
         );
-        if (marked.rowCount !== 1) return undefined;
+        const heldRow = marked.rows[0];
+        if (marked.rowCount !== 1 || !heldRow) return undefined;
         const { userKey } = heldRow;
         const claimed: ClaimedMessage[] = [];
         const seen = new Set<string>();
         for (const message of messages) {
           const chat = `${message.platform}:${message.target}`;
-          const idle =
-            !seen.has(chat) &&
-            (
-              await query("select 1 from outbox where platform = $1 and target = $2 limit 1", [
-                message.platform,
-                message.target,
-              ])
-            ).rowCount === 0;
-          if (idle) {
-            const { rows } = await query<{ id: number }>(
-              `insert into outbox (platform, target, payload, user_key, status, attempts, ambiguous,
-                 next_attempt_at, created_at, lease_owner, lease_until)
-               values ($1, $2, $3, $4, 'sending', 1, 0, $5, $5, $6, $7)
-               returning id`,
-              [message.platform, message.target, message.payload, userKey, now, owner, leaseUntil],
-            );
-            const row = rows[0];
-            if (row) claimed.push({ ...message, id: row.id, attempts: 1, ambiguous: 0 });
-          } else {
-            await query(
-              `insert into outbox (platform, target, payload, user_key, status, attempts, ambiguous,
-                 next_attempt_at, created_at)
-               values ($1, $2, $3, $4, 'pending', 0, 0, $5, $5)`,
-              [message.platform, message.target, message.payload, userKey, now],
-            );
+          if (!seen.has(chat)) {
+            // Whether the chat is idle is decided under the chat's lock, held to the commit: two turns
+            // completing at once for one chat (on two instances) do not both find it idle. Its own statement,
+            // so that the check below reads what a turn committed while this one waited.
+            await query("select pg_advisory_xact_lock($1, $2)", [LOCK_SPACE.chat, lockKey(chat)]);
           }
+          // The first reply to an idle chat is queued already claimed; the others wait their turn.
+          const { rows } = await query<{ id: number; status: string }>(
+            `insert into outbox (platform, target, payload, user_key, status, attempts, ambiguous,
+               next_attempt_at, created_at, lease_owner, lease_until)
+             select $1, $2, $3, $4, s.status, case when s.status = 'sending' then 1 else 0 end, 0, $5, $5,
+               case when s.status = 'sending' then $6 end, case when s.status = 'sending' then $7::bigint end
+             from (select case when $8::boolean
+                     or exists (select 1 from outbox where platform = $1 and target = $2)
+                   then 'pending' else 'sending' end as status) as s
+             returning id, status`,
+            [
+              message.platform,
+              message.target,
+              message.payload,
+              userKey,
+              now,
+              owner,
+              leaseUntil,
+              seen.has(chat),
+            ],
+          );
+          const row = rows[0];
+          if (row?.status === "sending") claimed.push({ ...message, id: row.id, attempts: 1, ambiguous: 0 });
           seen.add(chat);
         }
         await within?.();
