@@ -70,11 +70,17 @@ export function createPostgresDeliveryStore(database: PostgresDatabase): Postgre
     if (sent.length === 0) return;
     const batch = sent;
     sent = [];
-    await query(
-      `delete from outbox o using unnest($1::bigint[], $2::text[]) as s(id, owner)
-       where o.id = s.id and o.lease_owner = s.owner`,
-      [batch.map((row) => row.id), batch.map((row) => row.owner)],
-    );
+    try {
+      await query(
+        `delete from outbox o using unnest($1::bigint[], $2::text[]) as s(id, owner)
+         where o.id = s.id and o.lease_owner = s.owner`,
+        [batch.map((row) => row.id), batch.map((row) => row.owner)],
+      );
+    } catch (error) {
+      // Tried again with the next write: a sent message left behind would be sent again once its lease ran out.
+      sent = batch.concat(sent);
+      throw error;
+    }
   };
 
   const claimedRow = (row: ClaimedMessage): ClaimedMessage => ({
@@ -219,12 +225,17 @@ export function createPostgresDeliveryStore(database: PostgresDatabase): Postgre
 
     finish(id, owner) {
       sent.push({ id, owner });
-      scheduled ??= new Promise<void>((resolve, reject) =>
-        setImmediate(() => {
-          scheduled = undefined;
-          flush().then(resolve, reject);
-        }),
-      );
+      if (!scheduled) {
+        scheduled = new Promise<void>((resolve, reject) =>
+          setImmediate(() => {
+            scheduled = undefined;
+            flush().then(resolve, reject);
+          }),
+        );
+        // A caller that does not wait for the delete (as with SQLite's) must not crash the process when it
+        // fails: the delete stays queued for the next write.
+        scheduled.catch(() => undefined);
+      }
       return scheduled;
     },
 
