@@ -23,6 +23,8 @@ export default defineConfig({
           exclude: ["**/*.e2e.test.ts"],
           pool: "threads",
           isolate: false,
+          // A PostgreSQL server for the PostgreSQL store tests (TEST_DATABASE_URL, or a throw-away cluster).
+          globalSetup: ["./test/support/postgres-server.ts"],
         },
       },
       {

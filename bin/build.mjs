@@ -31,7 +31,7 @@ const STAMP = join(DIST, ".build-stamp.json");
 const LOCK = join(ROOT, ".build-lock");
 const CONFIGS = ["tsconfig.json", "tsconfig.build.json"].map((name) => join(ROOT, name));
 /** Data that tsc does not copy but the compiled code reads next to itself. */
-const COPIED = [join("storage", "migrations"), join("console", "static")];
+const COPIED = [join("storage", "migrations"), join("storage", "migrations-pg"), join("console", "static")];
 
 /** The newest modification time of the sources and configs, and how many source files there are. */
 function sourceState() {

@@ -47,6 +47,7 @@ export const IO_PACKAGES = [
   "http",
   "https",
   "better-sqlite3",
+  "pg",
   "drizzle-orm",
   "drizzle-orm/*",
   "grammy",

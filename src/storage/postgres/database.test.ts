@@ -1,0 +1,293 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { freePort } from "../../../bin/pg-cluster.mjs";
+import {
+  asAdmin,
+  postgresServerUrl,
+  usePostgresDatabase,
+  withDatabase,
+} from "../../../test/support/postgres.ts";
+import { StorageError } from "../../shared/errors.ts";
+import { createPostgresDeliveryStore } from "./repositories/delivery.ts";
+import { createPostgresSessionStore } from "./repositories/sessions.ts";
+import {
+  openPostgres,
+  PG_MIGRATIONS_FOLDER,
+  PostgresStorageError,
+  UserLockTimeout,
+  type PostgresDatabase,
+  type PostgresOptions,
+} from "./database.ts";
+
+const SECRET = "pg-test-secret-0123456789abcdef0123456789";
+const pg = usePostgresDatabase();
+const opened: PostgresDatabase[] = [];
+afterEach(async () => {
+  for (const database of opened.splice(0)) await database.close();
+});
+
+async function open(url = pg.url(), options: Partial<PostgresOptions> = {}): Promise<PostgresDatabase> {
+  const database = await openPostgres(url, { userKeySecret: SECRET, poolSize: 4, ...options });
+  opened.push(database);
+  return database;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** What `open` threw. */
+async function failure(url: string, options: Partial<PostgresOptions> = {}): Promise<PostgresStorageError> {
+  try {
+    await open(url, options);
+  } catch (error) {
+    return error as PostgresStorageError;
+  }
+  throw new Error("opened");
+}
+
+describe.runIf(pg.available)("openPostgres: migrations", () => {
+  it("applies the committed migrations once when ten instances start at once", async () => {
+    const url = await pg.another();
+    const databases = await Promise.all(Array.from({ length: 10 }, () => open(url, { poolSize: 2 })));
+    const journal = JSON.parse(readFileSync(join(PG_MIGRATIONS_FOLDER, "meta", "_journal.json"), "utf8")) as {
+      entries: unknown[];
+    };
+    const { rows } = await databases[0]!.query<{ n: number }>(
+      "select count(*) as n from drizzle.__drizzle_migrations",
+    );
+    expect(journal.entries.length).toBeGreaterThan(0);
+    expect(rows[0]?.n).toBe(journal.entries.length);
+    for (const database of databases) expect(await database.probe()).toEqual({ ok: true });
+    // And again later: nothing to apply.
+    await open(url);
+    const again = await databases[0]!.query<{ n: number }>(
+      "select count(*) as n from drizzle.__drizzle_migrations",
+    );
+    expect(again.rows[0]?.n).toBe(journal.entries.length);
+  });
+
+  it("has every table of the SQLite schema but the knowledge base's", async () => {
+    const database = await open();
+    const { rows } = await database.query<{ name: string }>(
+      "select table_name as name from information_schema.tables where table_schema = 'public' order by 1",
+    );
+    expect(rows.map((row) => row.name)).toEqual([
+      "console_codes",
+      "console_lockouts",
+      "console_sessions",
+      "feedback",
+      "inbox",
+      "outbox",
+      "rule_watches",
+      "sessions",
+      "storage_probe",
+      "usage_events",
+    ]);
+  });
+});
+
+describe.runIf(pg.available)("openPostgres: failures", () => {
+  it("names host, port and database, never the password, when nothing listens on the port", async () => {
+    const port = await freePort();
+    const error = await failure(`postgres://hcs:sekret-pass@127.0.0.1:${port}/hcs`, {
+      connectTimeoutMs: 2000,
+    });
+    expect(error).toBeInstanceOf(StorageError);
+    expect(error).toMatchObject({ host: "127.0.0.1", port, database: "hcs", storageCause: "unreachable" });
+    expect(error.message).toContain(`127.0.0.1:${port}/hcs`);
+    expect(error.message).toContain("host and port");
+    expect(error.message).not.toContain("sekret-pass");
+  });
+
+  it("says the password or user was refused", async () => {
+    const url = new URL(pg.url());
+    url.password = "wrong-password-here";
+    const error = await failure(url.toString());
+    expect(error).toMatchObject({ storageCause: "auth" });
+    expect(error.message).toContain("user and password");
+    expect(error.message).not.toContain("wrong-password-here");
+  });
+
+  it("says the database does not exist", async () => {
+    const error = await failure(withDatabase(postgresServerUrl()!, "hcs_no_such_database"));
+    expect(error).toMatchObject({ storageCause: "no_database", database: "hcs_no_such_database" });
+  });
+
+  it("probes without throwing: ok, then the cause once the database is gone", async () => {
+    const url = await pg.another();
+    const database = await open(url);
+    expect(await database.probe()).toEqual({ ok: true });
+    await asAdmin(`drop database ${new URL(url).pathname.slice(1)} with (force)`);
+    const status = await database.probe();
+    expect(status.ok).toBe(false);
+    expect(["unreachable", "no_database"]).toContain(!status.ok && status.cause);
+  });
+});
+
+describe.runIf(pg.available)("transactions", () => {
+  it("joins the repositories' statements to the transaction around them, nested calls included", async () => {
+    const database = await open();
+    const sessions = createPostgresSessionStore(database);
+    await expect(
+      database.inTransaction(async () => {
+        await sessions.save("telegram:1", { n: 1 }, null);
+        await database.inTransaction(() => sessions.save("telegram:2", { n: 2 }, null));
+        expect(await sessions.load("telegram:2")).toBeDefined();
+        throw new Error("turn failed");
+      }),
+    ).rejects.toThrow("turn failed");
+    expect(await sessions.load("telegram:1")).toBeUndefined();
+    expect(await sessions.load("telegram:2")).toBeUndefined();
+    await database.inTransaction(() => sessions.save("telegram:3", { n: 3 }, null));
+    expect(await sessions.load("telegram:3")).toBeDefined();
+    // Drizzle over the same executor sees it too.
+    const { rows } = await database.db.execute<{ n: number }>("select count(*)::int as n from sessions");
+    expect(rows[0]?.n).toBe(1);
+  });
+
+  it("stores an update delivered to two instances at once exactly once", async () => {
+    const [one, two] = await Promise.all([open(), open()]);
+    const stores = [createPostgresDeliveryStore(one!), createPostgresDeliveryStore(two!)];
+    const now = Date.now();
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        Promise.all(
+          stores.map((store, s) =>
+            store.receive(
+              { platform: "zalo", updateId: `race-${i}`, payload: "{}" },
+              `i${s}`,
+              now,
+              now + 60_000,
+            ),
+          ),
+        ),
+      ),
+    );
+    for (const pair of results) expect(pair.filter((item) => item !== undefined)).toHaveLength(1);
+    const { rows } = await one!.query<{ n: number }>(
+      "select count(*) as n from inbox where update_id like 'race-%'",
+    );
+    expect(rows[0]?.n).toBe(40);
+  });
+});
+
+describe.runIf(pg.available)("the outbox across instances", () => {
+  it("claims one reply per chat when two instances complete turns for the same chat at once", async () => {
+    const [one, two] = await Promise.all([open(), open()]);
+    const stores = [createPostgresDeliveryStore(one!), createPostgresDeliveryStore(two!)];
+    const now = Date.now();
+    for (let round = 0; round < 20; round++) {
+      const items = await Promise.all(
+        stores.map(async (store, s) => ({
+          store,
+          item: (await store.receive(
+            { platform: "telegram", updateId: `chat-${round}-${s}`, payload: "{}" },
+            `i${s}`,
+            now,
+            now + 60_000,
+          ))!,
+          owner: `i${s}`,
+        })),
+      );
+      const reply = { platform: "telegram", target: `chat-${round}`, payload: "{}" };
+      const claimed = await Promise.all(
+        items.map(({ store, item, owner }) =>
+          store.complete(item.id, owner, [reply], now, now + 15_000, () => sleep(5)),
+        ),
+      );
+      expect(claimed.flatMap((list) => list ?? [])).toHaveLength(1);
+    }
+  });
+});
+
+describe.runIf(pg.available)("withUserLock", () => {
+  /**
+   * Two turns at once on two instances, the order their starts and ends happened in. The first turn lasts until
+   * the second has started, or a second when it cannot start (its user's lock is held).
+   */
+  async function twoTurns(first: string, second: string): Promise<string[]> {
+    const [a, b] = await Promise.all([open(), open()]);
+    const events: string[] = [];
+    let secondStarted: () => void = () => undefined;
+    const started = new Promise<void>((resolve) => (secondStarted = resolve));
+    let firstStarted: () => void = () => undefined;
+    const firstRunning = new Promise<void>((resolve) => (firstStarted = resolve));
+    const firstTurn = a!.withUserLock(first, async () => {
+      events.push("A start");
+      firstStarted();
+      await Promise.race([started, sleep(1000)]);
+      events.push("A end");
+    });
+    await firstRunning;
+    const secondTurn = b!.withUserLock(second, async () => {
+      events.push("B start");
+      secondStarted();
+      await sleep(50);
+      events.push("B end");
+    });
+    await Promise.all([firstTurn, secondTurn]);
+    return events;
+  }
+
+  it("runs one user's turns one at a time across instances", async () => {
+    expect(await twoTurns("user-1", "user-1")).toEqual(["A start", "A end", "B start", "B end"]);
+  });
+
+  it("runs two users' turns side by side", async () => {
+    expect(await twoTurns("user-1", "user-2")).toEqual(["A start", "B start", "A end", "B end"]);
+  });
+
+  it("gives up with a clear error when the user's lock is held past the lock timeout", async () => {
+    const holder = await open();
+    const waiter = await open(pg.url(), { lockTimeoutMs: 200 });
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let locked: () => void = () => undefined;
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    const holding = holder.withUserLock("user-9", async () => {
+      locked();
+      await held;
+    });
+    await isLocked;
+    const started = Date.now();
+    await expect(waiter.withUserLock("user-9", () => "never")).rejects.toBeInstanceOf(UserLockTimeout);
+    expect(Date.now() - started).toBeLessThan(2000);
+    release();
+    await holding;
+    expect(await waiter.withUserLock("user-9", () => "now")).toBe("now");
+  });
+});
+
+describe.runIf(pg.available)("tryLeadership", () => {
+  it("is held by one at a time, and passes on when released", async () => {
+    const [a, b] = await Promise.all([open(), open()]);
+    const leader = await a!.tryLeadership("rule-watch-check");
+    expect(leader?.held).toBe(true);
+    expect(await b!.tryLeadership("rule-watch-check")).toBeNull();
+    const other = await b!.tryLeadership("purge");
+    expect(other).not.toBeNull();
+    await other!.release();
+    await leader!.release();
+    expect(leader!.held).toBe(false);
+    const next = await b!.tryLeadership("rule-watch-check");
+    expect(next).not.toBeNull();
+    await next!.release();
+  });
+
+  it("goes with its connection: when the holder's connection dies, another instance takes over", async () => {
+    const [a, b] = await Promise.all([open(), open()]);
+    const leader = (await a!.tryLeadership("purge"))!;
+    expect(await b!.tryLeadership("purge")).toBeNull();
+    // The holder's backend killed, as when its process dies: the server drops its session locks.
+    const { rows } = await b!.query<{ pid: number }>(
+      "select pid from pg_locks where locktype = 'advisory' and granted and database = (select oid from pg_database where datname = current_database())",
+    );
+    expect(rows).toHaveLength(1);
+    await b!.query("select pg_terminate_backend($1)", [rows[0]!.pid]);
+    await leader.lost;
+    expect(leader.held).toBe(false);
+    const next = await b!.tryLeadership("purge");
+    expect(next).not.toBeNull();
+    await next!.release();
+  });
+});
