@@ -35,17 +35,29 @@ import { loadReferrals } from "./staff/referrals-load.ts";
 import { createStaffDirectory } from "./staff/roles.ts";
 import { answerVersions } from "./staff/versions.ts";
 import {
+  createAsyncFeedbackStore,
+  createAsyncUsageStats,
   createFeedbackStore,
   createUsageStats,
   type FeedbackStorePort,
   type UsageStatsPort,
 } from "./staff/services/feedback.ts";
 import {
+  createAsyncRuleWatchStore,
   createRuleWatchStore,
   type PendingNotice,
   type RuleWatchStorePort,
 } from "./staff/services/rule-watches.ts";
 import { createUserData, type UserDataPort } from "./storage/repositories/user-data.ts";
+import type { StoreOptions } from "./storage/repositories/feedback.ts";
+import type { PostgresDatabase } from "./storage/postgres/database.ts";
+import { createPostgresConsoleAuthStore } from "./storage/postgres/repositories/console-auth.ts";
+import {
+  createPostgresFeedbackRepository,
+  createPostgresUsageEventRepository,
+} from "./storage/postgres/repositories/feedback.ts";
+import { createPostgresRuleWatchRepository } from "./storage/postgres/repositories/rule-watches.ts";
+import { createPostgresUserData } from "./storage/postgres/repositories/user-data.ts";
 import { createConsoleAuthStore, type ConsoleAuthPort } from "./storage/repositories/console-auth.ts";
 import type { MaybePromise } from "./shared/maybe-promise.ts";
 import { loadFlows } from "./flows/load.ts";
@@ -152,6 +164,49 @@ export interface AssistantPortsOptions extends PolicyPortsOptions {
   questionRetentionDays?: number;
   /** Where staff open the web console, told with a /dangnhap code. */
   consoleUrl?: string;
+  /** Where the staff desk keeps its data: by default the SQLite database the ports are given. */
+  stores?: StaffStoresFactory;
+}
+
+/** The staff desk's stores. */
+export interface StaffStores {
+  stats: UsageStatsPort;
+  feedback: FeedbackStorePort;
+  watches: RuleWatchStorePort;
+  userData: UserDataPort;
+  consoleAuth: ConsoleAuthPort;
+}
+
+/** Opens the staff desk's stores with a clock and a retention period (tests fix the day). */
+export type StaffStoresFactory = (clock: StoreOptions) => StaffStores;
+
+/** The staff desk's stores in the SQLite database. */
+export function sqliteStaffStores(database: AppDatabase): StaffStoresFactory {
+  return (clock) => ({
+    stats: createUsageStats(database, clock),
+    feedback: createFeedbackStore(database, clock),
+    watches: createRuleWatchStore(database, clock),
+    userData: createUserData(database),
+    // On the real clock: a code minted here is redeemed by the console, which has no test day.
+    consoleAuth: createConsoleAuthStore(database),
+  });
+}
+
+/** The staff desk's stores on PostgreSQL, shared by every instance. */
+export function postgresStaffStores(
+  database: PostgresDatabase,
+  options: { consoleIdleMs?: number } = {},
+): StaffStoresFactory {
+  return (clock) => ({
+    stats: createAsyncUsageStats(createPostgresUsageEventRepository(database, clock)),
+    feedback: createAsyncFeedbackStore(createPostgresFeedbackRepository(database, clock)),
+    watches: createAsyncRuleWatchStore(createPostgresRuleWatchRepository(database, clock)),
+    userData: createPostgresUserData(database, clock),
+    consoleAuth: createPostgresConsoleAuthStore(
+      database,
+      options.consoleIdleMs ? { idleMs: options.consoleIdleMs } : {},
+    ),
+  });
 }
 
 /**
@@ -177,11 +232,7 @@ export function createAssistantPorts(
     ...(options.today ? { now: () => Date.parse(`${options.today!()}T05:00:00Z`) } : {}),
     ...(options.questionRetentionDays ? { retentionDays: options.questionRetentionDays } : {}),
   };
-  const stats: UsageStatsPort = createUsageStats(database, clock);
-  const feedback: FeedbackStorePort = createFeedbackStore(database, clock);
-  const watches: RuleWatchStorePort = createRuleWatchStore(database, clock);
-  const userData: UserDataPort = createUserData(database);
-  const consoleAuth: ConsoleAuthPort = createConsoleAuthStore(database);
+  const { stats, feedback, watches, userData, consoleAuth } = (options.stores ?? sqliteStaffStores(database))(clock);
   const versions = answerVersions(knowledgeDir);
   const desk = createStaffDesk({
     staff: createStaffDirectory(options.staffIds ?? []),

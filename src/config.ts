@@ -35,6 +35,11 @@ export interface AppConfig {
   port: number;
   host: string;
   databasePath: string;
+  /**
+   * DATABASE_URL: every store on this PostgreSQL database, shared by the instances; the search index stays in
+   * the local SQLite file at `databasePath`. Unset: everything in that SQLite file.
+   */
+  postgres?: { url: string; poolSize?: number; statementTimeoutMs?: number; lockTimeoutMs?: number };
   logLevel: LogLevel;
   sessionTtlDays: number;
   /** How long a question without a good answer, and the link of feedback to its user, are kept (days). */
@@ -97,6 +102,15 @@ function days() {
     .refine((value) => value >= 1 && value <= MAX_SESSION_TTL_DAYS, message);
 }
 
+function wholeNumber(min: number, max: number, unit: string) {
+  const message = `phải là số nguyên từ ${min} đến ${max} (${unit}) / must be a whole number from ${min} to ${max} (${unit})`;
+  return z
+    .string()
+    .regex(/^\d{1,7}$/, message)
+    .transform(Number)
+    .refine((value) => value >= min && value <= max, message);
+}
+
 const ENV = z.object({
   TELEGRAM_BOT_TOKEN: optional(
     z
@@ -144,6 +158,17 @@ const ENV = z.object({
       .regex(/^[A-Za-z0-9.:[\]-]+$/, "phải là địa chỉ IP hoặc tên máy / must be an IP address or host name"),
   ),
   DATABASE_PATH: optional(z.string()),
+  DATABASE_URL: optional(
+    z
+      .string()
+      .regex(
+        /^postgres(ql)?:\/\/\S+$/,
+        "phải có dạng postgres://người_dùng:mật_khẩu@máy:5432/tên_csdl / must look like postgres://user:password@host:5432/database",
+      ),
+  ),
+  DATABASE_POOL_SIZE: optional(wholeNumber(1, 200, "kết nối / connections")),
+  DATABASE_STATEMENT_TIMEOUT_MS: optional(wholeNumber(100, 600_000, "ms")),
+  DATABASE_LOCK_TIMEOUT_MS: optional(wholeNumber(100, 600_000, "ms")),
   LOG_LEVEL: optional(
     z.enum(LOG_LEVELS, { error: `phải là một trong / must be one of: ${LOG_LEVELS.join(", ")}` }),
   ),
@@ -246,6 +271,18 @@ export function loadConfig(env: NodeJS.ProcessEnv): Result<AppConfig, string[]> 
     port: vars.PORT ?? 3000,
     host: vars.HOST ?? "0.0.0.0",
     databasePath: vars.DATABASE_PATH ?? DEFAULT_DATABASE_PATH,
+    ...(vars.DATABASE_URL
+      ? {
+          postgres: {
+            url: vars.DATABASE_URL,
+            ...(vars.DATABASE_POOL_SIZE ? { poolSize: vars.DATABASE_POOL_SIZE } : {}),
+            ...(vars.DATABASE_STATEMENT_TIMEOUT_MS
+              ? { statementTimeoutMs: vars.DATABASE_STATEMENT_TIMEOUT_MS }
+              : {}),
+            ...(vars.DATABASE_LOCK_TIMEOUT_MS ? { lockTimeoutMs: vars.DATABASE_LOCK_TIMEOUT_MS } : {}),
+          },
+        }
+      : {}),
     logLevel: vars.LOG_LEVEL ?? "info",
     sessionTtlDays: vars.SESSION_TTL_DAYS ?? DEFAULT_SESSION_TTL_DAYS,
     questionRetentionDays: vars.QUESTION_RETENTION_DAYS ?? DEFAULT_QUESTION_RETENTION_DAYS,
@@ -267,8 +304,18 @@ export function formatConfigProblems(problems: readonly string[]): string {
 export function secretsOf(config: AppConfig): string[] {
   return [config.telegram, config.zalo]
     .flatMap((c) => (c ? [c.token, c.webhookSecret ?? ""] : []))
-    .concat(config.userKeySecret ?? "")
+    .concat(config.userKeySecret ?? "", config.postgres?.url ?? "", databasePassword(config.postgres?.url))
     .filter(Boolean);
+}
+
+/** The password in a database URL, decoded ("" when none): never to appear in a log line. */
+function databasePassword(url: string | undefined): string {
+  if (!url) return "";
+  try {
+    return decodeURIComponent(new URL(url).password);
+  } catch {
+    return "";
+  }
 }
 
 /** The public webhook URL of a channel: `<PUBLIC_URL>/webhooks/<channel>`. */

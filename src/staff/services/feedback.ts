@@ -10,8 +10,12 @@ import type { SearchOutcome } from "../../knowledge/types.ts";
 import {
   createFeedbackRepository,
   createUsageEventRepository,
+  type FeedbackRepository,
+  type FeedbackRow,
   type StoreOptions,
+  type UsageEventRepository,
 } from "../../storage/repositories/feedback.ts";
+import type { Async } from "../../shared/maybe-promise.ts";
 import type { AppDatabase } from "../../storage/database.ts";
 import type { MaybePromise } from "../../shared/maybe-promise.ts";
 import { foldDiacritics } from "../../text/vietnamese.ts";
@@ -53,28 +57,39 @@ export function createFeedbackStore(database: AppDatabase, options: StoreOptions
   const rows = createFeedbackRepository(database, options);
   return {
     /** Stores one feedback; returns its id (to attach the right answer to it later). */
-    record(input: FeedbackInput): number {
-      const disputed = input.verdict !== "correct";
-      return rows.insert({
-        kind: input.kind,
-        verdict: input.verdict,
-        role: input.role,
-        userKey: input.userKey ?? null,
-        question: input.kind === "search" && input.question ? scrubStoredQuestion(input.question) : null,
-        household: input.kind === "decision" && disputed && input.household ? input.household : null,
-        answer: input.answer,
-        rulesVersion: input.versions.rules,
-        knowledgeVersion: input.versions.knowledge,
-      });
-    },
+    record: (input: FeedbackInput): number => rows.insert(feedbackRow(input)),
     /** Attaches the right answer a staff member typed to a disputed feedback; false when there is none. */
-    addExpected(id: number, expected: string): boolean {
-      return rows.setExpected(id, scrubPersonalData(expected));
-    },
+    addExpected: (id: number, expected: string): boolean => rows.setExpected(id, scrubPersonalData(expected)),
     /** Unlinks feedback older than the retention period from its user; returns how many. */
     purgeExpired: (): number => rows.purgeExpired(),
     /** Disputed feedback ("Sai", "Chưa rõ"), oldest first, for the export. */
     disputed: (range: DayRange = {}): FeedbackRecord[] => rows.disputed(range),
+  };
+}
+
+/** {@link createFeedbackStore} over a repository that answers with promises (PostgreSQL). */
+export function createAsyncFeedbackStore(rows: Async<FeedbackRepository>): FeedbackStorePort {
+  return {
+    record: (input) => rows.insert(feedbackRow(input)),
+    addExpected: (id, expected) => rows.setExpected(id, scrubPersonalData(expected)),
+    purgeExpired: () => rows.purgeExpired(),
+    disputed: (range = {}) => rows.disputed(range),
+  };
+}
+
+/** What is kept of one feedback: the question scrubbed, the household only for a disputed decision. */
+function feedbackRow(input: FeedbackInput): FeedbackRow {
+  const disputed = input.verdict !== "correct";
+  return {
+    kind: input.kind,
+    verdict: input.verdict,
+    role: input.role,
+    userKey: input.userKey ?? null,
+    question: input.kind === "search" && input.question ? scrubStoredQuestion(input.question) : null,
+    household: input.kind === "decision" && disputed && input.household ? input.household : null,
+    answer: input.answer,
+    rulesVersion: input.versions.rules,
+    knowledgeVersion: input.versions.knowledge,
   };
 }
 
@@ -96,61 +111,90 @@ export function createUsageStats(database: AppDatabase, options: StoreOptions = 
   const events = createUsageEventRepository(database, options);
   return {
     /** Counts one screening: its category and the programmes found eligible. */
-    recordScreening(decision: Decision): void {
-      events.insertScreening({
-        category: decision.classification.category,
-        basis: decision.classification.basis,
-        eligible: decision.programs
-          .filter((program) => program.status === "eligible")
-          .map((program) => program.id),
-      });
-    },
+    recordScreening: (decision: Decision): void => events.insertScreening(screeningEvent(decision)),
     /**
      * Counts one question; keeps it (scrubbed) only when no passage answered it, linked to `userKey`'s
      * digest so that /xoa finds it. Without a user key the question is not kept, only counted.
      */
     recordSearch(outcome: SearchOutcome, userKey?: string): void {
-      if (outcome.type === "invalid") return;
-      const answered = outcome.type === "results";
-      const kept = !answered && userKey !== undefined;
-      events.insertSearch({
-        answered,
-        question: kept ? scrubStoredQuestion(outcome.query) : null,
-        userKey: kept ? userKey : null,
-      });
+      const event = searchEvent(outcome, userKey);
+      if (event) events.insertSearch(event);
     },
     /** Drops the questions older than the retention period (their counts stay); returns how many. */
     purgeExpired: (): number => events.purgeExpired(),
     /** The aggregate statistics over a day range. */
-    summary(days: DayRange = {}): StatsSummary {
-      const counts = events.counts(days);
-      // The same question typed with or without diacritics counts once.
-      const grouped = new Map<string, { question: string; count: number }>();
-      for (const question of counts.unansweredQuestions) {
-        if (!question) continue;
-        const key = foldDiacritics(question)
-          .replace(/[^\p{L}\p{N}]+/gu, " ")
-          .trim();
-        const entry = grouped.get(key) ?? { question, count: 0 };
-        entry.count++;
-        grouped.set(key, entry);
-      }
-      return {
-        from: days.from ?? null,
-        to: days.to ?? null,
-        screenings: counts.perDay.reduce((sum, row) => sum + row.count, 0),
-        screeningsPerDay: counts.perDay,
-        categories: counts.categories.map((row) => ({
-          category: row.category ?? "unknown",
-          count: row.count,
-        })),
-        eligibleProgrammes: counts.eligible,
-        searches: counts.searches.reduce((sum, row) => sum + row.count, 0),
-        unanswered: counts.searches.filter((row) => !row.answered).reduce((sum, row) => sum + row.count, 0),
-        unansweredQuestions: [...grouped.values()].sort((a, b) => b.count - a.count).slice(0, 10),
-        feedback: counts.feedback,
-      };
+    summary: (days: DayRange = {}): StatsSummary => summarize(events.counts(days), days),
+  };
+}
+
+/** {@link createUsageStats} over a repository that answers with promises (PostgreSQL). */
+export function createAsyncUsageStats(events: Async<UsageEventRepository>): UsageStatsPort {
+  return {
+    recordScreening: (decision) => events.insertScreening(screeningEvent(decision)),
+    async recordSearch(outcome, userKey) {
+      const event = searchEvent(outcome, userKey);
+      if (event) await events.insertSearch(event);
     },
+    purgeExpired: () => events.purgeExpired(),
+    summary: async (days = {}) => summarize(await events.counts(days), days),
+  };
+}
+
+type UsageEvents = ReturnType<typeof createUsageEventRepository>;
+
+/** What one screening counts: its category and the programmes found eligible. */
+function screeningEvent(decision: Decision): Parameters<UsageEvents["insertScreening"]>[0] {
+  return {
+    category: decision.classification.category,
+    basis: decision.classification.basis,
+    eligible: decision.programs
+      .filter((program) => program.status === "eligible")
+      .map((program) => program.id),
+  };
+}
+
+/** What one question counts; undefined for an invalid one (not counted). */
+function searchEvent(
+  outcome: SearchOutcome,
+  userKey: string | undefined,
+): Parameters<UsageEvents["insertSearch"]>[0] | undefined {
+  if (outcome.type === "invalid") return undefined;
+  const answered = outcome.type === "results";
+  const kept = !answered && userKey !== undefined;
+  return {
+    answered,
+    question: kept ? scrubStoredQuestion(outcome.query) : null,
+    userKey: kept ? userKey : null,
+  };
+}
+
+/** The aggregate statistics from the stored counts. */
+function summarize(counts: ReturnType<UsageEvents["counts"]>, days: DayRange): StatsSummary {
+  // The same question typed with or without diacritics counts once.
+  const grouped = new Map<string, { question: string; count: number }>();
+  for (const question of counts.unansweredQuestions) {
+    if (!question) continue;
+    const key = foldDiacritics(question)
+      .replace(/[^\p{L}\p{N}]+/gu, " ")
+      .trim();
+    const entry = grouped.get(key) ?? { question, count: 0 };
+    entry.count++;
+    grouped.set(key, entry);
+  }
+  return {
+    from: days.from ?? null,
+    to: days.to ?? null,
+    screenings: counts.perDay.reduce((sum, row) => sum + row.count, 0),
+    screeningsPerDay: counts.perDay,
+    categories: counts.categories.map((row) => ({
+      category: row.category ?? "unknown",
+      count: row.count,
+    })),
+    eligibleProgrammes: counts.eligible,
+    searches: counts.searches.reduce((sum, row) => sum + row.count, 0),
+    unanswered: counts.searches.filter((row) => !row.answered).reduce((sum, row) => sum + row.count, 0),
+    unansweredQuestions: [...grouped.values()].sort((a, b) => b.count - a.count).slice(0, 10),
+    feedback: counts.feedback,
   };
 }
 

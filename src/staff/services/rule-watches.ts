@@ -9,8 +9,11 @@ import { decide } from "../../domain/eligibility.ts";
 import { readStoredHousehold, type HouseholdInput } from "../../domain/household.ts";
 import type { PolicyKnowledge } from "../../domain/policy.ts";
 import type { AppDatabase } from "../../storage/database.ts";
-import type { MaybePromise } from "../../shared/maybe-promise.ts";
-import { createRuleWatchRepository } from "../../storage/repositories/rule-watches.ts";
+import type { Async, MaybePromise } from "../../shared/maybe-promise.ts";
+import {
+  createRuleWatchRepository,
+  type RuleWatchRepository,
+} from "../../storage/repositories/rule-watches.ts";
 import { decisionChanges, renderChangeNotice, watchSummary, type WatchSummary } from "../rule-watch.ts";
 
 /** A notice to send: to whom, and the text. */
@@ -96,23 +99,17 @@ export function createRuleWatchStore(database: AppDatabase, options: { now?: () 
     if (write) rows.deleteExpired(day);
     const notices: SyncNotice[] = [];
     for (const watch of rows.inForce(day)) {
-      // Stored by an older release or edited by hand: checked like any input before it is decided on.
-      const household = readStoredHousehold(watch.household, {
-        assessedOn: day,
-        indicatorIds: policy.indicatorIds,
-      });
-      if (!household) {
+      const outcome = reconsider(watch, policy, day);
+      if (!outcome) {
         // Nothing could ever be told: the watch goes.
         if (write) rows.delete(watch.key);
         continue;
       }
-      const decision = decide(household, policy);
-      const remember = (): void => rows.remember(watch.key, watchSummary(decision), rulesVersion, day);
-      const changes = decisionChanges(watch.lastSummary as WatchSummary, decision, policy.kinds);
-      if (changes.length > 0)
+      const remember = (): void => rows.remember(watch.key, outcome.summary, rulesVersion, day);
+      if (outcome.text !== undefined)
         notices.push({
           userKey: watch.userKey,
-          text: renderChangeNotice(changes, day),
+          text: outcome.text,
           told: remember,
           gone: () => void rows.delete(watch.key),
         });
@@ -120,6 +117,78 @@ export function createRuleWatchStore(database: AppDatabase, options: { now?: () 
     }
     return notices;
   }
+}
+
+/** {@link createRuleWatchStore} over a repository that answers with promises (PostgreSQL). */
+export function createAsyncRuleWatchStore(
+  rows: Omit<Async<RuleWatchRepository>, "today"> & Pick<RuleWatchRepository, "today">,
+): RuleWatchStorePort {
+  async function pending(
+    policy: PolicyKnowledge,
+    rulesVersion: string,
+    write: boolean,
+  ): Promise<PendingNotice[]> {
+    const day = rows.today();
+    if (write) await rows.deleteExpired(day);
+    const notices: PendingNotice[] = [];
+    for (const watch of await rows.inForce(day)) {
+      const outcome = reconsider(watch, policy, day);
+      if (!outcome) {
+        if (write) await rows.delete(watch.key);
+        continue;
+      }
+      const remember = (): Promise<void> => rows.remember(watch.key, outcome.summary, rulesVersion, day);
+      if (outcome.text !== undefined)
+        notices.push({
+          userKey: watch.userKey,
+          text: outcome.text,
+          told: remember,
+          gone: async () => void (await rows.delete(watch.key)),
+        });
+      else if (write) await remember();
+    }
+    return notices;
+  }
+  return {
+    watch: (userKey, household, decision, rulesVersion) =>
+      rows.save(userKey, household, watchSummary(decision), rulesVersion),
+    unwatch: (userKey) => rows.remove(userKey),
+    count: () => rows.count(),
+    has: (userKey) => rows.has(userKey),
+    async check(policy, rulesVersion, options = {}) {
+      const notices = await pending(policy, rulesVersion, !options.dryRun);
+      const told: ChangeNotice[] = [];
+      for (const { told: remember, gone: _gone, ...notice } of notices) {
+        if (!options.dryRun) await remember();
+        told.push(notice);
+      }
+      return told;
+    },
+    pending: (policy, rulesVersion) => pending(policy, rulesVersion, true),
+  };
+}
+
+/**
+ * A watched household decided again under the rules in force on `day`: its new summary, and the notice's text
+ * when its decision changed. Undefined when the stored household cannot be read (nothing could ever be told).
+ */
+function reconsider(
+  watch: { household: unknown; lastSummary: unknown },
+  policy: PolicyKnowledge,
+  day: string,
+): { summary: WatchSummary; text?: string } | undefined {
+  // Stored by an older release or edited by hand: checked like any input before it is decided on.
+  const household = readStoredHousehold(watch.household, {
+    assessedOn: day,
+    indicatorIds: policy.indicatorIds,
+  });
+  if (!household) return undefined;
+  const decision = decide(household, policy);
+  const changes = decisionChanges(watch.lastSummary as WatchSummary, decision, policy.kinds);
+  return {
+    summary: watchSummary(decision),
+    ...(changes.length > 0 ? { text: renderChangeNotice(changes, day) } : {}),
+  };
 }
 
 /** A {@link PendingNotice} of the SQLite store: remembered at once. */

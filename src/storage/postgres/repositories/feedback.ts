@@ -6,12 +6,9 @@ import {
   type StoreOptions,
 } from "../../repositories/feedback.ts";
 import type { FeedbackRepository, UsageEventRepository } from "../../repositories/feedback.ts";
+import type { Async } from "../../../shared/maybe-promise.ts";
 import type { PostgresDatabase } from "../database.ts";
 
-/** `T`'s methods returning promises of what they return on SQLite. */
-type Async<T> = {
-  [K in keyof T]: T[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<Awaited<R>> : T[K];
-};
 
 /** The feedback repository of ../../repositories/feedback.ts on PostgreSQL. */
 export type PostgresFeedbackRepository = Async<FeedbackRepository>;
