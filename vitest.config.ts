@@ -32,8 +32,9 @@ export default defineConfig({
           ...shared,
           name: "e2e",
           include: ["test/**/*.e2e.test.ts"],
-          // The spawned CLI runs the compiled dist/: compile it once, before any test starts one.
-          globalSetup: ["./test/support/build-once.ts"],
+          // The spawned CLI runs the compiled dist/: compile it once, before any test starts one. Several
+          // instances of serve share a PostgreSQL server (test/several-instances.e2e.test.ts).
+          globalSetup: ["./test/support/build-once.ts", "./test/support/postgres-server.ts"],
         },
       },
     ],

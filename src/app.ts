@@ -25,6 +25,11 @@ import { startCheckpointer } from "./storage/checkpointer.ts";
 import { openDatabase, type AppDatabase, type StorageStatus } from "./storage/database.ts";
 import { createDeferredWrites, type DeferredWrites } from "./storage/deferred-writes.ts";
 import { createDeliveryStore } from "./storage/repositories/delivery.ts";
+import type { Leadership, PostgresDatabase } from "./storage/postgres/database.ts";
+import { createPostgresDeliveryStore } from "./storage/postgres/repositories/delivery.ts";
+import { createSharedTurns, withSharedTurns } from "./channels/shared-turns.ts";
+import type { ConsoleServicesOptions } from "./console/services.ts";
+import { PollerTaken } from "./shared/errors.ts";
 import { createConsoleMount, type ConsoleTuning } from "./console/mount.ts";
 import { createHttpApp, startHttpServer, type HttpAppOptions, type WebhookTarget } from "./server/http.ts";
 
@@ -36,13 +41,20 @@ export type CoreFactory = (config: AppConfig, deps: { logger: Logger }) => Promi
 
 /** The core as `serve` runs it: the conversation, and what the service does besides answering messages. */
 export type ServedCore = ConversationCore & {
-  close?(): void;
+  close?(): MaybePromise<void>;
   /**
-   * The core's database and its deferred writes: the inbox and outbox then use the same connection, and a turn's
-   * session change is committed in the transaction that queues its replies. Without them the app opens its own
-   * connection to DATABASE_PATH.
+   * Where the core keeps its state, so that the inbox and outbox share it and a turn's session change is
+   * committed in the transaction that queues its replies: on SQLite, the core's database and its deferred writes
+   * (one connection); on PostgreSQL, the shared database (each turn a transaction holding the user's lock), with
+   * the local SQLite file of the search index. Without it the app opens its own connection to DATABASE_PATH.
    */
-  deliveryStorage?: { database: AppDatabase; writes: DeferredWrites };
+  deliveryStorage?:
+    | { database: AppDatabase; writes: DeferredWrites; postgres?: undefined }
+    | { database: AppDatabase; postgres: PostgresDatabase };
+  /** The staff console's stores, where the core keeps the staff desk's; by default in DATABASE_PATH. */
+  consoleStores?: ConsoleServicesOptions["stores"];
+  /** Deletes what outlived its retention (sessions, kept questions); scheduled work when set. */
+  purge?(): Promise<number>;
   /**
    * The notices to send to residents whose decision changed under the rules in force today (run daily; each
    * change is told once: `told()` after it was sent, so one not sent comes again next time).
@@ -142,15 +154,30 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
   const database =
     shared?.database ??
     openDatabase(config.databasePath, config.userKeySecret ? { userKeySecret: config.userKeySecret } : {});
+  const postgres = shared?.postgres;
   // Checkpoints on a thread of their own: the inbox and outbox make several commits per update.
   const checkpointer =
-    config.databasePath === ":memory:" ? undefined : startCheckpointer(database, config.databasePath);
+    config.databasePath === ":memory:" || postgres
+      ? undefined
+      : startCheckpointer(database, config.databasePath);
   const closeDatabase = async (): Promise<void> => {
     consoleMount?.close();
     await checkpointer?.stop();
     if (!shared) database.close();
   };
-  const store = createDeliveryStore(database);
+  const postgresStore = postgres ? createPostgresDeliveryStore(postgres) : undefined;
+  const store = postgresStore ?? createDeliveryStore(database);
+  // With PostgreSQL, each turn is a transaction holding its user's lock (see createSharedTurns); what it hands
+  // to the sender goes once it has committed.
+  const turns =
+    postgres && postgresStore
+      ? createSharedTurns({
+          userKeys: postgres.userKeys,
+          withUserLock: (digest, fn) => postgres.withUserLock(digest, fn),
+          waitingBefore: (inboxId, digest) => postgresStore.waitingBefore(inboxId, digest),
+        })
+      : undefined;
+  const handle = (handler: InboxHandler): InboxHandler => (turns ? withSharedTurns(handler, turns) : handler);
   // Stable across restarts, so that a restarted process takes its own claims back at once; with a random
   // port there is nothing stable to go by, and what it leaves waits for the lease instead.
   const owner =
@@ -170,12 +197,18 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
   const inbox = createInbox({
     store,
     handlers,
-    sender,
+    sender: postgres
+      ? {
+          ...sender,
+          handOver: (messages) => postgres.afterCommit(() => sender.handOver(messages)),
+          kick: (platform, target) => postgres.afterCommit(() => sender.kick(platform, target)),
+        }
+      : sender,
     owner,
     logger,
     ...(tuning.delivery?.leaseMs ? { leaseMs: tuning.delivery.leaseMs } : {}),
     ...(tuning.delivery?.inboxPollMs ? { pollMs: tuning.delivery.inboxPollMs } : {}),
-    ...(shared ? { writes: shared.writes } : {}),
+    ...(shared && !shared.postgres ? { writes: shared.writes } : {}),
   });
   /** Stores an update in the inbox (rejects if it could not be stored); a repeat is logged and dropped. */
   const accept: Accept = async (platform, updateId, update) => {
@@ -195,6 +228,27 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
     }
   };
 
+  // Telegram and Zalo allow one long poller per bot: on a shared database, the first instance to poll holds it.
+  const pollers: Leadership[] = [];
+  if (postgres && config.mode === "polling") {
+    for (const channel of ["telegram", "zalo"] as const) {
+      if (!config[channel]) continue;
+      const poller = await postgres.tryLeadership(`poller:${channel}`);
+      if (!poller) {
+        // The shared database is the core's: its owner closes it.
+        await Promise.all(pollers.map((held) => held.release()));
+        throw new PollerTaken(channel);
+      }
+      pollers.push(poller);
+    }
+  }
+  // Scheduled work (purges, rule-change notices) runs on one instance at a time: with a shared database, the one
+  // holding its lock, which passes to another when that instance stops or dies.
+  const leadership = postgres
+    ? followLeadership(() => postgres.tryLeadership("scheduled-work"), logger)
+    : undefined;
+  const leading = (): boolean => leadership?.held() ?? true;
+
   let telegram: TelegramChannel | undefined;
   if (config.telegram) {
     const settings = config.telegram;
@@ -210,7 +264,7 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
         .map((key) => Number(key.slice("telegram:".length))),
     });
     const channel = telegram;
-    handlers.telegram = channel.inbox;
+    handlers.telegram = handle(channel.inbox);
     transports.telegram = channel.outbox;
     background.push(
       channel.init(shutdown.signal).then(async (ready) => {
@@ -244,7 +298,7 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
       logger,
       durable: { receive: (update) => receive("zalo", zaloUpdateKey(update), update) },
     });
-    handlers.zalo = zalo.inbox;
+    handlers.zalo = handle(zalo.inbox);
     transports.zalo = zalo.outbox;
     if (config.mode === "polling") background.push(zalo.runPolling(shutdown.signal));
     else if (settings.webhookSecret) webhooks.zalo = zaloTarget(zalo, inbox, accept, settings.webhookSecret);
@@ -257,7 +311,9 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
   const storageStatus = core.storage ?? ((): MaybePromise<StorageStatus> => database.probe());
   // The staff console under /console, on the same database (loaded on its first request).
   const consoleMount =
-    tuning.console === false ? undefined : createConsoleMount(database, config, logger, tuning.console ?? {});
+    tuning.console === false
+      ? undefined
+      : createConsoleMount(database, config, logger, tuning.console ?? {}, core.consoleStores);
   const http = createHttpApp({
     ...tuning.server,
     logger,
@@ -271,6 +327,8 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
   } catch (error) {
     shutdown.abort();
     await Promise.allSettled(background);
+    await leadership?.stop();
+    await Promise.all(pollers.map((held) => held.release()));
     await closeDatabase();
     throw error;
   }
@@ -288,8 +346,15 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
   );
 
   const noticeTimer = core.ruleNotices
-    ? scheduleRuleNotices(core.ruleNotices, { telegram, zalo }, logger, tuning.ruleCheckDelayMs ?? 60_000)
+    ? scheduleRuleNotices(
+        core.ruleNotices,
+        { telegram, zalo },
+        logger,
+        tuning.ruleCheckDelayMs ?? 60_000,
+        leading,
+      )
     : undefined;
+  const purgeTimer = core.purge ? schedulePurge(core.purge, logger, leading) : undefined;
 
   const storageWatch = watchStorage(storageStatus, logger, tuning.storageCheckMs ?? 30_000);
 
@@ -304,6 +369,7 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
       stopping ??= (async () => {
         logger.info({}, "stopping");
         noticeTimer?.stop();
+        if (purgeTimer) clearInterval(purgeTimer);
         storageWatch.stop();
         shutdown.abort();
         const closed = running.close(tuning.drainTimeoutMs ?? 10_000);
@@ -316,6 +382,8 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
         // Replies not sent by then stay in the outbox for the next start.
         drained.push(await sender.drain(drainMs));
         await closed;
+        await leadership?.stop();
+        await Promise.all(pollers.map((held) => held.release()));
         await closeDatabase();
         logger.info({ drained: drained.every(Boolean), ...sender.counts() }, "stopped");
       })();
@@ -324,7 +392,8 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
   };
 }
 
-const DAY_MS = 24 * 60 * 60 * 1000;
+const HOUR_MS = 60 * 60 * 1000;
+const DAY_MS = 24 * HOUR_MS;
 
 /**
  * Checks storage every `intervalMs` and logs when it becomes unusable (the file deleted, made read-only,
@@ -359,6 +428,56 @@ export function watchStorage(
   return { stop: () => clearInterval(timer) };
 }
 
+/** Purges what outlived its retention every hour, on the instance that leads scheduled work. */
+function schedulePurge(purge: () => Promise<number>, logger: Logger, leading: () => boolean): NodeJS.Timeout {
+  return setInterval(() => {
+    if (!leading()) return;
+    purge().then(
+      (purged) => logger.info({ purged }, "expired data purged"),
+      (error: unknown) => logger.error({ err: error }, "purge failed"),
+    );
+  }, HOUR_MS).unref();
+}
+
+/**
+ * Holds the lock of scheduled work when it can: tries at once, then every `retryMs` while another instance
+ * holds it (or the lock was lost with its connection).
+ */
+function followLeadership(
+  tryLock: () => Promise<Leadership | null>,
+  logger: Logger,
+  retryMs = 15_000,
+): { held(): boolean; stop(): Promise<void> } {
+  let current: Leadership | null = null;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  const attempt = async (): Promise<void> => {
+    if (!current?.held) {
+      try {
+        current = await tryLock();
+        if (current) {
+          logger.info({}, "this instance runs the scheduled work");
+          void current.lost.then(() => logger.warn({}, "scheduled work lock lost with its connection"));
+        }
+      } catch (error) {
+        logger.warn({ err: error }, "scheduled work lock not checked");
+      }
+    }
+    if (stopped) await current?.release();
+    else timer = setTimeout(() => void attempt(), retryMs).unref();
+  };
+  const first = attempt();
+  return {
+    held: () => current?.held ?? false,
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await first;
+      await current?.release();
+    },
+  };
+}
+
 /**
  * Runs the rule-change check after `firstDelayMs`, then once a day, and sends each notice on its user's
  * channel. Logged as counts only; one failed send does not stop the others.
@@ -368,10 +487,16 @@ function scheduleRuleNotices(
   channels: { telegram?: TelegramChannel; zalo?: ZaloChannel },
   logger: Logger,
   firstDelayMs: number,
+  leading: () => boolean,
 ): { stop(): void } {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   const run = async (): Promise<void> => {
+    // Another instance leads: looked at again soon, in case it stops.
+    if (!leading()) {
+      if (!stopped) timer = setTimeout(() => void run(), firstDelayMs).unref();
+      return;
+    }
     let sent = 0;
     let failed = 0;
     let forgotten = 0;
@@ -492,9 +617,9 @@ export function channelCore(conversation: Conversation): ConversationCore {
  */
 export const createCore: CoreFactory = async (config, { logger }) => {
   const writes = createDeferredWrites();
-  const { conversation, database, close, ruleNotices, probe, droppedSessions } = await openConversation({
+  const opened = await openConversation({
     databasePath: config.databasePath,
-    deferredWrites: writes,
+    ...(config.postgres ? { postgres: config.postgres } : { deferredWrites: writes }),
     ttlDays: config.sessionTtlDays,
     ...(config.questionRetentionDays ? { questionRetentionDays: config.questionRetentionDays } : {}),
     ...(config.userKeySecret ? { userKeySecret: config.userKeySecret } : {}),
@@ -502,16 +627,24 @@ export const createCore: CoreFactory = async (config, { logger }) => {
     ...(config.publicUrl ? { consoleUrl: `${config.publicUrl}/console` } : {}),
     onError: (error, stage) => logger.error({ err: error, stage }, "conversation core failed"),
   });
+  const { conversation, database, postgres, close, ruleNotices, probe, droppedSessions } = opened;
   if (droppedSessions > 0)
     logger.warn(
       { sessions: droppedSessions },
       "conversations started afresh: stored user keys are now keyed digests (USER_KEY_SECRET)",
     );
+  if (postgres) logger.info({ database: postgres.target }, "stores on PostgreSQL");
   return {
     ...channelCore(conversation),
     close,
     ruleNotices,
     storage: probe,
-    deliveryStorage: { database, writes },
+    ...(postgres
+      ? {
+          deliveryStorage: { database, postgres },
+          consoleStores: opened.staffStores,
+          purge: () => conversation.purgeExpired(),
+        }
+      : { deliveryStorage: { database, writes } }),
   };
 };

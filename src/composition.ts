@@ -13,7 +13,12 @@ import { formatSearchOutcome } from "./knowledge/format.ts";
 import { openKnowledgeBase, todayInVietnam } from "./knowledge/open.ts";
 import { loadPolicyKnowledge } from "./knowledge/policy-load.ts";
 import type { SearchOutcome } from "./knowledge/types.ts";
-import { DEFAULT_DATABASE_PATH, openDatabase, type AppDatabase } from "./storage/database.ts";
+import {
+  DEFAULT_DATABASE_PATH,
+  openDatabase,
+  type AppDatabase,
+  type StorageStatus,
+} from "./storage/database.ts";
 import type { DeferredWrites } from "./storage/deferred-writes.ts";
 import {
   createSessionStore,
@@ -50,7 +55,12 @@ import {
 } from "./staff/services/rule-watches.ts";
 import { createUserData, type UserDataPort } from "./storage/repositories/user-data.ts";
 import type { StoreOptions } from "./storage/repositories/feedback.ts";
-import type { PostgresDatabase } from "./storage/postgres/database.ts";
+import {
+  openPostgres,
+  type PostgresDatabase,
+  type PostgresOptions,
+} from "./storage/postgres/database.ts";
+import { createPostgresSessionStore } from "./storage/postgres/repositories/sessions.ts";
 import { createPostgresConsoleAuthStore } from "./storage/postgres/repositories/console-auth.ts";
 import {
   createPostgresFeedbackRepository,
@@ -177,8 +187,11 @@ export interface StaffStores {
   consoleAuth: ConsoleAuthPort;
 }
 
-/** Opens the staff desk's stores with a clock and a retention period (tests fix the day). */
-export type StaffStoresFactory = (clock: StoreOptions) => StaffStores;
+/**
+ * Opens the staff desk's stores with a clock and a retention period (tests fix the day), and the console's idle
+ * timeout.
+ */
+export type StaffStoresFactory = (options: StoreOptions & { consoleIdleMs?: number }) => StaffStores;
 
 /** The staff desk's stores in the SQLite database. */
 export function sqliteStaffStores(database: AppDatabase): StaffStoresFactory {
@@ -188,15 +201,12 @@ export function sqliteStaffStores(database: AppDatabase): StaffStoresFactory {
     watches: createRuleWatchStore(database, clock),
     userData: createUserData(database),
     // On the real clock: a code minted here is redeemed by the console, which has no test day.
-    consoleAuth: createConsoleAuthStore(database),
+    consoleAuth: createConsoleAuthStore(database, clock.consoleIdleMs ? { idleMs: clock.consoleIdleMs } : {}),
   });
 }
 
 /** The staff desk's stores on PostgreSQL, shared by every instance. */
-export function postgresStaffStores(
-  database: PostgresDatabase,
-  options: { consoleIdleMs?: number } = {},
-): StaffStoresFactory {
+export function postgresStaffStores(database: PostgresDatabase): StaffStoresFactory {
   return (clock) => ({
     stats: createAsyncUsageStats(createPostgresUsageEventRepository(database, clock)),
     feedback: createAsyncFeedbackStore(createPostgresFeedbackRepository(database, clock)),
@@ -204,7 +214,7 @@ export function postgresStaffStores(
     userData: createPostgresUserData(database, clock),
     consoleAuth: createPostgresConsoleAuthStore(
       database,
-      options.consoleIdleMs ? { idleMs: options.consoleIdleMs } : {},
+      clock.consoleIdleMs ? { idleMs: clock.consoleIdleMs } : {},
     ),
   });
 }
@@ -281,7 +291,12 @@ export interface OpenConversationOptions {
   deferredWrites?: DeferredWrites;
   /** Where staff open the web console, told with a /dangnhap code. */
   consoleUrl?: string;
+  /** Every store on this PostgreSQL database instead of the SQLite file (DATABASE_URL and its tuning). */
+  postgres?: PostgresSettings;
 }
+
+/** DATABASE_URL and the pool's tuning. */
+export type PostgresSettings = { url: string } & Omit<PostgresOptions, "userKeySecret">;
 
 /**
  * The session store with a user's writes held while that user has an open batch in `writes`. A held write is
@@ -307,24 +322,35 @@ function deferringSessions(store: SessionStore, writes: DeferredWrites): Session
  */
 export async function openConversation(options: OpenConversationOptions = {}): Promise<{
   conversation: Conversation;
-  /** The open database, for stores that must share its transactions. */
+  /** The open SQLite database: every store, or with PostgreSQL the search index only. */
   database: AppDatabase;
-  close(): void;
+  /** The PostgreSQL database every store is on, when `options.postgres` was given. */
+  postgres?: PostgresDatabase;
+  /** Opens the staff desk's stores where this conversation keeps them (for the console). */
+  staffStores: StaffStoresFactory;
+  close(): Promise<void>;
   ruleNotices(): MaybePromise<PendingNotice[]>;
-  probe: AppDatabase["probe"];
+  probe(): MaybePromise<StorageStatus>;
   /** Sessions dropped at this start by the move to keyed digests (see `AppDatabase.droppedSessions`). */
   droppedSessions: number;
 }> {
   const databasePath = options.databasePath ?? DEFAULT_DATABASE_PATH;
   const flows = loadFlows();
-  const database = openDatabase(
-    databasePath,
-    options.userKeySecret ? { userKeySecret: options.userKeySecret } : {},
-  );
+  const secret = options.userKeySecret ? { userKeySecret: options.userKeySecret } : {};
+  const postgres = options.postgres ? await openPostgresStores(options.postgres, options.userKeySecret) : undefined;
+  let database: AppDatabase | undefined;
   try {
-    const stored = createSessionStore(database, { ttlDays: options.ttlDays ?? DEFAULT_SESSION_TTL_DAYS });
-    const sessions = options.deferredWrites ? deferringSessions(stored, options.deferredWrites) : stored;
+    database = openDatabase(databasePath, secret);
+    const ttlDays = options.ttlDays ?? DEFAULT_SESSION_TTL_DAYS;
+    let sessions: SessionStorePort;
+    if (postgres) sessions = createPostgresSessionStore(postgres, { ttlDays });
+    else {
+      const stored = createSessionStore(database, { ttlDays });
+      sessions = options.deferredWrites ? deferringSessions(stored, options.deferredWrites) : stored;
+    }
+    const stores = postgres ? postgresStaffStores(postgres) : sqliteStaffStores(database);
     const { ruleNotices, ...ports } = createAssistantPorts(database, {
+      stores,
       ...(options.staffIds ? { staffIds: options.staffIds } : {}),
       ...(options.questionRetentionDays ? { questionRetentionDays: options.questionRetentionDays } : {}),
       ...(options.consoleUrl ? { consoleUrl: options.consoleUrl } : {}),
@@ -333,19 +359,39 @@ export async function openConversation(options: OpenConversationOptions = {}): P
       flows,
       sessions,
       ...ports,
+      // Several instances share a PostgreSQL database: one of them purges, as scheduled work.
+      ...(postgres ? { purgeOnMessages: false } : {}),
       ...(options.maxMessageLength ? { maxMessageLength: options.maxMessageLength } : {}),
       ...(options.onError ? { onError: options.onError } : {}),
     });
+    const local = database;
     return {
       conversation,
-      database,
-      close: () => database.close(),
+      database: local,
+      ...(postgres ? { postgres } : {}),
+      staffStores: stores,
+      close: async () => {
+        local.close();
+        await postgres?.close();
+      },
       ruleNotices,
-      probe: () => database.probe(),
-      droppedSessions: database.droppedSessions,
+      probe: postgres ? () => postgres.probe() : () => local.probe(),
+      droppedSessions: local.droppedSessions,
     };
   } catch (error) {
-    database.close();
+    database?.close();
+    await postgres?.close();
     throw error;
   }
+}
+
+/** Opens the PostgreSQL database of DATABASE_URL (migrated); every instance must share USER_KEY_SECRET. */
+async function openPostgresStores(
+  settings: PostgresSettings,
+  userKeySecret: string | undefined,
+): Promise<PostgresDatabase> {
+  if (!userKeySecret)
+    throw new Error("USER_KEY_SECRET is required with DATABASE_URL: every instance must digest user keys alike");
+  const { url, ...tuning } = settings;
+  return openPostgres(url, { userKeySecret, ...tuning });
 }

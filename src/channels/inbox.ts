@@ -11,6 +11,8 @@ import type { OutboxSender } from "./outbox-sender.ts";
 
 /** Collects the messages a stored update's handling sends; they are queued when the update is marked handled. */
 export interface TurnOutbox {
+  /** The stored update's row in the inbox (its place in the order of arrival). */
+  readonly inboxId: number;
   /** Queues channel-rendered messages (one per API call) for a chat, in order. */
   add(target: string, payloads: readonly unknown[]): void;
   /** The turn of `userKey` starts (in the user's queue): its deferred writes are held for {@link settle}. */
@@ -138,6 +140,7 @@ export function createInbox(options: InboxOptions): Inbox {
     const settle = (): Promise<void> => (settling ??= commit());
     if (handler && item.attempts <= maxAttempts) {
       const outbox: TurnOutbox = {
+        inboxId: item.id,
         add(target, payloads) {
           for (const payload of payloads) {
             messages.push({ platform: item.platform, target, payload: JSON.stringify(payload) });

@@ -1,5 +1,6 @@
 import { suggest } from "../shared/did-you-mean.ts";
-import { DataFileError, StorageError, UserInputError } from "../shared/errors.ts";
+import { DataFileError, PollerTaken, StorageError, UserInputError } from "../shared/errors.ts";
+import { PostgresStorageError } from "../storage/postgres/database.ts";
 import { STORAGE_CAUSE_TEXT, type StorageCause } from "../shared/storage-cause.ts";
 import { EXIT, processIO, type CliIO, type Command } from "./io.ts";
 
@@ -87,6 +88,17 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     }
     if (error instanceof DataFileError) {
       io.stderr.write(`Tệp dữ liệu bị lỗi, cần sửa trước khi chạy:\n${error.message}\n`);
+      return EXIT.failure;
+    }
+    if (error instanceof PostgresStorageError) {
+      const cause = STORAGE_CAUSE_TEXT[error.storageCause as StorageCause] ?? error.storageCause;
+      io.stderr.write(
+        `Không dùng được cơ sở dữ liệu PostgreSQL ${error.file}: ${cause}. Kiểm tra DATABASE_URL.\n${error.message}\n`,
+      );
+      return EXIT.failure;
+    }
+    if (error instanceof PollerTaken) {
+      io.stderr.write(`${error.message}\n`);
       return EXIT.failure;
     }
     if (error instanceof StorageError) {

@@ -31,6 +31,7 @@ export function createConsoleMount(
   config: Pick<AppConfig, "staffIds" | "consoleIdleMinutes" | "trustProxy" | "publicUrl">,
   logger: Logger,
   tuning: ConsoleTuning = {},
+  stores?: ConsoleServicesOptions["stores"],
 ): ConsoleMount {
   // Result files of a console that died before deleting them go at start.
   removeOrphans();
@@ -44,6 +45,7 @@ export function createConsoleMount(
       ...(tuning.today ? { today: tuning.today } : {}),
       ...(tuning.now ? { now: tuning.now } : {}),
       ...(tuning.knowledgeDir ? { knowledgeDir: tuning.knowledgeDir } : {}),
+      ...(stores ? { stores } : {}),
     });
     const screening = new ScreeningJobs({ policy: services.policy, logger, today: () => services.today() });
     close = () => {

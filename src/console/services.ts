@@ -71,6 +71,12 @@ export interface ConsoleServicesOptions {
   /** Idle timeout of a console session, in ms. */
   idleMs?: number;
   now?: () => number;
+  /** Where feedback, statistics and sign-ins are kept; by default in `database`. */
+  stores?: (options: { now?: () => number; consoleIdleMs: number }) => {
+    feedback: FeedbackStorePort;
+    stats: UsageStatsPort;
+    consoleAuth: ConsoleAuthPort;
+  };
 }
 
 /**
@@ -95,6 +101,12 @@ export function createConsoleServices(
   let knowledgeBase: KnowledgeBase | undefined;
   const openOnce = (): KnowledgeBase =>
     (knowledgeBase ??= openKnowledgeBase({ database, knowledgeDir, today, policy }));
+  const idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
+  const stores = options.stores?.({ ...clock, consoleIdleMs: idleMs }) ?? {
+    feedback: createFeedbackStore(database, clock),
+    stats: createUsageStats(database, clock),
+    consoleAuth: createConsoleAuthStore(database, { idleMs, ...clock }),
+  };
   return {
     database,
     policy,
@@ -105,13 +117,10 @@ export function createConsoleServices(
     outlines: createOutlines(documents),
     citationIndex: createCitationIndex(policy),
     search: (query, searchOptions) => openOnce().search(query, searchOptions),
-    feedback: createFeedbackStore(database, clock),
-    stats: createUsageStats(database, clock),
+    feedback: stores.feedback,
+    stats: stores.stats,
     versions: answerVersions(knowledgeDir),
-    auth: createConsoleAuthStore(database, {
-      idleMs: options.idleMs ?? DEFAULT_IDLE_MS,
-      ...clock,
-    }),
+    auth: stores.consoleAuth,
     roleOfDigest: (digest) => (staffByDigest.has(digest) ? "staff" : "resident"),
     staffKeyOf: (digest) => staffByDigest.get(digest),
     roleOf: (userKey) => staff.roleOf(userKey),

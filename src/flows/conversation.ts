@@ -44,6 +44,11 @@ export interface ConversationDeps {
   erase?: (userKey: string) => MaybePromise<void>;
   /** Deletes what outlived its retention period besides sessions (kept questions); run with the purge. */
   purgeRetained?: () => MaybePromise<number>;
+  /**
+   * Whether a message purges what expired when the last purge is an hour old (default true). Off where the
+   * purge is scheduled work of its own (several instances on one database: one of them runs it).
+   */
+  purgeOnMessages?: boolean;
 }
 
 /**
@@ -235,7 +240,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
   }
 
   async function process(userKey: string, message: UserMessage, limit: number): Promise<Reply[]> {
-    if (now().getTime() - lastPurge > HOUR_MS) {
+    if (deps.purgeOnMessages !== false && now().getTime() - lastPurge > HOUR_MS) {
       try {
         await purgeExpired();
       } catch (error) {

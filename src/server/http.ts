@@ -24,7 +24,7 @@ export interface WebhookTarget {
 
 /**
  * See {@link WebhookTarget.accept}. `handle` resolves within the channel's acknowledgement bound. `store` records
- * the update durably and is awaited before the answer; when it fails, the delivery is answered 500 so that the
+ * the update durably and is awaited before the answer; when it fails, the delivery is answered 503 so that the
  * platform sends it again.
  */
 export type WebhookVerdict =
@@ -131,7 +131,9 @@ export function createHttpApp(options: HttpAppOptions): Hono {
           } catch (error) {
             logger.error({ channel, err: error }, "webhook delivery not stored");
             c.header("Connection", "close");
-            return c.json({ ok: false, error: "not_stored" }, 500);
+            // Storage is unavailable (the database went away): the platform delivers it again later.
+            c.header("Retry-After", "5");
+            return c.json({ ok: false, error: "not_stored" }, 503);
           }
           logger.debug(
             { channel, stored, duration_ms: Math.round(performance.now() - started) },

@@ -34,3 +34,19 @@ export class StorageError extends Error {
     this.storageCause = storageCause;
   }
 }
+
+/**
+ * Another instance already long-polls a channel's bot on the shared database: Telegram and Zalo allow one poller
+ * per bot, so several instances must use webhooks.
+ */
+export class PollerTaken extends Error {
+  override readonly name = "PollerTaken";
+  readonly channel: string;
+
+  constructor(channel: string) {
+    super(
+      `Một tiến trình khác đang nhận tin ${channel} bằng long polling trên cùng cơ sở dữ liệu; nhiều tiến trình phải dùng webhook (đặt PUBLIC_URL). / Another instance is already long-polling ${channel} on this database; several instances must use webhooks (set PUBLIC_URL).`,
+    );
+    this.channel = channel;
+  }
+}

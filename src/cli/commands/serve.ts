@@ -61,7 +61,7 @@ export function createServeCommand(makeCore: CoreFactory, options: ServeCommandO
       app = await startApp({ config, core, logger, ...(options.tuning ? { tuning: options.tuning } : {}) });
     } catch (error) {
       const code = (error as { code?: unknown }).code;
-      core.close?.();
+      await core.close?.();
       if (code === "EADDRINUSE" || code === "EACCES") {
         io.stderr.write(
           `Không mở được cổng ${config.port} (${String(code)}). / Cannot listen on port ${config.port}.\n`,
@@ -78,7 +78,7 @@ export function createServeCommand(makeCore: CoreFactory, options: ServeCommandO
     });
     logger.info({ reason }, "shutdown requested");
     await app.stop();
-    core.close?.();
+    await core.close?.();
     return EXIT.ok;
   };
 }

@@ -75,6 +75,11 @@ export interface PostgresDatabase {
   /** Runs `fn` in one transaction (BEGIN … COMMIT, ROLLBACK on a throw); a nested call joins the outer one. */
   inTransaction<T>(fn: () => Promise<T> | T): Promise<T>;
   /**
+   * Runs `then` once the current transaction has committed (never if it rolls back), or at once outside one:
+   * what a turn hands on (replies to send) must not go before its writes are visible to other connections.
+   */
+  afterCommit(then: () => void): void;
+  /**
    * Runs `fn` in a transaction holding the advisory lock of one user (the keyed digest): one turn per user at a
    * time across instances, different users in parallel. Waits at most the lock timeout, then throws a
    * {@link UserLockTimeout}.
@@ -195,16 +200,17 @@ export async function openPostgres(url: string, options: PostgresOptions): Promi
   // crash the process.
   pool.on("error", () => undefined);
 
-  const current = new AsyncLocalStorage<pg.PoolClient>();
+  // The transaction a call runs in: its connection, and what waits for its commit.
+  const current = new AsyncLocalStorage<{ client: pg.PoolClient; committed: Array<() => void> }>();
   const query = async <R>(text: string, values?: readonly unknown[]): Promise<QueryResult<R>> => {
-    const client = current.getStore();
+    const client = current.getStore()?.client;
     const result = await (client ?? pool).query(text, values as unknown[] | undefined);
     return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
   };
   // Drizzle's node-postgres session only calls `query`: route it through the same executor.
   const executor = {
     query: (config: unknown, values?: unknown) => {
-      const client = current.getStore();
+      const client = current.getStore()?.client;
       return (client ?? pool).query(config as pg.QueryConfig, values as unknown[]);
     },
   };
@@ -213,11 +219,13 @@ export async function openPostgres(url: string, options: PostgresOptions): Promi
   const inTransaction = async <T>(fn: () => Promise<T> | T): Promise<T> => {
     if (current.getStore()) return fn();
     const client = await pool.connect();
+    const committed: Array<() => void> = [];
     let broken: Error | undefined;
     try {
       await client.query("begin");
-      const result = await current.run(client, fn);
+      const result = await current.run({ client, committed }, fn);
       await client.query("commit");
+      for (const then of committed) then();
       return result;
     } catch (error) {
       try {
@@ -311,6 +319,11 @@ export async function openPostgres(url: string, options: PostgresOptions): Promi
     userKeys,
     query,
     inTransaction,
+    afterCommit(then) {
+      const transaction = current.getStore();
+      if (transaction) transaction.committed.push(then);
+      else then();
+    },
     withUserLock,
     tryLeadership,
     async probe() {

@@ -46,6 +46,11 @@ export interface PostgresDeliveryStore {
   releaseOwn(owner: string): Promise<{ updates: number; messages: number }>;
   purgeHandled(before: number): Promise<number>;
   backlog(): Promise<{ updates: number; messages: number }>;
+  /**
+   * Whether an update of the same user (`digest`, the keyed digest) received before inbox row `inboxId` is
+   * still to be handled: that one's turn comes first.
+   */
+  waitingBefore(inboxId: number, digest: string): Promise<boolean>;
 }
 
 /**
@@ -195,6 +200,14 @@ export function createPostgresDeliveryStore(database: PostgresDatabase): Postgre
         await within?.();
         return claimed;
       });
+    },
+
+    async waitingBefore(inboxId, digest) {
+      const { rows } = await query(
+        "select 1 from inbox where user_key = $1 and id < $2 and status <> 'done' limit 1",
+        [digest, inboxId],
+      );
+      return rows.length > 0;
     },
 
     async claimNext(platform, target, owner, now, leaseUntil) {
