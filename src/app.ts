@@ -171,11 +171,19 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
   // to the sender goes once it has committed.
   const turns =
     postgres && postgresStore
-      ? createSharedTurns({
-          userKeys: postgres.userKeys,
-          withUserLock: (digest, fn) => postgres.withUserLock(digest, fn),
-          waitingBefore: (inboxId, digest) => postgresStore.waitingBefore(inboxId, digest),
-        })
+      ? createSharedTurns(
+          {
+            userKeys: postgres.userKeys,
+            withUserLock: (digest, fn) => postgres.withUserLock(digest, fn),
+            waitingBefore: (inboxId, digest) => postgresStore.waitingBefore(inboxId, digest),
+            holds: (inboxId) => postgresStore.holds(inboxId, owner),
+          },
+          {
+            // Two connections left for receiving updates and sending replies meanwhile.
+            concurrency: Math.max(1, (postgres.pool.options.max ?? 10) - 2),
+            onRetry: (error) => logger.warn({ err: error }, "turn failed; trying it again"),
+          },
+        )
       : undefined;
   const handle = (handler: InboxHandler): InboxHandler => (turns ? withSharedTurns(handler, turns) : handler);
   // Stable across restarts, so that a restarted process takes its own claims back at once; with a random

@@ -7,7 +7,8 @@ import { createKeyedQueue } from "./keyed-queue.ts";
  * arrived: see {@link createSharedTurns}.
  */
 export interface SharedTurns {
-  run<T>(userKey: string, inboxId: number, turn: () => Promise<T>): Promise<T>;
+  /** Runs `turn` for update `inboxId` of `userKey`; undefined when the update is no longer this instance's. */
+  run<T>(userKey: string, inboxId: number, turn: () => Promise<T>): Promise<T | undefined>;
 }
 
 /** What {@link createSharedTurns} needs of the database. */
@@ -17,42 +18,100 @@ export interface SharedTurnStorage {
   withUserLock<T>(digest: string, fn: () => Promise<T>): Promise<T>;
   /** Whether an update of the user received before `inboxId` is still to be handled. */
   waitingBefore(inboxId: number, digest: string): Promise<boolean>;
+  /** Whether this instance still holds update `inboxId`, its row locked to the commit. */
+  holds(inboxId: number): Promise<boolean>;
 }
 
-/** How long a turn waits for an earlier update of its user to be handled elsewhere (default 2 s). */
-const DEFAULT_ORDER_WAIT_MS = 2000;
-const RECHECK_MS = 20;
+/** Options of {@link createSharedTurns}; every field has a default. */
+export interface SharedTurnsOptions {
+  /**
+   * How long a turn waits for an earlier update of its user to be handled (default 65 s): longer than an
+   * update's lease, after which another instance takes up the update of an instance that died.
+   */
+  orderWaitMs?: number;
+  /**
+   * How long a turn that could not start (the database went away, the user's lock wait ran out) is tried again
+   * in this process (default 45 s, within the update's lease). A turn that failed once started is the inbox's to
+   * take up again (when its lease runs out), since its replies may have been handed on.
+   */
+  retryForMs?: number;
+  /** Turns running at once (each holds a connection); the others wait here, without a timeout. */
+  concurrency?: number;
+  /** Told of each failed attempt that will be tried again. */
+  onRetry?: (error: unknown) => void;
+}
+
+const ORDER_PAUSE_MS = { first: 10, most: 500 };
+const RETRY_PAUSE_MS = { first: 100, most: 2000 };
 
 /**
- * One user's turns, for instances sharing a PostgreSQL database. In this process a user's turns queue here,
- * so that a waiting turn holds no connection; across instances the turn runs in a transaction holding the
- * user's advisory lock, so the session it reads is the one the previous turn left and its writes commit with
- * its replies. A turn whose user still has an earlier update waiting (received by another instance a moment
- * before) gives the lock back and waits for it, up to `orderWaitMs`: after that (its instance died and its
- * lease has not yet run out) it goes ahead.
+ * One user's turns, for instances sharing a PostgreSQL database. In this process a user's turns queue here, and
+ * at most `concurrency` run at once, so that a waiting turn holds no connection; across instances the turn runs in a transaction holding the user's
+ * advisory lock, so the session it reads is the one the previous turn left, and its writes commit with its
+ * replies or not at all. Inside it, the update is checked to be still this instance's (a turn tried again after
+ * its commit's answer was lost finds it handled, and does nothing). A turn whose user still has an earlier update
+ * waiting (received by another instance a moment before, or left by one that died, until its lease runs out)
+ * gives the lock back and waits for it, up to `orderWaitMs`.
  */
-export function createSharedTurns(
-  storage: SharedTurnStorage,
-  options: { orderWaitMs?: number } = {},
-): SharedTurns {
+export function createSharedTurns(storage: SharedTurnStorage, options: SharedTurnsOptions = {}): SharedTurns {
   const local = createKeyedQueue();
-  const orderWaitMs = options.orderWaitMs ?? DEFAULT_ORDER_WAIT_MS;
+  const orderWaitMs = options.orderWaitMs ?? 65_000;
+  const retryForMs = options.retryForMs ?? 45_000;
+  const gate = createGate(options.concurrency ?? 8);
   const notYet = Symbol("not yet");
+  const gone = Symbol("gone");
   return {
-    run(userKey, inboxId, turn) {
+    async run(userKey, inboxId, turn) {
       const digest = storage.userKeys.digest(userKey);
-      return local.run(digest, async () => {
-        const deadline = Date.now() + orderWaitMs;
-        for (;;) {
-          const outcome = await storage.withUserLock(digest, async () => {
-            if (Date.now() < deadline && (await storage.waitingBefore(inboxId, digest))) return notYet;
-            return { value: await turn() };
-          });
-          if (outcome !== notYet) return outcome.value;
-          await sleep(RECHECK_MS);
+      let started = false;
+      const attempt = () =>
+        storage.withUserLock(digest, async () => {
+          if (!(await storage.holds(inboxId))) return gone;
+          if (Date.now() < orderDeadline && (await storage.waitingBefore(inboxId, digest))) return notYet;
+          started = true;
+          return { value: await turn() };
+        });
+      const orderDeadline = Date.now() + orderWaitMs;
+      const retryDeadline = Date.now() + retryForMs;
+      let orderPause = ORDER_PAUSE_MS.first;
+      let retryPause = RETRY_PAUSE_MS.first;
+      // Nothing is held while waiting: neither the user's place here (the earlier update may be queued in this
+      // process too) nor a connection.
+      for (;;) {
+        let outcome: Awaited<ReturnType<typeof attempt>>;
+        try {
+          outcome = await local.run(digest, () => gate(attempt));
+        } catch (error) {
+          // Once the turn ran, its replies may have been handed on: the inbox takes it up again, afresh.
+          if (started || Date.now() >= retryDeadline) throw error;
+          options.onRetry?.(error);
+          await sleep(retryPause);
+          retryPause = Math.min(retryPause * 2, RETRY_PAUSE_MS.most);
+          continue;
         }
-      });
+        if (outcome === gone) return undefined;
+        if (outcome !== notYet) return outcome.value;
+        await sleep(orderPause);
+        orderPause = Math.min(orderPause * 2, ORDER_PAUSE_MS.most);
+      }
     },
+  };
+}
+
+/** At most `size` tasks at once; the others start in turn as those end. */
+function createGate(size: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: Array<() => void> = [];
+  return async (task) => {
+    if (running >= size) await new Promise<void>((resolve) => waiting.push(resolve));
+    else running++;
+    try {
+      return await task();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else running--;
+    }
   };
 }
 
@@ -60,10 +119,10 @@ export function createSharedTurns(
 export function withSharedTurns(handler: InboxHandler, turns: SharedTurns): InboxHandler {
   return {
     ...handler,
-    process(update, outbox) {
+    async process(update, outbox) {
       const userKey = handler.userKey?.(update);
       if (userKey === undefined) return handler.process(update, outbox);
-      return turns.run(userKey, outbox.inboxId, () => handler.process(update, outbox));
+      await turns.run(userKey, outbox.inboxId, () => handler.process(update, outbox));
     },
   };
 }

@@ -219,6 +219,10 @@ export async function openPostgres(url: string, options: PostgresOptions): Promi
   const inTransaction = async <T>(fn: () => Promise<T> | T): Promise<T> => {
     if (current.getStore()) return fn();
     const client = await pool.connect();
+    // A connection lost while checked out (the server restarted between two statements) is reported by the
+    // statement that fails; the event itself must not take the process down.
+    const ignore = (): void => undefined;
+    client.on("error", ignore);
     const committed: Array<() => void> = [];
     let broken: Error | undefined;
     try {
@@ -236,6 +240,7 @@ export async function openPostgres(url: string, options: PostgresOptions): Promi
       }
       throw error;
     } finally {
+      client.off("error", ignore);
       client.release(broken);
     }
   };

@@ -51,6 +51,11 @@ export interface PostgresDeliveryStore {
    * still to be handled: that one's turn comes first.
    */
   waitingBefore(inboxId: number, digest: string): Promise<boolean>;
+  /**
+   * Whether `owner` still holds update `inboxId` (claimed, not handled); inside a transaction its row stays
+   * locked to the commit, so no other instance completes it meanwhile.
+   */
+  holds(inboxId: number, owner: string): Promise<boolean>;
 }
 
 /**
@@ -200,6 +205,14 @@ export function createPostgresDeliveryStore(database: PostgresDatabase): Postgre
         await within?.();
         return claimed;
       });
+    },
+
+    async holds(inboxId, owner) {
+      const { rows } = await query(
+        "select 1 from inbox where id = $1 and status = 'processing' and lease_owner = $2 for update",
+        [inboxId, owner],
+      );
+      return rows.length > 0;
     },
 
     async waitingBefore(inboxId, digest) {
