@@ -181,7 +181,7 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
           {
             // Two connections left for receiving updates and sending replies meanwhile.
             concurrency: Math.max(1, (postgres.pool.options.max ?? 10) - 2),
-            onRetry: (error) => logger.warn({ err: error }, "turn failed; trying it again"),
+            onRetry: (error) => logger.warn({ err: error }, "turn could not start; trying it again"),
           },
         )
       : undefined;

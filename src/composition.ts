@@ -55,11 +55,7 @@ import {
 } from "./staff/services/rule-watches.ts";
 import { createUserData, type UserDataPort } from "./storage/repositories/user-data.ts";
 import type { StoreOptions } from "./storage/repositories/feedback.ts";
-import {
-  openPostgres,
-  type PostgresDatabase,
-  type PostgresOptions,
-} from "./storage/postgres/database.ts";
+import { openPostgres, type PostgresDatabase, type PostgresOptions } from "./storage/postgres/database.ts";
 import { createPostgresSessionStore } from "./storage/postgres/repositories/sessions.ts";
 import { createPostgresConsoleAuthStore } from "./storage/postgres/repositories/console-auth.ts";
 import {
@@ -242,7 +238,9 @@ export function createAssistantPorts(
     ...(options.today ? { now: () => Date.parse(`${options.today!()}T05:00:00Z`) } : {}),
     ...(options.questionRetentionDays ? { retentionDays: options.questionRetentionDays } : {}),
   };
-  const { stats, feedback, watches, userData, consoleAuth } = (options.stores ?? sqliteStaffStores(database))(clock);
+  const { stats, feedback, watches, userData, consoleAuth } = (options.stores ?? sqliteStaffStores(database))(
+    clock,
+  );
   const versions = answerVersions(knowledgeDir);
   const desk = createStaffDesk({
     staff: createStaffDirectory(options.staffIds ?? []),
@@ -337,7 +335,9 @@ export async function openConversation(options: OpenConversationOptions = {}): P
   const databasePath = options.databasePath ?? DEFAULT_DATABASE_PATH;
   const flows = loadFlows();
   const secret = options.userKeySecret ? { userKeySecret: options.userKeySecret } : {};
-  const postgres = options.postgres ? await openPostgresStores(options.postgres, options.userKeySecret) : undefined;
+  const postgres = options.postgres
+    ? await openPostgresStores(options.postgres, options.userKeySecret)
+    : undefined;
   let database: AppDatabase | undefined;
   try {
     database = openDatabase(databasePath, secret);
@@ -391,7 +391,9 @@ async function openPostgresStores(
   userKeySecret: string | undefined,
 ): Promise<PostgresDatabase> {
   if (!userKeySecret)
-    throw new Error("USER_KEY_SECRET is required with DATABASE_URL: every instance must digest user keys alike");
+    throw new Error(
+      "USER_KEY_SECRET is required with DATABASE_URL: every instance must digest user keys alike",
+    );
   const { url, ...tuning } = settings;
   return openPostgres(url, { userKeySecret, ...tuning });
 }

@@ -328,7 +328,12 @@ describe.runIf(database.available)("several serve instances on one PostgreSQL da
           console.error(
             instance.name,
             instance.process.child.exitCode,
-            instance.process.stdout().split("\n").filter((l) => !l.includes("update handled")).slice(-15).join("\n"),
+            instance.process
+              .stdout()
+              .split("\n")
+              .filter((l) => !l.includes("update handled"))
+              .slice(-15)
+              .join("\n"),
             instance.process.stderr().slice(-2000),
           );
         throw error;
@@ -353,10 +358,13 @@ describe.runIf(database.available)("several serve instances on one PostgreSQL da
       const extra = others.map((user) => copies(user.received()) - copies(expected[user.channel]));
       const withCopies = extra.filter((n) => n > 0).length;
       const retried = instances
-        .map((instance) => instance.process.stdout().split('"msg":"turn failed; trying it again"').length - 1)
+        .map(
+          (instance) =>
+            instance.process.stdout().split('"msg":"turn could not start; trying it again"').length - 1,
+        )
         .reduce((a, b) => a + b, 0);
       console.info(
-        `kill -9 and a PostgreSQL restart: 1,000 updates, ${twice} delivered twice, ${withCopies} of 98 chats with a copy (${extra.reduce((a, b) => a + b, 0)} copies), ${retried} turns tried again`,
+        `kill -9 and a PostgreSQL restart: 1,000 updates, ${twice} delivered twice, ${withCopies} of 98 chats with a copy (${extra.reduce((a, b) => a + b, 0)} copies), ${retried} turns tried again after the restart`,
       );
       expect(instances[1]!.process.stdout()).toContain('"msg":"taking up where the last run stopped"');
 

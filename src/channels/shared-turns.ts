@@ -37,7 +37,7 @@ export interface SharedTurnsOptions {
   retryForMs?: number;
   /** Turns running at once (each holds a connection); the others wait here, without a timeout. */
   concurrency?: number;
-  /** Told of each failed attempt that will be tried again. */
+  /** Told when a turn could not start and will be tried again (once per turn, not per attempt). */
   onRetry?: (error: unknown) => void;
 }
 
@@ -84,7 +84,7 @@ export function createSharedTurns(storage: SharedTurnStorage, options: SharedTur
         } catch (error) {
           // Once the turn ran, its replies may have been handed on: the inbox takes it up again, afresh.
           if (started || Date.now() >= retryDeadline) throw error;
-          options.onRetry?.(error);
+          if (retryPause === RETRY_PAUSE_MS.first) options.onRetry?.(error);
           await sleep(retryPause);
           retryPause = Math.min(retryPause * 2, RETRY_PAUSE_MS.most);
           continue;

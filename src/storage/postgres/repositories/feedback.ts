@@ -9,7 +9,6 @@ import type { FeedbackRepository, UsageEventRepository } from "../../repositorie
 import type { Async } from "../../../shared/maybe-promise.ts";
 import type { PostgresDatabase } from "../database.ts";
 
-
 /** The feedback repository of ../../repositories/feedback.ts on PostgreSQL. */
 export type PostgresFeedbackRepository = Async<FeedbackRepository>;
 /** The usage event repository of ../../repositories/feedback.ts on PostgreSQL. */
