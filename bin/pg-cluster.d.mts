@@ -7,6 +7,7 @@ export function startCluster(options: {
   port: number;
   fast?: boolean;
   maxConnections?: number;
+  settings?: string[];
 }): string;
 export function clusterRunning(options: { bin: string; folder: string }): boolean;
 export function clusterUrl(folder: string): string;

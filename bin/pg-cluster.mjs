@@ -80,9 +80,10 @@ function ownedFolder(folder) {
 
 /**
  * Starts (initialising it first if needed) the cluster kept in `folder` on `port`, and returns its
- * connection URL (user `postgres`, the password stored in the folder). `fast` turns durability off (tests).
+ * connection URL (user `postgres`, the password stored in the folder). `fast` turns durability off (tests);
+ * `settings` are more server settings (`name=value`).
  */
-export function startCluster({ bin, folder, port, fast = false, maxConnections = 100 }) {
+export function startCluster({ bin, folder, port, fast = false, maxConnections = 100, settings: extra = [] }) {
   ownedFolder(folder);
   const data = join(folder, "data");
   const passwordFile = join(folder, "password");
@@ -113,6 +114,7 @@ export function startCluster({ bin, folder, port, fast = false, maxConnections =
     "-c listen_addresses=127.0.0.1",
     `-c max_connections=${maxConnections}`,
     ...(fast ? ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"] : []),
+    ...extra.map((setting) => `-c ${setting}`),
   ].join(" ");
   run(bin, "pg_ctl", [
     "-D",

@@ -160,6 +160,26 @@ async function quiet(all: User[], quietMs: number, timeoutMs: number): Promise<v
   throw new Error("the chats never went quiet");
 }
 
+/** Where a chat first departs from the reference, for the failure message. */
+function firstDifference(got: string[], expected: string[]): string {
+  const at = got.findIndex((text, i) => text !== expected[i]);
+  const i = at < 0 ? got.length : at;
+  return `message ${i + 1} of ${got.length} (reference ${expected.length}): ${JSON.stringify(got[i]?.slice(0, 160))} instead of ${JSON.stringify(expected[i]?.slice(0, 160))}`;
+}
+
+/** Stops the instances and expects each to exit cleanly, with its error output when it did not. */
+async function stopAll(instances: Iterable<Instance>): Promise<void> {
+  const list = [...instances];
+  for (const instance of list) instance.process.child.kill("SIGTERM");
+  for (const instance of list) {
+    const code = await instance.process.exited;
+    expect(
+      code,
+      `${instance.name} exited ${code}: ${instance.process.stderr().slice(0, 2500).replaceAll("\n", " | ")}`,
+    ).toBe(0);
+  }
+}
+
 /** Waits until every stored update is handled and every reply sent. */
 async function drained(databaseUrl: string, timeoutMs: number): Promise<void> {
   const client = new pg.Client({ connectionString: databaseUrl });
@@ -204,7 +224,11 @@ afterAll(async () => {
 });
 
 /** The chats of one user per channel, each message sent once the answers to the one before have come. */
-async function reference(instances: Instance[], all: User[]): Promise<Record<User["channel"], string[]>> {
+async function reference(
+  instances: Instance[],
+  all: User[],
+  databaseUrl: string,
+): Promise<Record<User["channel"], string[]>> {
   let next = 0;
   const roundRobin = (): Instance => instances[next++ % instances.length]!;
   for (const user of all.slice(0, 2)) {
@@ -213,6 +237,8 @@ async function reference(instances: Instance[], all: User[]): Promise<Record<Use
       await quiet([user], 400, 30_000);
     }
   }
+  // Every reply of the last turns too, however slow the machine.
+  await drained(databaseUrl, 60_000);
   const [first, second] = all as [User, User];
   const expected = { [first.channel]: first.received(), [second.channel]: second.received() } as Record<
     User["channel"],
@@ -258,14 +284,18 @@ describe.runIf(database.available)("several serve instances on one PostgreSQL da
     const instances: Instance[] = [];
     for (let i = 1; i <= INSTANCES; i++) instances.push(await startInstance(`bot-${i}`, databaseUrl));
     const all = users(7000);
-    const expected = await reference(instances, all);
+    const expected = await reference(instances, all, databaseUrl);
     const others = all.slice(2);
     const twice = await load(others, (u, i) => instances[(u + i) % INSTANCES]!);
-    await quiet(others, 1500, 180_000);
+    await drained(databaseUrl, 180_000);
+    await quiet(others, 1000, 30_000);
 
     // Every user's chat reads as the reference does: every reply there once, in the order of the messages.
     const wrong = others.filter((user) => user.received().join("\n") !== expected[user.channel].join("\n"));
-    expect(wrong.map((user) => `${user.channel}:${user.id}`)).toEqual([]);
+    expect(
+      wrong.map((user) => `${user.channel}:${user.id}`),
+      wrong[0] && firstDifference(wrong[0].received(), expected[wrong[0].channel]),
+    ).toEqual([]);
     // Each update handled by exactly one instance, and every instance took part.
     const counts = handledCounts(instances.map((instance) => instance.process));
     expect([...counts.values()].filter((n) => n !== 1)).toEqual([]);
@@ -274,8 +304,7 @@ describe.runIf(database.available)("several serve instances on one PostgreSQL da
       expect(instance.process.stdout().split('"msg":"update handled"').length).toBeGreaterThan(100);
     console.info(`several instances: 1,000 updates from 100 users, ${twice} delivered twice`);
 
-    for (const instance of instances) instance.process.child.kill("SIGTERM");
-    for (const instance of instances) expect(await instance.process.exited).toBe(0);
+    await stopAll(instances);
   }, 240_000);
 
   it("loses and doubles nothing when an instance is killed and PostgreSQL restarts, midway", async () => {
@@ -290,7 +319,7 @@ describe.runIf(database.available)("several serve instances on one PostgreSQL da
       const instances: Instance[] = [];
       for (let i = 1; i <= INSTANCES; i++) instances.push(await startInstance(`crash-${i}`, databaseUrl));
       const all = users(9000);
-      const expected = await reference(instances, all);
+      const expected = await reference(instances, all, databaseUrl);
       const others = all.slice(2);
 
       const live = new Set(instances);
@@ -350,7 +379,10 @@ describe.runIf(database.available)("several serve instances on one PostgreSQL da
       const wrong = others.filter(
         (user) => dropCopies(user.received()).join("\n") !== dropCopies(expected[user.channel]).join("\n"),
       );
-      expect(wrong.map((user) => `${user.channel}:${user.id}`)).toEqual([]);
+      expect(
+        wrong.map((user) => `${user.channel}:${user.id}`),
+        wrong[0] && firstDifference(dropCopies(wrong[0].received()), dropCopies(expected[wrong[0].channel])),
+      ).toEqual([]);
       const tripled = others.filter((user) =>
         user.received().some((text, i, texts) => text === texts[i - 1] && text === texts[i - 2]),
       );
@@ -368,8 +400,7 @@ describe.runIf(database.available)("several serve instances on one PostgreSQL da
       );
       expect(instances[1]!.process.stdout()).toContain('"msg":"taking up where the last run stopped"');
 
-      for (const instance of live) instance.process.child.kill("SIGTERM");
-      for (const instance of live) expect(await instance.process.exited).toBe(0);
+      await stopAll(live);
     } finally {
       stopCluster({ bin, folder, mode: "immediate" });
     }

@@ -199,6 +199,9 @@ export async function openPostgres(url: string, options: PostgresOptions): Promi
   // A connection lost while idle in the pool: the next checkout opens a new one. Without a listener it would
   // crash the process.
   pool.on("error", () => undefined);
+  // A connection lost while checked out, or while being closed (the server restarted), is reported by the
+  // statement that fails; its error event must not take the process down.
+  pool.on("connect", (client) => client.on("error", () => undefined));
 
   // The transaction a call runs in: its connection, and what waits for its commit.
   const current = new AsyncLocalStorage<{ client: pg.PoolClient; committed: Array<() => void> }>();
@@ -219,10 +222,6 @@ export async function openPostgres(url: string, options: PostgresOptions): Promi
   const inTransaction = async <T>(fn: () => Promise<T> | T): Promise<T> => {
     if (current.getStore()) return fn();
     const client = await pool.connect();
-    // A connection lost while checked out (the server restarted between two statements) is reported by the
-    // statement that fails; the event itself must not take the process down.
-    const ignore = (): void => undefined;
-    client.on("error", ignore);
     const committed: Array<() => void> = [];
     let broken: Error | undefined;
     try {
@@ -240,7 +239,6 @@ export async function openPostgres(url: string, options: PostgresOptions): Promi
       }
       throw error;
     } finally {
-      client.off("error", ignore);
       client.release(broken);
     }
   };

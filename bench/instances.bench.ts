@@ -1,0 +1,364 @@
+/**
+ * `npm run bench -- instances`: the real `serve` (compiled) on SQLite, on PostgreSQL, and as two instances on one
+ * PostgreSQL database, under the same closed-loop load, phases alternating over `BENCH_ROUNDS` rounds (default 2)
+ * so that each sees the same machine. A fake Telegram Bot API answers every call at once and counts each chat's
+ * messages; users send their next message once every reply to the last has come (each turn's reply count is
+ * learnt first, from one user alone). Per phase: updates per second, latency from the webhook delivery to the
+ * turn's last reply (p50, p99), CPU per update of the app's processes and of PostgreSQL's, and PostgreSQL
+ * statements and transactions per update (pg_stat_statements, pg_stat_database).
+ *
+ * The server is Debian's PostgreSQL started here with its defaults (fsync on), on the same two cores.
+ * `BENCH_USERS` (default 100) users per phase, each sending the ten messages of {@link SCRIPT}.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createServer as createNetServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+import { findPostgresBin, freePort, startCluster, stopCluster } from "../bin/pg-cluster.mjs";
+import { percentile } from "./support/load.ts";
+
+const REPO = join(dirname(fileURLToPath(import.meta.url)), "..");
+const TOKEN = "123456789:BenchInstancesTokenForTheFakeApiOnly00";
+const SECRET = "bench-instances-webhook-secret-0123456789";
+const USER_KEY_SECRET = "bench-instances-user-key-secret-0123456789";
+const USERS = Number(process.env.BENCH_USERS ?? 100);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const SCRIPT = [
+  "/kiemtra",
+  "nông thôn",
+  "5 người",
+  "hộ nghèo",
+  "0",
+  "1",
+  "lớp 7",
+  "trường công",
+  "lai suat vay ho ngheo bao nhieu",
+  "bhyt ho can ngheo duoc ho tro bao nhieu",
+];
+
+// === A fake Bot API: answers at once, counts each chat's messages, wakes whoever waits for a count.
+
+const received = new Map<number, number>();
+const waiters = new Map<number, Array<{ count: number; resolve: () => void }>>();
+let messageId = 0;
+
+function answer(req: IncomingMessage, res: ServerResponse): void {
+  const chunks: Buffer[] = [];
+  req.on("data", (chunk: Buffer) => chunks.push(chunk));
+  req.on("end", () => {
+    const method = (req.url ?? "").split("/").pop() ?? "";
+    const body = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString("utf8")) as Record<string, unknown>) : {};
+    let result: unknown = true;
+    if (method === "getMe") result = { id: 1, is_bot: true, first_name: "Bench", username: "bench_bot" };
+    else if (method === "sendMessage") {
+      const chat = Number(body.chat_id);
+      const count = (received.get(chat) ?? 0) + 1;
+      received.set(chat, count);
+      const waiting = waiters.get(chat) ?? [];
+      for (const waiter of waiting.filter((w) => w.count <= count)) waiter.resolve();
+      waiters.set(
+        chat,
+        waiting.filter((w) => w.count > count),
+      );
+      result = { message_id: ++messageId, date: 0, chat: { id: chat, type: "private" }, text: body.text };
+    }
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(JSON.stringify({ ok: true, result }));
+  });
+}
+
+function untilReceived(chat: number, count: number): Promise<void> {
+  if ((received.get(chat) ?? 0) >= count) return Promise.resolve();
+  return new Promise((resolve) => {
+    const list = waiters.get(chat) ?? [];
+    list.push({ count, resolve });
+    waiters.set(chat, list);
+  });
+}
+
+// === Processes
+
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU of every PostgreSQL process (the server and its backends) so far. */
+function postgresCpu(): number {
+  let total = 0;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, "utf8").trim() === "postgres") total += cpuSeconds(Number(entry));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return total;
+}
+
+function freeLocalPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createNetServer();
+    server.listen(0, "127.0.0.1", () => {
+      const port = (server.address() as AddressInfo).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+interface Instance {
+  child: ChildProcess;
+  port: number;
+}
+
+async function startServe(env: Record<string, string>): Promise<Instance> {
+  const port = await freeLocalPort();
+  const child = spawn(process.execPath, [join(REPO, "bin", "hoichinhsach.mjs"), "serve"], {
+    cwd: REPO,
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", PORT: String(port), ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let out = "";
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
+      out += chunk;
+      if (out.includes('"msg":"Telegram bot ready"')) resolve();
+      if (out.length > 1_000_000) out = out.slice(-10_000);
+    });
+    child.once("exit", () => reject(new Error(`serve exited at start:\n${out.slice(-3000)}`)));
+  });
+  return { child, port };
+}
+
+async function stopServe(instances: Instance[]): Promise<void> {
+  await Promise.all(
+    instances.map(
+      (instance) =>
+        new Promise<void>((resolve) => {
+          instance.child.once("exit", () => resolve());
+          instance.child.kill("SIGTERM");
+        }),
+    ),
+  );
+}
+
+// === Load
+
+let nextUpdateId = 1;
+let nextUser = 1;
+
+async function post(instance: Instance, chat: number, text: string): Promise<void> {
+  const update = {
+    update_id: nextUpdateId++,
+    message: {
+      message_id: nextUpdateId,
+      date: Math.floor(Date.now() / 1000),
+      chat: { id: chat, type: "private" },
+      from: { id: chat, is_bot: false, first_name: "Dân" },
+      text,
+    },
+  };
+  for (;;) {
+    const res = await fetch(`http://127.0.0.1:${instance.port}/webhooks/telegram`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "X-Telegram-Bot-Api-Secret-Token": SECRET },
+      body: JSON.stringify(update),
+    });
+    await res.arrayBuffer();
+    if (res.status === 200) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Replies each turn of {@link SCRIPT} brings, learnt from one user alone. */
+async function learnTurns(instance: Instance): Promise<number[]> {
+  const chat = nextUser++;
+  const counts: number[] = [];
+  for (const text of SCRIPT) {
+    const before = received.get(chat) ?? 0;
+    await post(instance, chat, text);
+    let last = -1;
+    while (last !== (received.get(chat) ?? 0)) {
+      last = received.get(chat) ?? 0;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    counts.push(last - before);
+  }
+  return counts;
+}
+
+interface Phase {
+  name: string;
+  updates: number;
+  seconds: number;
+  latencies: number[];
+  appCpu: number;
+  postgresCpu: number;
+  statements?: number;
+  transactions?: number;
+}
+
+async function runPhase(
+  name: string,
+  instances: Instance[],
+  turns: number[],
+  stats?: pg.Client,
+): Promise<Phase> {
+  const statsBefore = stats ? await databaseStats(stats) : undefined;
+  const appBefore = instances.reduce((sum, i) => sum + cpuSeconds(i.child.pid!), 0);
+  const pgBefore = postgresCpu();
+  const latencies: number[] = [];
+  const started = performance.now();
+  let sent = 0;
+  await Promise.all(
+    Array.from({ length: USERS }, async (_, u) => {
+      const chat = nextUser++;
+      let expected = received.get(chat) ?? 0;
+      for (const [i, text] of SCRIPT.entries()) {
+        const instance = instances[(u + i) % instances.length]!;
+        const at = performance.now();
+        await post(instance, chat, text);
+        expected += turns[i]!;
+        await untilReceived(chat, expected);
+        latencies.push(performance.now() - at);
+        sent++;
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const statsAfter = stats ? await databaseStats(stats) : undefined;
+  return {
+    name,
+    updates: sent,
+    seconds,
+    latencies: latencies.sort((a, b) => a - b),
+    appCpu: instances.reduce((sum, i) => sum + cpuSeconds(i.child.pid!), 0) - appBefore,
+    postgresCpu: postgresCpu() - pgBefore,
+    ...(statsBefore && statsAfter
+      ? {
+          // The two statistics queries of the benchmark itself are not the app's.
+          statements: statsAfter.statements - statsBefore.statements - 2,
+          transactions: statsAfter.transactions - statsBefore.transactions - 2,
+        }
+      : {}),
+  };
+}
+
+async function databaseStats(client: pg.Client): Promise<{ statements: number; transactions: number }> {
+  const { rows } = await client.query<{ statements: string; transactions: string }>(
+    `select (select coalesce(sum(calls), 0) from pg_stat_statements) as statements,
+       (select xact_commit + xact_rollback from pg_stat_database where datname = current_database()) as transactions`,
+  );
+  return { statements: Number(rows[0]!.statements), transactions: Number(rows[0]!.transactions) };
+}
+
+function line(phase: Phase): string {
+  const perUpdate = (x: number | undefined, digits: number): string =>
+    x === undefined ? "–" : (x / phase.updates).toFixed(digits);
+  return [
+    phase.name.padEnd(22),
+    `${(phase.updates / phase.seconds).toFixed(0).padStart(5)}/s`,
+    `p50 ${percentile(phase.latencies, 0.5).toFixed(0)} ms`,
+    `p99 ${percentile(phase.latencies, 0.99).toFixed(0)} ms`,
+    `app CPU ${((phase.appCpu / phase.updates) * 1000).toFixed(2)} ms/update`,
+    `PostgreSQL CPU ${((phase.postgresCpu / phase.updates) * 1000).toFixed(2)} ms/update`,
+    `statements ${perUpdate(phase.statements, 1)}/update`,
+    `transactions ${perUpdate(phase.transactions, 1)}/update`,
+  ].join("  ");
+}
+
+// === The run
+
+const bin = findPostgresBin();
+if (!bin) throw new Error("this benchmark needs Debian's postgresql package (PostgreSQL's initdb and pg_ctl)");
+const folder = mkdtempSync(join(tmpdir(), "hcs-bench-instances-"));
+const api = createServer(answer);
+await new Promise<void>((resolve) => api.listen(0, "127.0.0.1", resolve));
+const apiRoot = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
+const clusterFolder = join(folder, "cluster");
+const url = startCluster({
+  bin,
+  folder: clusterFolder,
+  port: await freePort(),
+  settings: ["shared_preload_libraries=pg_stat_statements", "pg_stat_statements.track=all"],
+});
+const admin = new pg.Client({ connectionString: url });
+await admin.connect();
+await admin.query("create extension if not exists pg_stat_statements");
+
+const common = {
+  TELEGRAM_BOT_TOKEN: TOKEN,
+  TELEGRAM_API_ROOT: apiRoot,
+  TELEGRAM_WEBHOOK_SECRET: SECRET,
+  PUBLIC_URL: "https://bot.example.vn",
+  HOST: "127.0.0.1",
+  USER_KEY_SECRET,
+  LOG_LEVEL: "warn",
+};
+const phases: Phase[] = [];
+try {
+  for (let round = 1; round <= ROUNDS; round++) {
+    // SQLite, one instance.
+    const sqlite = [
+      await startServe({ ...common, DATABASE_PATH: join(folder, `sqlite-${round}.db`), INSTANCE_ID: "sqlite" }),
+    ];
+    const turns = await learnTurns(sqlite[0]!);
+    phases.push(await runPhase("SQLite, 1 instance", sqlite, turns));
+    await stopServe(sqlite);
+
+    // PostgreSQL, one instance then two, each on a fresh database.
+    for (const count of [1, 2]) {
+      const database = `bench_${round}_${count}`;
+      await admin.query(`create database ${database}`);
+      const databaseUrl = url.replace(/\/postgres$/, `/${database}`);
+      const instances: Instance[] = [];
+      for (let i = 1; i <= count; i++)
+        instances.push(
+          await startServe({
+            ...common,
+            DATABASE_URL: databaseUrl,
+            DATABASE_PATH: join(folder, `pg-search-${round}-${count}-${i}.db`),
+            INSTANCE_ID: `pg-${i}`,
+          }),
+        );
+      const stats = new pg.Client({ connectionString: databaseUrl });
+      await stats.connect();
+      await stats.query("select pg_stat_statements_reset()");
+      phases.push(
+        await runPhase(`PostgreSQL, ${count} instance${count > 1 ? "s" : ""}`, instances, turns, stats),
+      );
+      await stats.end();
+      await stopServe(instances);
+    }
+    for (const phase of phases.slice(-3)) console.log(`round ${round}: ${line(phase)}`);
+  }
+  const median = (name: string, pick: (p: Phase) => number): number => {
+    const values = phases.filter((p) => p.name === name).map(pick).sort((a, b) => a - b);
+    return values[Math.floor((values.length - 1) / 2)]!;
+  };
+  const rate = (p: Phase): number => p.updates / p.seconds;
+  const sqliteRate = median("SQLite, 1 instance", rate);
+  const pgRate = median("PostgreSQL, 1 instance", rate);
+  const perUpdate = (name: string): number =>
+    median(name, (p) => (p.statements ?? 0) / p.updates);
+  console.log(
+    `PostgreSQL, 1 instance, keeps ${((pgRate / sqliteRate) * 100).toFixed(0)}% of SQLite's updates/s (goal ≥ 70%); ` +
+      `statements per update: 1 instance ${perUpdate("PostgreSQL, 1 instance").toFixed(1)}, ` +
+      `2 instances ${perUpdate("PostgreSQL, 2 instances").toFixed(1)} (goal: not more with more instances)`,
+  );
+} finally {
+  await admin.end();
+  stopCluster({ bin, folder: clusterFolder, mode: "fast" });
+  api.close();
+  rmSync(folder, { recursive: true, force: true });
+}
