@@ -6,7 +6,12 @@
  * reports the app's CPU time per update and how busy its event loop was.
  *
  * 0. The inbox and outbox statements alone, in this process before any load (support/delivery-store-cost.ts):
- *    CPU and wall time per update against a session save alone, with and without SQLite's own checkpoints.
+ *    CPU and wall time and WAL pages per update against a session save alone, a commit per step and in group
+ *    commits, with and without SQLite's own checkpoints.
+ * 0b. The inbox and outbox cost: the same app with and without them (BENCH_DELIVERY=direct), fast and real core,
+ *    in alternating closed loops (BENCH_COST_ROUNDS rounds of BENCH_COST_UPDATES and BENCH_COST_REAL_UPDATES
+ *    updates per channel and variant), updates handled per second and app CPU per update; BENCH_ONLY=cost stops
+ *    after it.
  * 1. Fast stand-in core: what the channels, the HTTP server and the dispatcher cost by themselves (BENCH_UPDATES
  *    per phase, default 20,000). Every reply echoes a marker, so the fake API checks each was sent once.
  * 2. Real core (`createCore`: flows, scorer and knowledge base over a temporary SQLite file in WAL mode):
@@ -34,7 +39,7 @@ import { fileURLToPath } from "node:url";
 import { createDeduplicator, DEFAULT_DEDUP } from "../src/channels/dedup.ts";
 import { encodeChoiceData } from "../src/channels/telegram/callback-data.ts";
 import { summarizeProfile } from "./support/cpu-profile.ts";
-import { deliveryStoreCost } from "./support/delivery-store-cost.ts";
+import { deliveryStoreCost, type StoreCost } from "./support/delivery-store-cost.ts";
 import { CONNECTIONS, load, summary, type Outgoing, type Phase } from "./support/load.ts";
 import { createTraffic, loadKbQuestions, recordScripts, type Turn } from "./support/real-traffic.ts";
 import { account, type Accounting, type SentUpdate } from "./support/reply-accounting.ts";
@@ -299,12 +304,14 @@ console.log(
 {
   // Before any load, so that nothing else runs: the inbox and outbox statements alone.
   const cost = await deliveryStoreCost(work, 20_000);
-  const us = (c: { cpuMicros: number; wallMicros: number }): string =>
-    `${c.cpuMicros.toFixed(0)} µs CPU, ${c.wallMicros.toFixed(0)} µs wall`;
+  const us = (c: StoreCost): string =>
+    `${c.cpuMicros.toFixed(0)} µs CPU, ${c.wallMicros.toFixed(0)} µs wall` +
+    (c.walPages === undefined ? "" : `, ${c.walPages.toFixed(1)} WAL pages`);
   console.log(
-    `inbox/outbox in SQLite, per update (20,000, WAL file): session save alone ${us(cost.sessionOnly)}; ` +
-      `durable path ${us(cost.durable)}; without checkpoints on the thread (as under serve): ` +
-      `${us(cost.sessionOnlyNoCheckpoints)} against ${us(cost.durableNoCheckpoints)}`,
+    `inbox/outbox in SQLite, per update (20,000, WAL file), with SQLite's checkpoints: session save alone ${us(cost.session)}; ` +
+      `durable path, a commit per step ${us(cost.single)}, group commits of 8 ${us(cost.group)}\n` +
+      `  without checkpoints on the thread (as under serve): session save alone ${us(cost.sessionNoCheckpoints)}; ` +
+      `a commit per step ${us(cost.singleNoCheckpoints)}; group commits ${us(cost.groupNoCheckpoints)}`,
   );
 }
 
@@ -436,7 +443,8 @@ if (COST_ROUNDS > 0) {
       COST_UPDATES,
       channel === "telegram" ? telegramUpdate : zaloUpdate,
     );
-    const ackedAt = Date.now();
+    // Not Date.now(): autocannon ends a run on its one-second tick.
+    const ackedAt = startedAt + phase.seconds * 1000;
     const replies = await waitForReplies(apiPort, phase, 10);
     const usage = usageSince(cpuBefore, await ask<CpuSample>(target.child, "cpu"), phase.latencies.length);
     if (replies.missing > 0 || replies.duplicated > 0 || phase.non2xx > 0) {

@@ -182,18 +182,22 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
     ...(shared ? { writes: shared.writes } : {}),
   });
   /** Stores an update in the inbox (throws if it could not be stored); a repeat is logged and dropped. */
-  const accept = (platform: string, updateId: string, update: unknown): "accepted" | "duplicate" => {
-    const stored = inbox.accept(platform, updateId, update);
+  const accept = async (
+    platform: string,
+    updateId: string,
+    update: unknown,
+  ): Promise<"accepted" | "duplicate"> => {
+    const stored = await inbox.accept(platform, updateId, update);
     if (stored === "duplicate") {
       logger.info({ channel: platform, update_id: updateId, outcome: "duplicate" }, "update handled");
     }
     return stored;
   };
   /** Polled updates go to the inbox first; one that cannot be stored is logged (polling goes on). */
-  const receive = (platform: string, updateId: string | undefined, update: unknown): void => {
+  const receive = async (platform: string, updateId: string | undefined, update: unknown): Promise<void> => {
     if (updateId === undefined) return;
     try {
-      accept(platform, updateId, update);
+      await accept(platform, updateId, update);
     } catch (error) {
       logger.error({ channel: platform, err: error }, "polled update not stored");
     }
@@ -419,7 +423,7 @@ function scheduleRuleNotices(
   };
 }
 
-type Accept = (platform: string, updateId: string, update: unknown) => "accepted" | "duplicate";
+type Accept = (platform: string, updateId: string, update: unknown) => Promise<"accepted" | "duplicate">;
 
 /** Webhook deliveries are stored in the inbox before they are acknowledged, and handled from there. */
 function telegramTarget(

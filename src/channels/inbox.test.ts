@@ -50,13 +50,13 @@ describe("inbox", () => {
       outbox.add("1", [{ text: "một" }, { text: "hai" }]);
       outbox.settle();
     });
-    expect(s.inbox.accept("zalo", "m1", { n: 7 })).toBe("accepted");
+    expect(await s.inbox.accept("zalo", "m1", { n: 7 })).toBe("accepted");
     await tick();
     expect(s.sessions.load("zalo:1")?.state).toEqual({ step: 7 });
     expect(s.outbox()).toEqual(["một", "hai"]);
     // The first reply is handed over already claimed; the chat's worker takes the second.
     expect(s.kicked).toEqual(["claimed 1", "1"]);
-    expect(s.inbox.accept("zalo", "m1", { n: 7 })).toBe("duplicate");
+    expect(await s.inbox.accept("zalo", "m1", { n: 7 })).toBe("duplicate");
   });
 
   it("writes neither the session nor a reply when the turn fails, and keeps the update to handle again", async () => {
@@ -66,7 +66,7 @@ describe("inbox", () => {
       outbox.add("1", [{ text: "một" }]);
       throw new Error("the handler broke");
     });
-    s.inbox.accept("zalo", "m1", {});
+    await s.inbox.accept("zalo", "m1", {});
     await tick();
     expect(s.sessions.load("zalo:1")).toBeUndefined();
     expect(s.outbox()).toEqual([]);
@@ -83,7 +83,7 @@ describe("inbox", () => {
       outbox.add("1", [{ text: "một" }]);
       await new Promise<void>((resolve) => (release = resolve));
     });
-    s.inbox.accept("zalo", "m1", {});
+    await s.inbox.accept("zalo", "m1", {});
     await tick();
     const later = Date.now() + 120_000;
     expect(s.store.claimInbox("zalo", "b", later, later + 60_000, 10)).toHaveLength(1);
@@ -93,9 +93,57 @@ describe("inbox", () => {
     expect(s.outbox()).toEqual([]);
   });
 
+  it("commits what one turn of the event loop received in one transaction, and answers only after it", async () => {
+    const s = setup(() => new Promise<void>(() => undefined));
+    const commits: number[] = [];
+    const commitBatch = s.store.commitBatch;
+    s.store.commitBatch = (receives, completes) => {
+      commits.push(receives.length + completes.length);
+      return commitBatch(receives, completes);
+    };
+    const answers = ["m1", "m2", "m3"].map((id) => s.inbox.accept("zalo", id, {}));
+    // Nothing is stored, nor answered, before the commit at the end of this turn.
+    expect(s.store.backlog().updates).toBe(0);
+    let answered = false;
+    void Promise.all(answers).then(() => (answered = true));
+    await Promise.resolve();
+    expect(answered).toBe(false);
+    expect(await Promise.all(answers)).toEqual(["accepted", "accepted", "accepted"]);
+    expect(commits).toEqual([3]);
+    expect(s.store.backlog().updates).toBe(3);
+  });
+
+  it("commits a user's turn before the user's next one reads the session, and a failing turn alone", async () => {
+    const seen: unknown[] = [];
+    const s = setup(async (update, outbox) => {
+      const { n, user } = update as { n: number; user: string };
+      outbox.begin(user);
+      seen.push(s.sessions.load(user)?.state);
+      s.writes.defer(user, () => {
+        if (n === 3) throw new Error("the session could not be saved");
+        s.sessions.save(user, { step: n }, null);
+      });
+      outbox.add(user, [{ text: `trả lời ${n}` }]);
+      outbox.settle();
+    });
+    await Promise.all([
+      s.inbox.accept("zalo", "m1", { n: 1, user: "zalo:1" }),
+      s.inbox.accept("zalo", "m2", { n: 2, user: "zalo:1" }),
+      s.inbox.accept("zalo", "m3", { n: 3, user: "zalo:2" }),
+    ]);
+    await tick();
+    // The second turn of zalo:1 saw the first one's session, though that was waiting for the group commit.
+    expect(seen).toEqual([undefined, { step: 1 }, undefined]);
+    expect(s.sessions.load("zalo:1")?.state).toEqual({ step: 2 });
+    expect(s.outbox()).toEqual(["trả lời 1", "trả lời 2"]);
+    // The failed turn left nothing but its update, handled again once its lease runs out.
+    expect(s.sessions.load("zalo:2")).toBeUndefined();
+    expect(s.store.backlog()).toEqual({ updates: 1, messages: 2 });
+  });
+
   it("handles after a restart what the same owner had accepted and not finished", async () => {
     const first = setup(() => new Promise<void>(() => undefined));
-    first.inbox.accept("zalo", "m1", { n: 1 });
+    await first.inbox.accept("zalo", "m1", { n: 1 });
     await tick();
     const handled: unknown[] = [];
     const second = createInbox({

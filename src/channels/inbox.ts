@@ -2,9 +2,12 @@ import type { Logger } from "../logging.ts";
 import type { DeferredWrites, WriteBatch } from "../storage/deferred-writes.ts";
 import type {
   ClaimedMessage,
+  CompleteRequest,
   DeliveryStore,
   InboxItem,
+  Outcome,
   OutgoingMessage,
+  ReceiveRequest,
 } from "../storage/repositories/delivery.ts";
 import { sleep } from "./backoff.ts";
 import type { OutboxSender } from "./outbox-sender.ts";
@@ -67,10 +70,10 @@ export interface InboxOptions {
 /** The durable inbox; see {@link createInbox}. */
 export interface Inbox {
   /**
-   * Records a received update and starts handling it. Returns "duplicate" when the update is already known.
-   * Throws when it could not be recorded: the delivery must then not be acknowledged.
+   * Records a received update and starts handling it. Resolves once the update is committed ("duplicate" when
+   * it was already known); rejects when it could not be recorded: the delivery must then not be acknowledged.
    */
-  accept(platform: string, updateId: string, update: unknown): "accepted" | "duplicate";
+  accept(platform: string, updateId: string, update: unknown): Promise<"accepted" | "duplicate">;
   /** Takes up waiting updates (left by a previous run, or whose handler died) until `signal` aborts. */
   run(signal: AbortSignal): Promise<void>;
   /** Updates being handled now. */
@@ -83,14 +86,17 @@ const HOUR_MS = 60 * 60 * 1000;
 
 /**
  * Creates the inbox: an update is written before it is acknowledged, handled from the stored copy, and marked
- * handled in the same transaction that queues its replies for the {@link OutboxSender}. Whatever was stored and
+ * handled in the same transaction that queues its replies for the {@link OutboxSender}. Writes are group
+ * commits: the updates received and the turns completed during one turn of the event loop are committed
+ * together at its end (one commit, the pages they share written once); an update is acknowledged, and a turn's
+ * replies sent, only once committed. Whatever was stored and
  * not handled when the process died is handled after the restart (the same owner takes its own claims back at
  * once; another process waits for the lease).
  *
  * ```ts
  * const inbox = createInbox({ store, handlers: { zalo }, sender, owner, logger });
  * void inbox.run(shutdown.signal);
- * inbox.accept("zalo", "message.text.received:m1", update);
+ * await inbox.accept("zalo", "message.text.received:m1", update);
  * ```
  */
 export function createInbox(options: InboxOptions): Inbox {
@@ -103,6 +109,50 @@ export function createInbox(options: InboxOptions): Inbox {
   const now = options.now ?? Date.now;
   const inFlight = new Set<Promise<void>>();
 
+  // The group commit: requests waiting for the end of this turn of the event loop.
+  let receives: Array<{ request: ReceiveRequest; done: (outcome: Outcome<InboxItem | undefined>) => void }> =
+    [];
+  let completes: Array<{
+    request: CompleteRequest;
+    done: (outcome: Outcome<ClaimedMessage[] | undefined>) => void;
+  }> = [];
+  /** Users whose completed turn waits for the commit: their next turn commits it first (it reads the session). */
+  const waitingUsers = new Set<string>();
+  let commitScheduled = false;
+  const MAX_BATCH = 256;
+
+  function commit(): void {
+    if (receives.length === 0 && completes.length === 0) return;
+    const r = receives;
+    const c = completes;
+    receives = [];
+    completes = [];
+    waitingUsers.clear();
+    let result: ReturnType<DeliveryStore["commitBatch"]>;
+    try {
+      result = store.commitBatch(
+        r.map((entry) => entry.request),
+        c.map((entry) => entry.request),
+      );
+    } catch (error) {
+      for (const entry of r) entry.done({ ok: false, error });
+      for (const entry of c) entry.done({ ok: false, error });
+      return;
+    }
+    result.received.forEach((outcome, i) => r[i]!.done(outcome));
+    result.completed.forEach((outcome, i) => c[i]!.done(outcome));
+  }
+
+  function scheduleCommit(): void {
+    if (receives.length + completes.length >= MAX_BATCH) return commit();
+    if (commitScheduled) return;
+    commitScheduled = true;
+    setImmediate(() => {
+      commitScheduled = false;
+      commit();
+    });
+  }
+
   /** `update` is the received object when the item was just accepted (no need to parse it back). */
   async function handle(item: InboxItem, update?: unknown): Promise<void> {
     const handler = options.handlers[item.platform];
@@ -112,28 +162,47 @@ export function createInbox(options: InboxOptions): Inbox {
       for (const batch of batches) batch.discard();
     };
     let settled = false;
+    let userKey: string | undefined;
+    let completion: Promise<void> | undefined;
     const settle = (): void => {
       if (settled) return;
       settled = true;
-      let claimed: ClaimedMessage[] | undefined;
-      try {
-        const at = now();
-        claimed = store.complete(item.id, owner, messages, at, at + sender.leaseMs, () => {
-          for (const batch of batches) batch.apply();
+      const at = now();
+      completion = new Promise<void>((resolve) => {
+        completes.push({
+          request: {
+            inboxId: item.id,
+            owner,
+            messages,
+            now: at,
+            leaseUntil: at + sender.leaseMs,
+            within: () => {
+              for (const batch of batches) batch.apply();
+            },
+          },
+          done: (outcome) => {
+            resolve();
+            if (!outcome.ok) {
+              // Rolled back: taken up again when the lease runs out.
+              discard();
+              logger.error({ channel: item.platform, err: outcome.error }, "stored update not completed");
+              return;
+            }
+            if (!outcome.value) {
+              discard();
+              logger.warn(
+                { channel: item.platform },
+                "stored update was taken over; its replies are dropped",
+              );
+              return;
+            }
+            sender.handOver(outcome.value);
+            for (const target of new Set(messages.map((m) => m.target))) sender.kick(item.platform, target);
+          },
         });
-      } catch (error) {
-        // Rolled back: taken up again when the lease runs out.
-        discard();
-        logger.error({ channel: item.platform, err: error }, "stored update not completed");
-        return;
-      }
-      if (!claimed) {
-        discard();
-        logger.warn({ channel: item.platform }, "stored update was taken over; its replies are dropped");
-        return;
-      }
-      sender.handOver(claimed);
-      for (const target of new Set(messages.map((m) => m.target))) sender.kick(item.platform, target);
+        if (userKey !== undefined) waitingUsers.add(userKey);
+        scheduleCommit();
+      });
     };
     if (handler && item.attempts <= maxAttempts) {
       const outbox: TurnOutbox = {
@@ -142,8 +211,11 @@ export function createInbox(options: InboxOptions): Inbox {
             messages.push({ platform: item.platform, target, payload: JSON.stringify(payload) });
           }
         },
-        begin(userKey) {
-          if (options.writes && !settled) batches.push(options.writes.hold(userKey));
+        begin(key) {
+          // The user's previous turn, if still waiting for its commit, is committed first: this one reads it.
+          if (waitingUsers.has(key)) commit();
+          userKey = key;
+          if (options.writes && !settled) batches.push(options.writes.hold(key));
         },
         settle,
       };
@@ -153,12 +225,14 @@ export function createInbox(options: InboxOptions): Inbox {
         // Left claimed: taken up again when the lease runs out, and set aside after maxAttempts.
         if (!settled) discard();
         logger.error({ channel: item.platform, err: error }, "stored update failed");
+        await completion;
         return;
       }
     } else {
       logger.error({ channel: item.platform, attempts: item.attempts }, "stored update set aside");
     }
     settle();
+    await completion;
   }
 
   function start(item: InboxItem, update?: unknown): void {
@@ -179,20 +253,24 @@ export function createInbox(options: InboxOptions): Inbox {
   }
 
   return {
-    accept(platform, updateId, update) {
+    async accept(platform, updateId, update) {
       const at = now();
       const userKey = options.handlers[platform]?.userKey?.(update);
-      const item = store.receive(
-        {
+      const request: ReceiveRequest = {
+        update: {
           platform,
           updateId,
           payload: JSON.stringify(update),
           ...(userKey === undefined ? {} : { userKey }),
         },
         owner,
-        at,
-        at + leaseMs,
-      );
+        now: at,
+        leaseUntil: at + leaseMs,
+      };
+      const item = await new Promise<InboxItem | undefined>((resolve, reject) => {
+        receives.push({ request, done: (o) => (o.ok ? resolve(o.value) : reject(o.error)) });
+        scheduleCommit();
+      });
       if (!item) return "duplicate";
       start(item, update);
       return "accepted";

@@ -23,10 +23,11 @@ export interface WebhookTarget {
 
 /**
  * See {@link WebhookTarget.accept}. `handle` resolves within the channel's acknowledgement bound. `store` records
- * the update durably, at once; when it throws, the delivery is answered 500 so that the platform sends it again.
+ * the update durably (answered once it is committed); when it fails, the delivery is answered 500 so that the
+ * platform sends it again.
  */
 export type WebhookVerdict =
-  | { type: "store"; store: () => "accepted" | "duplicate" }
+  | { type: "store"; store: () => "accepted" | "duplicate" | Promise<"accepted" | "duplicate"> }
   | { type: "handle"; handle: () => Promise<void> }
   | { type: "ignore"; reason: string }
   | { type: "invalid"; problem: string };
@@ -125,7 +126,7 @@ export function createHttpApp(options: HttpAppOptions): Hono {
         if (verdict.type === "store") {
           let stored;
           try {
-            stored = verdict.store();
+            stored = await verdict.store();
           } catch (error) {
             logger.error({ channel, err: error }, "webhook delivery not stored");
             c.header("Connection", "close");
