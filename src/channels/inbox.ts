@@ -89,9 +89,8 @@ const HOUR_MS = 60 * 60 * 1000;
  * handled in the same transaction that queues its replies for the {@link OutboxSender}. Writes are group
  * commits: the updates received and the turns completed during one turn of the event loop are committed
  * together at its end (one commit, the pages they share written once); an update is acknowledged, and a turn's
- * replies sent, only once committed. Whatever was stored and
- * not handled when the process died is handled after the restart (the same owner takes its own claims back at
- * once; another process waits for the lease).
+ * replies sent, only once committed. Whatever was stored and not handled when the process died is handled after
+ * the restart (the same owner takes its own claims back at once; another process waits for the lease).
  *
  * ```ts
  * const inbox = createInbox({ store, handlers: { zalo }, sender, owner, logger });
@@ -139,8 +138,16 @@ export function createInbox(options: InboxOptions): Inbox {
       for (const entry of c) entry.done({ ok: false, error });
       return;
     }
-    result.received.forEach((outcome, i) => r[i]!.done(outcome));
-    result.completed.forEach((outcome, i) => c[i]!.done(outcome));
+    const tell = <T>(done: (outcome: Outcome<T>) => void, outcome: Outcome<T>): void => {
+      try {
+        done(outcome);
+      } catch (error) {
+        // Committed all the same: a reply not handed to the sender is sent by its poll once the lease runs out.
+        logger.error({ err: error }, "inbox commit follow-up failed");
+      }
+    };
+    result.received.forEach((outcome, i) => tell(r[i]!.done, outcome));
+    result.completed.forEach((outcome, i) => tell(c[i]!.done, outcome));
   }
 
   function scheduleCommit(): void {
