@@ -6,7 +6,12 @@
  * reports the app's CPU time per update and how busy its event loop was.
  *
  * 0. The inbox and outbox statements alone, in this process before any load (support/delivery-store-cost.ts):
- *    CPU and wall time per update against a session save alone, with and without SQLite's own checkpoints.
+ *    CPU and wall time and WAL pages per update against a session save alone, a commit per step and in group
+ *    commits, with and without SQLite's own checkpoints.
+ * 0b. The inbox and outbox cost: the same app with and without them (BENCH_DELIVERY=direct), fast and real core,
+ *    in alternating closed loops (BENCH_COST_ROUNDS rounds of BENCH_COST_UPDATES and BENCH_COST_REAL_UPDATES
+ *    updates per channel and variant), updates handled per second and app CPU per update; BENCH_ONLY=cost stops
+ *    after it.
  * 1. Fast stand-in core: what the channels, the HTTP server and the dispatcher cost by themselves (BENCH_UPDATES
  *    per phase, default 20,000). Every reply echoes a marker, so the fake API checks each was sent once.
  * 2. Real core (`createCore`: flows, scorer and knowledge base over a temporary SQLite file in WAL mode):
@@ -28,13 +33,13 @@
 import Database from "better-sqlite3";
 import { fork, spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createDeduplicator, DEFAULT_DEDUP } from "../src/channels/dedup.ts";
 import { encodeChoiceData } from "../src/channels/telegram/callback-data.ts";
 import { summarizeProfile } from "./support/cpu-profile.ts";
-import { deliveryStoreCost } from "./support/delivery-store-cost.ts";
+import { deliveryStoreCost, type StoreCost } from "./support/delivery-store-cost.ts";
 import { CONNECTIONS, load, summary, type Outgoing, type Phase } from "./support/load.ts";
 import { createTraffic, loadKbQuestions, recordScripts, type Turn } from "./support/real-traffic.ts";
 import { account, type Accounting, type SentUpdate } from "./support/reply-accounting.ts";
@@ -43,6 +48,10 @@ const here = dirname(fileURLToPath(import.meta.url));
 const UPDATES = Number(process.env.BENCH_UPDATES ?? 20_000);
 const REAL_UPDATES = Number(process.env.BENCH_REAL_UPDATES ?? 10_000);
 const MEMORY_UPDATES = Number(process.env.BENCH_MEMORY_UPDATES ?? 100_000);
+/** Rounds of the with/without comparison, and updates per channel and variant in each (fast, real core). */
+const COST_ROUNDS = Number(process.env.BENCH_COST_ROUNDS ?? 5);
+const COST_UPDATES = Number(process.env.BENCH_COST_UPDATES ?? 5000);
+const COST_REAL_UPDATES = Number(process.env.BENCH_COST_REAL_UPDATES ?? 3000);
 const PROFILE = Boolean(process.env.BENCH_PROFILE);
 const PROFILE_DIR = join(tmpdir(), "hcs-prof");
 const USERS = 10_000;
@@ -175,20 +184,21 @@ async function stats(
   apiPort: number,
   from: number,
   to: number,
-): Promise<{ received: number; duplicated: number; missing: number }> {
+): Promise<{ received: number; duplicated: number; missing: number; lastAt: number }> {
   const res = await fetch(`http://127.0.0.1:${apiPort}/stats?from=${from}&to=${to}`);
-  return (await res.json()) as { received: number; duplicated: number; missing: number };
+  return (await res.json()) as { received: number; duplicated: number; missing: number; lastAt: number };
 }
 
 /** Waits until every update of the range got its reply (or 60 s passed); returns the counts and the wait. */
 async function waitForReplies(
   apiPort: number,
   phase: MarkedPhase,
-): Promise<{ received: number; duplicated: number; missing: number; waited: number }> {
+  pollMs = 200,
+): Promise<{ received: number; duplicated: number; missing: number; lastAt: number; waited: number }> {
   const started = Date.now();
   let last = await stats(apiPort, phase.from, phase.to);
   while (last.missing > 0 && Date.now() - started < 60_000) {
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
     last = await stats(apiPort, phase.from, phase.to);
   }
   await new Promise((resolve) => setTimeout(resolve, 500)); // late duplicates would show up now
@@ -239,7 +249,7 @@ function usageText(usage: Usage): string {
 
 const WARM_UP = 2000;
 const api = startTs("counting-api.ts", {
-  BENCH_MAX_MARKER: String(4 * WARM_UP + 6 * UPDATES + 10),
+  BENCH_MAX_MARKER: String(6 * WARM_UP + 6 * UPDATES + 4 * COST_ROUNDS * COST_UPDATES + 10),
 });
 const apiPort = await api.port;
 const bare = startTs("bare-server.ts");
@@ -294,12 +304,14 @@ console.log(
 {
   // Before any load, so that nothing else runs: the inbox and outbox statements alone.
   const cost = await deliveryStoreCost(work, 20_000);
-  const us = (c: { cpuMicros: number; wallMicros: number }): string =>
-    `${c.cpuMicros.toFixed(0)} µs CPU, ${c.wallMicros.toFixed(0)} µs wall`;
+  const us = (c: StoreCost): string =>
+    `${c.cpuMicros.toFixed(0)} µs CPU, ${c.wallMicros.toFixed(0)} µs wall` +
+    (c.walPages === undefined ? "" : `, ${c.walPages.toFixed(1)} WAL pages`);
   console.log(
-    `inbox/outbox in SQLite, per update (20,000, WAL file): session save alone ${us(cost.sessionOnly)}; ` +
-      `durable path ${us(cost.durable)}; without checkpoints on the thread (as under serve): ` +
-      `${us(cost.sessionOnlyNoCheckpoints)} against ${us(cost.durableNoCheckpoints)}`,
+    `inbox/outbox in SQLite, per update (20,000, WAL file), with SQLite's checkpoints: session save alone ${us(cost.session)}; ` +
+      `durable path, a commit per step ${us(cost.single)}, group commits of 8 ${us(cost.group)}\n` +
+      `  without checkpoints on the thread (as under serve): session save alone ${us(cost.sessionNoCheckpoints)}; ` +
+      `a commit per step ${us(cost.singleNoCheckpoints)}; group commits ${us(cost.groupNoCheckpoints)}`,
   );
 }
 
@@ -307,6 +319,205 @@ console.log(
 await loadMarked(telegramUrl, telegramHeaders, WARM_UP, telegramUpdate);
 await loadMarked(zaloUrl, zaloHeaders, WARM_UP, zaloUpdate);
 await loadMarked(`http://127.0.0.1:${barePort}/`, {}, WARM_UP, undefined);
+
+// === Inbox and outbox cost: the same app with and without them (BENCH_DELIVERY=direct), in alternating closed
+// loops of COST_UPDATES each, the order swapped every round, so that both see the same share of the machine.
+// Throughput here is updates handled per second: from the first request to the last reply received by the fake
+// API (or the last acknowledgement, if later). With the inbox a webhook is answered once the update is stored,
+// before it is handled, so acknowledgements alone would flatter it.
+
+/** The real-core app: its own database and log, its users, and where each user is in its transcript. */
+interface RealApp {
+  child: ChildProcess;
+  url: string;
+  databasePath: string;
+  logPath: string;
+  logOffset: number;
+  /** Users by channel, least recently served first; a user is taken out while its message is in flight. */
+  idle: { telegram: number[]; zalo: number[] };
+  traffic: ReturnType<typeof createTraffic>;
+  /** Updates sent to it, by channel. */
+  received: { telegram: number; zalo: number };
+}
+
+const scripts = await recordScripts();
+const questions = loadKbQuestions();
+let updateId = 0;
+
+async function startReal(name: string, env: Record<string, string> = {}): Promise<RealApp> {
+  const databasePath = join(work, `${name}.db`);
+  const logPath = join(work, `${name}.log`);
+  const child = startApp({ BENCH_CORE: "real", DATABASE_PATH: databasePath, ...env }, openSync(logPath, "w"));
+  return {
+    child: child.child,
+    url: `http://127.0.0.1:${await child.port}/webhooks/telegram`,
+    databasePath,
+    logPath,
+    logOffset: 0,
+    idle: {
+      telegram: Array.from({ length: USERS / 2 }, (_, i) => 2 * i),
+      zalo: Array.from({ length: USERS / 2 }, (_, i) => 2 * i + 1),
+    },
+    traffic: createTraffic(scripts, questions, QUESTION_SHARE),
+    received: { telegram: 0, zalo: 0 },
+  };
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+
+/** One closed loop of one variant: its rate and the app's CPU per update. */
+interface CostRun {
+  rate: number;
+  cpuMs: number;
+}
+
+/**
+ * Runs `run(variant, channel)` for both variants, `COST_ROUNDS` times per channel, the order alternating, and
+ * prints the medians and the median of the rounds' ratios (with / without).
+ */
+async function compareDelivery(
+  label: string,
+  run: (durable: boolean, channel: "telegram" | "zalo") => Promise<CostRun>,
+): Promise<Record<"telegram" | "zalo", { ratio: number; with: number; without: number }>> {
+  const result = {} as Record<"telegram" | "zalo", { ratio: number; with: number; without: number }>;
+  for (const channel of ["telegram", "zalo"] as const) {
+    const rounds: Array<{ with: CostRun; without: CostRun }> = [];
+    for (let round = 0; round < COST_ROUNDS; round++) {
+      const first = round % 2 === 0;
+      const a = await run(first, channel);
+      const b = await run(!first, channel);
+      rounds.push(first ? { with: a, without: b } : { with: b, without: a });
+    }
+    const ratios = rounds.map((r) => r.with.rate / r.without.rate);
+    const withRate = median(rounds.map((r) => r.with.rate));
+    const withoutRate = median(rounds.map((r) => r.without.rate));
+    result[channel] = { ratio: median(ratios), with: withRate, without: withoutRate };
+    console.log(
+      `inbox/outbox cost, ${label}, ${channel}: with ${withRate.toFixed(0)}/s ` +
+        `(${median(rounds.map((r) => r.with.cpuMs)).toFixed(3)} ms CPU per update), without ${withoutRate.toFixed(0)}/s ` +
+        `(${median(rounds.map((r) => r.without.cpuMs)).toFixed(3)} ms); throughput with/without: median ` +
+        `${median(ratios).toFixed(3)} (${(100 * (median(ratios) - 1)).toFixed(1)}%), rounds ` +
+        `${ratios.map((r) => r.toFixed(2)).join(", ")}; load average ${loadavg()
+          .map((l) => l.toFixed(1))
+          .join(" ")}`,
+    );
+  }
+  return result;
+}
+
+if (COST_ROUNDS > 0) {
+  console.log(
+    `-- inbox and outbox cost: ${COST_ROUNDS} rounds of ${COST_UPDATES} updates per channel and variant, closed loops, ` +
+      `alternating (load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(" ")})`,
+  );
+  const direct = startApp({
+    BENCH_THROTTLE: "bypassed",
+    BENCH_DELIVERY: "direct",
+    DATABASE_PATH: join(work, "direct.db"),
+  });
+  const directPort = await direct.port;
+  const fastTargets = {
+    durable: { port: appPort, child: app.child },
+    direct: { port: directPort, child: direct.child },
+  };
+  await loadMarked(
+    `http://127.0.0.1:${directPort}/webhooks/telegram`,
+    telegramHeaders,
+    WARM_UP,
+    telegramUpdate,
+  );
+  await loadMarked(`http://127.0.0.1:${directPort}/webhooks/zalo`, zaloHeaders, WARM_UP, zaloUpdate);
+  const fastCost = await compareDelivery("fast core", async (durable, channel) => {
+    const target = durable ? fastTargets.durable : fastTargets.direct;
+    const cpuBefore = await ask<CpuSample>(target.child, "cpu");
+    const startedAt = Date.now();
+    const phase = await loadMarked(
+      `http://127.0.0.1:${target.port}/webhooks/${channel}`,
+      channel === "telegram" ? telegramHeaders : zaloHeaders,
+      COST_UPDATES,
+      channel === "telegram" ? telegramUpdate : zaloUpdate,
+    );
+    // Not Date.now(): autocannon ends a run on its one-second tick.
+    const ackedAt = startedAt + phase.seconds * 1000;
+    const replies = await waitForReplies(apiPort, phase, 10);
+    const usage = usageSince(cpuBefore, await ask<CpuSample>(target.child, "cpu"), phase.latencies.length);
+    if (replies.missing > 0 || replies.duplicated > 0 || phase.non2xx > 0) {
+      failed = true;
+      console.log(
+        `  ${durable ? "with" : "without"}: ${replies.missing} lost, ${replies.duplicated} duplicated, ${phase.non2xx} non-2xx`,
+      );
+    }
+    return {
+      rate: phase.latencies.length / ((Math.max(replies.lastAt, ackedAt) - startedAt) / 1000),
+      cpuMs: usage.cpuMsPerUpdate,
+    };
+  });
+  direct.child.kill("SIGTERM");
+
+  let realCost: Awaited<ReturnType<typeof compareDelivery>> | undefined;
+  if (COST_REAL_UPDATES > 0) {
+    await fetch(`http://127.0.0.1:${apiPort}/chats`);
+    const realApps = {
+      durable: await startReal("cost-durable"),
+      direct: await startReal("cost-direct", { BENCH_DELIVERY: "direct" }),
+    };
+    // One message from every user first, as the main real-core phases do.
+    for (const target of [realApps.durable, realApps.direct]) await loadReal(target, "both", USERS);
+    realCost = await compareDelivery("real core", async (durable, channel) => {
+      const target = durable ? realApps.durable : realApps.direct;
+      const run = await loadReal(target, channel, COST_REAL_UPDATES);
+      const a = run.accounting;
+      if (
+        a.lost > 0 ||
+        a.duplicated > 0 ||
+        a.incomplete > 0 ||
+        a.stray > 0 ||
+        a.errors > 0 ||
+        a.refused > 0
+      ) {
+        failed = true;
+        console.log(
+          `  ${durable ? "with" : "without"}: ${a.lost} lost, ${a.duplicated} duplicated, ${a.incomplete} incomplete, ` +
+            `${a.stray} stray, ${a.errors} errors, ${a.refused} refused`,
+        );
+      }
+      const startedAt = Math.min(...run.sent.map((u) => u.sentAt));
+      const endedAt = Math.max(run.lastReplyAt, ...run.sent.map((u) => u.ackedAt));
+      return {
+        rate: run.phase.latencies.length / ((endedAt - startedAt) / 1000),
+        cpuMs: run.usage.cpuMsPerUpdate,
+      };
+    });
+    for (const target of [realApps.durable, realApps.direct]) {
+      target.child.kill("SIGTERM");
+      await new Promise((resolve) => target.child.once("exit", resolve));
+    }
+  }
+  const verdict = (ratio: number): string => (ratio >= 0.85 ? "met" : "NOT met");
+  console.log(
+    `inbox/outbox cost summary (goal: at least 0.85 of the throughput without): fast core Telegram ` +
+      `${fastCost.telegram.ratio.toFixed(3)} ${verdict(fastCost.telegram.ratio)}, Zalo ${fastCost.zalo.ratio.toFixed(3)} ` +
+      `${verdict(fastCost.zalo.ratio)}` +
+      (realCost
+        ? `; real core Telegram ${realCost.telegram.ratio.toFixed(3)} ${verdict(realCost.telegram.ratio)}, ` +
+          `Zalo ${realCost.zalo.ratio.toFixed(3)} ${verdict(realCost.zalo.ratio)}`
+        : ""),
+  );
+}
+
+if (process.env.BENCH_ONLY === "cost") {
+  app.child.kill("SIGTERM");
+  rmSync(work, { recursive: true, force: true });
+  api.child.kill();
+  bare.child.kill();
+  process.exit(failed ? 1 : 0);
+}
 
 const baseline = summary(
   "bare node:http",
@@ -367,24 +578,9 @@ app.child.kill("SIGTERM");
 // === Run: the app with the real core
 
 if (PROFILE || process.env.BENCH_HEAP_SNAPSHOTS) mkdirSync(PROFILE_DIR, { recursive: true });
-const databasePath = join(work, "bench.db");
-const logPath = join(work, "app.log");
-const scripts = await recordScripts();
-const traffic = createTraffic(scripts, loadKbQuestions(), QUESTION_SHARE);
-const real = startApp({ BENCH_CORE: "real", DATABASE_PATH: databasePath }, openSync(logPath, "w"));
-await fetch(`http://127.0.0.1:${apiPort}/chats`); // forget the fast-core phases' calls
-const realPort = await real.port;
-const realUrl = `http://127.0.0.1:${realPort}/webhooks/telegram`;
-
-/** Users by channel, least recently served first; a user is taken out while its message is in flight. */
-const idle = {
-  telegram: Array.from({ length: USERS / 2 }, (_, i) => 2 * i),
-  zalo: Array.from({ length: USERS / 2 }, (_, i) => 2 * i + 1),
-};
-let updateId = 0;
-let logOffset = 0;
-/** Updates sent to the real-core app, by channel. */
-const received = { telegram: 0, zalo: 0 };
+await fetch(`http://127.0.0.1:${apiPort}/chats`); // forget the earlier phases' calls
+const real = await startReal("bench");
+const databasePath = real.databasePath;
 
 function realUpdate(channel: "telegram" | "zalo", user: number, turn: Turn, n: number): Outgoing {
   const now = Date.now();
@@ -441,20 +637,23 @@ interface RealPhase {
   usage: Usage;
   /** Bot API calls by method (sendMessage, answerCallbackQuery, sendChatAction…). */
   calls: Record<string, number>;
+  /** When the last reply reached the fake API (epoch ms). */
+  lastReplyAt: number;
 }
 
 /** A real-core load on one channel or both (alternating), then the reply accounting once the app is idle. */
 async function loadReal(
+  target: RealApp,
   channels: "telegram" | "zalo" | "both",
   count: number,
   options: { rate?: number; maxSeconds?: number; profile?: string } = {},
 ): Promise<RealPhase> {
   const sent: SentUpdate[] = [];
   let turnIndex = 0;
-  if (options.profile) await ask(real.child, "profile:start");
-  const cpuBefore = await ask<CpuSample>(real.child, "cpu");
+  if (options.profile) await ask(target.child, "profile:start");
+  const cpuBefore = await ask<CpuSample>(target.child, "cpu");
   const phase = await load({
-    url: realUrl,
+    url: target.url,
     headers: {},
     count,
     ...(options.rate ? { rate: options.rate } : {}),
@@ -462,9 +661,9 @@ async function loadReal(
     next: (context) => {
       let channel: "telegram" | "zalo" =
         channels === "both" ? (turnIndex++ % 2 === 0 ? "telegram" : "zalo") : channels;
-      if (idle[channel].length === 0) channel = channel === "telegram" ? "zalo" : "telegram";
-      const user = idle[channel].shift()!;
-      const turn = traffic.next(user);
+      if (target.idle[channel].length === 0) channel = channel === "telegram" ? "zalo" : "telegram";
+      const user = target.idle[channel].shift()!;
+      const turn = target.traffic.next(user);
       const n = ++updateId;
       const button = channel === "telegram" && turn.button !== undefined;
       const update: SentUpdate = {
@@ -479,7 +678,7 @@ async function loadReal(
         channel,
       };
       sent.push(update);
-      received[channel]++;
+      target.received[channel]++;
       context.update = update;
       return realUpdate(channel, user, turn, n);
     },
@@ -487,23 +686,24 @@ async function loadReal(
       const update = context.update as SentUpdate;
       update.ackedAt = Date.now();
       update.status = status;
-      idle[update.channel].push(update.user);
+      target.idle[update.channel].push(update.user);
     },
   });
-  await ask(real.child, "idle");
-  const usage = usageSince(cpuBefore, await ask<CpuSample>(real.child, "cpu"), phase.latencies.length);
+  await ask(target.child, "idle");
+  const usage = usageSince(cpuBefore, await ask<CpuSample>(target.child, "cpu"), phase.latencies.length);
   // Requests cut off by the time bound were handled all the same: their users are free again.
-  for (const update of sent) if (update.status === 0) idle[update.channel].push(update.user);
-  if (options.profile) await ask(real.child, `profile:stop ${options.profile}`);
+  for (const update of sent) if (update.status === 0) target.idle[update.channel].push(update.user);
+  if (options.profile) await ask(target.child, `profile:stop ${options.profile}`);
   await new Promise((resolve) => setTimeout(resolve, 200));
   const { chats, methods } = (await (await fetch(`http://127.0.0.1:${apiPort}/chats`)).json()) as {
     chats: Record<string, number[]>;
     methods: Record<string, number>;
   };
-  const log = readFileSync(logPath);
-  const lines = log.subarray(logOffset).toString("utf8").split("\n");
-  logOffset = log.length;
-  return { phase, sent, accounting: account(sent, chats, lines), usage, calls: methods };
+  const log = readFileSync(target.logPath);
+  const lines = log.subarray(target.logOffset).toString("utf8").split("\n");
+  target.logOffset = log.length;
+  const lastReplyAt = Math.max(0, ...Object.values(chats).flat());
+  return { phase, sent, accounting: account(sent, chats, lines), usage, calls: methods, lastReplyAt };
 }
 
 function mix(sent: readonly SentUpdate[]): string {
@@ -595,8 +795,8 @@ function dedupHeapBytes(entries: { telegram: number; zalo: number }): number {
 /** Update ids each channel's de-duplication window holds now (all of this run's fit in its ten minutes). */
 function dedupEntries(): { telegram: number; zalo: number } {
   return {
-    telegram: Math.min(DEFAULT_DEDUP.maxEntries, received.telegram),
-    zalo: Math.min(DEFAULT_DEDUP.maxEntries, received.zalo),
+    telegram: Math.min(DEFAULT_DEDUP.maxEntries, real.received.telegram),
+    zalo: Math.min(DEFAULT_DEDUP.maxEntries, real.received.zalo),
   };
 }
 
@@ -628,7 +828,7 @@ console.log(
     `${REAL_UPDATES} updates per channel phase`,
 );
 // Warm-up and baseline for the memory figures: one message from every user.
-const warm = await loadReal("both", USERS);
+const warm = await loadReal(real, "both", USERS);
 report("warm-up (1 per user)", warm);
 const before = await measure("before");
 let done = 0;
@@ -639,12 +839,12 @@ for (const [name, channel] of [
   ["Zalo, real core", "zalo"],
 ] as const) {
   const profile = PROFILE ? join(PROFILE_DIR, `real-core-${channel}.cpuprofile`) : undefined;
-  const run = await loadReal(channel, REAL_UPDATES, profile ? { profile } : {});
+  const run = await loadReal(real, channel, REAL_UPDATES, profile ? { profile } : {});
   if (profile) profiles.push([name, profile]);
   closedLoop[channel] = report(name, run);
   done += run.sent.length;
 }
-const offered = await loadReal("both", 10 * TARGET_RATE, { rate: TARGET_RATE, maxSeconds: 10 });
+const offered = await loadReal(real, "both", 10 * TARGET_RATE, { rate: TARGET_RATE, maxSeconds: 10 });
 const atTarget = report(`both at ${TARGET_RATE}/s offered`, offered);
 done += offered.sent.length;
 // The latency at a load the app carries with room to spare: half of the lower closed-loop rate.
@@ -652,13 +852,13 @@ const comfortable = Math.max(
   50,
   Math.floor(Math.min(closedLoop.telegram!.rate, closedLoop.zalo!.rate) / 2 / 50) * 50,
 );
-const atHalf = await loadReal("both", 10 * comfortable, { rate: comfortable, maxSeconds: 10 });
+const atHalf = await loadReal(real, "both", 10 * comfortable, { rate: comfortable, maxSeconds: 10 });
 const atComfortable = report(`both at ${comfortable}/s offered`, atHalf);
 done += atHalf.sent.length;
 const middle = await measure("middle");
 const middleCount = done;
 if (MEMORY_UPDATES > done) {
-  const rest = await loadReal("both", MEMORY_UPDATES - done, { maxSeconds: MEMORY_MAX_SECONDS });
+  const rest = await loadReal(real, "both", MEMORY_UPDATES - done, { maxSeconds: MEMORY_MAX_SECONDS });
   report("both, the rest", rest);
   done += rest.sent.length;
 }

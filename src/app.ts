@@ -98,6 +98,11 @@ export interface AppTuning {
   console?: ConsoleTuning | false;
   /** The durable inbox and outbox. */
   delivery?: {
+    /**
+     * False: webhooks and polling handle updates at once, as before the inbox and outbox existed (replies sent
+     * straight from the turn, nothing stored). For benchmarks that measure what durable delivery costs.
+     */
+    durable?: false;
     /** Lease of a claimed update, in ms (default 60,000). */
     leaseMs?: number;
     inboxPollMs?: number;
@@ -257,12 +262,15 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
     : undefined;
   const leading = (): boolean => leadership?.held() ?? true;
 
+  const durable = tuning.delivery?.durable !== false;
   let telegram: TelegramChannel | undefined;
   if (config.telegram) {
     const settings = config.telegram;
     telegram = createTelegramBot({
       ...tuning.telegram,
-      durable: { receive: (update) => receive("telegram", String(update.update_id), update) },
+      ...(durable
+        ? { durable: { receive: (update) => receive("telegram", String(update.update_id), update) } }
+        : {}),
       token: settings.token,
       apiRoot: settings.apiRoot,
       core,
@@ -287,7 +295,9 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
     );
     if (config.mode === "polling") background.push(channel.runPolling(shutdown.signal));
     else if (settings.webhookSecret) {
-      webhooks.telegram = telegramTarget(channel, inbox, accept, settings.webhookSecret);
+      webhooks.telegram = durable
+        ? telegramTarget(channel, inbox, accept, settings.webhookSecret)
+        : directTarget(channel, settings.webhookSecret);
     }
   }
 
@@ -304,16 +314,22 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
       client,
       core,
       logger,
-      durable: { receive: (update) => receive("zalo", zaloUpdateKey(update), update) },
+      ...(durable
+        ? { durable: { receive: (update) => receive("zalo", zaloUpdateKey(update), update) } }
+        : {}),
     });
     handlers.zalo = handle(zalo.inbox);
     transports.zalo = zalo.outbox;
     if (config.mode === "polling") background.push(zalo.runPolling(shutdown.signal));
-    else if (settings.webhookSecret) webhooks.zalo = zaloTarget(zalo, inbox, accept, settings.webhookSecret);
+    else if (settings.webhookSecret) {
+      webhooks.zalo = durable
+        ? zaloTarget(zalo, inbox, accept, settings.webhookSecret)
+        : directTarget(zalo, settings.webhookSecret);
+    }
   }
 
   // Before the server listens: takes back what the last run left, then polls for the backlog.
-  background.push(inbox.run(shutdown.signal), sender.run(shutdown.signal));
+  if (durable) background.push(inbox.run(shutdown.signal), sender.run(shutdown.signal));
 
   // Readiness is the core's storage, or else the database the inbox writes to before a webhook is answered.
   const storageStatus = core.storage ?? ((): MaybePromise<StorageStatus> => database.probe());
@@ -566,6 +582,35 @@ function telegramTarget(
     },
     ready: () => channel.isReady(),
     inFlight: () => inbox.inFlight(),
+  };
+}
+
+/** Without the inbox (benchmarks only): each delivery handled at once, acknowledged within the channel's bound. */
+function directTarget(channel: TelegramChannel | ZaloChannel, secret: string): WebhookTarget {
+  const common = { secret, inFlight: () => channel.dispatcher.inFlight() };
+  if ("bot" in channel) {
+    return {
+      ...common,
+      secretHeader: "X-Telegram-Bot-Api-Secret-Token",
+      accept(body) {
+        const update = parseTelegramUpdate(body);
+        return update
+          ? { type: "handle", handle: () => channel.handleWebhookUpdate(update) }
+          : { type: "invalid", problem: "not a Telegram update" };
+      },
+      ready: () => channel.isReady(),
+    };
+  }
+  return {
+    ...common,
+    secretHeader: "X-Bot-Api-Secret-Token",
+    accept(body) {
+      const verdict = parseZaloBody(body);
+      return verdict.type === "update"
+        ? { type: "handle", handle: () => channel.handleWebhookUpdate(verdict.update) }
+        : verdict;
+    },
+    ready: () => true,
   };
 }
 

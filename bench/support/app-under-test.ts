@@ -1,7 +1,8 @@
 /**
  * The app as `hoichinhsach serve` runs it in webhook mode (configuration from the environment, both channels,
  * logs at info to stdout), carrying either the fast bench core or, with BENCH_CORE=real, the real conversation
- * core (`createCore`: flows, scorer and knowledge base over the SQLite file at DATABASE_PATH). Prints
+ * core (`createCore`: flows, scorer and knowledge base over the SQLite file at DATABASE_PATH); with
+ * BENCH_DELIVERY=direct, without the durable inbox and outbox (each update handled at once, as before them). Prints
  * `port=<n>` once listening and the Telegram bot is ready.
  *
  * Over IPC it answers:
@@ -34,6 +35,8 @@ const app = await startApp({
   core,
   logger,
   tuning: {
+    // BENCH_DELIVERY=direct: without the inbox and outbox (updates handled at once), to measure what they cost.
+    ...(process.env.BENCH_DELIVERY === "direct" ? { delivery: { durable: false } } : {}),
     // The fake API is not Telegram: its 30 messages/s would be the only thing measured. BENCH_THROTTLE=lifted keeps
     // the throttler's per-chat queues without the limits (to show their cost); otherwise it is bypassed.
     telegram: {

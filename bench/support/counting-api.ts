@@ -3,7 +3,7 @@
  * accounts for every message sent, two ways.
  *
  * - Fast-core phases: the stand-in core echoes a marker `#<n>` in its text; `GET /stats?from=&to=` reports
- *   which markers of a range were received, and which more than once.
+ *   which markers of a range were received, which more than once, and when the last of them arrived.
  * - Real-core phases: replies carry no marker, so each message is recorded with its chat and arrival time
  *   (`Date.now()`); `GET /chats` hands the records over and forgets them. The benchmark attributes each
  *   message to the update of that chat that was in flight when it arrived (users send one message at a time).
@@ -14,6 +14,8 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 
 const counts = new Uint8Array(Number(process.env.BENCH_MAX_MARKER ?? 1_000_000));
+/** When each marker's message last arrived (epoch ms). */
+const arrivals = new Float64Array(counts.length);
 let calls = 0;
 let messageId = 0;
 /** Arrival times of the messages without a marker, by chat (`telegram:<id>` or `zalo:<id>`). */
@@ -35,11 +37,13 @@ const server = createServer((req, res) => {
     const to = Number(url.searchParams.get("to"));
     let received = 0;
     let duplicated = 0;
+    let lastAt = 0;
     for (let i = from; i < to; i++) {
       if ((counts[i] ?? 0) > 0) received++;
       if ((counts[i] ?? 0) > 1) duplicated++;
+      lastAt = Math.max(lastAt, arrivals[i] ?? 0);
     }
-    json(res, { received, duplicated, missing: to - from - received, calls });
+    json(res, { received, duplicated, missing: to - from - received, calls, lastAt });
     return;
   }
   if (req.method === "GET" && url.pathname === "/chats") {
@@ -60,8 +64,10 @@ const server = createServer((req, res) => {
     if (method === "sendMessage") {
       const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { text?: string; chat_id?: unknown };
       const marker = /#(\d+)/.exec(body.text ?? "")?.[1];
-      if (marker !== undefined) counts[Number(marker)] = Math.min(255, (counts[Number(marker)] ?? 0) + 1);
-      else {
+      if (marker !== undefined) {
+        counts[Number(marker)] = Math.min(255, (counts[Number(marker)] ?? 0) + 1);
+        arrivals[Number(marker)] = arrived;
+      } else {
         // Telegram chat ids are numbers, Zalo's are strings.
         const chat = `${typeof body.chat_id === "number" ? "telegram" : "zalo"}:${String(body.chat_id)}`;
         const times = chats.get(chat);

@@ -93,6 +93,54 @@ describe("inbox", () => {
     expect(s.outbox()).toEqual([]);
   });
 
+  it("commits what one turn of the event loop received in one transaction, and answers only after it", async () => {
+    const s = setup(() => new Promise<void>(() => undefined));
+    const commits: number[] = [];
+    const commitBatch = s.store.commitBatch;
+    s.store.commitBatch = (receives, completes) => {
+      commits.push(receives.length + completes.length);
+      return commitBatch(receives, completes);
+    };
+    const answers = ["m1", "m2", "m3"].map((id) => s.inbox.accept("zalo", id, {}));
+    // Nothing is stored, nor answered, before the commit at the end of this turn.
+    expect(s.store.backlog().updates).toBe(0);
+    let answered = false;
+    void Promise.all(answers).then(() => (answered = true));
+    await Promise.resolve();
+    expect(answered).toBe(false);
+    expect(await Promise.all(answers)).toEqual(["accepted", "accepted", "accepted"]);
+    expect(commits).toEqual([3]);
+    expect(s.store.backlog().updates).toBe(3);
+  });
+
+  it("commits a user's turn before the user's next one reads the session, and a failing turn alone", async () => {
+    const seen: unknown[] = [];
+    const s = setup(async (update, outbox) => {
+      const { n, user } = update as { n: number; user: string };
+      outbox.begin(user);
+      seen.push(s.sessions.load(user)?.state);
+      s.writes.defer(user, () => {
+        if (n === 3) throw new Error("the session could not be saved");
+        s.sessions.save(user, { step: n }, null);
+      });
+      outbox.add(user, [{ text: `trả lời ${n}` }]);
+      outbox.settle();
+    });
+    await Promise.all([
+      s.inbox.accept("zalo", "m1", { n: 1, user: "zalo:1" }),
+      s.inbox.accept("zalo", "m2", { n: 2, user: "zalo:1" }),
+      s.inbox.accept("zalo", "m3", { n: 3, user: "zalo:2" }),
+    ]);
+    await tick();
+    // The second turn of zalo:1 saw the first one's session, though that was waiting for the group commit.
+    expect(seen).toEqual([undefined, { step: 1 }, undefined]);
+    expect(s.sessions.load("zalo:1")?.state).toEqual({ step: 2 });
+    expect(s.outbox()).toEqual(["trả lời 1", "trả lời 2"]);
+    // The failed turn left nothing but its update, handled again once its lease runs out.
+    expect(s.sessions.load("zalo:2")).toBeUndefined();
+    expect(s.store.backlog()).toEqual({ updates: 1, messages: 2 });
+  });
+
   it("handles after a restart what the same owner had accepted and not finished", async () => {
     const first = setup(() => new Promise<void>(() => undefined));
     await first.inbox.accept("zalo", "m1", { n: 1 });

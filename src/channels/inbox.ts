@@ -2,10 +2,14 @@ import type { Logger } from "../logging.ts";
 import type { DeferredWrites, WriteBatch } from "../storage/deferred-writes.ts";
 import type {
   ClaimedMessage,
+  CompleteRequest,
   DeliveryStore,
   InboxItem,
+  Outcome,
   OutgoingMessage,
+  ReceiveRequest,
 } from "../storage/repositories/delivery.ts";
+import type { MaybePromise } from "../shared/maybe-promise.ts";
 import { sleep } from "./backoff.ts";
 import type { OutboxSender } from "./outbox-sender.ts";
 
@@ -18,11 +22,12 @@ export interface TurnOutbox {
   /** The turn of `userKey` starts (in the user's queue): its deferred writes are held for {@link settle}. */
   begin(userKey: string): void;
   /**
-   * The update's replies are all given: commits them with the turn's deferred writes, at once. Called and awaited
-   * in the user's queue, so the user's next message sees the session this turn left. Done anyway when the handling
-   * ends. Never rejects.
+   * The update's replies are all given: commits them with the turn's deferred writes, at once. Called in the
+   * user's queue, so the user's next message sees the session this turn left. Done anyway when the handling ends.
+   * With a group commit it only queues the commit (a user's next turn makes it first); otherwise it resolves once
+   * committed.
    */
-  settle(): Promise<void>;
+  settle(): MaybePromise<void>;
 }
 
 /** How one platform handles a stored update. */
@@ -70,8 +75,8 @@ export interface InboxOptions {
 /** The durable inbox; see {@link createInbox}. */
 export interface Inbox {
   /**
-   * Records a received update and starts handling it. Resolves once the update is stored; "duplicate" when it is
-   * already known. Rejects when it could not be recorded: the delivery must then not be acknowledged.
+   * Records a received update and starts handling it. Resolves once the update is committed ("duplicate" when
+   * it was already known); rejects when it could not be recorded: the delivery must then not be acknowledged.
    */
   accept(platform: string, updateId: string, update: unknown): Promise<"accepted" | "duplicate">;
   /** Takes up waiting updates (left by a previous run, or whose handler died) until `signal` aborts. */
@@ -86,9 +91,11 @@ const HOUR_MS = 60 * 60 * 1000;
 
 /**
  * Creates the inbox: an update is written before it is acknowledged, handled from the stored copy, and marked
- * handled in the same transaction that queues its replies for the {@link OutboxSender}. Whatever was stored and
- * not handled when the process died is handled after the restart (the same owner takes its own claims back at
- * once; another process waits for the lease).
+ * handled in the same transaction that queues its replies for the {@link OutboxSender}. Writes are group
+ * commits: the updates received and the turns completed during one turn of the event loop are committed
+ * together at its end (one commit, the pages they share written once); an update is acknowledged, and a turn's
+ * replies sent, only once committed. Whatever was stored and not handled when the process died is handled after
+ * the restart (the same owner takes its own claims back at once; another process waits for the lease).
  *
  * ```ts
  * const inbox = createInbox({ store, handlers: { zalo }, sender, owner, logger });
@@ -106,6 +113,60 @@ export function createInbox(options: InboxOptions): Inbox {
   const now = options.now ?? Date.now;
   const inFlight = new Set<Promise<void>>();
 
+  // The group commit: requests waiting for the end of this turn of the event loop.
+  let receives: Array<{ request: ReceiveRequest; done: (outcome: Outcome<InboxItem | undefined>) => void }> =
+    [];
+  let completes: Array<{
+    request: CompleteRequest;
+    done: (outcome: Outcome<ClaimedMessage[] | undefined>) => void;
+  }> = [];
+  /** Users whose completed turn waits for the commit: their next turn commits it first (it reads the session). */
+  const waitingUsers = new Set<string>();
+  let commitScheduled = false;
+  const MAX_BATCH = 256;
+  // A store without group commits (over the network) is called once per request, each awaited.
+  const groupCommit = store.commitBatch !== undefined;
+
+  function commit(): void {
+    if ((receives.length === 0 && completes.length === 0) || !store.commitBatch) return;
+    const r = receives;
+    const c = completes;
+    receives = [];
+    completes = [];
+    waitingUsers.clear();
+    let result: ReturnType<NonNullable<DeliveryStore["commitBatch"]>>;
+    try {
+      result = store.commitBatch(
+        r.map((entry) => entry.request),
+        c.map((entry) => entry.request),
+      );
+    } catch (error) {
+      for (const entry of r) entry.done({ ok: false, error });
+      for (const entry of c) entry.done({ ok: false, error });
+      return;
+    }
+    const tell = <T>(done: (outcome: Outcome<T>) => void, outcome: Outcome<T>): void => {
+      try {
+        done(outcome);
+      } catch (error) {
+        // Committed all the same: a reply not handed to the sender is sent by its poll once the lease runs out.
+        logger.error({ err: error }, "inbox commit follow-up failed");
+      }
+    };
+    result.received.forEach((outcome, i) => tell(r[i]!.done, outcome));
+    result.completed.forEach((outcome, i) => tell(c[i]!.done, outcome));
+  }
+
+  function scheduleCommit(): void {
+    if (receives.length + completes.length >= MAX_BATCH) return commit();
+    if (commitScheduled) return;
+    commitScheduled = true;
+    setImmediate(() => {
+      commitScheduled = false;
+      commit();
+    });
+  }
+
   /** `update` is the received object when the item was just accepted (no need to parse it back). */
   async function handle(item: InboxItem, update?: unknown): Promise<void> {
     const handler = options.handlers[item.platform];
@@ -114,30 +175,68 @@ export function createInbox(options: InboxOptions): Inbox {
     const discard = (): void => {
       for (const batch of batches) batch.discard();
     };
-    // The commit, once started: settling again waits for the same one.
-    let settling: Promise<void> | undefined;
-    const commit = async (): Promise<void> => {
-      let claimed: ClaimedMessage[] | undefined;
-      try {
-        const at = now();
-        claimed = await store.complete(item.id, owner, messages, at, at + sender.leaseMs, () => {
-          for (const batch of batches) batch.apply();
-        });
-      } catch (error) {
+    let settled = false;
+    let userKey: string | undefined;
+    let completion: Promise<void> | undefined;
+    /** What the commit's outcome brings: the replies handed to the sender, or nothing and the writes dropped. */
+    const finish = (outcome: Outcome<ClaimedMessage[] | undefined>): void => {
+      if (!outcome.ok) {
         // Rolled back: taken up again when the lease runs out.
         discard();
-        logger.error({ channel: item.platform, err: error }, "stored update not completed");
+        logger.error({ channel: item.platform, err: outcome.error }, "stored update not completed");
         return;
       }
-      if (!claimed) {
+      if (!outcome.value) {
         discard();
         logger.warn({ channel: item.platform }, "stored update was taken over; its replies are dropped");
         return;
       }
-      sender.handOver(claimed);
+      sender.handOver(outcome.value);
       for (const target of new Set(messages.map((m) => m.target))) sender.kick(item.platform, target);
     };
-    const settle = (): Promise<void> => (settling ??= commit());
+    const settle = (): MaybePromise<void> => {
+      if (settled) return completion;
+      settled = true;
+      const at = now();
+      const request: CompleteRequest = {
+        inboxId: item.id,
+        owner,
+        messages,
+        now: at,
+        leaseUntil: at + sender.leaseMs,
+        within: () => {
+          for (const batch of batches) batch.apply();
+        },
+      };
+      if (!groupCommit) {
+        // Its own transaction (or the turn's, when one is open): awaited in the user's queue.
+        completion = (async () =>
+          store.complete(
+            request.inboxId,
+            owner,
+            messages,
+            request.now,
+            request.leaseUntil,
+            request.within,
+          ))().then(
+          (value) => finish({ ok: true, value }),
+          (error: unknown) => finish({ ok: false, error }),
+        );
+        return completion;
+      }
+      completion = new Promise<void>((resolve) => {
+        completes.push({
+          request,
+          done: (outcome) => {
+            resolve();
+            finish(outcome);
+          },
+        });
+        if (userKey !== undefined) waitingUsers.add(userKey);
+        scheduleCommit();
+      });
+      return undefined;
+    };
     if (handler && item.attempts <= maxAttempts) {
       const outbox: TurnOutbox = {
         inboxId: item.id,
@@ -146,8 +245,11 @@ export function createInbox(options: InboxOptions): Inbox {
             messages.push({ platform: item.platform, target, payload: JSON.stringify(payload) });
           }
         },
-        begin(userKey) {
-          if (options.writes && !settling) batches.push(options.writes.hold(userKey));
+        begin(key) {
+          // The user's previous turn, if still waiting for its commit, is committed first: this one reads it.
+          if (waitingUsers.has(key)) commit();
+          userKey = key;
+          if (options.writes && !settled) batches.push(options.writes.hold(key));
         },
         settle,
       };
@@ -155,16 +257,16 @@ export function createInbox(options: InboxOptions): Inbox {
         await handler.process(update ?? JSON.parse(item.payload), outbox);
       } catch (error) {
         // Left claimed: taken up again when the lease runs out, and set aside after maxAttempts.
-        if (!settling) discard();
+        if (!settled) discard();
         logger.error({ channel: item.platform, err: error }, "stored update failed");
-        // A commit already started is still waited for (drain counts it).
-        await settling;
+        await completion;
         return;
       }
     } else {
       logger.error({ channel: item.platform, attempts: item.attempts }, "stored update set aside");
     }
     await settle();
+    await completion;
   }
 
   function start(item: InboxItem, update?: unknown): void {
@@ -188,17 +290,23 @@ export function createInbox(options: InboxOptions): Inbox {
     async accept(platform, updateId, update) {
       const at = now();
       const userKey = options.handlers[platform]?.userKey?.(update);
-      const item = await store.receive(
-        {
+      const request: ReceiveRequest = {
+        update: {
           platform,
           updateId,
           payload: JSON.stringify(update),
           ...(userKey === undefined ? {} : { userKey }),
         },
         owner,
-        at,
-        at + leaseMs,
-      );
+        now: at,
+        leaseUntil: at + leaseMs,
+      };
+      const item = groupCommit
+        ? await new Promise<InboxItem | undefined>((resolve, reject) => {
+            receives.push({ request, done: (o) => (o.ok ? resolve(o.value) : reject(o.error)) });
+            scheduleCommit();
+          })
+        : await store.receive(request.update, owner, request.now, request.leaseUntil);
       if (!item) return "duplicate";
       start(item, update);
       return "accepted";

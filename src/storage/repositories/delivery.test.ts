@@ -223,3 +223,72 @@ describe("delivery store on a SQLite file", () => {
     expect(two!.receive(update("9"), "b", T0, T0 + LEASE)).toBeUndefined();
   });
 });
+
+describe("delivery store on SQLite: group commit, and no write to find nothing", () => {
+  const opened: AppDatabase[] = [];
+  afterEach(() => {
+    for (const database of opened.splice(0)) database.close();
+  });
+  function openMemory() {
+    const database = openDatabase(":memory:");
+    opened.push(database);
+    return { database, store: createDeliveryStore(database) };
+  }
+
+  it("finds without a write that a chat's only message is the one just sent", () => {
+    const { database, store } = openMemory();
+    const item = store.receive(update("1"), "a", T0, T0 + LEASE)!;
+    const claimed = store.complete(item.id, "a", [reply("42", "một")], T0, T0 + 15_000)!;
+    store.finish(claimed[0]!.id, "a");
+    const rows = () => database.sqlite.prepare("select count(*) from outbox").pluck().get();
+    expect(store.claimNext("telegram", "42", "s", T0, T0 + 15_000)).toBeUndefined();
+    // The delete still waits: nothing was written to find that out.
+    expect(rows()).toBe(1);
+    store.flush();
+    expect(rows()).toBe(0);
+  });
+
+  it("receives and completes in one transaction, each as alone, a failing turn undone by itself", () => {
+    const { database, store } = openMemory();
+    const first = store.receive(update("1"), "a", T0, T0 + LEASE)!;
+    const second = store.receive(update("2"), "a", T0, T0 + LEASE)!;
+    database.sqlite.exec("create table probe_writes (n integer)");
+    const save = database.sqlite.prepare("insert into probe_writes (n) values (?)");
+    const { received, completed } = store.commitBatch(
+      [
+        { update: update("3"), owner: "a", now: T0, leaseUntil: T0 + LEASE },
+        { update: update("3"), owner: "a", now: T0, leaseUntil: T0 + LEASE },
+        { update: update("1"), owner: "a", now: T0, leaseUntil: T0 + LEASE },
+      ],
+      [
+        {
+          inboxId: first.id,
+          owner: "a",
+          messages: [reply("42", "một")],
+          now: T0,
+          leaseUntil: T0 + 15_000,
+          within: () => void save.run(1),
+        },
+        {
+          inboxId: second.id,
+          owner: "a",
+          messages: [reply("43", "hai")],
+          now: T0,
+          leaseUntil: T0 + 15_000,
+          within: () => {
+            save.run(2);
+            throw new Error("the turn's write failed");
+          },
+        },
+      ],
+    );
+    // A repeat is recognised within the batch, and against what was stored before.
+    expect(received.map((r) => r.ok && r.value?.updateId)).toEqual(["3", undefined, undefined]);
+    expect(completed[0]).toMatchObject({ ok: true, value: [{ target: "42" }] });
+    expect(completed[1]).toMatchObject({ ok: false });
+    expect(database.sqlite.prepare("select n from probe_writes").pluck().all()).toEqual([1]);
+    expect(database.sqlite.prepare("select target from outbox").pluck().all()).toEqual(["42"]);
+    // The failed turn's update still waits (for its lease to run out), with the new one.
+    expect(store.backlog()).toEqual({ updates: 2, messages: 1 });
+  });
+});

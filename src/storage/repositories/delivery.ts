@@ -39,6 +39,27 @@ export interface ClaimedMessage extends OutgoingMessage {
   ambiguous: number;
 }
 
+/** A {@link DeliveryStore.receive} waiting for the group commit. */
+export interface ReceiveRequest {
+  update: ReceivedUpdate;
+  owner: string;
+  now: number;
+  leaseUntil: number;
+}
+
+/** A {@link DeliveryStore.complete} waiting for the group commit. */
+export interface CompleteRequest {
+  inboxId: number;
+  owner: string;
+  messages: readonly OutgoingMessage[];
+  now: number;
+  leaseUntil: number;
+  within?: () => MaybePromise<void>;
+}
+
+/** What became of one request of a group commit: what the single call returns, or why it failed. */
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
 /**
  * The durable inbox and outbox of the channels. Every method is one statement or one transaction; the claims
  * are guarded updates (`... where status = 'pending' or the lease ran out`) so that several processes can share
@@ -82,6 +103,19 @@ export interface DeliveryStore {
     leaseUntil: number,
     within?: () => MaybePromise<void>,
   ): MaybePromise<ClaimedMessage[] | undefined>;
+  /**
+   * Group commit: the receives and completes, each as {@link receive} and {@link complete} make it, in one
+   * transaction (one commit, and the pages they share written once). A request that fails has its own writes
+   * rolled back and its error in its outcome; the others are kept. Throws, nothing written, when the transaction
+   * itself fails.
+   */
+  commitBatch?(
+    receives: readonly ReceiveRequest[],
+    completes: readonly CompleteRequest[],
+  ): {
+    received: Outcome<InboxItem | undefined>[];
+    completed: Outcome<ClaimedMessage[] | undefined>[];
+  };
   /**
    * Claims the oldest message of a chat if it is due and not held by a live lease. A message found still
    * `sending` under an expired lease has its `ambiguous` count raised: its sender died mid-call.
@@ -131,6 +165,7 @@ export interface SqliteDeliveryStore extends DeliveryStore {
   releaseOwn(owner: string): { updates: number; messages: number };
   purgeHandled(before: number): number;
   backlog(): { updates: number; messages: number };
+  commitBatch: NonNullable<DeliveryStore["commitBatch"]>;
 }
 
 /**
@@ -146,6 +181,7 @@ export function createDeliveryStore(database: AppDatabase): SqliteDeliveryStore 
   const { sqlite } = database;
   // Deletes of sent messages, made in the next write's transaction (see finish()).
   let sent: Array<{ id: number; owner: string }> = [];
+  const sentIds = new Set<number>();
   let flushScheduled = false;
   const deleteMessage = sqlite.prepare<{ id: number; owner: string }>(
     `delete from outbox where id = @id and lease_owner = @owner`,
@@ -154,6 +190,7 @@ export function createDeliveryStore(database: AppDatabase): SqliteDeliveryStore 
     if (sent.length === 0) return;
     const batch = sent;
     sent = [];
+    sentIds.clear();
     for (const row of batch) deleteMessage.run(row);
   };
   /** `write` in one transaction with the deletes waiting. */
@@ -223,36 +260,37 @@ export function createDeliveryStore(database: AppDatabase): SqliteDeliveryStore 
   const chatHasQueued = sqlite.prepare<{ platform: string; target: string }, { one: number }>(
     `select 1 as one from outbox where platform = @platform and target = @target limit 1`,
   );
-  const completeTx = withSent(
-    (
-      id: number,
-      owner: string,
-      messages: readonly OutgoingMessage[],
-      now: number,
-      leaseUntil: number,
-      within: (() => MaybePromise<void>) | undefined,
-    ): ClaimedMessage[] | undefined => {
-      const held = heldUserKey.get({ id, owner });
-      if (!held || markHandled.run({ id, owner, now }).changes !== 1) return undefined;
-      const { userKey } = held;
-      const claimed: ClaimedMessage[] = [];
-      const seen = new Set<string>();
-      for (const message of messages) {
-        const chat = `${message.platform}:${message.target}`;
-        if (!seen.has(chat) && !chatHasQueued.get(message)) {
-          const row = insertClaimed.get({ ...message, userKey, now, owner, leaseUntil });
-          if (row) claimed.push({ ...message, id: row.id, attempts: 1, ambiguous: 0 });
-        } else insertMessage.run({ ...message, userKey, now });
-        seen.add(chat);
-      }
-      const ran = within?.();
-      if (ran instanceof Promise) {
-        void ran.catch(() => undefined);
-        throw new Error("complete: `within` must be synchronous on SQLite (it runs inside the transaction)");
-      }
-      return claimed;
-    },
-  );
+  const completeOne = (
+    id: number,
+    owner: string,
+    messages: readonly OutgoingMessage[],
+    now: number,
+    leaseUntil: number,
+    within: (() => MaybePromise<void>) | undefined,
+  ): ClaimedMessage[] | undefined => {
+    const held = heldUserKey.get({ id, owner });
+    if (!held || markHandled.run({ id, owner, now }).changes !== 1) return undefined;
+    const { userKey } = held;
+    const claimed: ClaimedMessage[] = [];
+    const seen = new Set<string>();
+    for (const message of messages) {
+      const chat = `${message.platform}:${message.target}`;
+      if (!seen.has(chat) && !chatHasQueued.get(message)) {
+        const row = insertClaimed.get({ ...message, userKey, now, owner, leaseUntil });
+        if (row) claimed.push({ ...message, id: row.id, attempts: 1, ambiguous: 0 });
+      } else insertMessage.run({ ...message, userKey, now });
+      seen.add(chat);
+    }
+    const ran = within?.();
+    if (ran instanceof Promise) {
+      void ran.catch(() => undefined);
+      throw new Error("complete: `within` must be synchronous on SQLite (it runs inside the transaction)");
+    }
+    return claimed;
+  };
+  const completeTx = withSent(completeOne);
+  // Inside the group commit's transaction: a savepoint, so that a failing turn (its own writes) is undone alone.
+  const completeNested = sqlite.transaction(completeOne);
   const claimMessage = sqlite.prepare<
     { platform: string; target: string; owner: string; now: number; leaseUntil: number },
     ClaimedMessage
@@ -264,6 +302,14 @@ export function createDeliveryStore(database: AppDatabase): SqliteDeliveryStore 
        and next_attempt_at <= @now
        and (status = 'pending' or lease_until < @now)
      returning id, platform, target, payload, attempts, ambiguous`,
+  );
+  // A chat's first messages, to see without writing whether there is one to claim (see claimNext).
+  const chatHead = sqlite.prepare<
+    { platform: string; target: string },
+    { id: number; status: string; leaseUntil: number | null; nextAttemptAt: number }
+  >(
+    `select id, status, lease_until as leaseUntil, next_attempt_at as nextAttemptAt from outbox
+     where platform = @platform and target = @target order by id limit 4`,
   );
   const selectDue = sqlite.prepare<{ now: number; limit: number }, { platform: string; target: string }>(
     `select platform, target from outbox o
@@ -292,7 +338,7 @@ export function createDeliveryStore(database: AppDatabase): SqliteDeliveryStore 
   );
   const countMessages = sqlite.prepare<[], { n: number }>(`select count(*) as n from outbox`);
 
-  const receiveTx = withSent((update: ReceivedUpdate, owner: string, now: number, leaseUntil: number) =>
+  const receiveOne = (update: ReceivedUpdate, owner: string, now: number, leaseUntil: number) =>
     insertUpdate.get({
       platform: update.platform,
       updateId: update.updateId,
@@ -302,8 +348,35 @@ export function createDeliveryStore(database: AppDatabase): SqliteDeliveryStore 
       owner,
       now,
       leaseUntil,
-    }),
-  );
+    });
+  const receiveTx = withSent(receiveOne);
+  const itemOf = (update: ReceivedUpdate, row: { id: number } | undefined): InboxItem | undefined =>
+    row
+      ? {
+          id: row.id,
+          platform: update.platform,
+          updateId: update.updateId,
+          payload: update.payload,
+          attempts: 1,
+        }
+      : undefined;
+  /** One request of a group commit; a failure that ended the transaction ends the whole batch. */
+  const attempt = <T>(run: () => T): Outcome<T> => {
+    try {
+      return { ok: true, value: run() };
+    } catch (error) {
+      if (!sqlite.inTransaction) throw error;
+      return { ok: false, error };
+    }
+  };
+  const batchTx = withSent((receives: readonly ReceiveRequest[], completes: readonly CompleteRequest[]) => ({
+    received: receives.map((r) =>
+      attempt(() => itemOf(r.update, receiveOne(r.update, r.owner, r.now, r.leaseUntil))),
+    ),
+    completed: completes.map((c) =>
+      attempt(() => completeNested(c.inboxId, c.owner, c.messages, c.now, c.leaseUntil, c.within)),
+    ),
+  }));
   const claimNextTx = withSent(
     (platform: string, target: string, owner: string, now: number, leaseUntil: number) =>
       claimMessage.get({ platform, target, owner, now, leaseUntil }),
@@ -311,30 +384,33 @@ export function createDeliveryStore(database: AppDatabase): SqliteDeliveryStore 
   const flush = withSent(() => undefined);
 
   return {
-    receive(update, owner, now, leaseUntil) {
-      const row = receiveTx(update, owner, now, leaseUntil);
-      return row
-        ? {
-            id: row.id,
-            platform: update.platform,
-            updateId: update.updateId,
-            payload: update.payload,
-            attempts: 1,
-          }
-        : undefined;
-    },
+    receive: (update, owner, now, leaseUntil) => itemOf(update, receiveTx(update, owner, now, leaseUntil)),
     claimInbox(platform, owner, now, leaseUntil, limit) {
       return claimUpdates.all({ platform, owner, now, leaseUntil, limit }).sort((a, b) => a.id - b.id);
     },
     complete: (inboxId, owner, messages, now, leaseUntil, within) =>
       completeTx(inboxId, owner, messages, now, leaseUntil, within),
-    claimNext: claimNextTx,
+    commitBatch: (receives, completes) => batchTx(receives, completes),
+    claimNext(platform, target, owner, now, leaseUntil) {
+      // Most often the chat's only row is the message just sent, its delete still waiting: nothing to claim,
+      // and no write (no commit) to find that out.
+      const head = chatHead.all({ platform, target });
+      const first = head.find((row) => !sentIds.has(row.id));
+      if (head.length < 4 && !first) return undefined;
+      if (
+        first &&
+        (first.nextAttemptAt > now || (first.status !== "pending" && (first.leaseUntil ?? 0) >= now))
+      )
+        return undefined;
+      return claimNextTx(platform, target, owner, now, leaseUntil);
+    },
     dueChats(now, limit) {
       flush();
       return selectDue.all({ now, limit });
     },
     finish(id, owner) {
       sent.push({ id, owner });
+      sentIds.add(id);
       if (flushScheduled) return;
       flushScheduled = true;
       setImmediate(() => {
