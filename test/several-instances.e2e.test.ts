@@ -405,4 +405,40 @@ describe.runIf(database.available)("several serve instances on one PostgreSQL da
       stopCluster({ bin, folder, mode: "immediate" });
     }
   }, 480_000);
+
+  it("refuses a second long poller of one bot, and a database it cannot reach, each with a clear message", async () => {
+    const databaseUrl = await database.another();
+    const env = (name: string, url: string): Record<string, string> => ({
+      TELEGRAM_BOT_TOKEN: telegram.token,
+      TELEGRAM_API_ROOT: telegram.apiRoot,
+      PORT: "0",
+      HOST: "127.0.0.1",
+      DATABASE_URL: url,
+      DATABASE_PATH: join(dir, `${name}-search.db`),
+      INSTANCE_ID: name,
+      USER_KEY_SECRET,
+      LOG_LEVEL: "info",
+    });
+    const first = spawnNode(["bin/hoichinhsach.mjs", "serve"], env("poller-1", databaseUrl));
+    running.push(first);
+    await first.waitForOutput('"msg":"server started"', 60_000);
+    const second = spawnNode(["bin/hoichinhsach.mjs", "serve"], env("poller-2", databaseUrl));
+    running.push(second);
+    expect(await second.exited).toBe(1);
+    expect(second.stderr()).toContain("long polling");
+    first.child.kill("SIGTERM");
+    expect(await first.exited).toBe(0);
+
+    // Nothing listens on this port: the start stops, naming where and what to check, never the password.
+    const closed = await freePort();
+    const unreachable = spawnNode(
+      ["bin/hoichinhsach.mjs", "serve"],
+      env("nowhere", `postgres://bot:s3cret-pw@127.0.0.1:${closed}/hoichinhsach`),
+    );
+    running.push(unreachable);
+    expect(await unreachable.exited).toBe(1);
+    expect(unreachable.stderr()).toContain(`127.0.0.1:${closed}/hoichinhsach`);
+    expect(unreachable.stderr()).toContain("DATABASE_URL");
+    expect(unreachable.stderr() + unreachable.stdout()).not.toContain("s3cret-pw");
+  }, 120_000);
 });
