@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- instances`: the real `serve` (compiled) on SQLite, on PostgreSQL, and as two instances on one
+ * `npm run bench -- instances`: the app with the real core on SQLite, on PostgreSQL, and as two instances on one
  * PostgreSQL database, under the same closed-loop load, phases alternating over `BENCH_ROUNDS` rounds (default 2)
  * so that each sees the same machine. A fake Telegram Bot API answers every call at once and counts each chat's
  * messages; users send their next message once every reply to the last has come (each turn's reply count is
@@ -8,7 +8,8 @@
  * statements and transactions per update (pg_stat_statements, pg_stat_database).
  *
  * The server is Debian's PostgreSQL started here with its defaults (fsync on), on the same two cores.
- * `BENCH_USERS` (default 100) users per phase, each sending the ten messages of {@link SCRIPT}.
+ * `BENCH_USERS` (default 100) users per phase, each sending the ten messages of {@link SCRIPT}, after 20 users
+ * per instance for warming up.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
@@ -28,6 +29,7 @@ const SECRET = "bench-instances-webhook-secret-0123456789";
 const USER_KEY_SECRET = "bench-instances-user-key-secret-0123456789";
 const USERS = Number(process.env.BENCH_USERS ?? 100);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const WARM_UP_USERS = 20;
 const SCRIPT = [
   "/kiemtra",
   "nông thôn",
@@ -74,7 +76,11 @@ function answer(req: IncomingMessage, res: ServerResponse): void {
 
 function untilReceived(chat: number, count: number): Promise<void> {
   if ((received.get(chat) ?? 0) >= count) return Promise.resolve();
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
+    setTimeout(
+      () => reject(new Error(`chat ${chat}: ${received.get(chat) ?? 0} replies after 60 s, ${count} expected`)),
+      60_000,
+    ).unref();
     const list = waiters.get(chat) ?? [];
     list.push({ count, resolve });
     waiters.set(chat, list);
@@ -121,21 +127,35 @@ interface Instance {
   port: number;
 }
 
+/**
+ * The app as `serve` runs it, with the real core (bench/support/app-under-test.ts): the same configuration from
+ * the environment, without Telegram's 30 messages/s throttle, which is all a fake API would measure otherwise.
+ */
 async function startServe(env: Record<string, string>): Promise<Instance> {
   const port = await freeLocalPort();
-  const child = spawn(process.execPath, [join(REPO, "bin", "hoichinhsach.mjs"), "serve"], {
-    cwd: REPO,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", PORT: String(port), ...env },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  let out = "";
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", join(REPO, "bench", "support", "app-under-test.ts")],
+    {
+      cwd: REPO,
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: process.env.HOME ?? "",
+        PORT: String(port),
+        BENCH_CORE: "real",
+        ...env,
+      },
+      stdio: ["ignore", "ignore", "pipe"],
+    },
+  );
+  let err = "";
   await new Promise<void>((resolve, reject) => {
-    child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
-      out += chunk;
-      if (out.includes('"msg":"Telegram bot ready"')) resolve();
-      if (out.length > 1_000_000) out = out.slice(-10_000);
+    child.stderr!.setEncoding("utf8").on("data", (chunk: string) => {
+      err += chunk;
+      if (err.includes("port=")) resolve();
+      if (err.length > 100_000) err = err.slice(-10_000);
     });
-    child.once("exit", () => reject(new Error(`serve exited at start:\n${out.slice(-3000)}`)));
+    child.once("exit", () => reject(new Error(`the app exited at start:\n${err.slice(-3000)}`)));
   });
   return { child, port };
 }
@@ -194,6 +214,7 @@ async function learnTurns(instance: Instance): Promise<number[]> {
     }
     counts.push(last - before);
   }
+  console.log(`replies per turn: ${counts.join(", ")}`);
   return counts;
 }
 
@@ -213,6 +234,7 @@ async function runPhase(
   instances: Instance[],
   turns: number[],
   stats?: pg.Client,
+  users = USERS,
 ): Promise<Phase> {
   const statsBefore = stats ? await databaseStats(stats) : undefined;
   const appBefore = instances.reduce((sum, i) => sum + cpuSeconds(i.child.pid!), 0);
@@ -221,7 +243,7 @@ async function runPhase(
   const started = performance.now();
   let sent = 0;
   await Promise.all(
-    Array.from({ length: USERS }, async (_, u) => {
+    Array.from({ length: users }, async (_, u) => {
       const chat = nextUser++;
       let expected = received.get(chat) ?? 0;
       for (const [i, text] of SCRIPT.entries()) {
@@ -246,9 +268,9 @@ async function runPhase(
     postgresCpu: postgresCpu() - pgBefore,
     ...(statsBefore && statsAfter
       ? {
-          // The two statistics queries of the benchmark itself are not the app's.
-          statements: statsAfter.statements - statsBefore.statements - 2,
-          transactions: statsAfter.transactions - statsBefore.transactions - 2,
+          // The benchmark's own statistics query is not the app's.
+          statements: statsAfter.statements - statsBefore.statements - 1,
+          transactions: statsAfter.transactions - statsBefore.transactions - 1,
         }
       : {}),
   };
@@ -256,7 +278,8 @@ async function runPhase(
 
 async function databaseStats(client: pg.Client): Promise<{ statements: number; transactions: number }> {
   const { rows } = await client.query<{ statements: string; transactions: string }>(
-    `select (select coalesce(sum(calls), 0) from pg_stat_statements) as statements,
+    `select (select coalesce(sum(calls), 0) from pg_stat_statements s join pg_database d on d.oid = s.dbid
+         where d.datname = current_database()) as statements,
        (select xact_commit + xact_rollback from pg_stat_database where datname = current_database()) as transactions`,
   );
   return { statements: Number(rows[0]!.statements), transactions: Number(rows[0]!.transactions) };
@@ -268,8 +291,8 @@ function line(phase: Phase): string {
   return [
     phase.name.padEnd(22),
     `${(phase.updates / phase.seconds).toFixed(0).padStart(5)}/s`,
-    `p50 ${percentile(phase.latencies, 0.5).toFixed(0)} ms`,
-    `p99 ${percentile(phase.latencies, 0.99).toFixed(0)} ms`,
+    `p50 ${percentile(phase.latencies, 50).toFixed(0)} ms`,
+    `p99 ${percentile(phase.latencies, 99).toFixed(0)} ms`,
     `app CPU ${((phase.appCpu / phase.updates) * 1000).toFixed(2)} ms/update`,
     `PostgreSQL CPU ${((phase.postgresCpu / phase.updates) * 1000).toFixed(2)} ms/update`,
     `statements ${perUpdate(phase.statements, 1)}/update`,
@@ -303,7 +326,7 @@ const common = {
   PUBLIC_URL: "https://bot.example.vn",
   HOST: "127.0.0.1",
   USER_KEY_SECRET,
-  LOG_LEVEL: "warn",
+  LOG_LEVEL: "info",
 };
 const phases: Phase[] = [];
 try {
@@ -313,6 +336,7 @@ try {
       await startServe({ ...common, DATABASE_PATH: join(folder, `sqlite-${round}.db`), INSTANCE_ID: "sqlite" }),
     ];
     const turns = await learnTurns(sqlite[0]!);
+    await runPhase("warm-up", sqlite, turns, undefined, WARM_UP_USERS);
     phases.push(await runPhase("SQLite, 1 instance", sqlite, turns));
     await stopServe(sqlite);
 
@@ -331,9 +355,11 @@ try {
             INSTANCE_ID: `pg-${i}`,
           }),
         );
+      // Each instance opens its search index and compiles its hot paths before the measure.
+      await runPhase("warm-up", instances, turns, undefined, WARM_UP_USERS * count);
       const stats = new pg.Client({ connectionString: databaseUrl });
       await stats.connect();
-      await stats.query("select pg_stat_statements_reset()");
+      await stats.query("create extension if not exists pg_stat_statements");
       phases.push(
         await runPhase(`PostgreSQL, ${count} instance${count > 1 ? "s" : ""}`, instances, turns, stats),
       );

@@ -180,8 +180,7 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
           {
             userKeys: postgres.userKeys,
             withUserLock: (digest, fn) => postgres.withUserLock(digest, fn),
-            waitingBefore: (inboxId, digest) => postgresStore.waitingBefore(inboxId, digest),
-            holds: (inboxId) => postgresStore.holds(inboxId, owner),
+            check: (inboxId, digest) => postgresStore.turnCheck(inboxId, owner, digest),
           },
           {
             // Two connections left for receiving updates and sending replies meanwhile.

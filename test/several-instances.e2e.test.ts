@@ -302,6 +302,11 @@ describe.runIf(database.available)("several serve instances on one PostgreSQL da
     expect(counts.size).toBe(1000);
     for (const instance of instances)
       expect(instance.process.stdout().split('"msg":"update handled"').length).toBeGreaterThan(100);
+    // Scheduled work (purges, rule-change notices) on one instance only.
+    const leaders = instances.filter((instance) =>
+      instance.process.stdout().includes('"msg":"this instance runs the scheduled work"'),
+    );
+    expect(leaders).toHaveLength(1);
     console.info(`several instances: 1,000 updates from 100 users, ${twice} delivered twice`);
 
     await stopAll(instances);

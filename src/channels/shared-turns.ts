@@ -16,10 +16,11 @@ export interface SharedTurnStorage {
   userKeys: { digest(userKey: string): string };
   /** Runs `fn` in a transaction holding the user's lock across instances (bounded wait; throws after it). */
   withUserLock<T>(digest: string, fn: () => Promise<T>): Promise<T>;
-  /** Whether an update of the user received before `inboxId` is still to be handled. */
-  waitingBefore(inboxId: number, digest: string): Promise<boolean>;
-  /** Whether this instance still holds update `inboxId`, its row locked to the commit. */
-  holds(inboxId: number): Promise<boolean>;
+  /**
+   * Whether this instance still holds update `inboxId` (its row locked to the commit), and whether an update of
+   * the user received before it is still to be handled.
+   */
+  check(inboxId: number, digest: string): Promise<{ holds: boolean; earlierWaiting: boolean }>;
 }
 
 /** Options of {@link createSharedTurns}; every field has a default. */
@@ -66,8 +67,9 @@ export function createSharedTurns(storage: SharedTurnStorage, options: SharedTur
       let started = false;
       const attempt = () =>
         storage.withUserLock(digest, async () => {
-          if (!(await storage.holds(inboxId))) return gone;
-          if (Date.now() < orderDeadline && (await storage.waitingBefore(inboxId, digest))) return notYet;
+          const { holds, earlierWaiting } = await storage.check(inboxId, digest);
+          if (!holds) return gone;
+          if (earlierWaiting && Date.now() < orderDeadline) return notYet;
           started = true;
           return { value: await turn() };
         });

@@ -36,6 +36,9 @@ export const POSTGRES_DEFAULTS = {
   connectTimeoutMs: 10_000,
 } as const;
 
+/** Most statements kept prepared per connection. */
+const MAX_PREPARED = 200;
+
 /** Options of {@link openPostgres}. */
 export interface PostgresOptions {
   /** USER_KEY_SECRET: required, since instances sharing one database must digest user keys alike. */
@@ -205,9 +208,19 @@ export async function openPostgres(url: string, options: PostgresOptions): Promi
 
   // The transaction a call runs in: its connection, and what waits for its commit.
   const current = new AsyncLocalStorage<{ client: pg.PoolClient; committed: Array<() => void> }>();
+  // Statements with parameters are prepared once per connection (named): the server then neither parses nor
+  // plans them again, which is most of its work for the small statements of a turn. Their texts are the stores'
+  // constants, so the names stay few; past the bound a statement is sent unnamed.
+  const names = new Map<string, string>();
+  const prepared = (text: string, values: readonly unknown[] | undefined): pg.QueryConfig => {
+    if (!values || values.length === 0) return { text };
+    let name = names.get(text);
+    if (name === undefined && names.size < MAX_PREPARED) names.set(text, (name = `hcs_${names.size}`));
+    return name === undefined ? { text, values: [...values] } : { name, text, values: [...values] };
+  };
   const query = async <R>(text: string, values?: readonly unknown[]): Promise<QueryResult<R>> => {
     const client = current.getStore()?.client;
-    const result = await (client ?? pool).query(text, values as unknown[] | undefined);
+    const result = await (client ?? pool).query(prepared(text, values));
     return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
   };
   // Drizzle's node-postgres session only calls `query`: route it through the same executor.

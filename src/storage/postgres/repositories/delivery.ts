@@ -47,15 +47,15 @@ export interface PostgresDeliveryStore {
   purgeHandled(before: number): Promise<number>;
   backlog(): Promise<{ updates: number; messages: number }>;
   /**
-   * Whether an update of the same user (`digest`, the keyed digest) received before inbox row `inboxId` is
-   * still to be handled: that one's turn comes first.
+   * Where update `inboxId` stands as its turn starts: whether `owner` still holds it (claimed, not handled; its
+   * row then stays locked to the commit, so no other instance completes it meanwhile), and whether an update of
+   * the same user (`digest`, the keyed digest) received before it is still to be handled.
    */
-  waitingBefore(inboxId: number, digest: string): Promise<boolean>;
-  /**
-   * Whether `owner` still holds update `inboxId` (claimed, not handled); inside a transaction its row stays
-   * locked to the commit, so no other instance completes it meanwhile.
-   */
-  holds(inboxId: number, owner: string): Promise<boolean>;
+  turnCheck(
+    inboxId: number,
+    owner: string,
+    digest: string,
+  ): Promise<{ holds: boolean; earlierWaiting: boolean }>;
 }
 
 /**
@@ -207,20 +207,15 @@ export function createPostgresDeliveryStore(database: PostgresDatabase): Postgre
       });
     },
 
-    async holds(inboxId, owner) {
-      const { rows } = await query(
-        "select 1 from inbox where id = $1 and status = 'processing' and lease_owner = $2 for update",
-        [inboxId, owner],
+    async turnCheck(inboxId, owner, digest) {
+      const { rows } = await query<{ holds: boolean; earlierWaiting: boolean }>(
+        `with held as (
+           select id from inbox where id = $1 and status = 'processing' and lease_owner = $2 for update)
+         select exists (select 1 from held) as holds,
+           exists (select 1 from inbox where user_key = $3 and id < $1 and status <> 'done') as "earlierWaiting"`,
+        [inboxId, owner, digest],
       );
-      return rows.length > 0;
-    },
-
-    async waitingBefore(inboxId, digest) {
-      const { rows } = await query(
-        "select 1 from inbox where user_key = $1 and id < $2 and status <> 'done' limit 1",
-        [digest, inboxId],
-      );
-      return rows.length > 0;
+      return rows[0] ?? { holds: false, earlierWaiting: false };
     },
 
     async claimNext(platform, target, owner, now, leaseUntil) {
