@@ -47,9 +47,9 @@ const RETRY_PAUSE_MS = { first: 100, most: 2000 };
 
 /**
  * One user's turns, for instances sharing a PostgreSQL database. In this process a user's turns queue here, and
- * at most `concurrency` run at once, so that a waiting turn holds no connection; across instances the turn runs in a transaction holding the user's
- * advisory lock, so the session it reads is the one the previous turn left, and its writes commit with its
- * replies or not at all. Inside it, the update is checked to be still this instance's (a turn tried again after
+ * at most `concurrency` run at once, so that a waiting turn holds no connection; across instances the turn runs
+ * in a transaction holding the user's advisory lock, so the session it reads is the one the previous turn left,
+ * and its writes commit with its replies or not at all. Inside it, the update is checked to be still this instance's (a turn tried again after
  * its commit's answer was lost finds it handled, and does nothing). A turn whose user still has an earlier update
  * waiting (received by another instance a moment before, or left by one that died, until its lease runs out)
  * gives the lock back and waits for it, up to `orderWaitMs`.
@@ -84,7 +84,7 @@ export function createSharedTurns(storage: SharedTurnStorage, options: SharedTur
         try {
           outcome = await local.run(digest, () => gate(attempt));
         } catch (error) {
-          // Once the turn ran, its replies may have been handed on: the inbox takes it up again, afresh.
+          // Once the turn ran, it may have committed: the inbox takes it up again afresh (a handled one is skipped).
           if (started || Date.now() >= retryDeadline) throw error;
           if (retryPause === RETRY_PAUSE_MS.first) options.onRetry?.(error);
           await sleep(retryPause);
