@@ -24,7 +24,13 @@ try {
   } else {
     const url = clusterRunning({ bin, folder })
       ? clusterUrl(folder)
-      : startCluster({ bin, folder, port: Number(process.env.PGPORT_DEV ?? 0) || (await freePort()) });
+      : startCluster({
+          bin,
+          folder,
+          port: Number(process.env.PGPORT_DEV ?? 0) || (await freePort()),
+          // Room for several instances' pools and the test suite's (.ci/run uses this server).
+          maxConnections: 300,
+        });
     process.stdout.write(`PostgreSQL running, data in ${folder}\nDATABASE_URL=${url}\n`);
   }
 } catch (error) {
