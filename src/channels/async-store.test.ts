@@ -46,6 +46,7 @@ function answeringLater(
     flush: () => later(() => store.flush()),
     retryLater: (...args) => later(() => store.retryLater(...args)),
     releaseOwn: (...args) => later(() => store.releaseOwn(...args)),
+    releaseChat: (...args) => later(() => store.releaseChat(...args)),
     purgeHandled: (...args) => later(() => store.purgeHandled(...args)),
     backlog: () => later(() => store.backlog()),
   };

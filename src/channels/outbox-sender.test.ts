@@ -90,3 +90,41 @@ describe("outbox sender", () => {
     expect(counts).toMatchObject({ sent: 1, undeliverable: 1 });
   });
 });
+
+describe("outbox sender: storage failing under a worker", () => {
+  it("gives back a message whose claim's answer was lost, as it was, so that it is sent and not taken as delivered", async () => {
+    database = openDatabase(":memory:");
+    const store = createDeliveryStore(database);
+    const item = store.receive({ platform: "zalo", updateId: "u1", payload: "{}" }, "a", 0, 60_000)!;
+    const message = (text: string) => ({ platform: "zalo", target: "42", payload: JSON.stringify({ text }) });
+    const claimed = store.complete(item.id, "a", [message("một"), message("hai")], 0, 15_000)!;
+    // The claim of "hai" is made, and its answer lost (the connection broke), once.
+    let lost = 1;
+    const failing = {
+      ...store,
+      claimNext: (...args: Parameters<typeof store.claimNext>) => {
+        const result = store.claimNext(...args);
+        if (result && lost-- > 0) throw new Error("Connection terminated unexpectedly");
+        return result;
+      },
+    };
+    const { sent, transport } = scripted([]);
+    const sender = createOutboxSender({
+      store: failing,
+      transports: { zalo: transport },
+      owner: "a",
+      logger: createLogger({ level: "silent" }),
+      pollMs: 5,
+    });
+    const stop = new AbortController();
+    const running = sender.run(stop.signal);
+    sender.handOver(claimed);
+    const deadline = Date.now() + 5000;
+    while (sent.length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    stop.abort();
+    await running;
+    await sender.drain(1000);
+    expect(sent).toEqual(["một", "hai"]);
+    expect(sender.counts()).toMatchObject({ sent: 2, assumedDelivered: 0 });
+  });
+});

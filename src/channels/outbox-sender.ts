@@ -117,8 +117,16 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
     }
   }
 
-  /** One chat's worker: sends the messages handed over, then claims the chat's next ones, until none is due. */
-  async function work(key: string, platform: string, target: string): Promise<void> {
+  /**
+   * One chat's worker: sends the messages handed over, then claims the chat's next ones, until none is due.
+   * `state.sending` is true from the start of a call until its outcome is recorded.
+   */
+  async function work(
+    key: string,
+    platform: string,
+    target: string,
+    state: { sending: boolean },
+  ): Promise<void> {
     const transport = options.transports[platform];
     for (;;) {
       let message = handed.get(key)?.shift();
@@ -148,15 +156,18 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
         logger.warn({ channel: platform, attempts: message.attempts }, "message taken as delivered");
         continue;
       }
+      state.sending = true;
       const failure = await attempt(transport, message);
       if (!failure) {
         await store.finish(message.id, owner);
+        state.sending = false;
         counts.sent++;
         continue;
       }
       const decision = decideAfterFailure(failure, message, policy);
       if (decision.type === "retry") {
         await store.retryLater(message.id, owner, now() + decision.delayMs, decision.ambiguous);
+        state.sending = false;
         if (failure.kind === "ambiguous") counts.retriedAmbiguous++;
         else counts.retriedBefore++;
         logger.warn(
@@ -177,6 +188,7 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
         continue;
       }
       await store.finish(message.id, owner);
+      state.sending = false;
       if (decision.type === "assume_delivered") counts.assumedDelivered++;
       else counts.undeliverable++;
       logger.warn(
@@ -188,14 +200,31 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
 
   function startWorker(key: string, platform: string, target: string): void {
     active.add(key);
-    const task = work(key, platform, target).catch((error: unknown) => {
-      // What it held stays claimed in the table and is taken up again when the lease runs out.
+    const state = { sending: false };
+    const task = work(key, platform, target, state).catch(async (error: unknown) => {
+      logger.error({ channel: platform, err: error }, "outbox sender failed");
+      // The storage failed (a claim whose answer was lost, a put-back): what this worker holds was not sent, and
+      // is given back as it was, before its lease runs out and it counts as possibly delivered. A message whose
+      // call had started stays claimed: taken up again when the lease runs out, as possibly delivered.
+      if (!state.sending) await giveBack(platform, target);
       active.delete(key);
       handed.delete(key);
-      logger.error({ channel: platform, err: error }, "outbox sender failed");
     });
     tasks.add(task);
     void task.finally(() => tasks.delete(task));
+  }
+
+  /** Releases the chat's messages this sender holds, trying again while the storage is away (within the lease). */
+  async function giveBack(platform: string, target: string): Promise<void> {
+    const deadline = now() + leaseMs - 1000;
+    for (let pause = 100; now() < deadline; pause = Math.min(pause * 2, 1000)) {
+      try {
+        await store.releaseChat(platform, target, owner);
+        return;
+      } catch {
+        await sleep(pause);
+      }
+    }
   }
 
   function startWaiting(): void {

@@ -143,6 +143,11 @@ export interface DeliveryStore {
    * still being sent count one ambiguous failure). Returns the rows released.
    */
   releaseOwn(owner: string): MaybePromise<{ updates: number; messages: number }>;
+  /**
+   * Gives back the messages of one chat that `owner` holds, as they were (not counted as ambiguous failures):
+   * its sender knows it did not start sending them. Returns how many.
+   */
+  releaseChat(platform: string, target: string, owner: string): MaybePromise<number>;
   /** Forgets the keys of updates handled before `before`; returns how many. */
   purgeHandled(before: number): MaybePromise<number>;
   /** Updates not yet handled and messages not yet sent. */
@@ -163,6 +168,7 @@ export interface SqliteDeliveryStore extends DeliveryStore {
   flush(): void;
   retryLater(...args: Parameters<DeliveryStore["retryLater"]>): void;
   releaseOwn(owner: string): { updates: number; messages: number };
+  releaseChat(platform: string, target: string, owner: string): number;
   purgeHandled(before: number): number;
   backlog(): { updates: number; messages: number };
   commitBatch: NonNullable<DeliveryStore["commitBatch"]>;
@@ -330,6 +336,10 @@ export function createDeliveryStore(database: AppDatabase): SqliteDeliveryStore 
     `update outbox set status = 'pending', ambiguous = ambiguous + 1, lease_owner = null, lease_until = null
      where status = 'sending' and lease_owner = @owner`,
   );
+  const releaseChatMessages = sqlite.prepare<{ platform: string; target: string; owner: string }>(
+    `update outbox set status = 'pending', lease_owner = null, lease_until = null
+     where platform = @platform and target = @target and status = 'sending' and lease_owner = @owner`,
+  );
   const purge = sqlite.prepare<{ before: number }>(
     `delete from inbox where status = 'done' and handled_at < @before`,
   );
@@ -423,6 +433,7 @@ export function createDeliveryStore(database: AppDatabase): SqliteDeliveryStore 
     retryLater(id, owner, nextAttemptAt, ambiguous) {
       putBack.run({ id, owner, at: nextAttemptAt, ambiguous });
     },
+    releaseChat: (platform, target, owner) => releaseChatMessages.run({ platform, target, owner }).changes,
     releaseOwn: (owner) => ({
       updates: releaseUpdates.run({ owner }).changes,
       messages: releaseMessages.run({ owner }).changes,

@@ -44,6 +44,7 @@ export interface PostgresDeliveryStore {
   flush(): Promise<void>;
   retryLater(id: number, owner: string, nextAttemptAt: number, ambiguous: number): Promise<void>;
   releaseOwn(owner: string): Promise<{ updates: number; messages: number }>;
+  releaseChat(platform: string, target: string, owner: string): Promise<number>;
   purgeHandled(before: number): Promise<number>;
   backlog(): Promise<{ updates: number; messages: number }>;
   /**
@@ -284,6 +285,15 @@ export function createPostgresDeliveryStore(database: PostgresDatabase): Postgre
         [owner],
       );
       return { updates: updates.rowCount, messages: messages.rowCount };
+    },
+
+    async releaseChat(platform, target, owner) {
+      const { rowCount } = await query(
+        `update outbox set status = 'pending', lease_owner = null, lease_until = null
+         where platform = $1 and target = $2 and status = 'sending' and lease_owner = $3`,
+        [platform, target, owner],
+      );
+      return rowCount;
     },
 
     async purgeHandled(before) {
