@@ -21,6 +21,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { findPostgresBin, freePort, startCluster, stopCluster } from "../bin/pg-cluster.mjs";
+import { CHECK_THEN_QUESTIONS } from "../test/support/interview.ts";
 import { percentile } from "./support/load.ts";
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -30,18 +31,7 @@ const USER_KEY_SECRET = "bench-instances-user-key-secret-0123456789";
 const USERS = Number(process.env.BENCH_USERS ?? 100);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const WARM_UP_USERS = 20;
-const SCRIPT = [
-  "/kiemtra",
-  "nông thôn",
-  "5 người",
-  "hộ nghèo",
-  "0",
-  "1",
-  "lớp 7",
-  "trường công",
-  "lai suat vay ho ngheo bao nhieu",
-  "bhyt ho can ngheo duoc ho tro bao nhieu",
-];
+const SCRIPT = CHECK_THEN_QUESTIONS;
 
 // === A fake Bot API: answers at once, counts each chat's messages, wakes whoever waits for a count.
 
@@ -54,7 +44,9 @@ function answer(req: IncomingMessage, res: ServerResponse): void {
   req.on("data", (chunk: Buffer) => chunks.push(chunk));
   req.on("end", () => {
     const method = (req.url ?? "").split("/").pop() ?? "";
-    const body = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString("utf8")) as Record<string, unknown>) : {};
+    const body = chunks.length
+      ? (JSON.parse(Buffer.concat(chunks).toString("utf8")) as Record<string, unknown>)
+      : {};
     let result: unknown = true;
     if (method === "getMe") result = { id: 1, is_bot: true, first_name: "Bench", username: "bench_bot" };
     else if (method === "sendMessage") {
@@ -78,7 +70,8 @@ function untilReceived(chat: number, count: number): Promise<void> {
   if ((received.get(chat) ?? 0) >= count) return Promise.resolve();
   return new Promise((resolve, reject) => {
     setTimeout(
-      () => reject(new Error(`chat ${chat}: ${received.get(chat) ?? 0} replies after 60 s, ${count} expected`)),
+      () =>
+        reject(new Error(`chat ${chat}: ${received.get(chat) ?? 0} replies after 60 s, ${count} expected`)),
       60_000,
     ).unref();
     const list = waiters.get(chat) ?? [];
@@ -104,7 +97,8 @@ function postgresCpu(): number {
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (readFileSync(`/proc/${entry}/comm`, "utf8").trim() === "postgres") total += cpuSeconds(Number(entry));
+      if (readFileSync(`/proc/${entry}/comm`, "utf8").trim() === "postgres")
+        total += cpuSeconds(Number(entry));
     } catch {
       // Gone meanwhile.
     }
@@ -303,7 +297,8 @@ function line(phase: Phase): string {
 // === The run
 
 const bin = findPostgresBin();
-if (!bin) throw new Error("this benchmark needs Debian's postgresql package (PostgreSQL's initdb and pg_ctl)");
+if (!bin)
+  throw new Error("this benchmark needs Debian's postgresql package (PostgreSQL's initdb and pg_ctl)");
 const folder = mkdtempSync(join(tmpdir(), "hcs-bench-instances-"));
 const api = createServer(answer);
 await new Promise<void>((resolve) => api.listen(0, "127.0.0.1", resolve));
@@ -333,7 +328,11 @@ try {
   for (let round = 1; round <= ROUNDS; round++) {
     // SQLite, one instance.
     const sqlite = [
-      await startServe({ ...common, DATABASE_PATH: join(folder, `sqlite-${round}.db`), INSTANCE_ID: "sqlite" }),
+      await startServe({
+        ...common,
+        DATABASE_PATH: join(folder, `sqlite-${round}.db`),
+        INSTANCE_ID: "sqlite",
+      }),
     ];
     const turns = await learnTurns(sqlite[0]!);
     await runPhase("warm-up", sqlite, turns, undefined, WARM_UP_USERS);
@@ -369,14 +368,16 @@ try {
     for (const phase of phases.slice(-3)) console.log(`round ${round}: ${line(phase)}`);
   }
   const median = (name: string, pick: (p: Phase) => number): number => {
-    const values = phases.filter((p) => p.name === name).map(pick).sort((a, b) => a - b);
+    const values = phases
+      .filter((p) => p.name === name)
+      .map(pick)
+      .sort((a, b) => a - b);
     return values[Math.floor((values.length - 1) / 2)]!;
   };
   const rate = (p: Phase): number => p.updates / p.seconds;
   const sqliteRate = median("SQLite, 1 instance", rate);
   const pgRate = median("PostgreSQL, 1 instance", rate);
-  const perUpdate = (name: string): number =>
-    median(name, (p) => (p.statements ?? 0) / p.updates);
+  const perUpdate = (name: string): number => median(name, (p) => (p.statements ?? 0) / p.updates);
   console.log(
     `PostgreSQL, 1 instance, keeps ${((pgRate / sqliteRate) * 100).toFixed(0)}% of SQLite's updates/s (goal ≥ 70%); ` +
       `statements per update: 1 instance ${perUpdate("PostgreSQL, 1 instance").toFixed(1)}, ` +

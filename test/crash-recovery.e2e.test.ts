@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Update } from "grammy/types";
@@ -7,21 +6,10 @@ import { afterAll, describe, expect, it } from "vitest";
 import { FakeTelegramApi } from "./support/fake-telegram-api.ts";
 import { FaultProxy } from "./support/fault-proxy.ts";
 import { TEST_SECRET } from "./support/harness.ts";
-import { spawnNode, type Spawned } from "./support/process.ts";
+import { freePort, spawnNode, type Spawned } from "./support/process.ts";
 
 const UPDATES = 400;
 const KILL_AFTER_ACKS = 150;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
 
 const dir = mkdtempSync(join(tmpdir(), "hcs-crash-"));
 const spawned: Spawned[] = [];

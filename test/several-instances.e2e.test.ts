@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
@@ -15,7 +14,8 @@ import { FakeTelegramApi } from "./support/fake-telegram-api.ts";
 import { FakeZaloApi } from "./support/fake-zalo-api.ts";
 import { TEST_SECRET } from "./support/harness.ts";
 import { usePostgresDatabase } from "./support/postgres.ts";
-import { spawnNode, type Spawned } from "./support/process.ts";
+import { CHECK_THEN_QUESTIONS } from "./support/interview.ts";
+import { freePort, spawnNode, type Spawned } from "./support/process.ts";
 
 // Three `serve` instances of the real core on one PostgreSQL database, behind a "load balancer" that sends
 // each delivery to the next instance in turn and one in ten a second time, at once, to another instance.
@@ -24,35 +24,13 @@ const USERS_PER_CHANNEL = 50;
 const ZALO_SECRET = "zalo-webhook-secret-0123456789abcdef";
 const USER_KEY_SECRET = "several-instances-user-key-secret-0123456789";
 // An interview that reaches its result, and two questions of fact: ten messages per user.
-const SCRIPT = [
-  "/kiemtra",
-  "nông thôn",
-  "5 người",
-  "hộ nghèo",
-  "0",
-  "1",
-  "lớp 7",
-  "trường công",
-  "lai suat vay ho ngheo bao nhieu",
-  "bhyt ho can ngheo duoc ho tro bao nhieu",
-];
+const SCRIPT = CHECK_THEN_QUESTIONS;
 
 const database = usePostgresDatabase();
 const dir = mkdtempSync(join(tmpdir(), "hcs-instances-"));
 const running: Spawned[] = [];
 let telegram: FakeTelegramApi;
 let zalo: FakeZaloApi;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
 
 interface Instance {
   name: string;

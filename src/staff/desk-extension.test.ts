@@ -5,6 +5,7 @@ import { createAssistantPorts } from "../composition.ts";
 import { openDatabase, type AppDatabase } from "../storage/database.ts";
 import { createSessionStore } from "../storage/repositories/sessions.ts";
 import { compact, readState } from "./desk-extension.ts";
+import { POOR_HOUSEHOLD_CHECK } from "../../test/support/interview.ts";
 
 const TODAY = "2026-11-22";
 const flows = loadFlows();
@@ -32,17 +33,6 @@ function setup(staffIds: string[] = []) {
     (database.sqlite.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
   return { say, count, ruleNotices, conversation };
 }
-
-const POOR_HOUSEHOLD_CHECK = [
-  "/kiemtra",
-  "nông thôn",
-  "5 người",
-  "hộ nghèo",
-  "0",
-  "1",
-  "lớp 7",
-  "trường công",
-];
 
 describe("the staff desk around the conversation", () => {
   it("stores a resident's opt-in and deletes it with /xoa", async () => {
