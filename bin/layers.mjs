@@ -20,7 +20,7 @@ export const LAYERS = [
   { name: "staff", paths: ["src/staff/"] },
   { name: "screening", paths: ["src/screening/"] },
   { name: "adapters", paths: ["src/config.ts", "src/channels/", "src/console/", "src/server/"] },
-  { name: "root", paths: ["src/app.ts", "src/composition.ts", "src/cli/"] },
+  { name: "root", paths: ["src/app.ts", "src/composition.ts", "src/postgres-backend.ts", "src/cli/"] },
 ];
 
 /**

@@ -40,30 +40,19 @@ import { loadReferrals } from "./staff/referrals-load.ts";
 import { createStaffDirectory } from "./staff/roles.ts";
 import { answerVersions } from "./staff/versions.ts";
 import {
-  createAsyncFeedbackStore,
-  createAsyncUsageStats,
   createFeedbackStore,
   createUsageStats,
   type FeedbackStorePort,
   type UsageStatsPort,
 } from "./staff/services/feedback.ts";
 import {
-  createAsyncRuleWatchStore,
   createRuleWatchStore,
   type PendingNotice,
   type RuleWatchStorePort,
 } from "./staff/services/rule-watches.ts";
 import { createUserData, type UserDataPort } from "./storage/repositories/user-data.ts";
 import type { StoreOptions } from "./storage/repositories/feedback.ts";
-import { openPostgres, type PostgresDatabase, type PostgresOptions } from "./storage/postgres/database.ts";
-import { createPostgresSessionStore } from "./storage/postgres/repositories/sessions.ts";
-import { createPostgresConsoleAuthStore } from "./storage/postgres/repositories/console-auth.ts";
-import {
-  createPostgresFeedbackRepository,
-  createPostgresUsageEventRepository,
-} from "./storage/postgres/repositories/feedback.ts";
-import { createPostgresRuleWatchRepository } from "./storage/postgres/repositories/rule-watches.ts";
-import { createPostgresUserData } from "./storage/postgres/repositories/user-data.ts";
+import type { PostgresDatabase, PostgresOptions } from "./storage/postgres/database.ts";
 import { createConsoleAuthStore, type ConsoleAuthPort } from "./storage/repositories/console-auth.ts";
 import type { MaybePromise } from "./shared/maybe-promise.ts";
 import { loadFlows } from "./flows/load.ts";
@@ -201,20 +190,6 @@ export function sqliteStaffStores(database: AppDatabase): StaffStoresFactory {
   });
 }
 
-/** The staff desk's stores on PostgreSQL, shared by every instance. */
-export function postgresStaffStores(database: PostgresDatabase): StaffStoresFactory {
-  return (clock) => ({
-    stats: createAsyncUsageStats(createPostgresUsageEventRepository(database, clock)),
-    feedback: createAsyncFeedbackStore(createPostgresFeedbackRepository(database, clock)),
-    watches: createAsyncRuleWatchStore(createPostgresRuleWatchRepository(database, clock)),
-    userData: createPostgresUserData(database, clock),
-    consoleAuth: createPostgresConsoleAuthStore(
-      database,
-      clock.consoleIdleMs ? { idleMs: clock.consoleIdleMs } : {},
-    ),
-  });
-}
-
 /**
  * Everything the assistant's conversation runs on: the knowledge base and scorer ports, and the staff desk
  * around them (staff commands, feedback, anonymous statistics, rule-change opt-ins) with its stores in the
@@ -335,20 +310,24 @@ export async function openConversation(options: OpenConversationOptions = {}): P
   const databasePath = options.databasePath ?? DEFAULT_DATABASE_PATH;
   const flows = loadFlows();
   const secret = options.userKeySecret ? { userKeySecret: options.userKeySecret } : {};
-  const postgres = options.postgres
-    ? await openPostgresStores(options.postgres, options.userKeySecret)
+  // Loaded only for DATABASE_URL: the terminal and the other commands never load PostgreSQL's client.
+  const backend = options.postgres
+    ? await (
+        await import("./postgres-backend.ts")
+      ).openPostgresBackend(options.postgres, options.userKeySecret)
     : undefined;
+  const postgres = backend?.database;
   let database: AppDatabase | undefined;
   try {
     database = openDatabase(databasePath, secret);
     const ttlDays = options.ttlDays ?? DEFAULT_SESSION_TTL_DAYS;
     let sessions: SessionStorePort;
-    if (postgres) sessions = createPostgresSessionStore(postgres, { ttlDays });
+    if (backend) sessions = backend.sessions(ttlDays);
     else {
       const stored = createSessionStore(database, { ttlDays });
       sessions = options.deferredWrites ? deferringSessions(stored, options.deferredWrites) : stored;
     }
-    const stores = postgres ? postgresStaffStores(postgres) : sqliteStaffStores(database);
+    const stores = backend?.staffStores ?? sqliteStaffStores(database);
     const { ruleNotices, ...ports } = createAssistantPorts(database, {
       stores,
       ...(options.staffIds ? { staffIds: options.staffIds } : {}),
@@ -383,17 +362,4 @@ export async function openConversation(options: OpenConversationOptions = {}): P
     await postgres?.close();
     throw error;
   }
-}
-
-/** Opens the PostgreSQL database of DATABASE_URL (migrated); every instance must share USER_KEY_SECRET. */
-async function openPostgresStores(
-  settings: PostgresSettings,
-  userKeySecret: string | undefined,
-): Promise<PostgresDatabase> {
-  if (!userKeySecret)
-    throw new Error(
-      "USER_KEY_SECRET is required with DATABASE_URL: every instance must digest user keys alike",
-    );
-  const { url, ...tuning } = settings;
-  return openPostgres(url, { userKeySecret, ...tuning });
 }

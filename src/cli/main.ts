@@ -1,6 +1,6 @@
 import { suggest } from "../shared/did-you-mean.ts";
 import { DataFileError, PollerTaken, StorageError, UserInputError } from "../shared/errors.ts";
-import { PostgresStorageError } from "../storage/postgres/database.ts";
+import { PostgresStorageError } from "../storage/postgres/errors.ts";
 import { STORAGE_CAUSE_TEXT, type StorageCause } from "../shared/storage-cause.ts";
 import { EXIT, processIO, type CliIO, type Command } from "./io.ts";
 

@@ -11,6 +11,13 @@ export const MAX_SESSION_TTL_DAYS = 3650;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/** A session store's TTL in days: the default when unset; a RangeError outside 1 to {@link MAX_SESSION_TTL_DAYS}. */
+export function sessionTtlDays(ttlDays = DEFAULT_SESSION_TTL_DAYS): number {
+  if (!(ttlDays > 0 && ttlDays <= MAX_SESSION_TTL_DAYS))
+    throw new RangeError(`ttlDays must be from 1 to ${MAX_SESSION_TTL_DAYS}, got ${ttlDays}`);
+  return ttlDays;
+}
+
 /** The SQLite session store: the port, answered synchronously. */
 export interface SessionStore extends SessionStorePort {
   load(userKey: string): StoredSession | undefined;
@@ -35,9 +42,7 @@ export function createSessionStore(
   database: AppDatabase,
   options: { ttlDays?: number; now?: () => Date } = {},
 ): SessionStore {
-  const ttlDays = options.ttlDays ?? DEFAULT_SESSION_TTL_DAYS;
-  if (!(ttlDays > 0 && ttlDays <= MAX_SESSION_TTL_DAYS))
-    throw new RangeError(`ttlDays must be from 1 to ${MAX_SESSION_TTL_DAYS}, got ${ttlDays}`);
+  const ttlDays = sessionTtlDays(options.ttlDays);
   const now = options.now ?? (() => new Date());
   const { db } = database;
   const digestUserKey = (userKey: string): string => database.userKeys.digest(userKey);

@@ -1,5 +1,5 @@
 import type { StoredSession } from "../../../flows/ports.ts";
-import { DEFAULT_SESSION_TTL_DAYS, MAX_SESSION_TTL_DAYS } from "../../repositories/sessions.ts";
+import { sessionTtlDays } from "../../repositories/sessions.ts";
 import type { PostgresDatabase } from "../database.ts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -27,9 +27,7 @@ export function createPostgresSessionStore(
   database: PostgresDatabase,
   options: { ttlDays?: number; now?: () => Date } = {},
 ): PostgresSessionStore {
-  const ttlDays = options.ttlDays ?? DEFAULT_SESSION_TTL_DAYS;
-  if (!(ttlDays > 0 && ttlDays <= MAX_SESSION_TTL_DAYS))
-    throw new RangeError(`ttlDays must be from 1 to ${MAX_SESSION_TTL_DAYS}, got ${ttlDays}`);
+  const ttlDays = sessionTtlDays(options.ttlDays);
   const now = options.now ?? (() => new Date());
   const digest = (userKey: string): string => database.userKeys.digest(userKey);
   const remove = async (key: string): Promise<void> => {
