@@ -5,7 +5,8 @@
  * messages; users send their next message once every reply to the last has come (each turn's reply count is
  * learnt first, from one user alone). Per phase: updates per second, latency from the webhook delivery to the
  * turn's last reply (p50, p99), CPU per update of the app's processes and of PostgreSQL's, and PostgreSQL
- * statements and transactions per update (pg_stat_statements, pg_stat_database).
+ * statements sent and transactions per update (pg_stat_statements' top-level statements: not those run inside the
+ * server-side functions; pg_stat_database).
  *
  * The server is Debian's PostgreSQL started here with its defaults (fsync on), on the same two cores.
  * `BENCH_USERS` (default 100) users per phase, each sending the ten messages of {@link SCRIPT}, after 20 users
@@ -273,7 +274,7 @@ async function runPhase(
 async function databaseStats(client: pg.Client): Promise<{ statements: number; transactions: number }> {
   const { rows } = await client.query<{ statements: string; transactions: string }>(
     `select (select coalesce(sum(calls), 0) from pg_stat_statements s join pg_database d on d.oid = s.dbid
-         where d.datname = current_database()) as statements,
+         where d.datname = current_database() and s.toplevel) as statements,
        (select xact_commit + xact_rollback from pg_stat_database where datname = current_database()) as transactions`,
   );
   return { statements: Number(rows[0]!.statements), transactions: Number(rows[0]!.transactions) };

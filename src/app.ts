@@ -172,15 +172,15 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
   };
   const postgresStore = postgres ? createPostgresDeliveryStore(postgres) : undefined;
   const store = postgresStore ?? createDeliveryStore(database);
-  // With PostgreSQL, each turn is a transaction holding its user's lock (see createSharedTurns); what it hands
-  // to the sender goes once it has committed.
+  // With PostgreSQL, each turn is a transaction holding its user's lock (see createSharedTurns); its replies are
+  // queued with its COMMIT, and handed to the sender after it.
   const turns =
     postgres && postgresStore
       ? createSharedTurns(
           {
             userKeys: postgres.userKeys,
-            withUserLock: (digest, fn) => postgres.withUserLock(digest, fn),
-            check: (inboxId, digest) => postgresStore.turnCheck(inboxId, owner, digest),
+            inTurn: (inboxId, digest, fn) =>
+              postgres.inTransaction(async () => fn(await postgresStore.startTurn(inboxId, owner, digest))),
           },
           {
             // Two connections left for receiving updates and sending replies meanwhile.
@@ -209,13 +209,7 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
   const inbox = createInbox({
     store,
     handlers,
-    sender: postgres
-      ? {
-          ...sender,
-          handOver: (messages) => postgres.afterCommit(() => sender.handOver(messages)),
-          kick: (platform, target) => postgres.afterCommit(() => sender.kick(platform, target)),
-        }
-      : sender,
+    sender,
     owner,
     logger,
     ...(tuning.delivery?.leaseMs ? { leaseMs: tuning.delivery.leaseMs } : {}),

@@ -89,6 +89,12 @@ export interface Inbox {
 
 const HOUR_MS = 60 * 60 * 1000;
 
+function countByTarget(messages: ReadonlyArray<{ target: string }>): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const { target } of messages) counts.set(target, (counts.get(target) ?? 0) + 1);
+  return counts;
+}
+
 /**
  * Creates the inbox: an update is written before it is acknowledged, handled from the stored copy, and marked
  * handled in the same transaction that queues its replies for the {@link OutboxSender}. Writes are group
@@ -192,7 +198,10 @@ export function createInbox(options: InboxOptions): Inbox {
         return;
       }
       sender.handOver(outcome.value);
-      for (const target of new Set(messages.map((m) => m.target))) sender.kick(item.platform, target);
+      // A chat with replies queued behind the one handed over is kicked: its worker claims them in turn.
+      const handed = countByTarget(outcome.value);
+      for (const [target, count] of countByTarget(messages))
+        if ((handed.get(target) ?? 0) < count) sender.kick(item.platform, target);
     };
     const settle = (): MaybePromise<void> => {
       if (settled) return completion;
@@ -209,7 +218,8 @@ export function createInbox(options: InboxOptions): Inbox {
         },
       };
       if (!groupCommit) {
-        // Its own transaction (or the turn's, when one is open): awaited in the user's queue.
+        // Its own transaction, or the turn's when one is open (then see withSharedTurns): awaited in the user's
+        // queue.
         completion = (async () =>
           store.complete(
             request.inboxId,

@@ -51,7 +51,9 @@ async function sendAll(texts: string[], transport: OutboxTransport) {
     payload: JSON.stringify({ text }),
   }));
   const claimed = store.complete(item!.id, "a", messages, Date.now(), Date.now() + sender.leaseMs)!;
+  // As the inbox does: the first reply handed over, the chat kicked for those queued behind it.
   sender.handOver(claimed);
+  sender.kick("zalo", "1");
   const deadline = Date.now() + 3000;
   while (store.backlog().messages > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
   stop.abort();
@@ -91,6 +93,53 @@ describe("outbox sender", () => {
   });
 });
 
+describe("outbox sender: claims", () => {
+  it("looks in the store for more of a chat's messages only when told some may be queued", async () => {
+    database = openDatabase(":memory:");
+    const store = createDeliveryStore(database);
+    let claims = 0;
+    const counted = {
+      ...store,
+      claimNext: (...args: Parameters<typeof store.claimNext>) => {
+        claims++;
+        return store.claimNext(...args);
+      },
+    };
+    const { sent, transport } = scripted([]);
+    // No poll: only handOver and kick move the sender.
+    const sender = createOutboxSender({
+      store: counted,
+      transports: { zalo: transport },
+      owner: "a",
+      logger: createLogger({ level: "silent" }),
+    });
+    const message = (text: string) => ({ platform: "zalo", target: "42", payload: JSON.stringify({ text }) });
+    const turn = (updateId: string, texts: string[]) => {
+      const item = store.receive({ platform: "zalo", updateId, payload: "{}" }, "a", 0, 60_000)!;
+      return store.complete(item.id, "a", texts.map(message), Date.now(), Date.now() + sender.leaseMs)!;
+    };
+    const until = async (count: number) => {
+      const deadline = Date.now() + 3000;
+      while (sent.length < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      await new Promise((r) => setTimeout(r, 20));
+    };
+
+    // One reply, handed over: nothing else to look for.
+    sender.handOver(turn("u1", ["một"]));
+    await until(1);
+    expect(claims).toBe(0);
+
+    // Two replies: the first handed over, the chat kicked for the second.
+    sender.handOver(turn("u2", ["hai", "ba"]));
+    sender.kick("zalo", "42");
+    await until(3);
+    expect(sent).toEqual(["một", "hai", "ba"]);
+    // One claim found "ba", the next found nothing.
+    expect(claims).toBe(2);
+    await sender.drain(1000);
+  });
+});
+
 describe("outbox sender: storage failing under a worker", () => {
   it("gives back a message whose claim's answer was lost, as it was, so that it is sent and not taken as delivered", async () => {
     database = openDatabase(":memory:");
@@ -119,6 +168,7 @@ describe("outbox sender: storage failing under a worker", () => {
     const stop = new AbortController();
     const running = sender.run(stop.signal);
     sender.handOver(claimed);
+    sender.kick("zalo", "42");
     const deadline = Date.now() + 5000;
     while (sent.length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
     stop.abort();

@@ -46,6 +46,14 @@ export interface OutboxSenderOptions {
   now?: () => number;
 }
 
+/** A chat worker's state. */
+interface WorkerState {
+  /** From the start of a send until its outcome is recorded. */
+  sending: boolean;
+  /** Messages of the chat may wait in the store, not handed over: claim them before leaving. */
+  kicked: boolean;
+}
+
 /** Sends the outbox; see {@link createOutboxSender}. */
 export interface OutboxSender {
   /** New messages were queued for this chat: send them now. */
@@ -89,8 +97,8 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
     assumedDelivered: 0,
     undeliverable: 0,
   };
-  /** Chats with a worker, and the workers' promises (for drain). */
-  const active = new Set<string>();
+  /** Chats with a worker (and its state), and the workers' promises (for drain). */
+  const active = new Map<string, WorkerState>();
   const tasks = new Set<Promise<void>>();
   /** Messages claimed when they were queued, waiting for their chat's worker. */
   const handed = new Map<string, ClaimedMessage[]>();
@@ -118,24 +126,22 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
   }
 
   /**
-   * One chat's worker: sends the messages handed over, then claims the chat's next ones, until none is due.
-   * `state.sending` is true from the start of a call until its outcome is recorded.
+   * One chat's worker: sends the messages handed over, and claims the chat's next ones from the store while there
+   * may be some (`state.kicked`: a message was queued, not handed over, since the last claim that found none).
    */
-  async function work(
-    key: string,
-    platform: string,
-    target: string,
-    state: { sending: boolean },
-  ): Promise<void> {
+  async function work(key: string, platform: string, target: string, state: WorkerState): Promise<void> {
     const transport = options.transports[platform];
     for (;;) {
       let message = handed.get(key)?.shift();
-      if (!message && !stopped && transport) {
+      if (!message && !stopped && transport && state.kicked) {
+        state.kicked = false;
         const at = now();
         // The chat stays in `active` meanwhile: no other worker claims it.
         message = await store.claimNext(platform, target, owner, at, at + leaseMs);
+        // One found, more may follow it.
+        if (message) state.kicked = true;
         // A message handed over while the claim was awaited is this worker's: leaving would strand it.
-        if (!message) message = handed.get(key)?.shift();
+        else message = handed.get(key)?.shift();
       }
       if (!message || !transport) {
         // Leaves in the same turn as it found nothing, so a message handed over later starts a new worker.
@@ -198,9 +204,9 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
     }
   }
 
-  function startWorker(key: string, platform: string, target: string): void {
-    active.add(key);
-    const state = { sending: false };
+  function startWorker(key: string, platform: string, target: string, kicked: boolean): void {
+    const state: WorkerState = { sending: false, kicked };
+    active.set(key, state);
     const task = work(key, platform, target, state).catch(async (error: unknown) => {
       logger.error({ channel: platform, err: error }, "outbox sender failed");
       // The storage failed (a claim whose answer was lost, a put-back): what this worker holds was not sent, and
@@ -231,18 +237,23 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
     while (active.size < maxChats && waiting.size > 0) {
       const [key, chat] = waiting.entries().next().value as [string, { platform: string; target: string }];
       waiting.delete(key);
-      if (!active.has(key)) startWorker(key, chat.platform, chat.target);
+      if (!active.has(key)) startWorker(key, chat.platform, chat.target, true);
     }
   }
 
   function kick(platform: string, target: string): void {
     const key = `${platform}:${target}`;
-    if (stopped || active.has(key)) return;
+    if (stopped) return;
+    const worker = active.get(key);
+    if (worker) {
+      worker.kicked = true;
+      return;
+    }
     if (active.size >= maxChats) {
       waiting.set(key, { platform, target });
       return;
     }
-    startWorker(key, platform, target);
+    startWorker(key, platform, target, true);
   }
 
   function handOver(messages: readonly ClaimedMessage[]): void {
@@ -252,7 +263,7 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
       if (queue) queue.push(message);
       else handed.set(key, [message]);
       // Already claimed under a lease: started at once, whatever the bound on chats.
-      if (!active.has(key)) startWorker(key, message.platform, message.target);
+      if (!active.has(key)) startWorker(key, message.platform, message.target, false);
     }
   }
 

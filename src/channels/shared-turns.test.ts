@@ -12,7 +12,7 @@ function storage(options: { failBeforeStart?: number } = {}) {
   let failures = options.failBeforeStart ?? 0;
   const store: SharedTurnStorage = {
     userKeys: { digest: (userKey) => `d:${userKey}` },
-    async withUserLock(digest, fn) {
+    async inTurn(inboxId, digest, fn) {
       if (failures > 0) {
         failures--;
         throw new Error("connection refused");
@@ -26,17 +26,14 @@ function storage(options: { failBeforeStart?: number } = {}) {
       );
       await before;
       try {
-        return await fn();
+        const update = updates.get(inboxId);
+        const earlierWaiting = [...updates.entries()].some(
+          ([id, other]) => id < inboxId && other.digest === digest && !other.done,
+        );
+        return await fn({ holds: Boolean(update?.held && !update.done), earlierWaiting });
       } finally {
         release();
       }
-    },
-    async check(inboxId, digest) {
-      const update = updates.get(inboxId);
-      const earlierWaiting = [...updates.entries()].some(
-        ([id, other]) => id < inboxId && other.digest === digest && !other.done,
-      );
-      return { holds: Boolean(update?.held && !update.done), earlierWaiting };
     },
   };
   return {

@@ -1,5 +1,5 @@
 import { sleep } from "./backoff.ts";
-import type { InboxHandler } from "./inbox.ts";
+import type { InboxHandler, TurnOutbox } from "./inbox.ts";
 import { createKeyedQueue } from "./keyed-queue.ts";
 
 /**
@@ -11,16 +11,22 @@ export interface SharedTurns {
   run<T>(userKey: string, inboxId: number, turn: () => Promise<T>): Promise<T | undefined>;
 }
 
+/** Where an update stands as its turn starts. */
+export interface TurnStanding {
+  /** This instance still holds the update (claimed, not handled; its row locked to the commit). */
+  holds: boolean;
+  /** An update of the same user received before it is still to be handled. */
+  earlierWaiting: boolean;
+}
+
 /** What {@link createSharedTurns} needs of the database. */
 export interface SharedTurnStorage {
   userKeys: { digest(userKey: string): string };
-  /** Runs `fn` in a transaction holding the user's lock across instances (bounded wait; throws after it). */
-  withUserLock<T>(digest: string, fn: () => Promise<T>): Promise<T>;
   /**
-   * Whether this instance still holds update `inboxId` (its row locked to the commit), and whether an update of
-   * the user received before it is still to be handled.
+   * Runs `fn` in a transaction that first takes the user's lock across instances (bounded wait; throws after it)
+   * and then finds where update `inboxId` stands.
    */
-  check(inboxId: number, digest: string): Promise<{ holds: boolean; earlierWaiting: boolean }>;
+  inTurn<T>(inboxId: number, digest: string, fn: (standing: TurnStanding) => Promise<T>): Promise<T>;
 }
 
 /** Options of {@link createSharedTurns}; every field has a default. */
@@ -66,8 +72,7 @@ export function createSharedTurns(storage: SharedTurnStorage, options: SharedTur
       const digest = storage.userKeys.digest(userKey);
       let started = false;
       const attempt = () =>
-        storage.withUserLock(digest, async () => {
-          const { holds, earlierWaiting } = await storage.check(inboxId, digest);
+        storage.inTurn(inboxId, digest, async ({ holds, earlierWaiting }) => {
           if (!holds) return gone;
           if (earlierWaiting && Date.now() < orderDeadline) return notYet;
           started = true;
@@ -124,7 +129,10 @@ export function withSharedTurns(handler: InboxHandler, turns: SharedTurns): Inbo
     async process(update, outbox) {
       const userKey = handler.userKey?.(update);
       if (userKey === undefined) return handler.process(update, outbox);
-      await turns.run(userKey, outbox.inboxId, () => handler.process(update, outbox));
+      // The turn's replies are queued with the COMMIT of its transaction, which comes once the handling ends:
+      // the handling must not wait for it. The user's next turn waits for the commit anyway (the user's lock).
+      const inTurn: TurnOutbox = { ...outbox, settle: () => void outbox.settle() };
+      await turns.run(userKey, outbox.inboxId, () => handler.process(update, inTurn));
     },
   };
 }

@@ -145,6 +145,71 @@ describe.runIf(pg.available)("transactions", () => {
     expect(rows[0]?.n).toBe(1);
   });
 
+  it("sends the writes held back with the COMMIT, and rolls everything back when one fails", async () => {
+    const database = await open();
+    const insert = (key: string) => ({
+      text: `insert into sessions (user_key, state, updated_at, expires_at) values ($1, '{}', 0, $2)`,
+      values: [key, Date.now() + 60_000],
+    });
+    const count = async (): Promise<number> =>
+      (await database.query<{ n: number }>("select count(*) as n from sessions where user_key like 'held-%'"))
+        .rows[0]!.n;
+
+    let held: Promise<unknown> | undefined;
+    await database.inTransaction(async () => {
+      held = database.hold(insert("held-1"));
+      await database.query(insert("held-2").text, insert("held-2").values);
+      // Not written yet: it goes with the COMMIT.
+      expect(await count()).toBe(1);
+    });
+    await expect(held).resolves.toMatchObject({ rowCount: 1 });
+    expect(await count()).toBe(2);
+
+    let failed: Promise<unknown> | undefined;
+    await expect(
+      database.inTransaction(async () => {
+        failed = database.hold(insert("held-3"));
+        await database.query(insert("held-4").text, insert("held-4").values);
+        database.hold(insert("held-1")); // a repeated key: fails at the commit
+      }),
+    ).rejects.toThrow(/duplicate key/);
+    await expect(failed).rejects.toThrow();
+    expect(await count()).toBe(2);
+    // Outside a transaction there is nothing to hold the statement for.
+    expect(database.hold(insert("held-5"))).toBeUndefined();
+  });
+
+  it("runs what follows the commit outside the transaction, even when it was started inside", async () => {
+    const database = await open();
+    let afterwards: Promise<boolean> | undefined;
+    await database.inTransaction(async () => {
+      const held = database.hold({ text: "select 1 as one", values: [] })!;
+      afterwards = held.then(async () => {
+        // On a connection of the pool, not on the transaction's, which went back to it.
+        await database.query("select 1");
+        return database.hold({ text: "select 1", values: [] }) === undefined;
+      });
+    });
+    expect(await afterwards).toBe(true);
+  });
+
+  it("reads a session saved in the transaction as saved, and deletes it for good", async () => {
+    const database = await open();
+    const sessions = createPostgresSessionStore(database);
+    await database.inTransaction(async () => {
+      await sessions.save("telegram:7", { step: 1 }, null);
+      expect((await sessions.load("telegram:7"))?.state).toEqual({ step: 1 });
+      await sessions.save("telegram:7", { step: 2 }, null);
+      expect((await sessions.load("telegram:7"))?.state).toEqual({ step: 2 });
+    });
+    expect((await sessions.load("telegram:7"))?.state).toEqual({ step: 2 });
+    await database.inTransaction(async () => {
+      await sessions.save("telegram:7", { step: 3 }, null);
+      await sessions.delete("telegram:7");
+    });
+    expect(await sessions.load("telegram:7")).toBeUndefined();
+  });
+
   it("stores an update delivered to two instances at once exactly once", async () => {
     const [one, two] = await Promise.all([open(), open()]);
     const stores = [createPostgresDeliveryStore(one!), createPostgresDeliveryStore(two!)];
@@ -168,6 +233,19 @@ describe.runIf(pg.available)("transactions", () => {
       "select count(*) as n from inbox where update_id like 'race-%'",
     );
     expect(rows[0]?.n).toBe(40);
+  });
+
+  it("tells a repeat from the first delivery when both arrive together at one instance", async () => {
+    const store = createPostgresDeliveryStore(await open());
+    const now = Date.now();
+    const receive = (updateId: string) =>
+      store.receive({ platform: "zalo", updateId, payload: "{}" }, "i0", now, now + 60_000);
+    // Received during one turn of the event loop: inserted in one statement.
+    const [first, repeat, other] = await Promise.all([receive("twice"), receive("twice"), receive("once")]);
+    expect(first).toMatchObject({ updateId: "twice", attempts: 1 });
+    expect(repeat).toBeUndefined();
+    expect(other).toMatchObject({ updateId: "once" });
+    expect(await receive("twice")).toBeUndefined();
   });
 });
 
@@ -200,7 +278,14 @@ describe.runIf(pg.available)("the outbox across instances", () => {
   });
 });
 
-describe.runIf(pg.available)("withUserLock", () => {
+describe.runIf(pg.available)("the user's turn lock", () => {
+  /** A turn as the app runs it: a transaction that starts with the user's lock (hcs_turn_start). */
+  const withTurn = <T>(database: PostgresDatabase, user: string, fn: () => Promise<T> | T): Promise<T> =>
+    database.inTransaction(async () => {
+      await createPostgresDeliveryStore(database).startTurn(0, "test", database.userKeys.digest(user));
+      return fn();
+    });
+
   /**
    * Two turns at once on two instances, the order their starts and ends happened in. The first turn lasts until
    * the second has started, or a second when it cannot start (its user's lock is held).
@@ -212,14 +297,14 @@ describe.runIf(pg.available)("withUserLock", () => {
     const started = new Promise<void>((resolve) => (secondStarted = resolve));
     let firstStarted: () => void = () => undefined;
     const firstRunning = new Promise<void>((resolve) => (firstStarted = resolve));
-    const firstTurn = a!.withUserLock(first, async () => {
+    const firstTurn = withTurn(a!, first, async () => {
       events.push("A start");
       firstStarted();
       await Promise.race([started, sleep(1000)]);
       events.push("A end");
     });
     await firstRunning;
-    const secondTurn = b!.withUserLock(second, async () => {
+    const secondTurn = withTurn(b!, second, async () => {
       events.push("B start");
       secondStarted();
       await sleep(50);
@@ -244,17 +329,17 @@ describe.runIf(pg.available)("withUserLock", () => {
     const held = new Promise<void>((resolve) => (release = resolve));
     let locked: () => void = () => undefined;
     const isLocked = new Promise<void>((resolve) => (locked = resolve));
-    const holding = holder.withUserLock("user-9", async () => {
+    const holding = withTurn(holder, "user-9", async () => {
       locked();
       await held;
     });
     await isLocked;
     const started = Date.now();
-    await expect(waiter.withUserLock("user-9", () => "never")).rejects.toBeInstanceOf(UserLockTimeout);
+    await expect(withTurn(waiter, "user-9", () => "never")).rejects.toBeInstanceOf(UserLockTimeout);
     expect(Date.now() - started).toBeLessThan(2000);
     release();
     await holding;
-    expect(await waiter.withUserLock("user-9", () => "now")).toBe("now");
+    expect(await withTurn(waiter, "user-9", () => "now")).toBe("now");
   });
 });
 

@@ -75,21 +75,31 @@ export interface PostgresDatabase {
   /** Where it is, for messages: `host:port/database`, never the password. */
   readonly target: string;
   readonly userKeys: UserKeys;
+  /** Longest a statement waits for a lock, in ms (DATABASE_LOCK_TIMEOUT_MS). */
+  readonly lockTimeoutMs: number;
   /** Runs one statement on the current transaction's connection inside {@link inTransaction}, else the pool's. */
   query<R = Record<string, unknown>>(text: string, values?: readonly unknown[]): Promise<QueryResult<R>>;
   /** Runs `fn` in one transaction (BEGIN … COMMIT, ROLLBACK on a throw); a nested call joins the outer one. */
   inTransaction<T>(fn: () => Promise<T> | T): Promise<T>;
   /**
-   * Runs `then` once the current transaction has committed (never if it rolls back), or at once outside one:
-   * what a turn hands on (replies to send) must not go before its writes are visible to other connections.
+   * Holds `statement` back to the end of the current transaction, to be sent with its COMMIT in one round trip;
+   * under a `key`, it replaces a statement held before under the same key. Returns a promise of its result once
+   * committed (rejected if the transaction rolls back), or undefined outside a transaction: the caller then
+   * runs it itself. A caller may leave the promise alone: the transaction reports a failure itself.
    */
-  afterCommit(then: () => void): void;
+  hold<R = Record<string, unknown>>(
+    statement: { text: string; values: readonly unknown[] },
+    key?: string,
+  ): Promise<QueryResult<R>> | undefined;
+  /** Drops the statement held under `key` in the current transaction, if any. */
+  unhold(key: string): void;
   /**
-   * Runs `fn` in a transaction holding the advisory lock of one user (the keyed digest): one turn per user at a
-   * time across instances, different users in parallel. Waits at most the lock timeout, then throws a
-   * {@link UserLockTimeout}.
+   * Carries `value` under `key` to the end of the current transaction (a row read ahead, for a later reader to
+   * {@link take} instead of reading it again); false outside a transaction.
    */
-  withUserLock<T>(digest: string, fn: () => Promise<T> | T): Promise<T>;
+  carry(key: string, value: unknown): boolean;
+  /** Takes what the current transaction carries under `key` (undefined when nothing). */
+  take(key: string): unknown;
   /**
    * Takes the advisory lock `name` if no one holds it, on a connection kept for it; null when another holds it.
    * The lock goes with the connection: released, or when the process dies.
@@ -100,6 +110,35 @@ export interface PostgresDatabase {
   close(): Promise<void>;
 }
 
+/** PostgreSQL's error code for a lock not taken within lock_timeout. */
+export const LOCK_NOT_AVAILABLE = "55P03";
+
+/** A transaction open in {@link openPostgres}: see its `current`. */
+interface Transaction {
+  client: pg.PoolClient;
+  held: Map<
+    string | symbol,
+    {
+      text: string;
+      values: readonly unknown[];
+      done: (result: QueryResult<unknown>) => void;
+      fail: (error: unknown) => void;
+    }
+  >;
+  carried: Map<string, unknown>;
+  /** Committed or rolled back. */
+  ended: boolean;
+}
+
+/**
+ * The socket of a client, to write several statements in one go (cork, then uncork): pg itself does so for the
+ * messages of one statement.
+ */
+function streamOf(client: pg.PoolClient): { cork?(): void; uncork?(): void } | undefined {
+  return (client as unknown as { connection?: { stream?: { cork?(): void; uncork?(): void } } }).connection
+    ?.stream;
+}
+
 /** Thrown when a user's turn lock could not be taken within the lock timeout. */
 export class UserLockTimeout extends Error {
   override readonly name = "UserLockTimeout";
@@ -107,7 +146,6 @@ export class UserLockTimeout extends Error {
     super(`Another turn of the same user held its lock for more than ${waitedMs} ms`, options);
   }
 }
-
 
 /** Advisory lock namespaces (the first of the two-int keys), so this program's locks collide with no one's. */
 export const LOCK_SPACE = {
@@ -123,12 +161,23 @@ export function lockKey(name: string): number {
   return createHash("sha256").update(name, "utf8").digest().readInt32BE(0);
 }
 
-/** Epoch-millisecond and count columns (int8) as numbers: every value this program stores fits in 2^53. */
+/** PostgreSQL's type id of int8[] (pg's builtins name only the scalar types). */
+const INT8_ARRAY = 1016;
+
+/** Epoch-millisecond and count columns (int8), and ids in arrays, as numbers: every value fits in 2^53. */
+const defaultParser = pg.types.getTypeParser as (
+  oid: number,
+  format?: "text" | "binary",
+) => (value: string) => unknown;
 const types = {
-  getTypeParser: ((oid: number, format?: "text" | "binary") =>
-    oid === pg.types.builtins.INT8
-      ? (value: string) => Number(value)
-      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+  getTypeParser: ((oid: number, format?: "text" | "binary") => {
+    if (oid === pg.types.builtins.INT8) return (value: string) => Number(value);
+    if (oid === INT8_ARRAY) {
+      const parseArray = defaultParser(oid, format) as (value: string) => string[];
+      return (value: string) => parseArray(value).map(Number);
+    }
+    return defaultParser(oid, format);
+  }) as typeof pg.types.getTypeParser,
 };
 
 /** The parts of a URL that may be shown: host, port, database. */
@@ -167,7 +216,13 @@ export async function openPostgres(url: string, options: PostgresOptions): Promi
     application_name: "hoichinhsach",
     types,
   };
-  const pool = new pg.Pool({ ...clientConfig, max: options.poolSize ?? POSTGRES_DEFAULTS.poolSize });
+  // Pipelined: a statement is written without waiting for the answers to those before it on the connection,
+  // so a transaction's BEGIN goes with its first statement, and its COMMIT with the writes held for it.
+  const pool = new pg.Pool({
+    ...clientConfig,
+    pipeline: true,
+    max: options.poolSize ?? POSTGRES_DEFAULTS.poolSize,
+  } as pg.PoolConfig);
   // A connection lost while idle in the pool: the next checkout opens a new one. Without a listener it would
   // crash the process.
   pool.on("error", () => undefined);
@@ -175,8 +230,15 @@ export async function openPostgres(url: string, options: PostgresOptions): Promi
   // statement that fails; its error event must not take the process down.
   pool.on("connect", (client) => client.on("error", () => undefined));
 
-  // The transaction a call runs in: its connection, and what waits for its commit.
-  const current = new AsyncLocalStorage<{ client: pg.PoolClient; committed: Array<() => void> }>();
+  // The transaction a call runs in: its connection, the statements held back to be sent with its COMMIT (see
+  // hold) and what it carries (see carry).
+  const current = new AsyncLocalStorage<Transaction>();
+  // What runs on after a transaction ended (a continuation started inside it) is outside it: its connection is
+  // back in the pool.
+  const open = (): Transaction | undefined => {
+    const transaction = current.getStore();
+    return transaction && !transaction.ended ? transaction : undefined;
+  };
   // Statements with parameters are prepared once per connection (named): the server then neither parses nor
   // plans them again, which is most of its work for the small statements of a turn. Their texts are the stores'
   // constants, so the names stay few; past the bound a statement is sent unnamed.
@@ -188,31 +250,82 @@ export async function openPostgres(url: string, options: PostgresOptions): Promi
     return name === undefined ? { text, values: [...values] } : { name, text, values: [...values] };
   };
   const query = async <R>(text: string, values?: readonly unknown[]): Promise<QueryResult<R>> => {
-    const client = current.getStore()?.client;
+    const client = open()?.client;
     const result = await (client ?? pool).query(prepared(text, values));
     return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
   };
   // Drizzle's node-postgres session only calls `query`: route it through the same executor.
   const executor = {
     query: (config: unknown, values?: unknown) => {
-      const client = current.getStore()?.client;
+      const client = open()?.client;
       return (client ?? pool).query(config as pg.QueryConfig, values as unknown[]);
     },
   };
   const db = drizzle({ client: executor as unknown as pg.Pool });
 
+  /**
+   * Sends the statements held by `transaction` and its COMMIT together (one write, one round trip), and reports
+   * each statement's result. Throws if any failed: the transaction is then rolled back.
+   */
+  const commitWithHeld = async (transaction: Transaction): Promise<void> => {
+    const { client, held } = transaction;
+    const statements = [...held.values()];
+    held.clear();
+    const stream = streamOf(client);
+    stream?.cork?.();
+    const sent = statements.map((statement) => client.query(prepared(statement.text, statement.values)));
+    const commit = client.query("commit");
+    stream?.uncork?.();
+    const outcomes = await Promise.allSettled([...sent, commit]);
+    const failed = outcomes.find((outcome) => outcome.status === "rejected");
+    const committed = outcomes.at(-1);
+    transaction.ended = true;
+    if (failed || committed?.status !== "fulfilled" || committed.value.command !== "COMMIT") {
+      const error =
+        (failed as PromiseRejectedResult | undefined)?.reason ??
+        new Error("the transaction was rolled back at its commit");
+      for (const statement of statements) statement.fail(error);
+      throw error;
+    }
+    statements.forEach((statement, i) => {
+      const { rows, rowCount } = (outcomes[i] as PromiseFulfilledResult<pg.QueryResult>).value;
+      statement.done({ rows, rowCount: rowCount ?? 0 });
+    });
+  };
+
   const inTransaction = async <T>(fn: () => Promise<T> | T): Promise<T> => {
-    if (current.getStore()) return fn();
+    if (open()) return fn();
     const client = await pool.connect();
-    const committed: Array<() => void> = [];
+    const transaction: Transaction = {
+      client,
+      held: new Map(),
+      carried: new Map(),
+      ended: false,
+    };
     let broken: Error | undefined;
+    let began: Promise<unknown> | undefined;
     try {
-      await client.query("begin");
-      const result = await current.run({ client, committed }, fn);
-      await client.query("commit");
-      for (const then of committed) then();
+      // Not awaited: the connection is pipelined, so BEGIN goes with the statement that `fn` starts with, in one
+      // write when `fn` issues it at once.
+      const stream = streamOf(client);
+      stream?.cork?.();
+      began = client.query("begin");
+      // Its failure is the transaction's, reported below; until then it must not count as unhandled.
+      began.catch(() => undefined);
+      let running: Promise<T>;
+      try {
+        running = Promise.resolve(current.run(transaction, fn));
+      } finally {
+        stream?.uncork?.();
+      }
+      const result = await running;
+      await began;
+      await commitWithHeld(transaction);
       return result;
     } catch (error) {
+      transaction.ended = true;
+      for (const { fail } of transaction.held.values()) fail(error);
+      await began?.catch(() => undefined);
       try {
         await client.query("rollback");
       } catch (rollbackError) {
@@ -224,18 +337,6 @@ export async function openPostgres(url: string, options: PostgresOptions): Promi
       client.release(broken);
     }
   };
-
-  const withUserLock = <T>(digest: string, fn: () => Promise<T> | T): Promise<T> =>
-    inTransaction(async () => {
-      try {
-        await query("select pg_advisory_xact_lock($1, $2)", [LOCK_SPACE.user, lockKey(digest)]);
-      } catch (error) {
-        if ((error as { code?: string }).code === "55P03")
-          throw new UserLockTimeout(lockTimeoutMs, { cause: error });
-        throw error;
-      }
-      return fn();
-    });
 
   const tryLeadership = async (name: string): Promise<Leadership | null> => {
     const client = new pg.Client(clientConfig);
@@ -302,14 +403,44 @@ export async function openPostgres(url: string, options: PostgresOptions): Promi
     db,
     target: `${where.host}:${where.port}/${where.database}`,
     userKeys,
+    lockTimeoutMs,
     query,
     inTransaction,
-    afterCommit(then) {
-      const transaction = current.getStore();
-      if (transaction) transaction.committed.push(then);
-      else then();
+    hold<R>(statement: { text: string; values: readonly unknown[] }, key?: string) {
+      const transaction = open();
+      if (!transaction) return undefined;
+      const result = new Promise<QueryResult<R>>((resolve, reject) => {
+        const slot = key ?? Symbol("held");
+        transaction.held.get(slot)?.fail(new Error("replaced by a later statement"));
+        // Re-inserted at the end: the held statements are sent in the order they were last held.
+        transaction.held.delete(slot);
+        transaction.held.set(slot, {
+          ...statement,
+          done: (rows) => resolve(rows as QueryResult<R>),
+          fail: reject,
+        });
+      });
+      // The transaction reports its own failure: a caller that does not wait for the result is no worse off.
+      result.catch(() => undefined);
+      return result;
     },
-    withUserLock,
+    unhold(key) {
+      const transaction = open();
+      transaction?.held.get(key)?.fail(new Error("dropped"));
+      transaction?.held.delete(key);
+    },
+    carry(key, value) {
+      const transaction = open();
+      if (!transaction) return false;
+      transaction.carried.set(key, value);
+      return true;
+    },
+    take(key) {
+      const carried = open()?.carried;
+      const value = carried?.get(key);
+      carried?.delete(key);
+      return value;
+    },
     tryLeadership,
     async probe() {
       try {

@@ -4,7 +4,19 @@ import type {
   OutgoingMessage,
   ReceivedUpdate,
 } from "../../repositories/delivery.ts";
-import { LOCK_SPACE, lockKey, type PostgresDatabase } from "../database.ts";
+import {
+  LOCK_NOT_AVAILABLE,
+  LOCK_SPACE,
+  lockKey,
+  UserLockTimeout,
+  type PostgresDatabase,
+} from "../database.ts";
+import { carrySessionRead, type StoredSessionRow } from "./sessions.ts";
+
+/** The row of hcs_turn_start (src/storage/migrations-pg/0001_turn_functions.sql). */
+type StartedTurn = { holds: boolean; earlierWaiting: boolean } & {
+  [K in keyof StoredSessionRow]: StoredSessionRow[K] | null;
+};
 
 /**
  * The {@link import("../../repositories/delivery.ts").DeliveryStore} on PostgreSQL: the same methods and
@@ -48,11 +60,13 @@ export interface PostgresDeliveryStore {
   purgeHandled(before: number): Promise<number>;
   backlog(): Promise<{ updates: number; messages: number }>;
   /**
-   * Where update `inboxId` stands as its turn starts: whether `owner` still holds it (claimed, not handled; its
-   * row then stays locked to the commit, so no other instance completes it meanwhile), and whether an update of
-   * the same user (`digest`, the keyed digest) received before it is still to be handled.
+   * Starts the turn of update `inboxId`, inside the caller's transaction: takes the user's lock (`digest`, the
+   * keyed digest; bounded by the lock timeout, then a {@link UserLockTimeout}), and says whether `owner` still
+   * holds the update (its row then stays locked to the commit, so no other instance completes it meanwhile) and
+   * whether an update of the same user received before it is still to be handled. The user's session, read in
+   * the same round trip, is carried for the session store (repositories/sessions.ts).
    */
-  turnCheck(
+  startTurn(
     inboxId: number,
     owner: string,
     digest: string,
@@ -74,25 +88,15 @@ export interface PostgresDeliveryStore {
  */
 export function createPostgresDeliveryStore(database: PostgresDatabase): PostgresDeliveryStore {
   const { query } = database;
-  // Deletes of sent messages, batched: made before the next write, or at the end of the event loop turn.
-  let sent: Array<{ id: number; owner: string }> = [];
-  let scheduled: Promise<void> | undefined;
-  const flush = async (): Promise<void> => {
-    if (sent.length === 0) return;
-    const batch = sent;
-    sent = [];
-    try {
-      await query(
-        `delete from outbox o using unnest($1::bigint[], $2::text[]) as s(id, owner)
-         where o.id = s.id and o.lease_owner = s.owner`,
-        [batch.map((row) => row.id), batch.map((row) => row.owner)],
-      );
-    } catch (error) {
-      // Tried again with the next write: a sent message left behind would be sent again once its lease ran out.
-      sent = batch.concat(sent);
-      throw error;
-    }
-  };
+  const sent = createSentDeletes((ids, owners) =>
+    query(
+      `delete from outbox o using unnest($1::bigint[], $2::text[]) as s(id, owner)
+       where o.id = s.id and o.lease_owner = s.owner`,
+      [ids, owners],
+    ),
+  );
+  const flush = (): Promise<void> => sent.flush();
+  const receipts = createReceipts(database);
 
   const claimedRow = (row: ClaimedMessage): ClaimedMessage => ({
     id: row.id,
@@ -104,36 +108,7 @@ export function createPostgresDeliveryStore(database: PostgresDatabase): Postgre
   });
 
   return {
-    async receive(update, owner, now, leaseUntil) {
-      await flush();
-      const { rows } = await query<{ id: number }>(
-        `insert into inbox (platform, update_id, status, payload, user_key, attempts, received_at, lease_owner,
-           lease_until)
-         values ($1, $2, 'processing', $3, $4, 1, $5, $6, $7)
-         on conflict (platform, update_id) do nothing
-         returning id`,
-        [
-          update.platform,
-          update.updateId,
-          update.payload,
-          // Never the account id itself: the keyed digest every store uses (see user-keys.ts).
-          update.userKey === undefined ? null : database.userKeys.digest(update.userKey),
-          now,
-          owner,
-          leaseUntil,
-        ],
-      );
-      const row = rows[0];
-      return row
-        ? {
-            id: row.id,
-            platform: update.platform,
-            updateId: update.updateId,
-            payload: update.payload,
-            attempts: 1,
-          }
-        : undefined;
-    },
+    receive: (update, owner, now, leaseUntil) => receipts.add(update, owner, now, leaseUntil),
 
     async claimInbox(platform, owner, now, leaseUntil, limit) {
       const { rows } = await query<InboxItem>(
@@ -152,85 +127,99 @@ export function createPostgresDeliveryStore(database: PostgresDatabase): Postgre
     },
 
     async complete(inboxId, owner, messages, now, leaseUntil, within) {
-      await flush();
-      return database.inTransaction(async () => {
-        // Marks the update handled if `owner` still holds it, and reads the sender's digest as it was (the
-        // replies are queued under it): one statement, the row locked by the update.
-        const marked = await query<{ userKey: string | null }>(
-          `with held as (
-             select id, user_key from inbox where id = $1 and status = 'processing' and lease_owner = $2 for update)
-           update inbox i set status = 'done', payload = null, user_key = null, lease_owner = null,
-             lease_until = null, handled_at = $3
-           from held where i.id = held.id
-           returning held.user_key as "userKey"`,
-          [inboxId, owner, now],
-        );
-        const heldRow = marked.rows[0];
-        if (marked.rowCount !== 1 || !heldRow) return undefined;
-        const { userKey } = heldRow;
-        const claimed: ClaimedMessage[] = [];
-        const seen = new Set<string>();
-        for (const message of messages) {
-          const chat = `${message.platform}:${message.target}`;
-          if (!seen.has(chat)) {
-            // Whether the chat is idle is decided under the chat's lock, held to the commit: two turns
-            // completing at once for one chat (on two instances) do not both find it idle. Its own statement,
-            // so that the check below reads what a turn committed while this one waited.
-            await query("select pg_advisory_xact_lock($1, $2)", [LOCK_SPACE.chat, lockKey(chat)]);
-          }
-          // The first reply to an idle chat is queued already claimed; the others wait their turn.
-          const { rows } = await query<{ id: number; status: string }>(
-            `insert into outbox (platform, target, payload, user_key, status, attempts, ambiguous,
-               next_attempt_at, created_at, lease_owner, lease_until)
-             select $1, $2, $3, $4, s.status, case when s.status = 'sending' then 1 else 0 end, 0, $5, $5,
-               case when s.status = 'sending' then $6 end, case when s.status = 'sending' then $7::bigint end
-             from (select case when $8::boolean
-                     or exists (select 1 from outbox where platform = $1 and target = $2)
-                   then 'pending' else 'sending' end as status) as s
-             returning id, status`,
-            [
-              message.platform,
-              message.target,
-              message.payload,
-              userKey,
-              now,
-              owner,
-              leaseUntil,
-              seen.has(chat),
-            ],
-          );
-          const row = rows[0];
-          if (row?.status === "sending") claimed.push({ ...message, id: row.id, attempts: 1, ambiguous: 0 });
-          seen.add(chat);
-        }
-        await within?.();
-        return claimed;
+      // The messages sent to its chats are deleted first, so that a chat whose last reply went is found idle.
+      const batch = sent.take(messages.map((message) => `${message.platform}:${message.target}`));
+      const statement = {
+        text: `select held, ids, statuses from hcs_turn_finish($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+        values: [
+          inboxId,
+          owner,
+          now,
+          leaseUntil,
+          batch.ids,
+          batch.owners,
+          LOCK_SPACE.chat,
+          messages.map((message) => message.platform),
+          messages.map((message) => message.target),
+          messages.map((message) => message.payload),
+          messages.map((message) => lockKey(`${message.platform}:${message.target}`)),
+        ],
+      };
+      type Finished = { held: boolean; ids: number[] | null; statuses: string[] | null };
+      let result: { rows: Finished[] };
+      try {
+        // In a turn, it goes with the turn's COMMIT (and with the session it saved), in one round trip; else in
+        // a transaction of its own. Either way it is answered once committed, which must not be awaited inside.
+        const { finished } = await database.inTransaction(async () => {
+          const held = database.hold<Finished>(statement)!;
+          await within?.();
+          return { finished: held };
+        });
+        result = await finished;
+      } catch (error) {
+        batch.restore();
+        throw error;
+      }
+      const row = result.rows[0];
+      if (!row?.held) return undefined;
+      const claimed: ClaimedMessage[] = [];
+      messages.forEach((message, i) => {
+        if (row.statuses?.[i] !== "sending") return;
+        const id = row.ids![i]!;
+        sent.claimed(id, `${message.platform}:${message.target}`);
+        claimed.push({ ...message, id, attempts: 1, ambiguous: 0 });
       });
+      return claimed;
     },
 
-    async turnCheck(inboxId, owner, digest) {
-      const { rows } = await query<{ holds: boolean; earlierWaiting: boolean }>(
-        `with held as (
-           select id from inbox where id = $1 and status = 'processing' and lease_owner = $2 for update)
-         select exists (select 1 from held) as holds,
-           exists (select 1 from inbox where user_key = $3 and id < $1 and status <> 'done') as "earlierWaiting"`,
-        [inboxId, owner, digest],
-      );
-      return rows[0] ?? { holds: false, earlierWaiting: false };
+    async startTurn(inboxId, owner, digest) {
+      let row: StartedTurn | undefined;
+      try {
+        ({
+          rows: [row],
+        } = await query<StartedTurn>(
+          `select holds, earlier_waiting as "earlierWaiting", session_state as "state",
+             session_flow_id as "flowId", session_flow_version as "flowVersion", session_updated_at as "updatedAt",
+             session_expires_at as "expiresAt"
+           from hcs_turn_start($1, $2, $3, $4, $5)`,
+          [LOCK_SPACE.user, lockKey(digest), inboxId, owner, digest],
+        ));
+      } catch (error) {
+        if ((error as { code?: string }).code === LOCK_NOT_AVAILABLE)
+          throw new UserLockTimeout(database.lockTimeoutMs, { cause: error });
+        throw error;
+      }
+      if (!row) return { holds: false, earlierWaiting: false };
+      carrySessionRead(database, digest, row.state === null ? null : (row as StoredSessionRow));
+      return { holds: row.holds, earlierWaiting: row.earlierWaiting };
     },
 
     async claimNext(platform, target, owner, now, leaseUntil) {
-      await flush();
-      const { rows } = await query<ClaimedMessage>(
-        `update outbox set status = 'sending', lease_owner = $3, lease_until = $5, attempts = attempts + 1,
-           ambiguous = ambiguous + case when status = 'sending' then 1 else 0 end
-         where id = (select min(id) from outbox where platform = $1 and target = $2)
-           and next_attempt_at <= $4
-           and (status = 'pending' or lease_until < $4)
-         returning id, platform, target, payload, attempts, ambiguous`,
-        [platform, target, owner, now, leaseUntil],
-      );
-      return rows[0] ? claimedRow(rows[0]) : undefined;
+      // The chat's sent messages waiting to be deleted go in the same statement (skipped by the claim, since the
+      // statement does not see its own delete).
+      const chat = `${platform}:${target}`;
+      const batch = sent.take([chat]);
+      let claimed: ClaimedMessage[];
+      try {
+        ({ rows: claimed } = await query<ClaimedMessage>(
+          `with sent as (
+             delete from outbox o using unnest($6::bigint[], $7::text[]) as s(id, owner)
+             where o.id = s.id and o.lease_owner = s.owner)
+           update outbox set status = 'sending', lease_owner = $3, lease_until = $5, attempts = attempts + 1,
+             ambiguous = ambiguous + case when status = 'sending' then 1 else 0 end
+           where id = (select min(id) from outbox where platform = $1 and target = $2 and id <> all($6::bigint[]))
+             and next_attempt_at <= $4
+             and (status = 'pending' or lease_until < $4)
+           returning id, platform, target, payload, attempts, ambiguous`,
+          [platform, target, owner, now, leaseUntil, batch.ids, batch.owners],
+        ));
+      } catch (error) {
+        batch.restore();
+        throw error;
+      }
+      if (!claimed[0]) return undefined;
+      sent.claimed(claimed[0].id, chat);
+      return claimedRow(claimed[0]);
     },
 
     async dueChats(now, limit) {
@@ -245,25 +234,16 @@ export function createPostgresDeliveryStore(database: PostgresDatabase): Postgre
       return rows;
     },
 
-    finish(id, owner) {
-      sent.push({ id, owner });
-      if (!scheduled) {
-        scheduled = new Promise<void>((resolve, reject) =>
-          setImmediate(() => {
-            scheduled = undefined;
-            flush().then(resolve, reject);
-          }),
-        );
-        // A caller that does not wait for the delete (as with SQLite's) must not crash the process when it
-        // fails: the delete stays queued for the next write.
-        scheduled.catch(() => undefined);
-      }
-      return scheduled;
+    async finish(id, owner) {
+      // Not awaited: made by the chat's next statement, or with others at the end of this turn of the event loop
+      // (see createSentDeletes).
+      sent.add(id, owner);
     },
 
     flush,
 
     async retryLater(id, owner, nextAttemptAt, ambiguous) {
+      sent.forget(id);
       await flush();
       await query(
         `update outbox set status = 'pending', lease_owner = null, lease_until = null, next_attempt_at = $3,
@@ -288,6 +268,8 @@ export function createPostgresDeliveryStore(database: PostgresDatabase): Postgre
     },
 
     async releaseChat(platform, target, owner) {
+      // A message sent and not yet deleted must not be given back to be sent again.
+      await flush();
       const { rowCount } = await query(
         `update outbox set status = 'pending', lease_owner = null, lease_until = null
          where platform = $1 and target = $2 and status = 'sending' and lease_owner = $3`,
@@ -307,6 +289,171 @@ export function createPostgresDeliveryStore(database: PostgresDatabase): Postgre
            (select count(*) from outbox) as messages`,
       );
       return rows[0] ?? { updates: 0, messages: 0 };
+    },
+  };
+}
+
+/** Deletes of sent messages taken to go in a statement, as its parameters. */
+interface SentBatch {
+  ids: number[];
+  owners: string[];
+  /** Puts them back, when the statement failed. */
+  restore(): void;
+}
+
+/**
+ * The deletes of sent messages, kept per chat (`platform:target`): a statement of that chat made in the same turn
+ * of the event loop carries them (its next claim, or the turn queueing its next replies, which then finds it
+ * idle); the others are made together at the end of that turn, by `run`. Not later: the chat's next turn may
+ * come to another instance, which must find it idle. A sent message left behind would only be sent again once
+ * its lease ran out, if its sender died meanwhile.
+ */
+function createSentDeletes(run: (ids: number[], owners: string[]) => Promise<unknown>) {
+  const waiting = new Map<string, Array<{ id: number; owner: string }>>();
+  /** The chat of each message claimed here and not yet finished. */
+  const chatOf = new Map<number, string>();
+  let scheduled = false;
+
+  const take = (chats: Iterable<string> | undefined): SentBatch => {
+    const rows: Array<{ id: number; owner: string; chat: string }> = [];
+    for (const chat of chats ? new Set(chats) : [...waiting.keys()]) {
+      for (const row of waiting.get(chat) ?? []) rows.push({ ...row, chat });
+      waiting.delete(chat);
+    }
+    return {
+      ids: rows.map((row) => row.id),
+      owners: rows.map((row) => row.owner),
+      restore() {
+        for (const row of rows) push(row.chat, row.id, row.owner);
+      },
+    };
+  };
+  // One flush at a time: a flush asked for waits for the one under way.
+  let flushing: Promise<void> = Promise.resolve();
+  const flush = (): Promise<void> => {
+    flushing = flushing
+      .catch(() => undefined)
+      .then(async () => {
+        const batch = take(undefined);
+        if (batch.ids.length === 0) return;
+        try {
+          await run(batch.ids, batch.owners);
+        } catch (error) {
+          // Tried again with the chat's next statement, or the next flush.
+          batch.restore();
+          throw error;
+        }
+      });
+    return flushing;
+  };
+  const push = (chat: string, id: number, owner: string): void => {
+    const rows = waiting.get(chat);
+    if (rows) rows.push({ id, owner });
+    else waiting.set(chat, [{ id, owner }]);
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(() => {
+      scheduled = false;
+      flush().catch(() => undefined);
+    });
+  };
+  return {
+    /** Message `id`, of `chat`, was claimed here. */
+    claimed(id: number, chat: string): void {
+      chatOf.set(id, chat);
+    },
+    /** Message `id` was given back unsent. */
+    forget(id: number): void {
+      chatOf.delete(id);
+    },
+    /** Message `id` was sent: its delete waits. */
+    add(id: number, owner: string): void {
+      const chat = chatOf.get(id) ?? "";
+      chatOf.delete(id);
+      push(chat, id, owner);
+    },
+    /** Takes the waiting deletes of `chats`, to go in a statement. */
+    take: (chats: Iterable<string>): SentBatch => take(chats),
+    /** Makes every waiting delete now. */
+    flush,
+  };
+}
+
+/** Most received updates inserted in one statement. */
+const RECEIPT_BATCH = 64;
+
+/**
+ * Received updates inserted together: those that arrive during one turn of the event loop go in one statement
+ * (one round trip), each told whether it was new. A repeat within the batch is a repeat like any other.
+ */
+function createReceipts(database: PostgresDatabase) {
+  let batch: Array<{
+    request: { update: ReceivedUpdate; owner: string; now: number; leaseUntil: number };
+    resolve: (item: InboxItem | undefined) => void;
+    reject: (error: unknown) => void;
+  }> = [];
+  const insert = async (): Promise<void> => {
+    const entries = batch;
+    if (entries.length === 0) return;
+    batch = [];
+    try {
+      const { rows } = await database.query<{ id: number; platform: string; updateId: string }>(
+        `insert into inbox (platform, update_id, status, payload, user_key, attempts, received_at, lease_owner,
+           lease_until)
+         select platform, update_id, 'processing', payload, user_key, 1, received_at, lease_owner, lease_until
+         from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::bigint[])
+           as r(platform, update_id, payload, user_key, received_at, lease_owner, lease_until)
+         on conflict (platform, update_id) do nothing
+         returning id, platform, update_id as "updateId"`,
+        [
+          entries.map((e) => e.request.update.platform),
+          entries.map((e) => e.request.update.updateId),
+          entries.map((e) => e.request.update.payload),
+          // Never the account id itself: the keyed digest every store uses (see user-keys.ts).
+          entries.map((e) =>
+            e.request.update.userKey === undefined
+              ? null
+              : database.userKeys.digest(e.request.update.userKey),
+          ),
+          entries.map((e) => e.request.now),
+          entries.map((e) => e.request.owner),
+          entries.map((e) => e.request.leaseUntil),
+        ],
+      );
+      const ids = new Map(rows.map((row) => [`${row.platform}\u0000${row.updateId}`, row.id]));
+      for (const { request, resolve } of entries) {
+        const key = `${request.update.platform}\u0000${request.update.updateId}`;
+        const id = ids.get(key);
+        // The first of a repeated pair gets the row; the other is a repeat.
+        ids.delete(key);
+        resolve(
+          id === undefined
+            ? undefined
+            : {
+                id,
+                platform: request.update.platform,
+                updateId: request.update.updateId,
+                payload: request.update.payload,
+                attempts: 1,
+              },
+        );
+      }
+    } catch (error) {
+      for (const { reject } of entries) reject(error);
+    }
+  };
+  return {
+    add(
+      update: ReceivedUpdate,
+      owner: string,
+      now: number,
+      leaseUntil: number,
+    ): Promise<InboxItem | undefined> {
+      return new Promise((resolve, reject) => {
+        batch.push({ request: { update, owner, now, leaseUntil }, resolve, reject });
+        if (batch.length >= RECEIPT_BATCH) void insert();
+        else if (batch.length === 1) setImmediate(() => void insert());
+      });
     },
   };
 }

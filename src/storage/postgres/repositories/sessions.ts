@@ -13,10 +13,42 @@ export interface PostgresSessionStore {
   purgeExpired(): Promise<number>;
 }
 
+/** A row of `sessions`, as read. */
+export interface StoredSessionRow {
+  state: string;
+  flowId: string | null;
+  flowVersion: number | null;
+  updatedAt: number;
+  expiresAt: number;
+}
+
+const readKey = (digest: string): string => `session:read:${digest}`;
+const saveKey = (digest: string): string => `session:save:${digest}`;
+
+/** Carries the session of `digest` as the transaction read it (null: none), for the store's next load. */
+export function carrySessionRead(
+  database: PostgresDatabase,
+  digest: string,
+  row: StoredSessionRow | null,
+): void {
+  database.carry(readKey(digest), row);
+}
+
+/** Drops what the current transaction carries or holds of the session of `digest`: it is being deleted. */
+export function dropCarriedSession(database: PostgresDatabase, digest: string): void {
+  database.unhold(saveKey(digest));
+  database.take(readKey(digest));
+}
+
+const UPSERT = `insert into sessions (user_key, flow_id, flow_version, state, updated_at, expires_at)
+  values ($1, $2, $3, $4, $5, $6)
+  on conflict (user_key) do update set flow_id = excluded.flow_id, flow_version = excluded.flow_version,
+    state = excluded.state, updated_at = excluded.updated_at, expires_at = excluded.expires_at`;
+
 /**
  * Conversation sessions in PostgreSQL (table `sessions`), keyed by the keyed digest of the user key; expiry is
  * enforced on every read (an expired row is deleted and not returned), and saving pushes it back `ttlDays`
- * after the last message. Every statement goes through `database.query`, so it joins the caller's transaction.
+ * after the last message. Every statement joins the caller's transaction; there, a save goes with the COMMIT.
  *
  * ```ts
  * const store = createPostgresSessionStore(database, { ttlDays: 30 });
@@ -31,25 +63,26 @@ export function createPostgresSessionStore(
   const now = options.now ?? (() => new Date());
   const digest = (userKey: string): string => database.userKeys.digest(userKey);
   const remove = async (key: string): Promise<void> => {
+    dropCarriedSession(database, key);
     await database.query("delete from sessions where user_key = $1", [key]);
   };
   return {
     ttlDays,
     async load(userKey) {
       const key = digest(userKey);
-      const { rows } = await database.query<{
-        state: string;
-        flowId: string | null;
-        flowVersion: number | null;
-        updatedAt: number;
-        expiresAt: number;
-      }>(
-        `select state, flow_id as "flowId", flow_version as "flowVersion", updated_at as "updatedAt",
-           expires_at as "expiresAt"
-         from sessions where user_key = $1`,
-        [key],
-      );
-      const row = rows[0];
+      // In a turn, the session comes read with the turn's start (or as this turn saved it).
+      const carried = database.take(readKey(key)) as StoredSessionRow | null | undefined;
+      const row =
+        carried !== undefined
+          ? carried
+          : (
+              await database.query<StoredSessionRow>(
+                `select state, flow_id as "flowId", flow_version as "flowVersion", updated_at as "updatedAt",
+                   expires_at as "expiresAt"
+                 from sessions where user_key = $1`,
+                [key],
+              )
+            ).rows[0];
       if (!row) return undefined;
       if (row.expiresAt <= now().getTime()) {
         await remove(key);
@@ -64,20 +97,18 @@ export function createPostgresSessionStore(
     },
     async save(userKey, state, flow) {
       const at = now().getTime();
-      await database.query(
-        `insert into sessions (user_key, flow_id, flow_version, state, updated_at, expires_at)
-         values ($1, $2, $3, $4, $5, $6)
-         on conflict (user_key) do update set flow_id = excluded.flow_id, flow_version = excluded.flow_version,
-           state = excluded.state, updated_at = excluded.updated_at, expires_at = excluded.expires_at`,
-        [
-          digest(userKey),
-          flow?.id ?? null,
-          flow?.version ?? null,
-          JSON.stringify(state),
-          at,
-          at + ttlDays * DAY_MS,
-        ],
-      );
+      const key = digest(userKey);
+      const row: StoredSessionRow = {
+        flowId: flow?.id ?? null,
+        flowVersion: flow?.version ?? null,
+        state: JSON.stringify(state),
+        updatedAt: at,
+        expiresAt: at + ttlDays * DAY_MS,
+      };
+      const values = [key, row.flowId, row.flowVersion, row.state, row.updatedAt, row.expiresAt];
+      // In a transaction the save goes with its COMMIT; a later load in it reads the session as saved.
+      if (database.hold({ text: UPSERT, values }, saveKey(key))) database.carry(readKey(key), row);
+      else await database.query(UPSERT, values);
     },
     delete: (userKey) => remove(digest(userKey)),
     async purgeExpired() {

@@ -1,4 +1,5 @@
 import type { PostgresDatabase } from "../database.ts";
+import { dropCarriedSession } from "./sessions.ts";
 
 /**
  * Everything stored about one user, across the stores, on PostgreSQL: /xoa erases it in one transaction. The
@@ -33,6 +34,8 @@ export function createPostgresUserData(database: PostgresDatabase, clock: { now?
     async erase(userKey: string): Promise<void> {
       const key = database.userKeys.digest(userKey);
       await database.inTransaction(async () => {
+        // A session save the turn holds back (see sessions.ts) must not bring the session back at the commit.
+        dropCarriedSession(database, key);
         for (const statement of statements) await database.query(statement, [key]);
         await database.query(
           `delete from inbox where status <> 'done' and user_key = $1
