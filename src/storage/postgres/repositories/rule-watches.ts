@@ -74,7 +74,8 @@ export function createPostgresRuleWatchRepository(
         lastSummary: string;
       }>(
         `select user_key as "userKey", address, household, last_summary as "lastSummary" from rule_watches
-         where expires_on >= $1`,
+         where expires_on >= $1
+         order by created_on, user_key`,
         [day],
       );
       const watches: StoredWatch[] = [];
