@@ -324,7 +324,8 @@ function createSentDeletes(run: (ids: number[], owners: string[]) => Promise<unk
       ids: rows.map((row) => row.id),
       owners: rows.map((row) => row.owner),
       restore() {
-        for (const row of rows) push(row.chat, row.id, row.owner);
+        // Not flushed again at once: while the database is away that would spin.
+        for (const row of rows) push(row.chat, row.id, row.owner, false);
       },
     };
   };
@@ -346,11 +347,11 @@ function createSentDeletes(run: (ids: number[], owners: string[]) => Promise<unk
       });
     return flushing;
   };
-  const push = (chat: string, id: number, owner: string): void => {
+  const push = (chat: string, id: number, owner: string, schedule = true): void => {
     const rows = waiting.get(chat);
     if (rows) rows.push({ id, owner });
     else waiting.set(chat, [{ id, owner }]);
-    if (scheduled) return;
+    if (!schedule || scheduled) return;
     scheduled = true;
     setImmediate(() => {
       scheduled = false;
