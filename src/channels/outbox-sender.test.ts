@@ -26,6 +26,9 @@ function scripted(failures: Array<[text: string, failure: SendFailure]>) {
   return { sent, transport };
 }
 
+/** A reply to Zalo chat 42. */
+const message = (text: string) => ({ platform: "zalo", target: "42", payload: JSON.stringify({ text }) });
+
 async function sendAll(texts: string[], transport: OutboxTransport) {
   database = openDatabase(":memory:");
   const store = createDeliveryStore(database);
@@ -113,7 +116,6 @@ describe("outbox sender: claims", () => {
       owner: "a",
       logger: createLogger({ level: "silent" }),
     });
-    const message = (text: string) => ({ platform: "zalo", target: "42", payload: JSON.stringify({ text }) });
     const turn = (updateId: string, texts: string[]) => {
       const item = store.receive({ platform: "zalo", updateId, payload: "{}" }, "a", 0, 60_000)!;
       return store.complete(item.id, "a", texts.map(message), Date.now(), Date.now() + sender.leaseMs)!;
@@ -145,7 +147,6 @@ describe("outbox sender: storage failing under a worker", () => {
     database = openDatabase(":memory:");
     const store = createDeliveryStore(database);
     const item = store.receive({ platform: "zalo", updateId: "u1", payload: "{}" }, "a", 0, 60_000)!;
-    const message = (text: string) => ({ platform: "zalo", target: "42", payload: JSON.stringify({ text }) });
     const claimed = store.complete(item.id, "a", [message("một"), message("hai")], 0, 15_000)!;
     // The claim of "hai" is made, and its answer lost (the connection broke), once.
     let lost = 1;

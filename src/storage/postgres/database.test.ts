@@ -249,6 +249,42 @@ describe.runIf(pg.available)("transactions", () => {
   });
 });
 
+describe.runIf(pg.available)("the outbox's deletes of sent replies", () => {
+  it("tries a failed delete again with the chat's next statement, not over and over while the database is away", async () => {
+    const database = await open();
+    let down = false;
+    let deletes = 0;
+    const flaky: PostgresDatabase = {
+      ...database,
+      query: (text, values) => {
+        if (text.startsWith("delete from outbox")) deletes++;
+        return down
+          ? Promise.reject(new Error("Connection terminated unexpectedly"))
+          : database.query(text, values);
+      },
+    };
+    const store = createPostgresDeliveryStore(flaky);
+    const now = Date.now();
+    const item = (await store.receive(
+      { platform: "zalo", updateId: "d1", payload: "{}" },
+      "a",
+      now,
+      now + 60_000,
+    ))!;
+    const reply = { platform: "zalo", target: "42", payload: "{}" };
+    const [claimed] = (await store.complete(item.id, "a", [reply], now, now + 15_000))!;
+    down = true;
+    await store.finish(claimed!.id, "a");
+    await sleep(100);
+    // One attempt at the end of that turn of the event loop, then nothing while nothing else is written.
+    expect(deletes).toBe(1);
+    down = false;
+    expect(await store.claimNext("zalo", "42", "a", now + 1, now + 15_000)).toBeUndefined();
+    const { rows } = await database.query<{ n: number }>("select count(*) as n from outbox");
+    expect(rows[0]?.n).toBe(0);
+  });
+});
+
 describe.runIf(pg.available)("the outbox across instances", () => {
   it("claims one reply per chat when two instances complete turns for the same chat at once", async () => {
     const [one, two] = await Promise.all([open(), open()]);
