@@ -179,8 +179,7 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
       ? createSharedTurns(
           {
             userKeys: postgres.userKeys,
-            inTurn: (inboxId, digest, fn) =>
-              postgres.inTransaction(async () => fn(await postgresStore.startTurn(inboxId, owner, digest))),
+            inTurn: (inboxId, digest, fn) => postgresStore.inTurn(inboxId, owner, digest, fn),
           },
           {
             // Two connections left for receiving updates and sending replies meanwhile.

@@ -15,9 +15,11 @@ import {
   openPostgres,
   PG_MIGRATIONS_FOLDER,
   PostgresStorageError,
+  SCOPE,
   UserLockTimeout,
   type PostgresDatabase,
   type PostgresOptions,
+  type PostgresTransaction,
 } from "./database.ts";
 
 const SECRET = "pg-test-secret-0123456789abcdef0123456789";
@@ -125,24 +127,34 @@ describe.runIf(pg.available)("openPostgres: failures", () => {
 });
 
 describe.runIf(pg.available)("transactions", () => {
-  it("joins the repositories' statements to the transaction around them, nested calls included", async () => {
+  it("joins the stores' statements about a user to the transaction open for the user, nested calls included", async () => {
     const database = await open();
     const sessions = createPostgresSessionStore(database);
+    const userScope = (userKey: string): string => SCOPE.user(database.userKeys.digest(userKey));
     await expect(
       database.inTransaction(async () => {
         await sessions.save("telegram:1", { n: 1 }, null);
-        await database.inTransaction(() => sessions.save("telegram:2", { n: 2 }, null));
-        expect(await sessions.load("telegram:2")).toBeDefined();
+        // Named by one of its scopes, a nested call joins it.
+        await database.inTransaction(
+          () => sessions.save("telegram:1", { n: 2 }, null),
+          [userScope("telegram:2"), userScope("telegram:1")],
+        );
+        expect((await sessions.load("telegram:1"))?.state).toEqual({ n: 2 });
+        // Another user's statements are not part of it.
+        await sessions.save("telegram:3", { n: 3 }, null);
         throw new Error("turn failed");
-      }),
+      }, [userScope("telegram:1")]),
     ).rejects.toThrow("turn failed");
     expect(await sessions.load("telegram:1")).toBeUndefined();
-    expect(await sessions.load("telegram:2")).toBeUndefined();
-    await database.inTransaction(() => sessions.save("telegram:3", { n: 3 }, null));
     expect(await sessions.load("telegram:3")).toBeDefined();
-    // Drizzle over the same executor sees it too.
+    expect(database.transactionIn(userScope("telegram:1"))).toBeUndefined();
+    await database.inTransaction(
+      () => sessions.save("telegram:1", { n: 4 }, null),
+      [userScope("telegram:1")],
+    );
+    expect((await sessions.load("telegram:1"))?.state).toEqual({ n: 4 });
     const { rows } = await database.db.execute<{ n: number }>("select count(*)::int as n from sessions");
-    expect(rows[0]?.n).toBe(1);
+    expect(rows[0]?.n).toBe(2);
   });
 
   it("sends the writes held back with the COMMIT, and rolls everything back when one fails", async () => {
@@ -151,62 +163,66 @@ describe.runIf(pg.available)("transactions", () => {
       text: `insert into sessions (user_key, state, updated_at, expires_at) values ($1, '{}', 0, $2)`,
       values: [key, Date.now() + 60_000],
     });
-    const count = async (): Promise<number> =>
-      (await database.query<{ n: number }>("select count(*) as n from sessions where user_key like 'held-%'"))
+    const count = async (on: Pick<PostgresTransaction, "query"> = database): Promise<number> =>
+      (await on.query<{ n: number }>("select count(*) as n from sessions where user_key like 'held-%'"))
         .rows[0]!.n;
 
     let held: Promise<unknown> | undefined;
-    await database.inTransaction(async () => {
-      held = database.hold(insert("held-1"));
-      await database.query(insert("held-2").text, insert("held-2").values);
-      // Not written yet: it goes with the COMMIT.
-      expect(await count()).toBe(1);
+    let ended: PostgresTransaction | undefined;
+    await database.inTransaction(async (transaction) => {
+      ended = transaction;
+      held = transaction.hold(insert("held-1"));
+      await transaction.query(insert("held-2").text, insert("held-2").values);
+      // Not written yet: it goes with the COMMIT. Outside the transaction, neither is seen yet.
+      expect(await count(transaction)).toBe(1);
+      expect(await count()).toBe(0);
     });
     await expect(held).resolves.toMatchObject({ rowCount: 1 });
     expect(await count()).toBe(2);
 
     let failed: Promise<unknown> | undefined;
     await expect(
-      database.inTransaction(async () => {
-        failed = database.hold(insert("held-3"));
-        await database.query(insert("held-4").text, insert("held-4").values);
-        database.hold(insert("held-1")); // a repeated key: fails at the commit
+      database.inTransaction(async (transaction) => {
+        failed = transaction.hold(insert("held-3"));
+        await transaction.query(insert("held-4").text, insert("held-4").values);
+        transaction.hold(insert("held-1")); // a repeated key: fails at the commit
       }),
     ).rejects.toThrow(/duplicate key/);
     await expect(failed).rejects.toThrow();
     expect(await count()).toBe(2);
-    // Outside a transaction there is nothing to hold the statement for.
-    expect(database.hold(insert("held-5"))).toBeUndefined();
+    // Once the transaction ended, there is nothing to hold the statement for.
+    expect(ended!.hold(insert("held-5"))).toBeUndefined();
   });
 
   it("runs what follows the commit outside the transaction, even when it was started inside", async () => {
     const database = await open();
     let afterwards: Promise<boolean> | undefined;
-    await database.inTransaction(async () => {
-      const held = database.hold({ text: "select 1 as one", values: [] })!;
+    await database.inTransaction(async (transaction) => {
+      const held = transaction.hold({ text: "select 1 as one", values: [] })!;
       afterwards = held.then(async () => {
         // On a connection of the pool, not on the transaction's, which went back to it.
-        await database.query("select 1");
-        return database.hold({ text: "select 1", values: [] }) === undefined;
+        await transaction.query("select 1");
+        return transaction.hold({ text: "select 1", values: [] }) === undefined;
       });
     });
     expect(await afterwards).toBe(true);
   });
 
-  it("reads a session saved in the transaction as saved, and deletes it for good", async () => {
+  it("reads a session saved in the user's transaction as saved, and deletes it for good", async () => {
     const database = await open();
     const sessions = createPostgresSessionStore(database);
+    const scopes = [SCOPE.user(database.userKeys.digest("telegram:7"))];
     await database.inTransaction(async () => {
       await sessions.save("telegram:7", { step: 1 }, null);
       expect((await sessions.load("telegram:7"))?.state).toEqual({ step: 1 });
       await sessions.save("telegram:7", { step: 2 }, null);
       expect((await sessions.load("telegram:7"))?.state).toEqual({ step: 2 });
-    });
+    }, scopes);
     expect((await sessions.load("telegram:7"))?.state).toEqual({ step: 2 });
     await database.inTransaction(async () => {
       await sessions.save("telegram:7", { step: 3 }, null);
       await sessions.delete("telegram:7");
-    });
+    }, scopes);
     expect(await sessions.load("telegram:7")).toBeUndefined();
   });
 
@@ -317,10 +333,7 @@ describe.runIf(pg.available)("the outbox across instances", () => {
 describe.runIf(pg.available)("the user's turn lock", () => {
   /** A turn as the app runs it: a transaction that starts with the user's lock (hcs_turn_start). */
   const withTurn = <T>(database: PostgresDatabase, user: string, fn: () => Promise<T> | T): Promise<T> =>
-    database.inTransaction(async () => {
-      await createPostgresDeliveryStore(database).startTurn(0, "test", database.userKeys.digest(user));
-      return fn();
-    });
+    createPostgresDeliveryStore(database).inTurn(0, "test", database.userKeys.digest(user), async () => fn());
 
   /**
    * Two turns at once on two instances, the order their starts and ends happened in. The first turn lasts until

@@ -1,5 +1,3 @@
-import { AsyncLocalStorage } from "node:async_hooks";
-import { createHash } from "node:crypto";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
@@ -66,40 +64,70 @@ export interface Leadership {
   release(): Promise<void>;
 }
 
-/** An open PostgreSQL database: a pool, drizzle over it, and the primitives the stores are written with. */
-export interface PostgresDatabase {
-  readonly dialect: "postgres";
-  readonly pool: pg.Pool;
-  /** Drizzle over {@link query}: its statements join the current transaction like the raw ones. */
-  readonly db: NodePgDatabase;
-  /** Where it is, for messages: `host:port/database`, never the password. */
-  readonly target: string;
-  readonly userKeys: UserKeys;
-  /** Longest a statement waits for a lock, in ms (DATABASE_LOCK_TIMEOUT_MS). */
-  readonly lockTimeoutMs: number;
-  /** Runs one statement on the current transaction's connection inside {@link inTransaction}, else the pool's. */
+/**
+ * One transaction, while it is open: its statements, what it holds back for its COMMIT and what it carries to its
+ * end. Once it has ended (a continuation that outlived it), `query` runs on the pool, `hold` and `carry` do
+ * nothing (undefined, false) and `take` finds nothing.
+ */
+export interface PostgresTransaction {
+  /** Runs one statement on the transaction's connection. */
   query<R = Record<string, unknown>>(text: string, values?: readonly unknown[]): Promise<QueryResult<R>>;
-  /** Runs `fn` in one transaction (BEGIN … COMMIT, ROLLBACK on a throw); a nested call joins the outer one. */
-  inTransaction<T>(fn: () => Promise<T> | T): Promise<T>;
   /**
-   * Holds `statement` back to the end of the current transaction, to be sent with its COMMIT in one round trip;
-   * under a `key`, it replaces a statement held before under the same key. Returns a promise of its result once
-   * committed (rejected if the transaction rolls back), or undefined outside a transaction: the caller then
+   * Holds `statement` back to the end of the transaction, to be sent with its COMMIT in one round trip; under a
+   * `key`, it replaces a statement held before under the same key. Returns a promise of its result once
+   * committed (rejected if the transaction rolls back), or undefined once the transaction ended: the caller then
    * runs it itself. A caller may leave the promise alone: the transaction reports a failure itself.
    */
   hold<R = Record<string, unknown>>(
     statement: { text: string; values: readonly unknown[] },
     key?: string,
   ): Promise<QueryResult<R>> | undefined;
-  /** Drops the statement held under `key` in the current transaction, if any. */
+  /** Drops the statement held under `key`, if any. */
   unhold(key: string): void;
-  /**
-   * Carries `value` under `key` to the end of the current transaction (a row read ahead, for a later reader to
-   * {@link take} instead of reading it again); false outside a transaction.
-   */
+  /** Carries `value` under `key` to the end of the transaction (a row read ahead, for a later reader to take). */
   carry(key: string, value: unknown): boolean;
-  /** Takes what the current transaction carries under `key` (undefined when nothing). */
+  /** Takes what the transaction carries under `key` (undefined when nothing). */
   take(key: string): unknown;
+}
+
+/**
+ * Names under which an open transaction is found by the stores (see {@link PostgresDatabase.inTransaction}):
+ * named explicitly rather than found by asynchronous context, whose hooks would slow down every promise of the
+ * process.
+ */
+export const SCOPE = {
+  /**
+   * A user's (by keyed digest): the stores' statements about the user join it. In a process a user has one turn
+   * at a time (see channels/shared-turns.ts), so this is the turn's.
+   */
+  user: (digest: string): string => `user:${digest}`,
+  /** An update's (by inbox id): its completion joins it. */
+  update: (inboxId: number): string => `update:${inboxId}`,
+} as const;
+
+/** An open PostgreSQL database: a pool, drizzle over it, and the primitives the stores are written with. */
+export interface PostgresDatabase {
+  readonly dialect: "postgres";
+  readonly pool: pg.Pool;
+  /** Drizzle over the pool (outside any transaction). */
+  readonly db: NodePgDatabase;
+  /** Where it is, for messages: `host:port/database`, never the password. */
+  readonly target: string;
+  readonly userKeys: UserKeys;
+  /** Longest a statement waits for a lock, in ms (DATABASE_LOCK_TIMEOUT_MS). */
+  readonly lockTimeoutMs: number;
+  /** Runs one statement on a connection of the pool, outside any transaction. */
+  query<R = Record<string, unknown>>(text: string, values?: readonly unknown[]): Promise<QueryResult<R>>;
+  /**
+   * Runs `fn` in one transaction (BEGIN … COMMIT, ROLLBACK on a throw). While it is open it is found under
+   * `scopes` ({@link SCOPE}): by {@link transactionIn}, and by a nested call naming one of them, which joins it.
+   */
+  inTransaction<T>(
+    fn: (transaction: PostgresTransaction) => Promise<T> | T,
+    scopes?: readonly string[],
+  ): Promise<T>;
+  /** The transaction open under `scope`, if any. */
+  transactionIn(scope: string): PostgresTransaction | undefined;
   /**
    * Takes the advisory lock `name` if no one holds it, on a connection kept for it; null when another holds it.
    * The lock goes with the connection: released, or when the process dies.
@@ -113,20 +141,19 @@ export interface PostgresDatabase {
 /** PostgreSQL's error code for a lock not taken within lock_timeout. */
 export const LOCK_NOT_AVAILABLE = "55P03";
 
-/** A transaction open in {@link openPostgres}: see its `current`. */
-interface Transaction {
-  client: pg.PoolClient;
-  held: Map<
-    string | symbol,
-    {
-      text: string;
-      values: readonly unknown[];
-      done: (result: QueryResult<unknown>) => void;
-      fail: (error: unknown) => void;
-    }
-  >;
-  carried: Map<string, unknown>;
-  /** Committed or rolled back. */
+/** A statement held for the COMMIT of a transaction, and how to answer whoever holds it. */
+interface HeldStatement {
+  text: string;
+  values: readonly unknown[];
+  done: (result: QueryResult<unknown>) => void;
+  fail: (error: unknown) => void;
+}
+
+/** A transaction of {@link openPostgres}, with what only the database itself uses. */
+interface Transaction extends PostgresTransaction {
+  readonly client: pg.PoolClient;
+  readonly held: Map<string | symbol, HeldStatement>;
+  /** Committing, committed or rolled back: no longer found, nor joined. */
   ended: boolean;
 }
 
@@ -156,9 +183,15 @@ export const LOCK_SPACE = {
   chat: 0x48435304,
 } as const;
 
-/** A 32-bit signed key from a name, for the second half of an advisory lock key. */
+/**
+ * A 32-bit signed key from a name, for the second half of an advisory lock key (FNV-1a over its UTF-16 code
+ * units: every instance derives the same key, and a turn computes one per chat it replies to). Two names may
+ * share a key: their holders then wait for each other, nothing worse.
+ */
 export function lockKey(name: string): number {
-  return createHash("sha256").update(name, "utf8").digest().readInt32BE(0);
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) hash = Math.imul(hash ^ name.charCodeAt(i), 0x01000193);
+  return hash | 0;
 }
 
 /** PostgreSQL's type id of int8[] (pg's builtins name only the scalar types). */
@@ -230,15 +263,6 @@ export async function openPostgres(url: string, options: PostgresOptions): Promi
   // statement that fails; its error event must not take the process down.
   pool.on("connect", (client) => client.on("error", () => undefined));
 
-  // The transaction a call runs in: its connection, the statements held back to be sent with its COMMIT (see
-  // hold) and what it carries (see carry).
-  const current = new AsyncLocalStorage<Transaction>();
-  // What runs on after a transaction ended (a continuation started inside it) is outside it: its connection is
-  // back in the pool.
-  const open = (): Transaction | undefined => {
-    const transaction = current.getStore();
-    return transaction && !transaction.ended ? transaction : undefined;
-  };
   // Statements with parameters are prepared once per connection (named): the server then neither parses nor
   // plans them again, which is most of its work for the small statements of a turn. Their texts are the stores'
   // constants, so the names stay few; past the bound a statement is sent unnamed.
@@ -249,19 +273,62 @@ export async function openPostgres(url: string, options: PostgresOptions): Promi
     if (name === undefined && names.size < MAX_PREPARED) names.set(text, (name = `hcs_${names.size}`));
     return name === undefined ? { text, values: [...values] } : { name, text, values: [...values] };
   };
-  const query = async <R>(text: string, values?: readonly unknown[]): Promise<QueryResult<R>> => {
-    const client = open()?.client;
-    const result = await (client ?? pool).query(prepared(text, values));
+  const run = async <R>(
+    on: pg.Pool | pg.PoolClient,
+    text: string,
+    values?: readonly unknown[],
+  ): Promise<QueryResult<R>> => {
+    const result = await on.query(prepared(text, values));
     return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
   };
-  // Drizzle's node-postgres session only calls `query`: route it through the same executor.
-  const executor = {
-    query: (config: unknown, values?: unknown) => {
-      const client = open()?.client;
-      return (client ?? pool).query(config as pg.QueryConfig, values as unknown[]);
-    },
+  const query = <R>(text: string, values?: readonly unknown[]): Promise<QueryResult<R>> =>
+    run<R>(pool, text, values);
+  const db = drizzle({ client: pool });
+
+  // The open transactions, by the scopes they were opened under.
+  const openIn = new Map<string, Transaction>();
+
+  const transactionOn = (client: pg.PoolClient): Transaction => {
+    const held = new Map<string | symbol, HeldStatement>();
+    const carried = new Map<string, unknown>();
+    const transaction: Transaction = {
+      client,
+      held,
+      ended: false,
+      // What runs on after the transaction ended (a continuation started inside it) is outside it: its
+      // connection is back in the pool.
+      query: <R>(text: string, values?: readonly unknown[]) =>
+        run<R>(transaction.ended ? pool : client, text, values),
+      hold<R>(statement: { text: string; values: readonly unknown[] }, key?: string) {
+        if (transaction.ended) return undefined;
+        const result = new Promise<QueryResult<R>>((resolve, reject) => {
+          const slot = key ?? Symbol("held");
+          held.get(slot)?.fail(new Error("replaced by a later statement"));
+          // Re-inserted at the end: the held statements are sent in the order they were last held.
+          held.delete(slot);
+          held.set(slot, { ...statement, done: (rows) => resolve(rows as QueryResult<R>), fail: reject });
+        });
+        // The transaction reports its own failure: a caller that does not wait for the result is no worse off.
+        result.catch(() => undefined);
+        return result;
+      },
+      unhold(key) {
+        held.get(key)?.fail(new Error("dropped"));
+        held.delete(key);
+      },
+      carry(key, value) {
+        if (transaction.ended) return false;
+        carried.set(key, value);
+        return true;
+      },
+      take(key) {
+        const value = carried.get(key);
+        carried.delete(key);
+        return value;
+      },
+    };
+    return transaction;
   };
-  const db = drizzle({ client: executor as unknown as pg.Pool });
 
   /**
    * Sends the statements held by `transaction` and its COMMIT together (one write, one round trip), and reports
@@ -279,7 +346,6 @@ export async function openPostgres(url: string, options: PostgresOptions): Promi
     const outcomes = await Promise.allSettled([...sent, commit]);
     const failed = outcomes.find((outcome) => outcome.status === "rejected");
     const committed = outcomes.at(-1);
-    transaction.ended = true;
     if (failed || committed?.status !== "fulfilled" || committed.value.command !== "COMMIT") {
       const error =
         (failed as PromiseRejectedResult | undefined)?.reason ??
@@ -293,14 +359,21 @@ export async function openPostgres(url: string, options: PostgresOptions): Promi
     });
   };
 
-  const inTransaction = async <T>(fn: () => Promise<T> | T): Promise<T> => {
-    if (open()) return fn();
+  const inTransaction = async <T>(
+    fn: (transaction: PostgresTransaction) => Promise<T> | T,
+    scopes: readonly string[] = [],
+  ): Promise<T> => {
+    for (const scope of scopes) {
+      const open = openIn.get(scope);
+      if (open) return fn(open);
+    }
     const client = await pool.connect();
-    const transaction: Transaction = {
-      client,
-      held: new Map(),
-      carried: new Map(),
-      ended: false,
+    const transaction = transactionOn(client);
+    for (const scope of scopes) openIn.set(scope, transaction);
+    // From its COMMIT or ROLLBACK on, nothing more joins it.
+    const end = (): void => {
+      transaction.ended = true;
+      for (const scope of scopes) if (openIn.get(scope) === transaction) openIn.delete(scope);
     };
     let broken: Error | undefined;
     let began: Promise<unknown> | undefined;
@@ -314,17 +387,19 @@ export async function openPostgres(url: string, options: PostgresOptions): Promi
       began.catch(() => undefined);
       let running: Promise<T>;
       try {
-        running = Promise.resolve(current.run(transaction, fn));
+        running = Promise.resolve(fn(transaction));
       } finally {
         stream?.uncork?.();
       }
       const result = await running;
       await began;
+      end();
       await commitWithHeld(transaction);
       return result;
     } catch (error) {
-      transaction.ended = true;
+      end();
       for (const { fail } of transaction.held.values()) fail(error);
+      transaction.held.clear();
       await began?.catch(() => undefined);
       try {
         await client.query("rollback");
@@ -406,41 +481,7 @@ export async function openPostgres(url: string, options: PostgresOptions): Promi
     lockTimeoutMs,
     query,
     inTransaction,
-    hold<R>(statement: { text: string; values: readonly unknown[] }, key?: string) {
-      const transaction = open();
-      if (!transaction) return undefined;
-      const result = new Promise<QueryResult<R>>((resolve, reject) => {
-        const slot = key ?? Symbol("held");
-        transaction.held.get(slot)?.fail(new Error("replaced by a later statement"));
-        // Re-inserted at the end: the held statements are sent in the order they were last held.
-        transaction.held.delete(slot);
-        transaction.held.set(slot, {
-          ...statement,
-          done: (rows) => resolve(rows as QueryResult<R>),
-          fail: reject,
-        });
-      });
-      // The transaction reports its own failure: a caller that does not wait for the result is no worse off.
-      result.catch(() => undefined);
-      return result;
-    },
-    unhold(key) {
-      const transaction = open();
-      transaction?.held.get(key)?.fail(new Error("dropped"));
-      transaction?.held.delete(key);
-    },
-    carry(key, value) {
-      const transaction = open();
-      if (!transaction) return false;
-      transaction.carried.set(key, value);
-      return true;
-    },
-    take(key) {
-      const carried = open()?.carried;
-      const value = carried?.get(key);
-      carried?.delete(key);
-      return value;
-    },
+    transactionIn: (scope) => openIn.get(scope),
     tryLeadership,
     async probe() {
       try {

@@ -9,7 +9,7 @@ import {
   type ConsoleSession,
   type Redeemed,
 } from "../../repositories/console-auth.ts";
-import type { PostgresDatabase } from "../database.ts";
+import type { PostgresDatabase, PostgresTransaction } from "../database.ts";
 
 /** A session's last activity is written at most this often (as on SQLite). */
 const TOUCH_EVERY_MS = 30 * 1000;
@@ -30,9 +30,9 @@ export function createPostgresConsoleAuthStore(database: PostgresDatabase, optio
   const endSession = async (hash: string): Promise<void> => {
     await query("delete from console_sessions where token_hash = $1", [hash]);
   };
-  const lockout = async (key: string) =>
+  const lockout = async (transaction: Pick<PostgresTransaction, "query">, key: string) =>
     (
-      await query<{ failures: number; windowStart: number; lockedUntil: number | null }>(
+      await transaction.query<{ failures: number; windowStart: number; lockedUntil: number | null }>(
         `select failures, window_start as "windowStart", locked_until as "lockedUntil"
          from console_lockouts where client = $1`,
         [key],
@@ -45,9 +45,9 @@ export function createPostgresConsoleAuthStore(database: PostgresDatabase, optio
       const digest = userKeys.digest(userKey);
       const code = String(randomInt(0, 100_000_000)).padStart(8, "0");
       const expiresAt = now() + CODE_TTL_MS;
-      await database.inTransaction(async () => {
-        await query("delete from console_codes where user_key = $1", [digest]);
-        await query(
+      await database.inTransaction(async (transaction) => {
+        await transaction.query("delete from console_codes where user_key = $1", [digest]);
+        await transaction.query(
           `insert into console_codes (code_hash, user_key, expires_at) values ($1, $2, $3)
            on conflict (code_hash) do update set user_key = excluded.user_key, expires_at = excluded.expires_at`,
           [codeDigest(code), digest, expiresAt],
@@ -58,25 +58,25 @@ export function createPostgresConsoleAuthStore(database: PostgresDatabase, optio
 
     /** Signs in with a code typed by `client`; a wrong or expired code counts against the client. */
     redeem(code: string, client: string): Promise<Redeemed> {
-      return database.inTransaction(async (): Promise<Redeemed> => {
+      return database.inTransaction(async (transaction): Promise<Redeemed> => {
         const at = now();
         const key = clientDigest(client);
-        const row = await lockout(key);
+        const row = await lockout(transaction, key);
         if (row?.lockedUntil && row.lockedUntil > at) return { type: "locked", until: row.lockedUntil };
         const digits = code.replace(/\D/g, "");
         const taken =
           digits.length === 8
             ? (
-                await query<{ userKey: string }>(
+                await transaction.query<{ userKey: string }>(
                   `delete from console_codes where code_hash = $1 and expires_at > $2 returning user_key as "userKey"`,
                   [codeDigest(digits), at],
                 )
               ).rows[0]
             : undefined;
         if (taken) {
-          await query("delete from console_lockouts where client = $1", [key]);
+          await transaction.query("delete from console_lockouts where client = $1", [key]);
           const token = randomBytes(32).toString("base64url");
-          await query(
+          await transaction.query(
             `insert into console_sessions (token_hash, user_key, created_at, last_seen_at, expires_at)
              values ($1, $2, $3, $3, $4)`,
             [sha256(token), taken.userKey, at, at + SESSION_MAX_MS],
@@ -84,7 +84,7 @@ export function createPostgresConsoleAuthStore(database: PostgresDatabase, optio
           return { type: "ok", token, userKey: taken.userKey };
         }
         // A window that ended starts afresh; otherwise one more failure in it.
-        const { rows } = await query<{ failures: number; lockedUntil: number | null }>(
+        const { rows } = await transaction.query<{ failures: number; lockedUntil: number | null }>(
           `insert into console_lockouts as l (client, failures, window_start, locked_until)
            values ($1, 1, $2, case when 1 >= $4 then $2::bigint + $3 else null end)
            on conflict (client) do update set
@@ -105,7 +105,7 @@ export function createPostgresConsoleAuthStore(database: PostgresDatabase, optio
 
     /** Whether `client` is locked out now. */
     async lockedUntil(client: string): Promise<number | null> {
-      const row = await lockout(clientDigest(client));
+      const row = await lockout(database, clientDigest(client));
       return row?.lockedUntil && row.lockedUntil > now() ? row.lockedUntil : null;
     },
 

@@ -8,8 +8,10 @@ import {
   LOCK_NOT_AVAILABLE,
   LOCK_SPACE,
   lockKey,
+  SCOPE,
   UserLockTimeout,
   type PostgresDatabase,
+  type PostgresTransaction,
 } from "../database.ts";
 import { carrySessionRead, type StoredSessionRow } from "./sessions.ts";
 
@@ -20,7 +22,8 @@ type StartedTurn = { holds: boolean; earlierWaiting: boolean } & {
 
 /**
  * The {@link import("../../repositories/delivery.ts").DeliveryStore} on PostgreSQL: the same methods and
- * semantics, returning promises. `complete`'s `within` may be async; it runs in the same transaction.
+ * semantics, returning promises. `complete` joins the transaction open for its update ({@link SCOPE}.update),
+ * if any; its `within` may be async, and runs in the same transaction.
  */
 export interface PostgresDeliveryStore {
   receive(
@@ -60,17 +63,19 @@ export interface PostgresDeliveryStore {
   purgeHandled(before: number): Promise<number>;
   backlog(): Promise<{ updates: number; messages: number }>;
   /**
-   * Starts the turn of update `inboxId`, inside the caller's transaction: takes the user's lock (`digest`, the
-   * keyed digest; bounded by the lock timeout, then a {@link UserLockTimeout}), and says whether `owner` still
-   * holds the update (its row then stays locked to the commit, so no other instance completes it meanwhile) and
+   * Runs `turn` as the turn of update `inboxId`, in one transaction that the stores' statements about the user
+   * and the update join ({@link SCOPE}). It starts by taking the user's lock (`digest`, the keyed digest;
+   * bounded by the lock timeout, then a {@link UserLockTimeout}), and `turn` is told whether `owner` still holds
+   * the update (its row then stays locked to the commit, so no other instance completes it meanwhile) and
    * whether an update of the same user received before it is still to be handled. The user's session, read in
    * the same round trip, is carried for the session store (repositories/sessions.ts).
    */
-  startTurn(
+  inTurn<T>(
     inboxId: number,
     owner: string,
     digest: string,
-  ): Promise<{ holds: boolean; earlierWaiting: boolean }>;
+    turn: (standing: { holds: boolean; earlierWaiting: boolean }) => Promise<T>,
+  ): Promise<T>;
 }
 
 /**
@@ -106,6 +111,34 @@ export function createPostgresDeliveryStore(database: PostgresDatabase): Postgre
     attempts: row.attempts,
     ambiguous: row.ambiguous,
   });
+
+  /** The turn's first statement (hcs_turn_start): the user's lock, where the update stands, the session. */
+  const startTurn = async (
+    transaction: PostgresTransaction,
+    inboxId: number,
+    owner: string,
+    digest: string,
+  ): Promise<{ holds: boolean; earlierWaiting: boolean }> => {
+    let row: StartedTurn | undefined;
+    try {
+      ({
+        rows: [row],
+      } = await transaction.query<StartedTurn>(
+        `select holds, earlier_waiting as "earlierWaiting", session_state as "state",
+           session_flow_id as "flowId", session_flow_version as "flowVersion", session_updated_at as "updatedAt",
+           session_expires_at as "expiresAt"
+         from hcs_turn_start($1, $2, $3, $4, $5)`,
+        [LOCK_SPACE.user, lockKey(digest), inboxId, owner, digest],
+      ));
+    } catch (error) {
+      if ((error as { code?: string }).code === LOCK_NOT_AVAILABLE)
+        throw new UserLockTimeout(database.lockTimeoutMs, { cause: error });
+      throw error;
+    }
+    if (!row) return { holds: false, earlierWaiting: false };
+    carrySessionRead(transaction, digest, row.state === null ? null : (row as StoredSessionRow));
+    return { holds: row.holds, earlierWaiting: row.earlierWaiting };
+  };
 
   return {
     receive: (update, owner, now, leaseUntil) => receipts.add(update, owner, now, leaseUntil),
@@ -150,11 +183,14 @@ export function createPostgresDeliveryStore(database: PostgresDatabase): Postgre
       try {
         // In a turn, it goes with the turn's COMMIT (and with the session it saved), in one round trip; else in
         // a transaction of its own. Either way it is answered once committed, which must not be awaited inside.
-        const { finished } = await database.inTransaction(async () => {
-          const held = database.hold<Finished>(statement)!;
-          await within?.();
-          return { finished: held };
-        });
+        const { finished } = await database.inTransaction(
+          async (transaction) => {
+            const held = transaction.hold<Finished>(statement)!;
+            await within?.();
+            return { finished: held };
+          },
+          [SCOPE.update(inboxId)],
+        );
         result = await finished;
       } catch (error) {
         batch.restore();
@@ -172,26 +208,11 @@ export function createPostgresDeliveryStore(database: PostgresDatabase): Postgre
       return claimed;
     },
 
-    async startTurn(inboxId, owner, digest) {
-      let row: StartedTurn | undefined;
-      try {
-        ({
-          rows: [row],
-        } = await query<StartedTurn>(
-          `select holds, earlier_waiting as "earlierWaiting", session_state as "state",
-             session_flow_id as "flowId", session_flow_version as "flowVersion", session_updated_at as "updatedAt",
-             session_expires_at as "expiresAt"
-           from hcs_turn_start($1, $2, $3, $4, $5)`,
-          [LOCK_SPACE.user, lockKey(digest), inboxId, owner, digest],
-        ));
-      } catch (error) {
-        if ((error as { code?: string }).code === LOCK_NOT_AVAILABLE)
-          throw new UserLockTimeout(database.lockTimeoutMs, { cause: error });
-        throw error;
-      }
-      if (!row) return { holds: false, earlierWaiting: false };
-      carrySessionRead(database, digest, row.state === null ? null : (row as StoredSessionRow));
-      return { holds: row.holds, earlierWaiting: row.earlierWaiting };
+    inTurn(inboxId, owner, digest, turn) {
+      return database.inTransaction(
+        async (transaction) => turn(await startTurn(transaction, inboxId, owner, digest)),
+        [SCOPE.user(digest), SCOPE.update(inboxId)],
+      );
     },
 
     async claimNext(platform, target, owner, now, leaseUntil) {

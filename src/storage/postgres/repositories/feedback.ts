@@ -7,7 +7,7 @@ import {
 } from "../../repositories/feedback.ts";
 import type { FeedbackRepository, UsageEventRepository } from "../../repositories/feedback.ts";
 import type { Async } from "../../../shared/maybe-promise.ts";
-import type { PostgresDatabase } from "../database.ts";
+import { SCOPE, type PostgresDatabase } from "../database.ts";
 
 /** The feedback repository of ../../repositories/feedback.ts on PostgreSQL. */
 export type PostgresFeedbackRepository = Async<FeedbackRepository>;
@@ -33,7 +33,8 @@ const where = (conditions: string[]): string =>
 
 /**
  * Feedback rows on PostgreSQL (table `feedback`): stored and loaded, nothing decided here, as on SQLite. The
- * keyed digest of who judged is kept for the retention period only and never read back.
+ * keyed digest of who judged is kept for the retention period only and never read back. A row of a user joins
+ * the transaction open for the user ({@link SCOPE}.user), if any.
  */
 export function createPostgresFeedbackRepository(
   database: PostgresDatabase,
@@ -44,7 +45,9 @@ export function createPostgresFeedbackRepository(
   const cutoff = (): string => addDays(today(), -(options.retentionDays ?? DEFAULT_QUESTION_RETENTION_DAYS));
   return {
     async insert(row: FeedbackRow) {
-      const { rows } = await query<{ id: number }>(
+      const key = row.userKey ? database.userKeys.digest(row.userKey) : null;
+      const on = (key === null ? undefined : database.transactionIn(SCOPE.user(key))) ?? database;
+      const { rows } = await on.query<{ id: number }>(
         `insert into feedback (day, kind, verdict, user_key, role, question, household, answer, rules_version,
            knowledge_version)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning id`,
@@ -52,7 +55,7 @@ export function createPostgresFeedbackRepository(
           today(),
           row.kind,
           row.verdict,
-          row.userKey ? database.userKeys.digest(row.userKey) : null,
+          key,
           row.role,
           row.question,
           row.household ? JSON.stringify(storeHousehold(row.household)) : null,

@@ -1,12 +1,13 @@
 import { addDays, vietnamDate } from "../../../domain/dates.ts";
 import { storeHousehold, type HouseholdInput } from "../../../domain/household.ts";
 import { WATCH_DAYS, type StoredWatch } from "../../repositories/rule-watches.ts";
-import type { PostgresDatabase } from "../database.ts";
+import { SCOPE, type PostgresDatabase } from "../database.ts";
 
 /**
  * The opt-ins "Báo cho tôi khi chính sách thay đổi" on PostgreSQL (table `rule_watches`), as on SQLite: found by
  * the keyed digest of the user key, the user key itself kept sealed for the notice. Every row here was written
- * sealed (the PostgreSQL schema starts after sealing), so there are no older rows to seal at open.
+ * sealed (the PostgreSQL schema starts after sealing), so there are no older rows to seal at open. A statement
+ * about one user joins the transaction open for the user ({@link SCOPE}.user), if any.
  */
 export function createPostgresRuleWatchRepository(
   database: PostgresDatabase,
@@ -16,8 +17,9 @@ export function createPostgresRuleWatchRepository(
   const keys = database.userKeys;
   const digest = (userKey: string): string => keys.digest(userKey);
   const today = (): string => vietnamDate((options.now ?? Date.now)());
-  const remove = async (key: string): Promise<boolean> =>
-    (await query("delete from rule_watches where user_key = $1", [key])).rowCount > 0;
+  const about = (key: string) => database.transactionIn(SCOPE.user(key)) ?? database;
+  const remove = async (key: string, on: Pick<PostgresDatabase, "query"> = database): Promise<boolean> =>
+    (await on.query("delete from rule_watches where user_key = $1", [key])).rowCount > 0;
   return {
     /** Today in Vietnam (the repository's clock). */
     today,
@@ -30,7 +32,8 @@ export function createPostgresRuleWatchRepository(
     ): Promise<void> {
       const { assessedOn: _date, ...facts } = household;
       const day = today();
-      await query(
+      const key = digest(userKey);
+      await about(key).query(
         `insert into rule_watches (user_key, address, household, last_summary, rules_version, created_on,
            checked_on, expires_on)
          values ($1, $2, $3, $4, $5, $6, $6, $7)
@@ -38,7 +41,7 @@ export function createPostgresRuleWatchRepository(
            last_summary = excluded.last_summary, rules_version = excluded.rules_version,
            created_on = excluded.created_on, checked_on = excluded.checked_on, expires_on = excluded.expires_on`,
         [
-          digest(userKey),
+          key,
           keys.seal(userKey),
           JSON.stringify(storeHousehold(facts)),
           JSON.stringify(lastSummary),
@@ -49,9 +52,12 @@ export function createPostgresRuleWatchRepository(
       );
     },
     /** Deletes a user's watch; true when there was one. */
-    remove: (userKey: string): Promise<boolean> => remove(digest(userKey)),
-    /** Deletes the watch with this row key; true when there was one. */
-    delete: remove,
+    remove: (userKey: string): Promise<boolean> => {
+      const key = digest(userKey);
+      return remove(key, about(key));
+    },
+    /** Deletes the watch with this row key (the notices' work, outside any turn); true when there was one. */
+    delete: (key: string): Promise<boolean> => remove(key),
     /** Number of watches stored. */
     async count(): Promise<number> {
       const { rows } = await query<{ n: number }>("select count(*) as n from rule_watches");
@@ -59,7 +65,8 @@ export function createPostgresRuleWatchRepository(
     },
     /** True when the user has a watch. */
     async has(userKey: string): Promise<boolean> {
-      return (await query("select 1 from rule_watches where user_key = $1", [digest(userKey)])).rowCount > 0;
+      const key = digest(userKey);
+      return (await about(key).query("select 1 from rule_watches where user_key = $1", [key])).rowCount > 0;
     },
     /** Deletes the watches that ended before today. */
     async deleteExpired(day: string = today()): Promise<void> {

@@ -1,6 +1,6 @@
 import type { StoredSession } from "../../../flows/ports.ts";
 import { sessionTtlDays } from "../../repositories/sessions.ts";
-import type { PostgresDatabase } from "../database.ts";
+import { SCOPE, type PostgresDatabase, type PostgresTransaction } from "../database.ts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -25,19 +25,19 @@ export interface StoredSessionRow {
 const readKey = (digest: string): string => `session:read:${digest}`;
 const saveKey = (digest: string): string => `session:save:${digest}`;
 
-/** Carries the session of `digest` as the transaction read it (null: none), for the store's next load. */
+/** Carries the session of `digest` as `transaction` read it (null: none), for the store's next load in it. */
 export function carrySessionRead(
-  database: PostgresDatabase,
+  transaction: PostgresTransaction,
   digest: string,
   row: StoredSessionRow | null,
 ): void {
-  database.carry(readKey(digest), row);
+  transaction.carry(readKey(digest), row);
 }
 
-/** Drops what the current transaction carries or holds of the session of `digest`: it is being deleted. */
-export function dropCarriedSession(database: PostgresDatabase, digest: string): void {
-  database.unhold(saveKey(digest));
-  database.take(readKey(digest));
+/** Drops what `transaction` carries or holds of the session of `digest`: it is being deleted. */
+export function dropCarriedSession(transaction: PostgresTransaction, digest: string): void {
+  transaction.unhold(saveKey(digest));
+  transaction.take(readKey(digest));
 }
 
 const UPSERT = `insert into sessions (user_key, flow_id, flow_version, state, updated_at, expires_at)
@@ -48,7 +48,8 @@ const UPSERT = `insert into sessions (user_key, flow_id, flow_version, state, up
 /**
  * Conversation sessions in PostgreSQL (table `sessions`), keyed by the keyed digest of the user key; expiry is
  * enforced on every read (an expired row is deleted and not returned), and saving pushes it back `ttlDays`
- * after the last message. Every statement joins the caller's transaction; there, a save goes with the COMMIT.
+ * after the last message. Every statement joins the transaction open for the user ({@link SCOPE}.user), if any;
+ * there, a save goes with the COMMIT.
  *
  * ```ts
  * const store = createPostgresSessionStore(database, { ttlDays: 30 });
@@ -62,21 +63,24 @@ export function createPostgresSessionStore(
   const ttlDays = sessionTtlDays(options.ttlDays);
   const now = options.now ?? (() => new Date());
   const digest = (userKey: string): string => database.userKeys.digest(userKey);
+  const turnOf = (key: string): PostgresTransaction | undefined => database.transactionIn(SCOPE.user(key));
   const remove = async (key: string): Promise<void> => {
-    dropCarriedSession(database, key);
-    await database.query("delete from sessions where user_key = $1", [key]);
+    const turn = turnOf(key);
+    if (turn) dropCarriedSession(turn, key);
+    await (turn ?? database).query("delete from sessions where user_key = $1", [key]);
   };
   return {
     ttlDays,
     async load(userKey) {
       const key = digest(userKey);
+      const turn = turnOf(key);
       // In a turn, the session comes read with the turn's start (or as this turn saved it).
-      const carried = database.take(readKey(key)) as StoredSessionRow | null | undefined;
+      const carried = turn?.take(readKey(key)) as StoredSessionRow | null | undefined;
       const row =
         carried !== undefined
           ? carried
           : (
-              await database.query<StoredSessionRow>(
+              await (turn ?? database).query<StoredSessionRow>(
                 `select state, flow_id as "flowId", flow_version as "flowVersion", updated_at as "updatedAt",
                    expires_at as "expiresAt"
                  from sessions where user_key = $1`,
@@ -106,8 +110,9 @@ export function createPostgresSessionStore(
         expiresAt: at + ttlDays * DAY_MS,
       };
       const values = [key, row.flowId, row.flowVersion, row.state, row.updatedAt, row.expiresAt];
-      // In a transaction the save goes with its COMMIT; a later load in it reads the session as saved.
-      if (database.hold({ text: UPSERT, values }, saveKey(key))) database.carry(readKey(key), row);
+      // In a turn the save goes with its COMMIT; a later load in it reads the session as saved.
+      const turn = turnOf(key);
+      if (turn?.hold({ text: UPSERT, values }, saveKey(key))) turn.carry(readKey(key), row);
       else await database.query(UPSERT, values);
     },
     delete: (userKey) => remove(digest(userKey)),

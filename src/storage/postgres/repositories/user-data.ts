@@ -1,4 +1,4 @@
-import type { PostgresDatabase } from "../database.ts";
+import { SCOPE, type PostgresDatabase } from "../database.ts";
 import { dropCarriedSession } from "./sessions.ts";
 
 /**
@@ -33,16 +33,20 @@ export function createPostgresUserData(database: PostgresDatabase, clock: { now?
      */
     async erase(userKey: string): Promise<void> {
       const key = database.userKeys.digest(userKey);
-      await database.inTransaction(async () => {
-        // A session save the turn holds back (see sessions.ts) must not bring the session back at the commit.
-        dropCarriedSession(database, key);
-        for (const statement of statements) await database.query(statement, [key]);
-        await database.query(
-          `delete from inbox where status <> 'done' and user_key = $1
+      // In the user's turn (/xoa), its transaction; else one of its own.
+      await database.inTransaction(
+        async (transaction) => {
+          // A session save the turn holds back (see sessions.ts) must not bring the session back at the commit.
+          dropCarriedSession(transaction, key);
+          for (const statement of statements) await transaction.query(statement, [key]);
+          await transaction.query(
+            `delete from inbox where status <> 'done' and user_key = $1
              and (status = 'pending' or lease_until < $2)`,
-          [key, now()],
-        );
-      });
+            [key, now()],
+          );
+        },
+        [SCOPE.user(key)],
+      );
     },
     /** The SQLite version's log checkpoint: nothing to do on PostgreSQL (see above); always true. */
     async flush(): Promise<boolean> {
