@@ -8,11 +8,13 @@
  * statements sent and transactions per update (pg_stat_statements' top-level statements: not those run inside the
  * server-side functions; pg_stat_database).
  *
- * The server is Debian's PostgreSQL started here with its defaults (fsync on), on the same two cores.
- * `BENCH_USERS` (default 100) users per phase, each sending the ten messages of {@link SCRIPT}, after 20 users
- * per instance for warming up.
+ * The server is Debian's PostgreSQL started here with its defaults (fsync on). Two layouts of the cores this
+ * process may use: shared (the app, PostgreSQL and the load on all of them, as on one small server) and, for one
+ * instance when there are two cores or more, own core (the app on the first; PostgreSQL and the load on the
+ * others, as when PostgreSQL has a host of its own). `BENCH_USERS` (default 100) users per phase, each sending the ten
+ * messages of {@link SCRIPT}, after 20 users per instance for warming up.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -92,19 +94,57 @@ function cpuSeconds(pid: number): number {
   }
 }
 
-/** CPU of every PostgreSQL process (the server and its backends) so far. */
-function postgresCpu(): number {
-  let total = 0;
+/** The benchmark's PostgreSQL server process (its postmaster.pid's first line), set once it started. */
+let postmaster = 0;
+
+/** The server and its processes (backends, writers), found by their parent. */
+function postgresProcesses(): number[] {
+  const pids = [postmaster];
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (readFileSync(`/proc/${entry}/comm`, "utf8").trim() === "postgres")
-        total += cpuSeconds(Number(entry));
+      const parent = Number(readFileSync(`/proc/${entry}/stat`, "utf8").split(") ")[1]!.split(" ")[1]);
+      if (parent === postmaster) pids.push(Number(entry));
     } catch {
       // Gone meanwhile.
     }
   }
-  return total;
+  return pids;
+}
+
+/** CPU of the benchmark's PostgreSQL processes so far. */
+function postgresCpu(): number {
+  return postgresProcesses().reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+}
+
+/** The cores this process may run on (its affinity list, "0-1,4" read as [0, 1, 4]). */
+function ownCores(): number[] {
+  const list = execFileSync("taskset", ["-c", "-p", String(process.pid)], { encoding: "utf8" })
+    .split(":")
+    .at(-1)!;
+  return list
+    .trim()
+    .split(",")
+    .flatMap((part) => {
+      const [from, to] = part.split("-").map(Number) as [number, number | undefined];
+      return Array.from({ length: (to ?? from) - from + 1 }, (_, i) => from + i);
+    });
+}
+
+/** Puts `pid` and all its threads on `cores` (a taskset list: "0", "1,2"). */
+function pin(pid: number, cores: string): void {
+  execFileSync("taskset", ["-a", "-p", "-c", cores, String(pid)], { stdio: "ignore" });
+}
+
+/** Puts PostgreSQL on `cores`; the backends it starts later inherit them from the server. */
+function pinPostgres(cores: string): void {
+  for (const pid of postgresProcesses()) {
+    try {
+      pin(pid, cores);
+    } catch {
+      // Gone meanwhile.
+    }
+  }
 }
 
 function freeLocalPort(): Promise<number> {
@@ -126,11 +166,11 @@ interface Instance {
  * The app as `serve` runs it, with the real core (bench/support/app-under-test.ts): the same configuration from
  * the environment, without Telegram's 30 messages/s throttle, which is all a fake API would measure otherwise.
  */
-async function startServe(env: Record<string, string>): Promise<Instance> {
+async function startServe(env: Record<string, string>, cores: string): Promise<Instance> {
   const port = await freeLocalPort();
   const child = spawn(
-    process.execPath,
-    ["--import", "tsx", join(REPO, "bench", "support", "app-under-test.ts")],
+    "taskset",
+    ["-c", cores, process.execPath, "--import", "tsx", join(REPO, "bench", "support", "app-under-test.ts")],
     {
       cwd: REPO,
       env: {
@@ -284,7 +324,7 @@ function line(phase: Phase): string {
   const perUpdate = (x: number | undefined, digits: number): string =>
     x === undefined ? "–" : (x / phase.updates).toFixed(digits);
   return [
-    phase.name.padEnd(22),
+    phase.name.padEnd(34),
     `${(phase.updates / phase.seconds).toFixed(0).padStart(5)}/s`,
     `p50 ${percentile(phase.latencies, 50).toFixed(0)} ms`,
     `p99 ${percentile(phase.latencies, 99).toFixed(0)} ms`,
@@ -311,6 +351,7 @@ const url = startCluster({
   port: await freePort(),
   settings: ["shared_preload_libraries=pg_stat_statements", "pg_stat_statements.track=all"],
 });
+postmaster = Number(readFileSync(join(clusterFolder, "data", "postmaster.pid"), "utf8").split("\n")[0]);
 const admin = new pg.Client({ connectionString: url });
 await admin.connect();
 await admin.query("create extension if not exists pg_stat_statements");
@@ -324,65 +365,95 @@ const common = {
   USER_KEY_SECRET,
   LOG_LEVEL: "info",
 };
+// The app on every core, or on the first one alone with PostgreSQL and the load (this process) on the others.
+const cores = ownCores();
+const layouts = [
+  { suffix: "", app: cores.join(","), others: cores.join(","), instances: [1, 2] },
+  ...(cores.length >= 2
+    ? [{ suffix: ", own core", app: String(cores[0]), others: cores.slice(1).join(","), instances: [1] }]
+    : []),
+];
 const phases: Phase[] = [];
+let turns: number[] | undefined;
 try {
   for (let round = 1; round <= ROUNDS; round++) {
-    // SQLite, one instance.
-    const sqlite = [
-      await startServe({
-        ...common,
-        DATABASE_PATH: join(folder, `sqlite-${round}.db`),
-        INSTANCE_ID: "sqlite",
-      }),
-    ];
-    const turns = await learnTurns(sqlite[0]!);
-    await runPhase("warm-up", sqlite, turns, undefined, WARM_UP_USERS);
-    phases.push(await runPhase("SQLite, 1 instance", sqlite, turns));
-    await stopServe(sqlite);
-
-    // PostgreSQL, one instance then two, each on a fresh database.
-    for (const count of [1, 2]) {
-      const database = `bench_${round}_${count}`;
-      await admin.query(`create database ${database}`);
-      const databaseUrl = url.replace(/\/postgres$/, `/${database}`);
-      const instances: Instance[] = [];
-      for (let i = 1; i <= count; i++)
-        instances.push(
-          await startServe({
+    for (const layout of layouts) {
+      pin(process.pid, layout.others);
+      pinPostgres(layout.others);
+      const measured = phases.length;
+      // SQLite, one instance.
+      const sqlite = [
+        await startServe(
+          {
             ...common,
-            DATABASE_URL: databaseUrl,
-            DATABASE_PATH: join(folder, `pg-search-${round}-${count}-${i}.db`),
-            INSTANCE_ID: `pg-${i}`,
-          }),
+            DATABASE_PATH: join(folder, `sqlite-${round}${layout.suffix ? "-own" : ""}.db`),
+            INSTANCE_ID: "sqlite",
+          },
+          layout.app,
+        ),
+      ];
+      turns ??= await learnTurns(sqlite[0]!);
+      await runPhase("warm-up", sqlite, turns, undefined, WARM_UP_USERS);
+      phases.push(await runPhase(`SQLite, 1 instance${layout.suffix}`, sqlite, turns));
+      await stopServe(sqlite);
+
+      // PostgreSQL, each count of instances on a fresh database.
+      for (const count of layout.instances) {
+        const database = `bench_${round}_${count}${layout.suffix ? "_own" : ""}`;
+        await admin.query(`create database ${database}`);
+        const databaseUrl = url.replace(/\/postgres$/, `/${database}`);
+        const instances: Instance[] = [];
+        for (let i = 1; i <= count; i++)
+          instances.push(
+            await startServe(
+              {
+                ...common,
+                DATABASE_URL: databaseUrl,
+                DATABASE_PATH: join(folder, `pg-search-${database}-${i}.db`),
+                INSTANCE_ID: `pg-${i}`,
+              },
+              layout.app,
+            ),
+          );
+        // Each instance opens its search index and compiles its hot paths before the measure.
+        await runPhase("warm-up", instances, turns, undefined, WARM_UP_USERS * count);
+        const stats = new pg.Client({ connectionString: databaseUrl });
+        await stats.connect();
+        await stats.query("create extension if not exists pg_stat_statements");
+        phases.push(
+          await runPhase(
+            `PostgreSQL, ${count} instance${count > 1 ? "s" : ""}${layout.suffix}`,
+            instances,
+            turns,
+            stats,
+          ),
         );
-      // Each instance opens its search index and compiles its hot paths before the measure.
-      await runPhase("warm-up", instances, turns, undefined, WARM_UP_USERS * count);
-      const stats = new pg.Client({ connectionString: databaseUrl });
-      await stats.connect();
-      await stats.query("create extension if not exists pg_stat_statements");
-      phases.push(
-        await runPhase(`PostgreSQL, ${count} instance${count > 1 ? "s" : ""}`, instances, turns, stats),
-      );
-      await stats.end();
-      await stopServe(instances);
+        await stats.end();
+        await stopServe(instances);
+      }
+      for (const phase of phases.slice(measured)) console.log(`round ${round}: ${line(phase)}`);
     }
-    for (const phase of phases.slice(-3)) console.log(`round ${round}: ${line(phase)}`);
   }
-  const median = (name: string, pick: (p: Phase) => number): number => {
+  const median = (name: string, pick: (p: Phase) => number): number | undefined => {
     const values = phases
       .filter((p) => p.name === name)
       .map(pick)
       .sort((a, b) => a - b);
-    return values[Math.floor((values.length - 1) / 2)]!;
+    return values[Math.floor((values.length - 1) / 2)];
   };
   const rate = (p: Phase): number => p.updates / p.seconds;
-  const sqliteRate = median("SQLite, 1 instance", rate);
-  const pgRate = median("PostgreSQL, 1 instance", rate);
-  const perUpdate = (name: string): number => median(name, (p) => (p.statements ?? 0) / p.updates);
+  const share = (suffix: string): string => {
+    const sqliteRate = median(`SQLite, 1 instance${suffix}`, rate);
+    const pgRate = median(`PostgreSQL, 1 instance${suffix}`, rate);
+    return sqliteRate && pgRate ? `${((pgRate / sqliteRate) * 100).toFixed(0)}%` : "–";
+  };
+  const perUpdate = (name: string): string =>
+    median(name, (p) => (p.statements ?? 0) / p.updates)?.toFixed(1) ?? "–";
   console.log(
-    `PostgreSQL, 1 instance, keeps ${((pgRate / sqliteRate) * 100).toFixed(0)}% of SQLite's updates/s (goal ≥ 70%); ` +
-      `statements per update: 1 instance ${perUpdate("PostgreSQL, 1 instance").toFixed(1)}, ` +
-      `2 instances ${perUpdate("PostgreSQL, 2 instances").toFixed(1)} (goal: not more with more instances)`,
+    `PostgreSQL, 1 instance, keeps ${share(", own core")} of SQLite's updates/s with the app on a core of its ` +
+      `own, ${share("")} on shared cores (goal ≥ 70%); statements per update: 1 instance ` +
+      `${perUpdate("PostgreSQL, 1 instance")}, 2 instances ${perUpdate("PostgreSQL, 2 instances")} (goal: not ` +
+      "more with more instances)",
   );
 } finally {
   await admin.end();
