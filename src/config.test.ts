@@ -83,12 +83,14 @@ describe("loadConfig", () => {
       USER_KEY_SECRET: "too short SECRETVALUE",
       SEND_TIMEOUT_SECONDS: "61",
       INSTANCE_ID: "two words",
+      DATABASE_POOL_SIZE: "1",
     });
     expect(config.ok).toBe(false);
     const problems = config.ok ? [] : config.error;
     const named = problems.map((p) => p.split(":")[0]);
     expect(named.sort()).toEqual(
       [
+        "DATABASE_POOL_SIZE",
         "INSTANCE_ID",
         "LOG_LEVEL",
         "PORT",

@@ -166,7 +166,8 @@ const ENV = z.object({
         "phải có dạng postgres://người_dùng:mật_khẩu@máy:5432/tên_csdl / must look like postgres://user:password@host:5432/database",
       ),
   ),
-  DATABASE_POOL_SIZE: optional(wholeNumber(1, 200, "kết nối / connections")),
+  // A turn holds a connection while it records statistics on another: one connection alone would wait on itself.
+  DATABASE_POOL_SIZE: optional(wholeNumber(2, 200, "kết nối / connections")),
   DATABASE_STATEMENT_TIMEOUT_MS: optional(wholeNumber(100, 600_000, "ms")),
   DATABASE_LOCK_TIMEOUT_MS: optional(wholeNumber(100, 600_000, "ms")),
   LOG_LEVEL: optional(
