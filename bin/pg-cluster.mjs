@@ -83,7 +83,14 @@ function ownedFolder(folder) {
  * connection URL (user `postgres`, the password stored in the folder). `fast` turns durability off (tests);
  * `settings` are more server settings (`name=value`).
  */
-export function startCluster({ bin, folder, port, fast = false, maxConnections = 100, settings: extra = [] }) {
+export function startCluster({
+  bin,
+  folder,
+  port,
+  fast = false,
+  maxConnections = 100,
+  settings: extra = [],
+}) {
   ownedFolder(folder);
   const data = join(folder, "data");
   const passwordFile = join(folder, "password");
