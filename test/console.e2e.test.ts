@@ -507,9 +507,10 @@ describe.skipIf(!available)(`console in a real browser${available ? "" : ` (skip
     expect(result).toContain("Căn cứ:");
     expect(result).toMatch(/→ /);
     await capture("ket-qua");
+    // The click waits for the form's response, which is the PDF: as long as the rendering takes on a busy machine.
     const [download] = await Promise.all([
       page.waitForEvent("download", { timeout: 90_000 }),
-      page.getByRole("button", { name: "Tải bản tóm tắt (PDF)" }).click(),
+      page.getByRole("button", { name: "Tải bản tóm tắt (PDF)" }).click({ timeout: 90_000 }),
     ]);
     expect(download.suggestedFilename()).toMatch(/^tom-tat-ho-so-\d{4}-\d{2}-\d{2}\.pdf$/);
     const file = join(scratch, "download.pdf");
@@ -528,7 +529,7 @@ describe.skipIf(!available)(`console in a real browser${available ? "" : ` (skip
     stored.close();
     expect(bytes).not.toContain("Lan");
     expect(bytes).not.toContain("5600000");
-  }, 120_000);
+  }, 180_000);
 
   it("shows the statistics as charts drawn by the local Chart.js, with the numbers beside them", async () => {
     const scripts: string[] = [];
