@@ -10,6 +10,7 @@ import {
 } from "../../../test/support/postgres.ts";
 import { StorageError } from "../../shared/errors.ts";
 import { createPostgresDeliveryStore } from "./repositories/delivery.ts";
+import { createPostgresRuleWatchRepository } from "./repositories/rule-watches.ts";
 import { createPostgresSessionStore } from "./repositories/sessions.ts";
 import {
   openPostgres,
@@ -224,6 +225,32 @@ describe.runIf(pg.available)("transactions", () => {
       await sessions.delete("telegram:7");
     }, scopes);
     expect(await sessions.load("telegram:7")).toBeUndefined();
+  });
+
+  it("keeps a user's watch with the user's turn, and the notices' deletion of a watch out of it", async () => {
+    const database = await open();
+    const watches = createPostgresRuleWatchRepository(database);
+    const household = {
+      area: "urban",
+      members: 3,
+      monthlyIncome: 4_000_000,
+      assessedOn: "2026-03-01",
+    } as const;
+    const summary = { category: "near_poor", programs: {} };
+    const digest = (userKey: string): string => database.userKeys.digest(userKey);
+    await watches.save("telegram:8", household, summary, "r1");
+    await expect(
+      database.inTransaction(async () => {
+        // The resident opts in during a turn that then fails: the opt-in goes with it.
+        await watches.save("telegram:9", household, summary, "r1");
+        expect(await watches.has("telegram:9")).toBe(true);
+        // The notices end a watch while a turn of its user is open: that deletion stands on its own.
+        expect(await watches.delete(digest("telegram:8"))).toBe(true);
+        throw new Error("turn failed");
+      }, [SCOPE.user(digest("telegram:9")), SCOPE.user(digest("telegram:8"))]),
+    ).rejects.toThrow("turn failed");
+    expect(await watches.has("telegram:9")).toBe(false);
+    expect(await watches.has("telegram:8")).toBe(false);
   });
 
   it("stores an update delivered to two instances at once exactly once", async () => {

@@ -92,8 +92,8 @@ export interface PostgresTransaction {
 
 /**
  * Names under which an open transaction is found by the stores (see {@link PostgresDatabase.inTransaction}):
- * named explicitly rather than found by asynchronous context, whose hooks would slow down every promise of the
- * process.
+ * named explicitly rather than found by asynchronous context, so that a statement joins only the transaction it
+ * is about (work for another user, run meanwhile, stays out of it).
  */
 export const SCOPE = {
   /**
